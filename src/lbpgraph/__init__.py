@@ -1,0 +1,40 @@
+"""lbpgraph: what web articles about low back pain claim, on what they rest, and whether the
+studies they cite really say it.
+
+The public API is imported lazily, so ``import lbpgraph`` stays cheap::
+
+    from lbpgraph import Project
+    project = Project("data", "build")
+    print(project.trace("backward walking reduces low back pain").to_text())
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AmbiguousClaim", "ClaimNotFound", "InvalidInput", "Issue", "LbpgraphError", "Project",
+    "QueryRefused", "QueryTimeout", "Trace", "__version__", "load_corpus",
+]
+
+_LAZY = {
+    "Project": "lbpgraph.project",
+    "Trace": "lbpgraph.trace",
+    "load_corpus": "lbpgraph.corpus",
+    **{name: "lbpgraph.errors" for name in (
+        "AmbiguousClaim", "ClaimNotFound", "InvalidInput", "Issue", "LbpgraphError",
+        "QueryRefused", "QueryTimeout")},
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'lbpgraph' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -1,0 +1,3 @@
+from lbpgraph.cli import main
+
+main()

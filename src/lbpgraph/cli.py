@@ -1,0 +1,170 @@
+"""The ``lbpgraph`` command line: a thin layer over :class:`lbpgraph.project.Project`.
+
+Each command parses its options, makes one library call and formats the result. Heavy
+libraries are imported inside the commands that need them, so ``lbpgraph --help`` and
+``lbpgraph trace`` stay fast.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import __version__
+from .errors import AmbiguousClaim, ClaimNotFound, InvalidInput, LbpgraphError
+from .project import Project
+
+
+def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
+    err = click.get_text_stream("stderr")
+    if isinstance(exc, InvalidInput):
+        for line in exc.lines():
+            click.echo(line, file=err)
+    click.echo(f"Error: {exc}", file=err)
+    if isinstance(exc, AmbiguousClaim):
+        for claim_id, statement in exc.matches:
+            click.echo(f"  {claim_id}  {statement}", file=err)
+    if isinstance(exc, ClaimNotFound) and exc.candidates:
+        click.echo("Closest claims:", file=err)
+        for claim_id, statement in exc.candidates:
+            click.echo(f"  {claim_id}  {statement}", file=err)
+    if exc.hint:
+        click.echo(f"Hint: {exc.hint}", file=err)
+    ctx.exit(exc.exit_code)
+
+
+class _Group(click.Group):
+    """Maps lbpgraph's errors to a one-line message and their documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except LbpgraphError as exc:
+            _fail(ctx, exc)
+
+
+def _json(data: Any) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default="data",
+              envvar="LBPGRAPH_DATA", show_default=True, help="Annotated corpus (env LBPGRAPH_DATA).")
+@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default="build",
+              envvar="LBPGRAPH_BUILD", show_default=True, help="Where builds are written (env LBPGRAPH_BUILD).")
+@click.version_option(__version__, prog_name="lbpgraph")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path, build_dir: Path) -> None:
+    """Claims and citations of web articles about low back pain, as a graph you can query.
+
+    Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input;
+    4 query refused or failed; 5 query time limit.
+    """
+    ctx.obj = Project(data_dir, build_dir)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Validate the annotations only; write nothing.")
+@click.option("--force", is_flag=True, help="Rebuild even if data/ has not changed.")
+@click.pass_obj
+def build(project: Project, check: bool, force: bool) -> None:
+    """Validate data/ and write the RDF dataset to BUILD_DIR/graph.trig.
+
+    Every problem in the annotations is reported on its own line (file:line: record: message)
+    and nothing is written.
+    """
+    if check:
+        from .corpus import load_corpus
+        try:
+            corpus = load_corpus(project.data_dir)
+        except InvalidInput as exc:
+            exc.data_dir = str(project.data_dir)
+            raise
+        click.echo(f"OK: {len(corpus.articles)} articles, {len(corpus.claims)} claims, "
+                   f"{len(corpus.sources)} sources; no problems found.")
+        return
+    result = project.build(force=force)
+    state = "Built" if result.rebuilt else "Up to date:"
+    click.echo(f"{state} {result.graph_path}: {result.articles} articles, {result.claims} claims, "
+               f"{result.triples} triples ({result.derived_triples} derived) in {result.seconds:.2f} s")
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Stop the query after this many seconds (exit code 5).")
+@click.pass_obj
+def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, timeout: float) -> None:
+    """Run a read-only SPARQL query: SPARQL text, a named query, a .rq file, or - for stdin.
+
+    lbpgraph's prefixes (lbp:, claim:, source:, schema:, cito:, ...) are predeclared and the
+    default graph is the union of all named graphs. UPDATE, LOAD, SERVICE, FROM and FROM NAMED
+    are refused before anything runs.
+    """
+    from .query import named_queries, resolve
+    if list_queries:
+        from .render import table
+        click.echo(table(["name", "description"], [[n, d] for n, (d, _) in named_queries().items()]), nl=False)
+        return
+    if not sparql:
+        raise click.UsageError("give a query (SPARQL text, a name from --list, a file, or -)")
+    result = project.query(resolve(sparql), timeout=timeout)
+    if fmt == "json":
+        _json(result.to_json())
+    elif fmt == "csv":
+        click.echo(result.to_csv(), nl=False)
+    else:
+        click.echo(result.to_table(), nl=False)
+
+
+@cli.command()
+@click.argument("claim")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.pass_obj
+def trace(project: Project, claim: str, fmt: str) -> None:
+    """Trace a claim to its sources: CLAIM is a claim id or text from a statement or quote.
+
+    One clear match is traced; several are listed with their ids (exit 1); none lists the
+    closest claims (exit 1).
+    """
+    result = project.trace(claim)
+    if fmt == "json":
+        _json(result.to_json())
+    elif fmt == "markdown":
+        click.echo(result.to_markdown(), nl=False)
+    else:
+        click.echo(result.to_text(), nl=False)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def stats(project: Project, fmt: str) -> None:
+    """Counts of articles, claims, sources, citations, ... and per-article sentence coverage."""
+    result = project.stats()
+    if fmt == "json":
+        _json(result)
+    else:
+        from .stats import stats_text
+        click.echo(stats_text(result), nl=False)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of every annotation file (generated from the one schema)."""
+    from .schema import json_schema
+    _json(json_schema())
+
+
+def main() -> None:
+    cli(prog_name="lbpgraph")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

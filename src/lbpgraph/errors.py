@@ -1,0 +1,93 @@
+"""Errors lbpgraph raises, each with the exit code the command line maps it to.
+
+Exit codes (documented in the README):
+
+== ==========================================================================
+0  success
+1  no answer: the claim was not found or matched several claims
+2  usage error (wrong option or argument; click's own code)
+3  invalid input: annotations, article texts or a query file could not be used
+4  query refused: not read-only, reaches the network, or not valid SPARQL
+5  time limit: the query ran longer than --timeout
+== ==========================================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Issue:
+    """One problem in the input: file (relative to the data folder), line, record, message."""
+
+    file: str
+    line: int
+    record: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.record}: {self.message}"
+
+
+class LbpgraphError(Exception):
+    """Base of every error lbpgraph reports to users."""
+
+    exit_code = 1
+    hint: str | None = None
+
+
+class InvalidInput(LbpgraphError):
+    """The annotations could not be loaded; ``issues`` lists every problem."""
+
+    exit_code = 3
+
+    def __init__(self, issues: list[Issue], data_dir: str | None = None) -> None:
+        self.issues = issues
+        self.data_dir = data_dir
+        noun = "problem" if len(issues) == 1 else "problems"
+        super().__init__(f"{len(issues)} {noun} in the annotations; nothing was written")
+
+    def lines(self) -> list[str]:
+        prefix = f"{self.data_dir.rstrip('/')}/" if self.data_dir else ""
+        return [f"{prefix}{issue}" for issue in self.issues]
+
+
+class ClaimNotFound(LbpgraphError):
+    """No claim matches; ``candidates`` holds the closest ones (id, statement)."""
+
+    exit_code = 1
+
+    def __init__(self, query: str, candidates: list[tuple[str, str]]) -> None:
+        self.query = query
+        self.candidates = candidates
+        super().__init__(f"no claim matches {query!r}")
+
+
+class AmbiguousClaim(LbpgraphError):
+    """Several claims match; ``matches`` holds them (id, statement)."""
+
+    exit_code = 1
+
+    def __init__(self, query: str, matches: list[tuple[str, str]]) -> None:
+        self.query = query
+        self.matches = matches
+        super().__init__(f"{len(matches)} claims match {query!r}; give one of their ids")
+
+
+class QueryRefused(LbpgraphError):
+    """A query was refused before anything ran (not read-only, network, bad syntax)."""
+
+    exit_code = 4
+
+
+class QueryTimeout(LbpgraphError):
+    """A query ran longer than its time limit and was stopped."""
+
+    exit_code = 5
+
+
+class QueryFailed(LbpgraphError):
+    """A query was accepted but failed while running."""
+
+    exit_code = 4

@@ -1,0 +1,242 @@
+"""Project the RDF dataset onto a NetworkX graph for paths, traces and metrics.
+
+Nodes are keyed by IRI and carry a ``kind`` (claim, appearance, citation, source, article,
+assessment, contraindication, concept) plus plain-Python attributes read from the graph,
+derived facts included. Edges carry a ``rel``:
+
+==================  ======================================  ==============================
+rel                 from -> to                              meaning
+==================  ======================================  ==============================
+appearance          claim -> appearance                     the claim is made there
+contains            article -> appearance                   the appearance is in the article
+cites               appearance or source -> citation        it makes this citation
+lists               article -> citation                     works consulted, linked to no claim
+cited               citation -> source                      the citation points to this work
+assessed            claim -> assessment                     curator-added evidence
+evidence            assessment -> source
+about / invokes     claim -> intervention / mechanism
+acts-on / affects   mechanism / condition -> structure
+contraindicates     contraindication -> intervention, condition; claim -> contraindication
+==================  ======================================  ==============================
+
+The projection is built once per build (from SPARQL SELECT queries, so any store can feed it)
+and stored in the build folder; reading it needs NetworkX but not rdflib.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from . import vocab
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+Props = dict[str, list[Any]]
+
+_P = vocab.PREFIXES
+
+
+def local(iri: str, prefix: str) -> str:
+    """``claim:bw-helps`` -> ``bw-helps`` (the id part of an lbpgraph IRI)."""
+    ns = _P[prefix]
+    return iri[len(ns):] if iri.startswith(ns) else iri
+
+
+def _notation(value_set: vocab.ValueSet, iri: str | None) -> str | None:
+    return value_set.notation_of(iri) if iri else None
+
+
+def _first(props: Props, curie: str) -> Any:
+    values = props.get(vocab.expand(curie), [])
+    return sorted(values, key=str)[0] if values else None
+
+
+def _all(props: Props, curie: str) -> list[Any]:
+    return sorted(props.get(vocab.expand(curie), []), key=str)
+
+
+def _describe(ds: Dataset, pattern: str) -> dict[str, Props]:
+    """Every property of every subject ``?s`` matching ``pattern`` (SPARQL group body)."""
+    from rdflib import Literal
+
+    from .rules import sparql_prologue
+    result: dict[str, Props] = defaultdict(lambda: defaultdict(list))
+    query = sparql_prologue() + f"SELECT ?s ?p ?o WHERE {{ {pattern} ?s ?p ?o . }}"
+    for s, p, o in ds.query(query):
+        result[str(s)][str(p)].append(o.toPython() if isinstance(o, Literal) else str(o))
+    return result
+
+
+def _ordered(value_set: vocab.ValueSet, iris: list[str]) -> list[str]:
+    """Notations of ``iris`` in the value set's order (strongest first for ranked sets)."""
+    notations = {value_set.notation_of(i) for i in iris}
+    return [n for n in value_set.notations if n in notations]
+
+
+def project(ds: Dataset) -> nx.DiGraph:
+    """The NetworkX projection of a built dataset (derived facts included)."""
+    g = nx.DiGraph()
+    concepts = _describe(ds, "?s a skos:Concept ; skos:inScheme ?scheme . "
+                             "FILTER (!STRSTARTS(STR(?s), STR(lbp:)))")
+    labels = {iri: _first(p, "skos:prefLabel") for iri, p in concepts.items()}
+    for iri, props in concepts.items():
+        scheme = _first(props, "skos:inScheme") or ""
+        g.add_node(iri, kind="concept", id=local(iri, "concept"), label=labels[iri],
+                   scheme=scheme[len(vocab.LBP):].removesuffix("Scheme").lower(),
+                   definition=_first(props, "skos:definition"),
+                   direction=_notation(vocab.DIRECTIONS, _first(props, "lbp:direction")),
+                   outcome_kind=_notation(vocab.OUTCOME_KINDS, _first(props, "lbp:outcomeKind")),
+                   exact_match=_all(props, "skos:exactMatch"),
+                   broader=[local(b, "concept") for b in _all(props, "skos:broader")])
+    for iri, props in concepts.items():
+        for target in _all(props, "lbp:actsOn"):
+            g.add_edge(iri, target, rel="acts-on")
+        for target in _all(props, "lbp:affects"):
+            g.add_edge(iri, target, rel="affects")
+
+    articles = _describe(ds, "?s lbp:articleKind ?kind .")
+    speakers = _describe(ds, "?s a schema:Person .")
+    offers = _describe(ds, "?s a schema:Offer .")
+    for iri, props in articles.items():
+        g.add_node(iri, kind="article", id=local(iri, "article"), title=_first(props, "schema:name"),
+                   article_kind=_notation(vocab.ARTICLE_KINDS, _first(props, "lbp:articleKind")),
+                   published=_first(props, "schema:datePublished"),
+                   sentences=_first(props, "lbp:sentenceCount") or 0,
+                   accounted=_first(props, "lbp:accountedSentenceCount") or 0,
+                   commercial_interest=[_offer(offers, o, labels) for o in _all(props, "lbp:commercialInterest")])
+
+    sources = _describe(ds, "?s lbp:peerReview ?review .")
+    for iri, props in sources.items():
+        design = _notation(vocab.DESIGNS, _first(props, "lbp:studyDesign"))
+        g.add_node(iri, kind="source", id=local(iri, "source"), label=_first(props, "rdfs:label"),
+                   title=_first(props, "dcterms:title"), authors=_first(props, "lbp:authorList"),
+                   year=_year(_first(props, "fabio:hasPublicationYear")),
+                   venue=_first(props, "prism:publicationName"),
+                   volume=_first(props, "prism:volume"), issue=_first(props, "prism:number"),
+                   pages=_first(props, "prism:pageRange"), doi=_first(props, "prism:doi"),
+                   pmid=_first(props, "fabio:hasPubMedId"),
+                   peer_reviewed=_notation(vocab.PEER_REVIEW, _first(props, "lbp:peerReview")),
+                   design=design,
+                   design_label=vocab.DESIGNS.term(design).label if design else None,
+                   cebm_level=vocab.DESIGNS.term(design).cebm_level if design else None,
+                   design_description=_first(props, "lbp:designDescription"),
+                   sample_size=_first(props, "lbp:sampleSize"),
+                   sample_description=_first(props, "lbp:sampleDescription"),
+                   population=_first(props, "lbp:populationDescription"),
+                   finding=_first(props, "lbp:finding"),
+                   verification=_notation(vocab.VERIFICATION, _first(props, "lbp:verification")),
+                   verified_at=_all(props, "lbp:verifiedAt"),
+                   corrections=_all(props, "lbp:correction"),
+                   identified=vocab.expand("lbp:UnidentifiedSource") not in _all(props, "rdf:type"),
+                   curator_added=vocab.expand("lbp:CuratorEvidence") in _all(props, "rdf:type"),
+                   note=_first(props, "rdfs:comment"))
+
+    claims = _describe(ds, "?s a schema:Claim .")
+    for iri, props in claims.items():
+        strength = _notation(vocab.DESIGNS, _first(props, "lbp:strength"))
+        g.add_node(iri, kind="claim", id=local(iri, "claim"), statement=_first(props, "schema:text"),
+                   claim_kind=_notation(vocab.CLAIM_KINDS, _first(props, "lbp:claimKind")),
+                   interventions=[labels.get(x, x) for x in _all(props, "schema:about")],
+                   mechanisms=[labels.get(x, x) for x in _all(props, "lbp:invokesMechanism")],
+                   outcome=labels.get(_first(props, "lbp:outcome")),
+                   population=labels.get(_first(props, "lbp:population")),
+                   peer_reviewed_support=bool(_first(props, "lbp:peerReviewedSupport")),
+                   basis=_ordered(vocab.BASES, _all(props, "lbp:basis")),
+                   strength=strength,
+                   flags=_ordered(vocab.FLAGS, _all(props, "lbp:flag")),
+                   note=_first(props, "rdfs:comment"))
+        for x in _all(props, "schema:about"):
+            g.add_edge(iri, x, rel="about")
+        for x in _all(props, "lbp:invokesMechanism"):
+            g.add_edge(iri, x, rel="invokes")
+
+    selectors = _selectors(ds)
+    appearances = _describe(ds, "?s a lbp:Appearance .")
+    for iri, props in appearances.items():
+        article = _first(props, "dcterms:isPartOf")
+        speaker = speakers.get(_first(props, "lbp:speaker"), {})
+        quote, start, end = selectors.get(iri, ("", 0, 0))
+        g.add_node(iri, kind="appearance", id=local(iri, "appearance"),
+                   article=local(article, "article"), quote=quote, start=start, end=end,
+                   speaker={"name": _first(speaker, "schema:name"),
+                            "role": _notation(vocab.SPEAKER_ROLES, _first(speaker, "lbp:speakerRole")),
+                            "credentials": _first(speaker, "lbp:credentials"),
+                            "commercial_interest": [_offer(offers, o, labels)
+                                                    for o in _all(speaker, "lbp:commercialInterest")]},
+                   hedging=_notation(vocab.HEDGING, _first(props, "lbp:hedging")),
+                   appeal=_ordered(vocab.BASES, _all(props, "lbp:appeal")),
+                   basis=_notation(vocab.BASES, _first(props, "lbp:basis")),
+                   flags=_ordered(vocab.FLAGS, _all(props, "lbp:flag")),
+                   note=_first(props, "rdfs:comment"))
+        g.add_edge(_first(props, "oa:hasBody"), iri, rel="appearance")
+        g.add_edge(article, iri, rel="contains")
+
+    citations = _describe(ds, "?s a cito:Citation .")
+    for iri, props in citations.items():
+        relation = _first(props, "cito:hasCitationCharacterization")
+        g.add_node(iri, kind="citation", id=local(iri, "citation"),
+                   position=_first(props, "lbp:position") or 0, marker=_first(props, "lbp:marker"),
+                   mode=_notation(vocab.CITATION_MODES, _first(props, "lbp:citationMode")),
+                   relation=local(relation, "cito") if relation else None,
+                   fidelity=_notation(vocab.FIDELITY, _first(props, "lbp:fidelity")),
+                   stance=_notation(vocab.STANCES, _first(props, "lbp:stance")),
+                   confidence=_notation(vocab.CONFIDENCE, _first(props, "lbp:identificationConfidence")),
+                   as_printed=_first(props, "dcterms:bibliographicCitation"),
+                   for_claims=[local(c, "claim") for c in _all(props, "lbp:forClaim")],
+                   note=_first(props, "rdfs:comment"))
+        citing = _first(props, "cito:hasCitingEntity")
+        g.add_edge(citing, iri, rel="lists" if citing in articles else "cites")
+        cited = _first(props, "cito:hasCitedEntity")
+        if cited:
+            g.add_edge(iri, cited, rel="cited")
+
+    for iri, props in _describe(ds, "?s a lbp:CuratorAssessment .").items():
+        g.add_node(iri, kind="assessment", id=local(iri, "assessment"),
+                   fidelity=_notation(vocab.FIDELITY, _first(props, "lbp:fidelity")),
+                   note=_first(props, "rdfs:comment"))
+        g.add_edge(_first(props, "lbp:assessesClaim"), iri, rel="assessed")
+        g.add_edge(iri, _first(props, "lbp:evidenceSource"), rel="evidence")
+
+    for iri, props in _describe(ds, "?s a schema:MedicalContraindication .").items():
+        intervention, condition = _first(props, "lbp:intervention"), _first(props, "lbp:condition")
+        g.add_node(iri, kind="contraindication", id=local(iri, "contraindication"),
+                   intervention=labels.get(intervention), condition=labels.get(condition),
+                   severity=_notation(vocab.SEVERITIES, _first(props, "lbp:severity")))
+        g.add_edge(iri, intervention, rel="contraindicates")
+        g.add_edge(iri, condition, rel="contraindicates")
+        for claim in _all(props, "lbp:statedBy"):
+            g.add_edge(claim, iri, rel="states")
+    return g
+
+
+def _year(value: Any) -> int | None:
+    if value is None:
+        return None
+    return value.year if hasattr(value, "year") else int(str(value)[:4])
+
+
+def _offer(offers: dict[str, Props], iri: str, labels: dict[str, str]) -> dict[str, Any]:
+    props = offers.get(iri, {})
+    return {"name": _first(props, "schema:name"),
+            "interventions": [labels.get(x, x) for x in _all(props, "lbp:relatedIntervention")]}
+
+
+def _selectors(ds: Dataset) -> dict[str, tuple[str, int, int]]:
+    from .rules import sparql_prologue
+    query = sparql_prologue() + """
+        SELECT ?annotation ?exact ?start ?end WHERE {
+          ?annotation a lbp:Appearance ; oa:hasTarget ?target .
+          ?target oa:hasSelector ?quote, ?position .
+          ?quote oa:exact ?exact .
+          ?position oa:start ?start ; oa:end ?end .
+        }"""
+    return {str(a): (str(x), int(s), int(e)) for a, x, s, e in ds.query(query)}
+
+
+def claims(g: nx.DiGraph) -> list[str]:
+    """IRIs of every claim node, sorted by id."""
+    return sorted((n for n, d in g.nodes(data=True) if d["kind"] == "claim"), key=lambda n: g.nodes[n]["id"])

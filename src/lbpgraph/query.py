@@ -1,0 +1,253 @@
+"""Read-only SPARQL over the built dataset, guarded and time-limited.
+
+One path for every query, named or typed by a user:
+
+1. parse only (rdflib's parser); anything that is not a query (an UPDATE, LOAD, CLEAR, ...)
+   is refused, as are ``SERVICE`` (federation: it would make lbpgraph fetch a URL) and dataset
+   clauses ``FROM`` / ``FROM NAMED`` (rdflib would download them), all before anything runs;
+2. evaluation in a forked child process over the union of all named graphs, with an audit hook
+   that refuses every network connection, killed when it exceeds the time limit;
+3. results as SPARQL 1.1 JSON, SPARQL 1.1 CSV, or an aligned table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import sys
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import vocab
+from .errors import InvalidInput, Issue, QueryFailed, QueryRefused, QueryTimeout
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+DEFAULT_TIMEOUT = 30.0
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+Term = dict[str, str]
+
+
+# --- named queries ---------------------------------------------------------------------------
+
+def named_queries() -> dict[str, tuple[str, str]]:
+    """Shipped queries: name -> (one-line description, SPARQL text)."""
+    folder = resources.files("lbpgraph") / "queries"
+    result = {}
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".rq"):
+            text = entry.read_text(encoding="utf-8")
+            first = next((ln[1:].strip() for ln in text.splitlines() if ln.startswith("#")), "")
+            result[entry.name.removesuffix(".rq")] = (first, text)
+    return result
+
+
+def resolve(argument: str, stdin: str | None = None) -> str:
+    """SPARQL text for a query argument: ``-`` (stdin), a named query, a file, or SPARQL itself."""
+    if argument == "-":
+        return stdin if stdin is not None else sys.stdin.read()
+    named = named_queries()
+    if argument in named:
+        return named[argument][1]
+    path = Path(argument)
+    if argument.endswith((".rq", ".sparql")) or ("\n" not in argument and path.is_file()):
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InvalidInput([Issue(argument, 1, "query", f"cannot read query file: {exc}")]) from None
+    return argument
+
+
+# --- the guard --------------------------------------------------------------------------------
+
+def _prologue() -> tuple[str, int]:
+    from .rules import sparql_prologue
+    text = sparql_prologue()
+    return text, text.count("\n")
+
+
+def _walk(node: Any) -> Any:
+    """Every CompValue in an rdflib parse tree."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+    if isinstance(node, CompValue):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, (list, tuple, ParseResults)):
+        for item in node:
+            yield from _walk(item)
+
+
+def check_query(text: str) -> str:
+    """Refuse anything but a read-only, local query; return the text with lbpgraph's prefixes.
+
+    Raises :class:`QueryRefused` naming the clause, before anything is evaluated.
+    """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    if not text.strip():
+        raise QueryRefused("empty query")
+    prologue, offset = _prologue()
+    full = prologue + text
+    try:
+        parsed = parseQuery(full)
+    except ParseException as exc:
+        try:
+            update = parseUpdate(full)
+        except ParseException:
+            line = max(1, exc.lineno - offset)
+            raise QueryRefused(f"not valid SPARQL (line {line}, column {exc.col}): {exc.msg}") from None
+        ops = sorted({op.name for op in update.get("request", [])})
+        raise QueryRefused(f"{'/'.join(ops) or 'UPDATE'} refused: lbpgraph query is read-only") from None
+    for node in _walk(parsed):
+        if node.name == "ServiceGraphPattern":
+            raise QueryRefused(f"SERVICE <{node.get('term')}> refused: queries never reach the network")
+        if node.name == "DatasetClause":
+            clause = "FROM NAMED" if node.get("named") is not None else "FROM"
+            iri = node.get("named") if node.get("named") is not None else node.get("default")
+            raise QueryRefused(f"{clause} <{iri}> refused: queries run on the built graph only")
+    return full
+
+
+# --- results ----------------------------------------------------------------------------------
+
+@dataclass
+class QueryResult:
+    """Materialised results: variables and rows (SELECT), a boolean (ASK) or triples."""
+
+    kind: str  # "SELECT", "ASK" or "CONSTRUCT"
+    variables: list[str] = field(default_factory=list)
+    rows: list[dict[str, Term]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """SPARQL 1.1 Query Results JSON (for SELECT and ASK)."""
+        if self.kind == "ASK":
+            return {"head": {}, "boolean": bool(self.boolean)}
+        if self.kind == "SELECT":
+            return {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
+        return {"head": {"vars": ["subject", "predicate", "object"]},
+                "results": {"bindings": [dict(zip(("subject", "predicate", "object"), t))
+                                         for t in self.triples]}}
+
+    def to_csv(self) -> str:
+        """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        if self.kind == "ASK":
+            writer.writerows([["boolean"], ["true" if self.boolean else "false"]])
+            return buf.getvalue()
+        variables, rows = self._tabular()
+        writer.writerow(variables)
+        for row in rows:
+            writer.writerow([_csv_value(row.get(v)) for v in variables])
+        return buf.getvalue()
+
+    def to_table(self) -> str:
+        from .render import table
+        if self.kind == "ASK":
+            return "true\n" if self.boolean else "false\n"
+        variables, rows = self._tabular()
+        body = [[_compact(row.get(v)) for v in variables] for row in rows]
+        noun = "row" if len(rows) == 1 else "rows"
+        return table(variables, body) + f"({len(rows)} {noun})\n"
+
+    def _tabular(self) -> tuple[list[str], list[dict[str, Term]]]:
+        if self.kind == "SELECT":
+            return self.variables, self.rows
+        return (["subject", "predicate", "object"],
+                [dict(zip(("subject", "predicate", "object"), t)) for t in self.triples])
+
+
+def _csv_value(term: Term | None) -> str:
+    if term is None:
+        return ""
+    return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
+
+
+def _compact(term: Term | None) -> str:
+    if term is None:
+        return ""
+    if term["type"] == "uri":
+        value = term["value"]
+        for prefix, ns in sorted(vocab.PREFIXES.items(), key=lambda x: -len(x[1])):
+            if value.startswith(ns) and len(value) > len(ns):
+                return f"{prefix}:{value[len(ns):]}"
+        return f"<{value}>"
+    return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
+
+
+def _term(node: Any) -> Term:
+    from rdflib import BNode, Literal, URIRef
+    if isinstance(node, URIRef):
+        return {"type": "uri", "value": str(node)}
+    if isinstance(node, BNode):
+        return {"type": "bnode", "value": str(node)}
+    assert isinstance(node, Literal)
+    term = {"type": "literal", "value": str(node)}
+    if node.language:
+        term["xml:lang"] = node.language
+    elif node.datatype is not None and str(node.datatype) != _XSD_STRING:
+        term["datatype"] = str(node.datatype)
+    return term
+
+
+def _materialise(result: Any) -> QueryResult:
+    if result.type == "ASK":
+        return QueryResult("ASK", boolean=bool(result.askAnswer))
+    if result.type == "SELECT":
+        variables = [str(v) for v in result.vars]
+        rows = [{v: _term(row[i]) for i, v in enumerate(variables) if row[i] is not None}
+                for row in result]
+        return QueryResult("SELECT", variables, rows)
+    triples = sorted((tuple(_term(x) for x in t) for t in result),  # type: ignore[misc]
+                     key=lambda t: tuple((x["type"], x["value"]) for x in t))
+    return QueryResult("CONSTRUCT", triples=triples)  # type: ignore[arg-type]
+
+
+def _deny_network(event: str, args: tuple[Any, ...]) -> None:
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        raise PermissionError(f"network access refused inside a query ({event})")
+
+
+def _child(ds: Dataset, text: str, conn: Any) -> None:
+    sys.addaudithook(_deny_network)  # this process only lives for one query
+    try:
+        import rdflib.plugins.sparql as sparql
+        sparql.SPARQL_LOAD_GRAPHS = False
+        conn.send(("ok", _materialise(ds.query(text))))
+    except BaseException as exc:  # noqa: BLE001 - reported to the parent as a message
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run_query(ds: Dataset, text: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
+    """Check ``text`` (see :func:`check_query`) and evaluate it with a time limit in seconds."""
+    full = check_query(text)
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_child, args=(ds, full, sender), daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped")
+        status, payload = receiver.recv()
+    except EOFError:
+        raise QueryFailed("the query process ended without an answer") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    if status == "error":
+        raise QueryFailed(f"the query failed: {payload}")
+    return payload

@@ -1,0 +1,203 @@
+"""Human-readable renderings: the trace tree (text and Markdown) and aligned tables.
+
+Every string that comes from an article or a record is data. In text output, control
+characters (which could drive a terminal) are shown as ``\\uXXXX`` escapes; in Markdown,
+characters that would start markup or raw HTML are backslash-escaped.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from . import vocab
+
+if TYPE_CHECKING:
+    from .trace import Trace
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
+_WIDTH = 100
+
+
+def safe(text: Any) -> str:
+    """Text with control and format characters made visible, safe to print to a terminal."""
+    out = []
+    for ch in str(text):
+        if ch == "\n" or (unicodedata.category(ch)[0] != "C"):
+            out.append(ch)
+        else:
+            out.append(f"\\u{ord(ch):04X}")
+    return "".join(out)
+
+
+def md(text: Any) -> str:
+    """One-line Markdown-escaped text: no markup, links or HTML can come from the data."""
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(safe(text).split()))
+
+
+def _wrap(text: str, indent: str) -> list[str]:
+    width = max(40, _WIDTH - len(indent))
+    return textwrap.wrap(" ".join(text.split()), width=width, break_on_hyphens=False) or [""]
+
+
+def _strength(verdict: dict[str, Any]) -> str:
+    s = verdict["strength"]
+    return f"{s['label']} (OCEBM 2011 level {s['cebm_level']})" if s else "none"
+
+
+def _source_line(s: dict[str, Any]) -> str:
+    if not s["identified"]:
+        return f"{s['label']}: unidentified source"
+    parts = [s["label"]]
+    if s["design_label"]:
+        parts.append(s["design_label"])
+    if s["sample_size"]:
+        parts.append(f"n={s['sample_size']}")
+    parts.append({"yes": "peer-reviewed", "no": "not peer-reviewed",
+                  "unclear": "peer review unclear", "unknown": "peer review unknown"}[s["peer_reviewed"]])
+    if s["verification"] != "verified":
+        parts.append(s["verification"])
+    return " · ".join(parts)
+
+
+def _citation_line(c: dict[str, Any]) -> str:
+    marker = c["marker"] or {"vague": "(vague)", "named-venue": "(named venue)"}.get(c["mode"], "(no marker)")
+    parts = [marker, c["mode"], c["relation"] or "", f"fidelity {c['fidelity']}"]
+    if c["stance"]:
+        parts.append(f"stance {c['stance']}")
+    if c["confidence"] != "certain":
+        parts.append(f"identified with {c['confidence']} confidence")
+    return " · ".join(p for p in parts if p)
+
+
+def _speaker(a: dict[str, Any]) -> str:
+    sp = a["speaker"]
+    role = (sp["role"] or "").replace("-", " ")
+    return f"{sp['name']} ({role})" if sp["name"] else role
+
+
+def trace_text(t: Trace) -> str:
+    """The trace as a tree: claim -> appearances -> citations -> sources -> their sources."""
+    lines: list[str] = []
+    c, v = t.claim, t.verdict
+    lines.append(f"Claim {c['id']} ({c['kind']})")
+    lines += ["  " + safe(x) for x in _wrap(c["statement"], "  ")]
+    lines.append("")
+    lines.append("Verdict")
+    lines.append(f"  peer-reviewed support: {'yes' if v['peer_reviewed_support'] else 'no'}")
+    lines.append(f"  basis:    {', '.join(v['basis']) or 'none'}")
+    lines.append(f"  strength: {_strength(v)}")
+    lines.append(f"  flags:    {', '.join(v['flags']) or 'none'}")
+    lines.append("")
+    lines.append(f"Appearances ({len(t.appearances)})")
+    for i, a in enumerate(t.appearances):
+        last = i == len(t.appearances) - 1
+        branch, pad = ("└─ ", "   ") if last else ("├─ ", "│  ")
+        lines.append(f"{branch}{a['article']['id']} · {safe(a['article']['title'])}")
+        for q in _wrap(f"“{a['quote']}”", pad):
+            lines.append(f"{pad}{safe(q)}")
+        lines.append(f"{pad}speaker: {safe(_speaker(a))} · {a['hedging']} · basis {a['basis']}")
+        if a["flags"]:
+            lines.append(f"{pad}flags: {', '.join(a['flags'])}")
+        if not a["citations"]:
+            lines.append(f"{pad}└─ no citation" + (f" (offers {', '.join(a['appeal'])})" if a["appeal"] else ""))
+        for j, cit in enumerate(a["citations"]):
+            _citation_text(lines, cit, pad, j == len(a["citations"]) - 1)
+    if t.curator_evidence:
+        lines.append("")
+        lines.append("Current evidence added by the curators (cited by no article; never counted in the verdict)")
+        for i, e in enumerate(t.curator_evidence):
+            last = i == len(t.curator_evidence) - 1
+            branch, pad = ("└─ ", "   ") if last else ("├─ ", "│  ")
+            lines.append(f"{branch}{safe(_source_line(e['source']))} · fidelity {e['fidelity']}")
+            for x in _wrap(e["note"], pad):
+                lines.append(f"{pad}{safe(x)}")
+    if t.contraindications:
+        lines.append("")
+        lines.append("Contraindications stated")
+        for ci in t.contraindications:
+            lines.append(f"  {safe(ci['intervention'])} × {safe(ci['condition'])}: {ci['severity']}")
+    return "\n".join(lines) + "\n"
+
+
+def _citation_text(lines: list[str], cit: dict[str, Any], pad: str, last: bool) -> None:
+    branch, child = ("└─ ", "   ") if last else ("├─ ", "│  ")
+    lines.append(f"{pad}{branch}{safe(_citation_line(cit))}")
+    if cit.get("as_printed"):
+        for x in _wrap(f"as printed: {cit['as_printed']}", pad + child):
+            lines.append(f"{pad}{child}{safe(x)}")
+    inner = pad + child
+    source = cit["source"]
+    if source is None:
+        lines.append(f"{inner}└─ ✗ dead end: {cit['dead_end']}")
+        return
+    lines.append(f"{inner}└─ {safe(_source_line(source))}")
+    deeper = inner + "   "
+    if cit.get("dead_end"):
+        lines.append(f"{deeper}✗ dead end: {cit['dead_end']}")
+    for k, onward in enumerate(source["citations"]):
+        _citation_text(lines, onward, deeper, k == len(source["citations"]) - 1)
+
+
+def trace_markdown(t: Trace) -> str:
+    """The trace as Markdown: headings, a verdict table and nested lists."""
+    c, v = t.claim, t.verdict
+    out = [f"## Claim `{c['id']}`", "", f"> {md(c['statement'])}", "",
+           "| verdict | |", "|---|---|",
+           f"| peer-reviewed support | {'yes' if v['peer_reviewed_support'] else 'no'} |",
+           f"| basis | {', '.join(v['basis']) or 'none'} |",
+           f"| strength | {md(_strength(v))} |",
+           f"| flags | {', '.join(v['flags']) or 'none'} |", "",
+           f"### Appearances ({len(t.appearances)})", ""]
+    for i, a in enumerate(t.appearances, start=1):
+        out.append(f"{i}. **{md(a['article']['id'])}**, *{md(a['article']['title'])}*  ")
+        out.append(f"   “{md(a['quote'])}”  ")
+        out.append(f"   speaker: {md(_speaker(a))}; {a['hedging']}; basis **{a['basis']}**"
+                   + (f"; flags: {', '.join(a['flags'])}" if a["flags"] else ""))
+        for cit in a["citations"]:
+            _citation_markdown(out, cit, "   ")
+        out.append("")
+    if t.curator_evidence:
+        out += ["### Current evidence added by the curators", "",
+                "*Cited by no article; never counted in the verdict.*", ""]
+        for e in t.curator_evidence:
+            out.append(f"- **{md(_source_line(e['source']))}**, fidelity {e['fidelity']}: {md(e['note'])}")
+        out.append("")
+    if t.contraindications:
+        out += ["### Contraindications stated", ""]
+        for ci in t.contraindications:
+            out.append(f"- {md(ci['intervention'])} × {md(ci['condition'])}: {ci['severity']}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _citation_markdown(out: list[str], cit: dict[str, Any], indent: str) -> None:
+    out.append(f"{indent}- {md(_citation_line(cit))}")
+    inner = indent + "  "
+    if cit["source"] is None:
+        out.append(f"{inner}- ✗ dead end: {md(cit['dead_end'])}")
+        return
+    out.append(f"{inner}- **{md(_source_line(cit['source']))}**")
+    if cit.get("dead_end"):
+        out.append(f"{inner}  - ✗ dead end: {md(cit['dead_end'])}")
+    for onward in cit["source"]["citations"]:
+        _citation_markdown(out, onward, inner + "  ")
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+    """An aligned plain-text table; cells are made terminal-safe and kept on one line."""
+    cells = [[" ".join(safe("" if x is None else x).split()) for x in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        widths = [max(w, len(x)) for w, x in zip(widths, row)]
+    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    body = ["  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in cells]
+    return "\n".join([line, rule, *body]) + "\n"
+
+
+def notation_label(value_set: vocab.ValueSet, notation: str) -> str:
+    return value_set.term(notation).label

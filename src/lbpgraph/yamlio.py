@@ -1,0 +1,130 @@
+"""Read YAML into plain Python data while remembering the line of every key and item.
+
+The loader is deliberately strict and boring:
+
+- YAML 1.2 core scalars only: ``true``/``false`` are booleans, ``yes``/``no``/``on`` stay
+  strings, and dates stay strings (the schema checks them), so no value changes type behind
+  the curator's back;
+- duplicate keys are errors, not silent overwrites;
+- anchors, aliases, merge keys and tags other than the core ones are refused.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+Path = tuple[str | int, ...]
+
+
+class YamlProblem(Exception):
+    """A YAML file could not be read; carries the 1-based line."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+class _Resolver(yaml.resolver.BaseResolver):
+    pass
+
+
+# YAML 1.2 core schema: null, bool (true/false), int, float; everything else is a string.
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
+_Resolver.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."))
+
+
+class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
+              yaml.composer.Composer, _Resolver):
+    def __init__(self, stream: str) -> None:
+        yaml.reader.Reader.__init__(self, stream)
+        yaml.scanner.Scanner.__init__(self)
+        yaml.parser.Parser.__init__(self)
+        yaml.composer.Composer.__init__(self)
+        _Resolver.__init__(self)
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.events.AliasEvent):
+            line = self.peek_event().start_mark.line + 1
+            raise YamlProblem("aliases (*name) are not allowed: write the value out", line)
+        return super().compose_node(parent, index)
+
+
+@dataclass
+class Document:
+    """Plain data of one YAML file plus the line where each path starts."""
+
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line(self, path: Path) -> int:
+        """Line of the longest known prefix of ``path`` (1 when nothing matches)."""
+        for end in range(len(path), -1, -1):
+            found = self.lines.get(tuple(path[:end]))
+            if found is not None:
+                return found
+        return 1
+
+
+def loads(text: str) -> Document:
+    """Parse one YAML document; raise :class:`YamlProblem` with a line on any error."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", line) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise YamlProblem(f"YAML syntax: {exc}", 1) from None
+    finally:
+        loader.dispose()
+    doc = Document(None)
+    doc.data = _convert(node, (), doc.lines) if node is not None else None
+    return doc
+
+
+def _convert(node: yaml.Node, path: Path, lines: dict[Path, int]) -> Any:
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        if node.tag != "tag:yaml.org,2002:map":
+            raise YamlProblem(f"unsupported tag {node.tag}", node.start_mark.line + 1)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                raise YamlProblem("only plain keys are allowed", key_node.start_mark.line + 1)
+            key = key_node.value
+            if key in result:
+                raise YamlProblem(f"duplicate key '{key}'", key_node.start_mark.line + 1)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+            result[key] = _convert(value_node, path + (key,), lines)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_convert(item, path + (i,), lines) for i, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+def _scalar(node: yaml.ScalarNode) -> Any:
+    value, tag = node.value, node.tag
+    if tag == "tag:yaml.org,2002:str":
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() == "true"
+    if tag == "tag:yaml.org,2002:int":
+        return int(value)
+    if tag == "tag:yaml.org,2002:float":
+        return float(value)
+    raise YamlProblem(f"unsupported tag {tag}", node.start_mark.line + 1)
