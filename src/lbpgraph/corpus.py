@@ -200,18 +200,13 @@ def load_corpus(root: Path | str) -> Corpus:
     _check_concepts(c, concepts_file, concepts)
     _check_claims(c, corpus)
     _check_sources(c, corpus, bibliography)
-    appeared: set[str] = set()
     for article_id, (rel, ann) in parsed_articles.items():
         if ann is not None:
-            article = _check_article(c, corpus, article_id, rel, ann, appeared)
+            article = _check_article(c, corpus, article_id, rel, ann)
             if article is not None:
                 corpus.articles[article_id] = article
     for i, assessment in enumerate(context.assessments):
         _check_assessment(c, corpus, i, assessment)
-    for claim_id, claim_file in claim_files.items():
-        if claim_id not in appeared and all(p[1] is not None for p in parsed_articles.values()):
-            idx = _position(c, claim_file, "claims", claim_id)
-            c.add(claim_file, ("claims", idx), "claim has no appearance in any article")
     if c.issues:
         raise InvalidInput(sorted(set(c.issues)))
     return corpus
@@ -344,7 +339,7 @@ def _check_sources(c: _Collector, corpus: Corpus, bibliography: schema.Bibliogra
 
 
 def _check_article(c: _Collector, corpus: Corpus, article_id: str, rel: str,
-                   ann: schema.ArticleFile, appeared: set[str]) -> Article | None:
+                   ann: schema.ArticleFile) -> Article | None:
     text_name = ann.text
     text_path = corpus.root / ARTICLES_DIR / text_name
     if "/" in text_name or "\\" in text_name or text_name.startswith("."):
@@ -379,8 +374,6 @@ def _check_article(c: _Collector, corpus: Corpus, article_id: str, rel: str,
         seen_appearances.add(app.id)
         if app.claim not in corpus.claims:
             c.add(rel, base + ("claim",), f"unknown claim '{app.claim}'")
-        else:
-            appeared.add(app.claim)
         if app.speaker not in speakers:
             c.add(rel, base + ("speaker",), f"unknown speaker '{app.speaker}'")
         span = _locate(c, rel, base, article, app.quote, app.occurrence, "occurrence" in app.model_fields_set)

@@ -263,6 +263,7 @@ DIRECTIONS = ValueSet("direction", "DirectionScheme", "How a mechanism acts on a
     Term("moves", "moves", "Changes the range or pattern of movement."),
     Term("relaxes", "relaxes", "Reduces tension."),
     Term("increases-flow", "increases flow", "Increases blood or fluid flow."),
+    Term("inhibits", "inhibits", "Reduces a process such as inflammation or nerve activity."),
 ))
 
 CITO_RELATIONS = ("citesAsEvidence", "citesAsAuthority", "citesAsRelated",
