@@ -149,6 +149,7 @@ def _concepts(w: _Writer, kind: str, concepts: dict[str, schema.Concept]) -> Non
         w.add(node, SKOS.definition, Literal(c.definition, lang="en") if c.definition else None)
         w.many(node, SKOS.broader, [concept_iri(b) for b in c.broader])
         w.many(node, SKOS.exactMatch, [URIRef(u) for u in c.exact_match])
+        w.many(node, SKOS.broadMatch, [URIRef(u) for u in c.broad_match])
         if isinstance(c, schema.Mechanism):
             w.many(node, LBP.actsOn, [concept_iri(s) for s in c.acts_on])
             w.add(node, LBP.direction, value(vocab.DIRECTIONS, c.direction))
@@ -230,6 +231,7 @@ def _claim(w: _Writer, c: schema.Claim) -> None:
     w.many(node, SCHEMA.about, [concept_iri(x) for x in c.interventions])
     w.add(node, LBP.outcome, concept_iri(c.outcome) if c.outcome else None)
     w.add(node, LBP.population, concept_iri(c.population) if c.population else None)
+    w.many(node, LBP.aboutCondition, [concept_iri(x) for x in c.conditions])
     w.many(node, LBP.invokesMechanism, [concept_iri(x) for x in c.mechanisms])
     w.add(node, RDFS.comment, c.note)
     for ci in c.contraindications:

@@ -17,23 +17,20 @@ import click
 from . import __version__
 from .errors import AmbiguousClaim, ClaimNotFound, InvalidInput, LbpgraphError
 from .project import Project
+from .render import safe
 
 
 def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
-    err = click.get_text_stream("stderr")
-    if isinstance(exc, InvalidInput):
-        for line in exc.lines():
-            click.echo(line, file=err)
-    click.echo(f"Error: {exc}", file=err)
+    lines = exc.lines() if isinstance(exc, InvalidInput) else []
+    lines.append(f"Error: {exc}")
     if isinstance(exc, AmbiguousClaim):
-        for claim_id, statement in exc.matches:
-            click.echo(f"  {claim_id}  {statement}", file=err)
+        lines += [f"  {claim_id}  {statement}" for claim_id, statement in exc.matches]
     if isinstance(exc, ClaimNotFound) and exc.candidates:
-        click.echo("Closest claims:", file=err)
-        for claim_id, statement in exc.candidates:
-            click.echo(f"  {claim_id}  {statement}", file=err)
+        lines += ["Closest claims:", *(f"  {claim_id}  {statement}" for claim_id, statement in exc.candidates)]
     if exc.hint:
-        click.echo(f"Hint: {exc.hint}", file=err)
+        lines.append(f"Hint: {exc.hint}")
+    for line in lines:
+        click.echo(safe(line), err=True)
     ctx.exit(exc.exit_code)
 
 

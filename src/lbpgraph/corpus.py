@@ -1,12 +1,19 @@
 """Load ``data/`` into a validated :class:`Corpus`, or report every problem in it.
 
-Each problem is an :class:`Issue` naming file, line and the id of the record it is in. All
-problems are collected before anything is raised, so a curator sees the full list at once.
+Two independent passes, so one mistake never hides another:
+
+1. each file is parsed (line-aware YAML) and checked against its schema model;
+2. the corpus checks (references, duplicate ids, quotes against the archived texts) run on
+   the raw parsed data, using every id that is present even in a record that failed step 1.
+
+Each problem is an :class:`~lbpgraph.errors.Issue` naming file, line and record. Only when
+there is none is the :class:`Corpus` assembled from the validated models.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -58,27 +65,6 @@ class Corpus:
     assessments: list[schema.Assessment]
     shared_files: list[str]
 
-    def concept_kind(self, concept_id: str) -> str | None:
-        for kind, items in self.concepts.items():
-            if concept_id in items:
-                return kind
-        return None
-
-
-class _Collector:
-    """Collects issues; knows each file's line map and how to name the enclosing record."""
-
-    def __init__(self) -> None:
-        self.issues: list[Issue] = []
-        self.docs: dict[str, Document] = {}
-
-    def add(self, file: str, path: tuple[Any, ...], message: str, record: str | None = None) -> None:
-        doc = self.docs.get(file)
-        line = doc.line(path) if doc else 1
-        if record is None:
-            record = _record_name(doc.data if doc else None, path) or file_record(file)
-        self.issues.append(Issue(file, line, record, message))
-
 
 def file_record(file: str) -> str:
     """Record name used for problems that belong to a whole file."""
@@ -87,205 +73,210 @@ def file_record(file: str) -> str:
 
 
 def _record_name(data: Any, path: tuple[Any, ...]) -> str | None:
-    """'appearance dufek-quote' for the innermost record on ``path`` that has an id."""
-    best = None
-    node = data
-    section = None
+    """'appearance discs citation #1': the records enclosing ``path``, innermost id first."""
+    name = None
+    node, section = data, None
     for step in path:
-        if isinstance(node, dict):
-            section = step if isinstance(step, str) else section
-            node = node.get(step) if isinstance(step, str) else None
+        if isinstance(node, dict) and isinstance(step, str):
+            section, node = step, node.get(step)
         elif isinstance(node, list) and isinstance(step, int) and step < len(node):
             node = node[step]
+            if not isinstance(node, dict):
+                break
             word = _RECORD_WORDS.get(str(section), str(section))
-            if isinstance(node, dict) and isinstance(node.get("id"), str):
-                best = f"{word} {node['id']}"
-            elif isinstance(node, dict) and isinstance(node.get("source"), str):
-                best = f"{word} {node['source']}"
+            if isinstance(node.get("id"), str):
+                name = f"{word} {node['id']}"
             else:
-                best = f"{word} #{step + 1}"
+                name = f"{name} {word} #{step + 1}" if name else f"{word} #{step + 1}"
         else:
             break
-    return best
+    return name
 
 
-def _pydantic_issues(collector: _Collector, file: str, exc: ValidationError) -> None:
-    for err in exc.errors(include_url=False):
-        loc = tuple(err["loc"])
-        kind = err["type"]
-        if kind == "extra_forbidden":
-            collector.add(file, loc, f"unknown key '{loc[-1]}'")
-        elif kind == "missing":
-            collector.add(file, loc[:-1], f"missing field '{loc[-1]}'")
-        else:
-            where = ".".join(str(p) for p in loc if isinstance(p, str))
-            msg = err["msg"]
-            collector.add(file, loc, f"{where}: {msg}" if where else msg)
+class _Checker:
+    """Collects issues; knows each file's raw data and line map."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.issues: list[Issue] = []
+        self.docs: dict[str, Document] = {}
+        self.models: dict[str, BaseModel] = {}
+
+    def add(self, file: str, path: tuple[Any, ...], message: str) -> None:
+        doc = self.docs.get(file)
+        line = doc.line(path) if doc else 1
+        record = _record_name(doc.data if doc else None, path) or file_record(file)
+        self.issues.append(Issue(file, line, record, message))
+
+    def add_file(self, file: str, message: str, line: int = 1) -> None:
+        self.issues.append(Issue(file, line, file_record(file), message))
+
+    # --- pass 1: YAML and schema ---------------------------------------------------------
+
+    def parse(self, rel: str, model: type[BaseModel]) -> None:
+        try:
+            raw = (self.root / rel).read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.add_file(rel, f"not UTF-8 text ({exc.reason})")
+            return
+        try:
+            doc = loads(raw)
+        except YamlProblem as exc:
+            self.add_file(rel, str(exc), exc.line)
+            return
+        doc.data = {} if doc.data is None else doc.data
+        self.docs[rel] = doc
+        if not isinstance(doc.data, dict):
+            self.add(rel, (), "the file must hold a mapping of keys")
+            doc.data = {}
+            return
+        try:
+            self.models[rel] = model.model_validate(doc.data)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc, kind = tuple(err["loc"]), err["type"]
+                if kind == "extra_forbidden":
+                    self.add(rel, loc, f"unknown key '{loc[-1]}'")
+                elif kind == "missing":
+                    self.add(rel, loc[:-1], f"missing field '{loc[-1]}'")
+                else:
+                    where = ".".join(str(p) for p in loc if isinstance(p, str))
+                    self.add(rel, loc, f"{where}: {err['msg']}" if where else err["msg"])
+
+    # --- raw access ----------------------------------------------------------------------
+
+    def records(self, file: str, *path: Any) -> Iterator[tuple[tuple[Any, ...], dict[str, Any]]]:
+        """(path, record) for every mapping in the list at ``path`` of ``file``."""
+        node: Any = self.docs[file].data if file in self.docs else None
+        for step in path:
+            if isinstance(node, dict) and isinstance(step, str):
+                node = node.get(step)
+            elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+                node = node[step]
+            else:
+                node = None
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                if isinstance(item, dict):
+                    yield (*path, i), item
 
 
-def _parse(collector: _Collector, root: Path, rel: str, model: type[BaseModel]) -> Any:
-    path = root / rel
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        collector.issues.append(Issue(rel, 1, file_record(rel), f"not UTF-8 text ({exc.reason})"))
-        return None
-    try:
-        doc = loads(raw)
-    except YamlProblem as exc:
-        collector.issues.append(Issue(rel, exc.line, file_record(rel), str(exc)))
-        return None
-    collector.docs[rel] = doc
-    if doc.data is None:
-        doc.data = {}
-    if not isinstance(doc.data, dict):
-        collector.add(rel, (), "the file must hold a mapping of keys")
-        return None
-    try:
-        return model.model_validate(doc.data)
-    except ValidationError as exc:
-        _pydantic_issues(collector, rel, exc)
-        return None
+def _text(record: dict[str, Any], key: str) -> str | None:
+    value = record.get(key)
+    return value if isinstance(value, str) else None
+
+
+def _texts(record: dict[str, Any], key: str) -> Iterator[tuple[int, str]]:
+    values = record.get(key)
+    if isinstance(values, list):
+        for i, value in enumerate(values):
+            if isinstance(value, str):
+                yield i, value
+
+
+@dataclass
+class _Ids:
+    """Every id present in the raw data, so a record with a schema error causes no cascade."""
+
+    concepts: dict[str, dict[str, tuple[str, tuple[Any, ...]]]] = field(default_factory=dict)
+    sources: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
+    claims: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
+
+    def concept_kind(self, concept_id: str) -> str | None:
+        return next((k for k, ids in self.concepts.items() if concept_id in ids), None)
 
 
 def load_corpus(root: Path | str) -> Corpus:
     """Read and validate ``root`` (a data folder); raise :class:`InvalidInput` on any problem."""
     root = Path(root)
-    c = _Collector()
     if not root.is_dir():
         raise InvalidInput([Issue(str(root), 1, "data", "data folder not found")])
-
-    shared: dict[str, Any] = {}
+    c = _Checker(root)
     shared_files = []
     for name, model in schema.SHARED_FILES.items():
         if (root / name).is_file():
-            shared[name] = _parse(c, root, name, model)
+            c.parse(name, model)
             shared_files.append(name)
         elif name in ("bibliography.yaml", "concepts.yaml"):
-            c.issues.append(Issue(name, 1, name.removesuffix(".yaml"), "required file is missing"))
+            c.add_file(name, "required file is missing")
     for extra in sorted(p.name for p in root.glob("*.yaml")):
         if extra not in schema.SHARED_FILES:
-            c.issues.append(Issue(extra, 1, Path(extra).stem,
-                                  f"unknown file; expected {', '.join(schema.SHARED_FILES)}"))
-
-    annotation_files = sorted((root / ANNOTATIONS_DIR).glob("*.yaml"))
-    parsed_articles: dict[str, tuple[str, schema.ArticleFile | None]] = {}
-    for path in annotation_files:
+            c.add_file(extra, f"unknown file; expected {', '.join(schema.SHARED_FILES)}")
+    article_files: dict[str, str] = {}
+    for path in sorted((root / ANNOTATIONS_DIR).glob("*.yaml")):
         rel = f"{ANNOTATIONS_DIR}/{path.name}"
-        article_id = path.stem
-        if not schema._ID.match(article_id):
-            c.issues.append(Issue(rel, 1, f"article {article_id}",
-                                  "bad article id in file name (lower-case letters, digits, '-' or '_')"))
+        if not schema._ID.match(path.stem):
+            c.add_file(rel, "bad article id in file name (lower-case letters, digits, '-' or '_')")
             continue
-        parsed_articles[article_id] = (rel, _parse(c, root, rel, schema.ArticleFile))
-    if not annotation_files:
-        c.issues.append(Issue(ANNOTATIONS_DIR, 1, "annotations", "no article annotations found"))
+        c.parse(rel, schema.ArticleFile)
+        article_files[path.stem] = rel
+    if not article_files:
+        c.add_file(ANNOTATIONS_DIR, "no article annotations found")
 
-    concepts_file: schema.ConceptsFile = shared.get("concepts.yaml") or schema.ConceptsFile()
-    bibliography: schema.BibliographyFile = shared.get("bibliography.yaml") or schema.BibliographyFile()
-    claims_file: schema.ClaimsFile = shared.get("claims.yaml") or schema.ClaimsFile()
-    context: schema.ContextFile = shared.get("context.yaml") or schema.ContextFile()
-
-    concepts = _index_concepts(c, concepts_file)
-    sources = _index(c, "bibliography.yaml", "sources", bibliography.sources, "source")
-    claims: dict[str, schema.Claim] = {}
-    claim_files: dict[str, str] = {}
-    _collect_claims(c, "claims.yaml", claims_file.claims, claims, claim_files)
-    for article_id, (rel, ann) in parsed_articles.items():
-        if ann is not None:
-            _collect_claims(c, rel, ann.claims, claims, claim_files)
-
-    corpus = Corpus(root, {}, claims, claim_files, sources, concepts, list(context.assessments),
-                    shared_files)
-    _check_concepts(c, concepts_file, concepts)
-    _check_claims(c, corpus)
-    _check_sources(c, corpus, bibliography)
-    for article_id, (rel, ann) in parsed_articles.items():
-        if ann is not None:
-            article = _check_article(c, corpus, article_id, rel, ann)
-            if article is not None:
-                corpus.articles[article_id] = article
-    for i, assessment in enumerate(context.assessments):
-        _check_assessment(c, corpus, i, assessment)
+    ids = _collect_ids(c, article_files)
+    _check_concepts(c, ids)
+    _check_claims(c, ids, ["claims.yaml", *article_files.values()])
+    _check_sources(c, ids)
+    located = {aid: _check_article(c, ids, aid, rel) for aid, rel in article_files.items()}
+    _check_assessments(c, ids)
     if c.issues:
         raise InvalidInput(sorted(set(c.issues)))
-    return corpus
+    return _assemble(c, root, shared_files, article_files, located)
 
 
-def _position(c: _Collector, file: str, section: str, record_id: str) -> int:
-    doc = c.docs.get(file)
-    items = doc.data.get(section, []) if doc and isinstance(doc.data, dict) else []
-    for i, item in enumerate(items):
-        if isinstance(item, dict) and item.get("id") == record_id:
-            return i
-    return 0
-
-
-def _index(c: _Collector, file: str, section: str, items: list[Any], word: str) -> dict[str, Any]:
-    index: dict[str, Any] = {}
-    for i, item in enumerate(items):
-        if item.id in index:
-            c.add(file, (section, i, "id"), f"duplicate {word} id '{item.id}'")
-        else:
-            index[item.id] = item
-    return index
-
-
-def _index_concepts(c: _Collector, concepts: schema.ConceptsFile) -> dict[str, dict[str, schema.Concept]]:
-    result: dict[str, dict[str, schema.Concept]] = {}
-    seen: set[str] = set()
+def _collect_ids(c: _Checker, article_files: dict[str, str]) -> _Ids:
+    ids = _Ids()
     for kind in schema.CONCEPT_KINDS:
-        result[kind] = {}
-        for i, concept in enumerate(getattr(concepts, kind)):
-            if concept.id in seen:
-                c.add("concepts.yaml", (kind, i, "id"), f"duplicate concept id '{concept.id}'")
+        ids.concepts[kind] = {}
+        for path, rec in c.records("concepts.yaml", kind):
+            cid = _text(rec, "id")
+            if cid is None:
                 continue
-            seen.add(concept.id)
-            result[kind][concept.id] = concept
-    return result
+            other = ids.concept_kind(cid)
+            if other is not None:
+                c.add("concepts.yaml", (*path, "id"), f"duplicate concept id '{cid}'")
+            else:
+                ids.concepts[kind][cid] = ("concepts.yaml", path)
+    for path, rec in c.records("bibliography.yaml", "sources"):
+        sid = _text(rec, "id")
+        if sid is not None and sid in ids.sources:
+            c.add("bibliography.yaml", (*path, "id"), f"duplicate source id '{sid}'")
+        elif sid is not None:
+            ids.sources[sid] = ("bibliography.yaml", path)
+    for file in ["claims.yaml", *article_files.values()]:
+        for path, rec in c.records(file, "claims"):
+            cid = _text(rec, "id")
+            if cid is not None and cid in ids.claims:
+                c.add(file, (*path, "id"), f"duplicate claim id '{cid}' (also defined in {ids.claims[cid][0]})")
+            elif cid is not None:
+                ids.claims[cid] = (file, path)
+    return ids
 
 
-def _collect_claims(c: _Collector, file: str, items: list[schema.Claim],
-                    claims: dict[str, schema.Claim], claim_files: dict[str, str]) -> None:
-    for i, claim in enumerate(items):
-        if claim.id in claims:
-            c.add(file, ("claims", i, "id"),
-                  f"duplicate claim id '{claim.id}' (also defined in {claim_files[claim.id]})")
-        else:
-            claims[claim.id] = claim
-            claim_files[claim.id] = file
-
-
-def _ref(c: _Collector, corpus: Corpus, file: str, path: tuple[Any, ...], value: str | None,
-         kind: str) -> None:
+def _ref(c: _Checker, ids: _Ids, file: str, path: tuple[Any, ...], value: str | None, kind: str) -> None:
     """Report a reference to a concept of ``kind`` that does not exist."""
-    if value is None:
+    if value is None or value in ids.concepts.get(kind, {}):
         return
-    if value not in corpus.concepts.get(kind, {}):
-        other = corpus.concept_kind(value)
-        hint = f" (it is one of the {other})" if other else ""
-        c.add(file, path, f"unknown {kind.rstrip('s')} '{value}'{hint}")
+    other = ids.concept_kind(value)
+    hint = f" (it is one of the {other})" if other else ""
+    c.add(file, path, f"unknown {kind.rstrip('s')} '{value}'{hint}")
 
 
-def _check_concepts(c: _Collector, concepts_file: schema.ConceptsFile,
-                    concepts: dict[str, dict[str, schema.Concept]]) -> None:
-    corpus_like = Corpus(Path("."), {}, {}, {}, {}, concepts, [], [])
+def _check_concepts(c: _Checker, ids: _Ids) -> None:
     for kind in schema.CONCEPT_KINDS:
-        items = getattr(concepts_file, kind)
-        for i, concept in enumerate(items):
-            for j, broader in enumerate(concept.broader):
-                _ref(c, corpus_like, "concepts.yaml", (kind, i, "broader", j), broader, kind)
-            if isinstance(concept, schema.Mechanism):
-                for j, s in enumerate(concept.acts_on):
-                    _ref(c, corpus_like, "concepts.yaml", (kind, i, "acts_on", j), s, "structures")
-            if isinstance(concept, schema.Condition):
-                for j, s in enumerate(concept.affects):
-                    _ref(c, corpus_like, "concepts.yaml", (kind, i, "affects", j), s, "structures")
-        # cycles in skos:broader make every hierarchy query loop
-        graph = {x.id: list(x.broader) for x in items}
-        for i, concept in enumerate(items):
-            if _reaches(graph, concept.id, concept.id):
-                c.add("concepts.yaml", (kind, i, "broader"), f"'{concept.id}' is broader than itself (cycle)")
+        broader: dict[str, list[str]] = {}
+        for path, rec in c.records("concepts.yaml", kind):
+            for j, b in _texts(rec, "broader"):
+                _ref(c, ids, "concepts.yaml", (*path, "broader", j), b, kind)
+            for key in ("acts_on", "affects"):
+                for j, s in _texts(rec, key):
+                    _ref(c, ids, "concepts.yaml", (*path, key, j), s, "structures")
+            if _text(rec, "id"):
+                broader[rec["id"]] = [b for _, b in _texts(rec, "broader")]
+        for path, rec in c.records("concepts.yaml", kind):
+            cid = _text(rec, "id")
+            if cid and _reaches(broader, cid, cid):
+                c.add("concepts.yaml", (*path, "broader"), f"'{cid}' is broader than itself (cycle)")
 
 
 def _reaches(graph: dict[str, list[str]], start: str, target: str) -> bool:
@@ -300,147 +291,188 @@ def _reaches(graph: dict[str, list[str]], start: str, target: str) -> bool:
     return False
 
 
-def _check_claims(c: _Collector, corpus: Corpus) -> None:
-    for claim_id, claim in corpus.claims.items():
-        file = corpus.claim_files[claim_id]
-        i = _position(c, file, "claims", claim_id)
-        for j, x in enumerate(claim.interventions):
-            _ref(c, corpus, file, ("claims", i, "interventions", j), x, "interventions")
-        _ref(c, corpus, file, ("claims", i, "outcome"), claim.outcome, "outcomes")
-        _ref(c, corpus, file, ("claims", i, "population"), claim.population, "populations")
-        for j, x in enumerate(claim.mechanisms):
-            _ref(c, corpus, file, ("claims", i, "mechanisms", j), x, "mechanisms")
-        for j, ci in enumerate(claim.contraindications):
-            base = ("claims", i, "contraindications", j)
-            _ref(c, corpus, file, base + ("intervention",), ci.intervention, "interventions")
-            _ref(c, corpus, file, base + ("condition",), ci.condition, "conditions")
+def _check_claims(c: _Checker, ids: _Ids, files: list[str]) -> None:
+    for file in files:
+        for path, rec in c.records(file, "claims"):
+            for j, x in _texts(rec, "interventions"):
+                _ref(c, ids, file, (*path, "interventions", j), x, "interventions")
+            _ref(c, ids, file, (*path, "outcome"), _text(rec, "outcome"), "outcomes")
+            _ref(c, ids, file, (*path, "population"), _text(rec, "population"), "populations")
+            for j, x in _texts(rec, "mechanisms"):
+                _ref(c, ids, file, (*path, "mechanisms", j), x, "mechanisms")
+            for j, x in _texts(rec, "conditions"):
+                _ref(c, ids, file, (*path, "conditions", j), x, "conditions")
+            for cpath, ci in c.records(file, *path, "contraindications"):
+                _ref(c, ids, file, (*cpath, "intervention"), _text(ci, "intervention"), "interventions")
+                _ref(c, ids, file, (*cpath, "condition"), _text(ci, "condition"), "conditions")
 
 
-def _check_sources(c: _Collector, corpus: Corpus, bibliography: schema.BibliographyFile) -> None:
+def _check_sources(c: _Checker, ids: _Ids) -> None:
     file = "bibliography.yaml"
-    for i, source in enumerate(bibliography.sources):
-        base = ("sources", i)
-        _ref(c, corpus, file, base + ("population",), source.population, "populations")
-        for j, x in enumerate(source.interventions):
-            _ref(c, corpus, file, base + ("interventions", j), x, "interventions")
-        for j, x in enumerate(source.outcomes):
-            _ref(c, corpus, file, base + ("outcomes", j), x, "outcomes")
-        if source.kind == "unidentified" and (source.title or source.peer_reviewed != "unknown"):
-            c.add(file, base + ("kind",), "an unidentified source has no title and peer_reviewed: unknown")
-        for j, cite in enumerate(source.cites):
-            path = base + ("cites", j)
-            if cite.source not in corpus.sources:
-                c.add(file, path + ("source",), f"cites unknown source '{cite.source}'")
-            elif cite.source == source.id:
-                c.add(file, path + ("source",), "a source cannot cite itself")
-            for k, claim_id in enumerate(cite.claims):
-                if claim_id not in corpus.claims:
-                    c.add(file, path + ("claims", k), f"unknown claim '{claim_id}'")
+    for path, rec in c.records(file, "sources"):
+        _ref(c, ids, file, (*path, "population"), _text(rec, "population"), "populations")
+        for j, x in _texts(rec, "interventions"):
+            _ref(c, ids, file, (*path, "interventions", j), x, "interventions")
+        for j, x in _texts(rec, "outcomes"):
+            _ref(c, ids, file, (*path, "outcomes", j), x, "outcomes")
+        if rec.get("kind") == "unidentified" and (rec.get("title") or rec.get("peer_reviewed") != "unknown"):
+            c.add(file, (*path, "kind"), "an unidentified source has no title and peer_reviewed: unknown")
+        for cpath, cite in c.records(file, *path, "cites"):
+            target = _text(cite, "source")
+            if target is not None and target not in ids.sources:
+                c.add(file, (*cpath, "source"), f"cites unknown source '{target}'")
+            elif target is not None and target == rec.get("id"):
+                c.add(file, (*cpath, "source"), "a source cannot cite itself")
+            for k, claim_id in _texts(cite, "claims"):
+                if claim_id not in ids.claims:
+                    c.add(file, (*cpath, "claims", k), f"unknown claim '{claim_id}'")
 
 
-def _check_article(c: _Collector, corpus: Corpus, article_id: str, rel: str,
-                   ann: schema.ArticleFile) -> Article | None:
-    text_name = ann.text
-    text_path = corpus.root / ARTICLES_DIR / text_name
-    if "/" in text_name or "\\" in text_name or text_name.startswith("."):
-        c.add(rel, ("text",), f"text must be a file name in {ARTICLES_DIR}/, not a path")
+def _check_article(c: _Checker, ids: _Ids, article_id: str, rel: str) -> tuple[ArticleText, bytes, dict[str, Span], list[Span]] | None:
+    doc = c.docs.get(rel)
+    data = doc.data if doc else {}
+    text_name = _text(data, "text")
+    text = raw = None
+    if text_name is not None:
+        if "/" in text_name or "\\" in text_name or text_name.startswith("."):
+            c.add(rel, ("text",), f"text must be a file name in {ARTICLES_DIR}/, not a path")
+        else:
+            try:
+                raw = (c.root / ARTICLES_DIR / text_name).read_bytes()
+                text = ArticleText(raw.decode("utf-8"))
+            except OSError:
+                c.add(rel, ("text",), f"archived text {ARTICLES_DIR}/{text_name} not found")
+            except UnicodeDecodeError as exc:
+                c.add(rel, ("text",), f"{ARTICLES_DIR}/{text_name} is not UTF-8 ({exc.reason} at byte {exc.start})")
+    text_file = f"{ARTICLES_DIR}/{text_name}"
+
+    speakers: set[str] = set()
+    for path, sp in c.records(rel, "speakers"):
+        sid = _text(sp, "id")
+        if sid in speakers:
+            c.add(rel, (*path, "id"), f"duplicate speaker id '{sid}'")
+        speakers.add(sid or "")
+    offers: set[str] = set()
+    offer_paths = [p for p, _ in c.records(rel, "commercial_interest")]
+    for path, _ in c.records(rel, "speakers"):
+        offer_paths += [p for p, _ in c.records(rel, *path, "commercial_interest")]
+    for path in offer_paths:
+        offer = _at(data, path)
+        oid = _text(offer, "id")
+        if oid in offers:
+            c.add(rel, (*path, "id"), f"duplicate offer id '{oid}'")
+        offers.add(oid or "")
+        for j, x in _texts(offer, "interventions"):
+            _ref(c, ids, rel, (*path, "interventions", j), x, "interventions")
+
+    spans: dict[str, Span] = {}
+    seen: set[str] = set()
+    for path, app in c.records(rel, "appearances"):
+        aid = _text(app, "id")
+        if aid in seen:
+            c.add(rel, (*path, "id"), f"duplicate appearance id '{aid}'")
+        seen.add(aid or "")
+        claim = _text(app, "claim")
+        if claim is not None and claim not in ids.claims:
+            c.add(rel, (*path, "claim"), f"unknown claim '{claim}'")
+        speaker = _text(app, "speaker")
+        if speaker is not None and speaker not in speakers:
+            c.add(rel, (*path, "speaker"), f"unknown speaker '{speaker}'")
+        span = _locate(c, rel, path, text, text_file, app)
+        if span is not None and aid is not None:
+            spans[aid] = span
+        for cpath, cite in c.records(rel, *path, "citations"):
+            _check_citation(c, ids, rel, cpath, cite)
+    not_claims = [_locate(c, rel, path, text, text_file, nc) for path, nc in c.records(rel, "not_claims")]
+    for path, consulted in c.records(rel, "consulted"):
+        source = _text(consulted, "source")
+        if source is not None and source not in ids.sources:
+            c.add(rel, (*path, "source"), f"unknown source '{source}'")
+    if text is None or raw is None:
         return None
-    try:
-        raw = text_path.read_bytes()
-    except OSError:
-        c.add(rel, ("text",), f"archived text {ARTICLES_DIR}/{text_name} not found")
-        return None
-    try:
-        text = ArticleText(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        c.add(rel, ("text",), f"{ARTICLES_DIR}/{text_name} is not UTF-8 ({exc.reason} at byte {exc.start})")
-        return None
-    article = Article(article_id, ann, text, f"{ARTICLES_DIR}/{text_name}", rel,
-                      hashlib.sha256(raw).hexdigest(), len(raw))
-
-    speakers = _index(c, rel, "speakers", ann.speakers, "speaker")
-    offers: dict[str, schema.Offer] = {}
-    for i, offer in enumerate(ann.commercial_interest):
-        _check_offer(c, corpus, rel, ("commercial_interest", i), offer, offers)
-    for i, speaker in enumerate(ann.speakers):
-        for j, offer in enumerate(speaker.commercial_interest):
-            _check_offer(c, corpus, rel, ("speakers", i, "commercial_interest", j), offer, offers)
-
-    seen_appearances: set[str] = set()
-    for i, app in enumerate(ann.appearances):
-        base = ("appearances", i)
-        if app.id in seen_appearances:
-            c.add(rel, base + ("id",), f"duplicate appearance id '{app.id}'")
-        seen_appearances.add(app.id)
-        if app.claim not in corpus.claims:
-            c.add(rel, base + ("claim",), f"unknown claim '{app.claim}'")
-        if app.speaker not in speakers:
-            c.add(rel, base + ("speaker",), f"unknown speaker '{app.speaker}'")
-        span = _locate(c, rel, base, article, app.quote, app.occurrence, "occurrence" in app.model_fields_set)
-        if span is not None:
-            article.appearance_spans[app.id] = span
-        for j, cite in enumerate(app.citations):
-            _check_citation(c, corpus, rel, base + ("citations", j), cite)
-    for i, nc in enumerate(ann.not_claims):
-        span = _locate(c, rel, ("not_claims", i), article, nc.quote, nc.occurrence,
-                       "occurrence" in nc.model_fields_set)
-        if span is not None:
-            article.not_claim_spans.append(span)
-    for i, consulted in enumerate(ann.consulted):
-        if consulted.source not in corpus.sources:
-            c.add(rel, ("consulted", i, "source"), f"unknown source '{consulted.source}'")
-    return article
+    return text, raw, spans, [s for s in not_claims if s is not None]
 
 
-def _check_offer(c: _Collector, corpus: Corpus, rel: str, path: tuple[Any, ...],
-                 offer: schema.Offer, offers: dict[str, schema.Offer]) -> None:
-    if offer.id in offers:
-        c.add(rel, path + ("id",), f"duplicate offer id '{offer.id}'")
-    offers[offer.id] = offer
-    for j, x in enumerate(offer.interventions):
-        _ref(c, corpus, rel, path + ("interventions", j), x, "interventions")
+def _at(data: Any, path: tuple[Any, ...]) -> dict[str, Any]:
+    for step in path:
+        data = data[step]
+    return data
 
 
-def _check_citation(c: _Collector, corpus: Corpus, rel: str, path: tuple[Any, ...],
-                    cite: schema.Citation) -> None:
-    if cite.mode == "consulted":
-        c.add(rel, path + ("mode",), "mode 'consulted' belongs in the article's consulted list")
-    if cite.source is None:
-        if cite.mode not in vocab.VAGUE_MODES:
+def _check_citation(c: _Checker, ids: _Ids, rel: str, path: tuple[Any, ...], cite: dict[str, Any]) -> None:
+    mode = cite.get("mode", "in-text-marker")
+    if mode == "consulted":
+        c.add(rel, (*path, "mode"), "mode 'consulted' belongs in the article's consulted list")
+    source = _text(cite, "source")
+    if source is None:
+        if "source" not in cite and mode not in vocab.VAGUE_MODES:
             c.add(rel, path, "missing field 'source' (only a vague or named-venue attribution may name no work)")
         return
-    source = corpus.sources.get(cite.source)
-    if source is None:
-        c.add(rel, path + ("source",), f"unknown source '{cite.source}'")
-    elif source.curator_added:
-        c.add(rel, path + ("source",),
-              f"source '{cite.source}' is curator-added evidence; an article citing it makes it a cited source")
+    if source not in ids.sources:
+        c.add(rel, (*path, "source"), f"unknown source '{source}'")
+        return
+    file, spath = ids.sources[source]
+    if _at(c.docs[file].data, spath).get("curator_added") is True:
+        c.add(rel, (*path, "source"),
+              f"source '{source}' is curator-added evidence; an article citing it makes it a cited source")
 
 
-def _locate(c: _Collector, rel: str, path: tuple[Any, ...], article: Article, quote: str,
-            occurrence: int, explicit: bool) -> Span | None:
-    spans = article.text.find(quote)
+def _locate(c: _Checker, rel: str, path: tuple[Any, ...], text: ArticleText | None, text_file: str,
+            record: dict[str, Any]) -> Span | None:
+    quote = _text(record, "quote")
+    if text is None or quote is None:
+        return None
+    occurrence = record.get("occurrence", 1)
+    if not isinstance(occurrence, int) or occurrence < 1:
+        return None
+    spans = text.find(quote)
     if not spans:
         short = quote if len(quote) <= 60 else quote[:57] + "..."
-        c.add(rel, path + ("quote",), f"quote not found in {article.text_file}: {short!r}")
+        c.add(rel, (*path, "quote"), f"quote not found in {text_file}: {short!r}")
         return None
-    if len(spans) > 1 and not explicit:
-        c.add(rel, path + ("quote",),
-              f"quote occurs {len(spans)} times in {article.text_file}; add 'occurrence: 1..{len(spans)}'")
+    if len(spans) > 1 and "occurrence" not in record:
+        c.add(rel, (*path, "quote"),
+              f"quote occurs {len(spans)} times in {text_file}; add 'occurrence: 1..{len(spans)}'")
         return None
     if occurrence > len(spans):
-        c.add(rel, path + ("occurrence",), f"occurrence {occurrence} but the quote occurs {len(spans)} time(s)")
+        c.add(rel, (*path, "occurrence"), f"occurrence {occurrence} but the quote occurs {len(spans)} time(s)")
         return None
     return spans[occurrence - 1]
 
 
-def _check_assessment(c: _Collector, corpus: Corpus, i: int, a: schema.Assessment) -> None:
-    path = ("assessments", i)
-    if a.claim not in corpus.claims:
-        c.add("context.yaml", path + ("claim",), f"unknown claim '{a.claim}'")
-    source = corpus.sources.get(a.source)
-    if source is None:
-        c.add("context.yaml", path + ("source",), f"unknown source '{a.source}'")
-    elif not source.curator_added:
-        c.add("context.yaml", path + ("source",),
-              f"source '{a.source}' is not marked curator_added: true")
+def _check_assessments(c: _Checker, ids: _Ids) -> None:
+    for path, a in c.records("context.yaml", "assessments"):
+        claim, source = _text(a, "claim"), _text(a, "source")
+        if claim is not None and claim not in ids.claims:
+            c.add("context.yaml", (*path, "claim"), f"unknown claim '{claim}'")
+        if source is not None and source not in ids.sources:
+            c.add("context.yaml", (*path, "source"), f"unknown source '{source}'")
+        elif source is not None:
+            file, spath = ids.sources[source]
+            if _at(c.docs[file].data, spath).get("curator_added") is not True:
+                c.add("context.yaml", (*path, "source"), f"source '{source}' is not marked curator_added: true")
+
+
+def _assemble(c: _Checker, root: Path, shared_files: list[str], article_files: dict[str, str],
+              located: dict[str, Any]) -> Corpus:
+    """Build the Corpus from validated models; called only when there was no issue."""
+    def model(name: str, default: BaseModel) -> Any:
+        return c.models.get(name, default)
+    concepts_file = model("concepts.yaml", schema.ConceptsFile())
+    concepts = {kind: {x.id: x for x in getattr(concepts_file, kind)} for kind in schema.CONCEPT_KINDS}
+    sources = {s.id: s for s in model("bibliography.yaml", schema.BibliographyFile()).sources}
+    claims: dict[str, schema.Claim] = {}
+    claim_files: dict[str, str] = {}
+    for file in ["claims.yaml", *article_files.values()]:
+        default = schema.ClaimsFile() if file == "claims.yaml" else None
+        for claim in getattr(c.models.get(file, default), "claims", []):
+            claims[claim.id] = claim
+            claim_files[claim.id] = file
+    articles = {}
+    for article_id, rel in article_files.items():
+        text, raw, spans, not_claim_spans = located[article_id]
+        annotation = c.models[rel]
+        articles[article_id] = Article(article_id, annotation, text, f"{ARTICLES_DIR}/{annotation.text}", rel,
+                                       hashlib.sha256(raw).hexdigest(), len(raw), spans, not_claim_spans)
+    assessments = list(model("context.yaml", schema.ContextFile()).assessments)
+    return Corpus(root, articles, claims, claim_files, sources, concepts, assessments, shared_files)

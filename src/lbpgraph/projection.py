@@ -142,6 +142,7 @@ def project(ds: Dataset) -> nx.DiGraph:
                    claim_kind=_notation(vocab.CLAIM_KINDS, _first(props, "lbp:claimKind")),
                    interventions=[labels.get(x, x) for x in _all(props, "schema:about")],
                    mechanisms=[labels.get(x, x) for x in _all(props, "lbp:invokesMechanism")],
+                   conditions=[labels.get(x, x) for x in _all(props, "lbp:aboutCondition")],
                    outcome=labels.get(_first(props, "lbp:outcome")),
                    population=labels.get(_first(props, "lbp:population")),
                    peer_reviewed_support=bool(_first(props, "lbp:peerReviewedSupport")),

@@ -54,12 +54,19 @@ def resolve(argument: str, stdin: str | None = None) -> str:
     if argument in named:
         return named[argument][1]
     path = Path(argument)
-    if argument.endswith((".rq", ".sparql")) or ("\n" not in argument and path.is_file()):
+    if argument.endswith((".rq", ".sparql")) or _is_file(path):
         try:
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInput([Issue(argument, 1, "query", f"cannot read query file: {exc}")]) from None
     return argument
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # SPARQL text too long or odd to be a file name
+        return False
 
 
 # --- the guard --------------------------------------------------------------------------------
@@ -106,12 +113,12 @@ def check_query(text: str) -> str:
         ops = sorted({op.name for op in update.get("request", [])})
         raise QueryRefused(f"{'/'.join(ops) or 'UPDATE'} refused: lbpgraph query is read-only") from None
     for node in _walk(parsed):
+        # CompValue.get returns the key's name for a missing key, so test membership first
         if node.name == "ServiceGraphPattern":
-            raise QueryRefused(f"SERVICE <{node.get('term')}> refused: queries never reach the network")
+            raise QueryRefused(f"SERVICE <{node['term']}> refused: queries never reach the network")
         if node.name == "DatasetClause":
-            clause = "FROM NAMED" if node.get("named") is not None else "FROM"
-            iri = node.get("named") if node.get("named") is not None else node.get("default")
-            raise QueryRefused(f"{clause} <{iri}> refused: queries run on the built graph only")
+            clause, key = ("FROM NAMED", "named") if "named" in node else ("FROM", "default")
+            raise QueryRefused(f"{clause} <{node[key]}> refused: queries run on the built graph only")
     return full
 
 
@@ -231,7 +238,11 @@ def _child(ds: Dataset, text: str, conn: Any) -> None:
 
 def run_query(ds: Dataset, text: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
     """Check ``text`` (see :func:`check_query`) and evaluate it with a time limit in seconds."""
-    full = check_query(text)
+    return evaluate(ds, check_query(text), timeout)
+
+
+def evaluate(ds: Dataset, full: str, timeout: float) -> QueryResult:
+    """Evaluate an already checked query in a child process that cannot reach the network."""
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_child, args=(ds, full, sender), daemon=True)

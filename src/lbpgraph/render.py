@@ -13,8 +13,6 @@ import unicodedata
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from . import vocab
-
 if TYPE_CHECKING:
     from .trace import Trace
 
@@ -102,6 +100,8 @@ def trace_text(t: Trace) -> str:
         lines.append(f"{pad}speaker: {safe(_speaker(a))} · {a['hedging']} · basis {a['basis']}")
         if a["flags"]:
             lines.append(f"{pad}flags: {', '.join(a['flags'])}")
+        if a["note"]:
+            lines += [f"{pad}{safe(x)}" for x in _wrap(f"note: {a['note']}", pad)]
         if not a["citations"]:
             lines.append(f"{pad}└─ no citation" + (f" (offers {', '.join(a['appeal'])})" if a["appeal"] else ""))
         for j, cit in enumerate(a["citations"]):
@@ -126,13 +126,14 @@ def trace_text(t: Trace) -> str:
 def _citation_text(lines: list[str], cit: dict[str, Any], pad: str, last: bool) -> None:
     branch, child = ("└─ ", "   ") if last else ("├─ ", "│  ")
     lines.append(f"{pad}{branch}{safe(_citation_line(cit))}")
-    if cit.get("as_printed"):
-        for x in _wrap(f"as printed: {cit['as_printed']}", pad + child):
-            lines.append(f"{pad}{child}{safe(x)}")
     inner = pad + child
+    for label, value in (("as printed", cit.get("as_printed")), ("why", cit.get("note"))):
+        if value:
+            lines += [f"{inner}{safe(x)}" for x in _wrap(f"{label}: {value}", inner)]
     source = cit["source"]
-    if source is None:
-        lines.append(f"{inner}└─ ✗ dead end: {cit['dead_end']}")
+    if source is None or not source["identified"]:
+        what = source["label"] if source else "no source"
+        lines.append(f"{inner}└─ ✗ dead end: {safe(what)} ({cit['dead_end']})")
         return
     lines.append(f"{inner}└─ {safe(_source_line(source))}")
     deeper = inner + "   "
@@ -175,10 +176,13 @@ def trace_markdown(t: Trace) -> str:
 
 
 def _citation_markdown(out: list[str], cit: dict[str, Any], indent: str) -> None:
-    out.append(f"{indent}- {md(_citation_line(cit))}")
+    why = f": {md(cit['note'])}" if cit.get("note") else ""
+    out.append(f"{indent}- {md(_citation_line(cit))}{why}")
     inner = indent + "  "
-    if cit["source"] is None:
-        out.append(f"{inner}- ✗ dead end: {md(cit['dead_end'])}")
+    source = cit["source"]
+    if source is None or not source["identified"]:
+        what = source["label"] if source else "no source"
+        out.append(f"{inner}- ✗ dead end: {md(what)} ({md(cit['dead_end'])})")
         return
     out.append(f"{inner}- **{md(_source_line(cit['source']))}**")
     if cit.get("dead_end"):
@@ -199,5 +203,3 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     return "\n".join([line, rule, *body]) + "\n"
 
 
-def notation_label(value_set: vocab.ValueSet, notation: str) -> str:
-    return value_set.term(notation).label

@@ -34,7 +34,7 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 def _check(pattern: re.Pattern[str], kind: str, example: str):  # noqa: ANN202
     def check(value: str) -> str:
         if not pattern.match(value) or value != value.strip():
-            raise PydanticCustomError("bad_identifier", f"bad {kind} {{value!r}} (expected {example})",
+            raise PydanticCustomError("bad_identifier", f"bad {kind} '{{value}}' (expected {example})",
                                       {"value": value})
         return value
     return check
@@ -44,7 +44,7 @@ def _one_of(values: tuple[str, ...], what: str):  # noqa: ANN202
     def check(value: str) -> str:
         if value not in values:
             raise PydanticCustomError(
-                "bad_value", f"{{value!r}} is not a known {what}; use one of: {', '.join(values)}",
+                "bad_value", f"'{{value}}' is not a known {what}; use one of: {', '.join(values)}",
                 {"value": value})
         return value
     return check
@@ -52,13 +52,13 @@ def _one_of(values: tuple[str, ...], what: str):  # noqa: ANN202
 
 def _check_date(value: str) -> str:
     if not _DATE.match(value):
-        raise PydanticCustomError("bad_date", "bad date {value!r} (expected YYYY, YYYY-MM or YYYY-MM-DD)",
+        raise PydanticCustomError("bad_date", "bad date '{value}' (expected YYYY, YYYY-MM or YYYY-MM-DD)",
                                   {"value": value})
     parts = [int(p) for p in value.split("-")]
     try:
         date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
     except ValueError:
-        raise PydanticCustomError("bad_date", "bad date {value!r}: no such day", {"value": value}) from None
+        raise PydanticCustomError("bad_date", "bad date '{value}': no such day", {"value": value}) from None
     return value
 
 
@@ -121,6 +121,7 @@ class Claim(Model):
     interventions: list[Id] = Field(default_factory=list)
     outcome: Id | None = None
     population: Id | None = None
+    conditions: list[Id] = Field(default_factory=list)  # conditions the claim is about
     mechanisms: list[Id] = Field(default_factory=list)
     contraindications: list[Contraindication] = Field(default_factory=list)
     note: str | None = None
@@ -276,6 +277,7 @@ class Concept(Model):
     definition: str | None = None
     broader: list[Id] = Field(default_factory=list)
     exact_match: list[Url] = Field(default_factory=list)
+    broad_match: list[Url] = Field(default_factory=list)
 
 
 class Intervention(Concept):

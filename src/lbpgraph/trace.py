@@ -173,7 +173,8 @@ def trace(g: nx.DiGraph, query: str) -> Trace:
         for n in sorted(_successors(g, claim, "states"))]
     return Trace(
         claim={"id": c["id"], "statement": c["statement"], "kind": c["claim_kind"],
-               "interventions": c["interventions"], "mechanisms": c["mechanisms"],
+               "interventions": c["interventions"], "conditions": c["conditions"],
+               "mechanisms": c["mechanisms"],
                "outcome": c["outcome"], "population": c["population"], "note": c["note"]},
         verdict=verdict, appearances=appearances, curator_evidence=evidence,
         contraindications=contraindications)

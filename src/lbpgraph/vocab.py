@@ -383,6 +383,7 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:claimKind", "property", "Claim -> kind (lbp:claim-kind-*)."),
     VocabTerm("lbp:outcome", "property", "Claim -> the outcome it is about."),
     VocabTerm("lbp:population", "property", "Claim or source -> population concept."),
+    VocabTerm("lbp:aboutCondition", "property", "Claim -> a condition it is about (sciatica, disc herniation)."),
     VocabTerm("lbp:invokesMechanism", "property", "Claim -> a mechanism it invokes."),
     VocabTerm("oa:hasBody", "property", "Appearance -> the claim it makes."),
     VocabTerm("oa:hasTarget", "property", "Annotation -> targeted part of the article."),
@@ -444,6 +445,7 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("skos:inScheme", "property", "Concept -> its scheme."),
     VocabTerm("skos:broader", "property", "Concept -> a broader concept."),
     VocabTerm("skos:exactMatch", "property", "Concept -> the same concept in MeSH or UBERON."),
+    VocabTerm("skos:broadMatch", "property", "Concept -> a broader MeSH heading (the closest standard one)."),
     VocabTerm("lbp:actsOn", "property", "Mechanism -> a structure it acts on."),
     VocabTerm("lbp:direction", "property", "Mechanism -> how it acts (lbp:direction-*)."),
     VocabTerm("lbp:affects", "property", "Condition -> a structure it affects."),
@@ -477,4 +479,8 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:ruleFile", "property", "Rule -> the file that holds its SPARQL."),
     VocabTerm("rdfs:label", "property", "Display label of a source, rule, agent or named graph."),
     VocabTerm("rdf:type", "property", "Class membership."),
+) + tuple(
+    VocabTerm(f"cito:{relation}", "property",
+              "Shortcut: citing entity -> cited source, with this CiTO characterisation.")
+    for relation in CITO_RELATIONS
 )

@@ -111,6 +111,8 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int]) -> Any:
             result[key] = _convert(value_node, path + (key,), lines)
         return result
     if isinstance(node, yaml.SequenceNode):
+        if node.tag != "tag:yaml.org,2002:seq":
+            raise YamlProblem(f"unsupported tag {node.tag}", node.start_mark.line + 1)
         return [_convert(item, path + (i,), lines) for i, item in enumerate(node.value)]
     return _scalar(node)
 

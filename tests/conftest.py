@@ -1,0 +1,65 @@
+"""Shared fixtures. Network access is off for the whole test run (loopback only)."""
+
+from __future__ import annotations
+
+import ipaddress
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from lbpgraph.cli import cli
+from lbpgraph.project import Project
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+
+def _loopback_only(event: str, args: tuple[Any, ...]) -> None:
+    if event != "socket.connect":
+        return
+    address = args[1]
+    if isinstance(address, tuple) and address:
+        host = str(address[0])
+        try:
+            if ipaddress.ip_address(host).is_loopback:
+                return
+        except ValueError:
+            if host == "localhost":
+                return
+        raise PermissionError(f"tests may not reach the network ({host})")
+
+
+sys.addaudithook(_loopback_only)
+
+
+def pytest_report_header() -> list[str]:
+    import networkx
+    import pydantic
+    import rdflib
+    return [f"rdflib {rdflib.__version__}, networkx {networkx.__version__}, pydantic {pydantic.__version__}"]
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The real corpus, built once into a temporary build folder."""
+    project = Project(DATA, tmp_path_factory.mktemp("build"))
+    project.build()
+    return project
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A private copy of the real data folder, safe to modify."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    return target
+
+
+def run(*args: str, data: Path = DATA, build: Path | None = None, input: str | None = None) -> Result:
+    """Invoke the CLI in-process with click's CliRunner."""
+    options = ["--data", str(data)] + (["--build-dir", str(build)] if build else [])
+    return CliRunner().invoke(cli, [*options, *args], input=input, catch_exceptions=False)

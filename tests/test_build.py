@@ -1,0 +1,123 @@
+"""The build: named graphs in standard vocabularies, no blank nodes, byte-identical, cached, atomic."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Dataset, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF
+
+from lbpgraph import vocab
+from lbpgraph.project import MANIFEST_FILE, Project, atomic_write
+from lbpgraph.rdf import GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, article_graph
+
+from .conftest import DATA, ROOT, run
+
+
+def _named_graphs(ds: Dataset) -> dict[str, object]:
+    return {str(g.identifier): g for g in ds.graphs() if len(g)}
+
+
+def test_named_graphs(built: Project) -> None:
+    graphs = _named_graphs(built.dataset())
+    articles = sorted(p.stem for p in (DATA / "annotations").glob("*.yaml"))
+    expected = {str(article_graph(a)) for a in articles} | {str(GRAPH_BIBLIOGRAPHY), str(GRAPH_DERIVED)}
+    assert set(graphs) == expected
+    ds = built.dataset()
+    # every graph names the files it was built from
+    for g in graphs:
+        assert list(ds.graph(URIRef(g)).objects(URIRef(g), URIRef(vocab.expand("lbp:sourceFile")))) or g == str(GRAPH_DERIVED)
+    # curated and derived facts stay apart: no rule output in a curated graph
+    derived_predicates = {URIRef(vocab.expand(p)) for p in ("lbp:basis", "lbp:flag", "lbp:peerReviewedSupport", "lbp:strength")}
+    for g in graphs:
+        if g != str(GRAPH_DERIVED):
+            assert not any(p in derived_predicates for p in ds.graph(URIRef(g)).predicates())
+
+
+def test_no_blank_nodes_and_only_documented_terms(built: Project) -> None:
+    ds = built.dataset()
+    documented = {t.iri for t in vocab.TERMS}
+    predicates, classes = set(), set()
+    for s, p, o, _ in ds.quads():
+        assert not isinstance(s, BNode) and not isinstance(o, BNode)
+        predicates.add(str(p))
+        if p == RDF.type:
+            classes.add(str(o))
+    assert predicates - documented == set()
+    assert classes - documented == set()
+
+
+def test_trig_round_trips_and_binds_only_our_prefixes(built: Project) -> None:
+    text = built.graph_path.read_text(encoding="utf-8")
+    declared = [line.split()[1].rstrip(":") for line in text.splitlines() if line.startswith("@prefix")]
+    assert declared == list(vocab.PREFIXES)
+    reparsed = Dataset()
+    reparsed.parse(data=text, format="trig")
+    original, again = _named_graphs(built.dataset()), _named_graphs(reparsed)
+    assert set(original) == set(again)
+    for name in original:
+        assert isomorphic(original[name], again[name]), name
+
+
+def _build_in_subprocess(build_dir: Path, seed: str) -> bytes:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run([sys.executable, "-m", "lbpgraph", "--data", str(DATA), "--build-dir", str(build_dir), "build"],
+                   check=True, env=env, cwd=ROOT, capture_output=True)
+    return (build_dir / "graph.trig").read_bytes()
+
+
+def test_byte_identical_under_different_hash_seeds(tmp_path: Path) -> None:
+    first = _build_in_subprocess(tmp_path / "a", "1")
+    second = _build_in_subprocess(tmp_path / "b", "2987")
+    assert first == second
+
+
+def test_build_is_reused_and_redone_when_data_changes(data_copy: Path, tmp_path: Path) -> None:
+    build = tmp_path / "build"
+    assert run("build", data=data_copy, build=build).stdout.startswith("Built ")
+    assert run("build", data=data_copy, build=build).stdout.startswith("Up to date:")
+    claims = data_copy / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        "statement: Backward walking reduces low back pain.", "statement: Backward walking eases low back pain."),
+        encoding="utf-8")
+    # trace notices the change and rebuilds by itself
+    result = run("trace", "bw-reduces-lbp", data=data_copy, build=build)
+    assert result.exit_code == 0
+    assert "Backward walking eases low back pain." in result.stdout
+    assert run("build", data=data_copy, build=build).stdout.startswith("Up to date:")
+
+
+def test_interrupted_build_is_never_mistaken_for_complete(data_copy: Path, tmp_path: Path) -> None:
+    project = Project(data_copy, tmp_path / "build")
+    project.build()
+    assert project.is_current()
+    (tmp_path / "build" / MANIFEST_FILE).unlink()  # as if the process died before the manifest
+    assert not project.is_current()
+    assert project.build().rebuilt
+
+
+def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "out" / "graph.trig"
+    atomic_write(target, b"old")
+
+    def fail(*args: object) -> None:
+        raise OSError("disk full")
+    monkeypatch.setattr(os, "replace", fail)
+    with pytest.raises(OSError):
+        atomic_write(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in target.parent.iterdir()] == ["graph.trig"]
+
+
+def test_build_folder_is_git_ignored() -> None:
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
+    assert "/build/" in ignored
+    if shutil.which("git") and (ROOT / ".git").exists():
+        check = subprocess.run(["git", "check-ignore", "-q", "build/graph.trig"], cwd=ROOT)
+        assert check.returncode == 0

@@ -1,0 +1,176 @@
+"""Read-only SPARQL: refusals before anything runs, no network, a time limit, standard formats."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from lbpgraph.errors import QueryFailed, QueryRefused, QueryTimeout
+from lbpgraph.project import Project
+from lbpgraph.query import check_query, evaluate, named_queries, run_query
+
+from . import factory
+from .conftest import run
+
+
+@pytest.fixture(scope="module")
+def mini(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    root = tmp_path_factory.mktemp("mini")
+    project = Project(factory.write(root, factory.corpus()), root / "build")
+    project.build()
+    return project
+
+
+class Listener:
+    """A loopback TCP listener that counts the connections it receives."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.sock.settimeout(0.2)
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        self._stop = False
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                continue
+            self.connections += 1
+            conn.close()
+
+    def close(self) -> None:
+        self._stop = True
+        self._thread.join()
+        self.sock.close()
+
+
+@pytest.fixture
+def listener() -> Iterator[Listener]:
+    lst = Listener()
+    yield lst
+    lst.close()
+
+
+def test_listener_counts_a_real_connection(listener: Listener) -> None:
+    """The listener itself works, so a zero count below means no request was made."""
+    socket.create_connection(("127.0.0.1", listener.port)).close()
+    for _ in range(50):
+        if listener.connections:
+            break
+        threading.Event().wait(0.02)
+    assert listener.connections == 1
+
+
+@pytest.mark.parametrize("query, refused", [
+    ("INSERT DATA { claim:x schema:text 'x' }", "InsertData refused: lbpgraph query is read-only"),
+    ("DELETE WHERE { ?s ?p ?o }", "DeleteWhere refused"),
+    ("LOAD <http://127.0.0.1:9/data.ttl>", "Load refused"),
+    ("CLEAR ALL", "Clear refused"),
+    ("DROP GRAPH graph:derived", "Drop refused"),
+    ("SELECT * FROM <http://127.0.0.1:9/x.ttl> WHERE { ?s ?p ?o }", "FROM <http://127.0.0.1:9/x.ttl> refused"),
+    ("SELECT * FROM NAMED <http://127.0.0.1:9/x.ttl> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM NAMED <http://127.0.0.1:9/x.ttl> refused"),
+    ("SELECT * WHERE { ?s ?p ?o . OPTIONAL { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?x } } }", "SERVICE <http://127.0.0.1:9/sparql> refused"),
+    ("SELECT * WHERE { ?s ?p }", "not valid SPARQL (line 1"),
+    ("   ", "empty query"),
+])
+def test_guard_refuses_before_running(query: str, refused: str) -> None:
+    with pytest.raises(QueryRefused, match=refused.replace("(", r"\(").replace("?", r"\?")):
+        check_query(query)
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * FROM <http://127.0.0.1:{port}/data.ttl> WHERE {{ ?s ?p ?o }}",
+    "SELECT * FROM NAMED <http://127.0.0.1:{port}/data.ttl> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+])
+def test_network_clauses_reach_no_listener(mini: Project, listener: Listener, template: str) -> None:
+    query = template.format(port=listener.port)
+    result = run("query", query, data=mini.data_dir, build=mini.build_dir)
+    assert result.exit_code == 4
+    assert "refused" in result.stderr
+    assert listener.connections == 0
+
+
+def test_the_query_process_cannot_connect_even_past_the_guard(mini: Project, listener: Listener) -> None:
+    """Defence in depth: evaluation runs where every connection is refused."""
+    text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
+    with pytest.raises(QueryFailed, match="network access refused"):
+        evaluate(mini.dataset(), text, timeout=20)
+    assert listener.connections == 0
+
+
+def test_time_limit(mini: Project) -> None:
+    explosive = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    with pytest.raises(QueryTimeout, match="time limit of 0.5 s"):
+        run_query(mini.dataset(), explosive, timeout=0.5)
+    result = run("query", "--timeout", "0.5", explosive, data=mini.data_dir, build=mini.build_dir)
+    assert result.exit_code == 5
+    assert "time limit" in result.stderr
+
+
+def test_json_is_sparql_results_json(mini: Project) -> None:
+    result = run("query", "--format", "json",
+                 "SELECT ?claim ?text WHERE { ?claim schema:text ?text } ORDER BY ?claim",
+                 data=mini.data_dir, build=mini.build_dir)
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["head"]["vars"] == ["claim", "text"]
+    first = doc["results"]["bindings"][0]
+    assert first["claim"] == {"type": "uri", "value": "https://w3id.org/lbpgraph/id/claim/bw-helps"}
+    assert first["text"] == {"type": "literal", "value": "Backward walking reduces back pain."}
+    ask = json.loads(run("query", "--format", "json", "ASK { ?s lbp:basis lbp:basis-tradition }",
+                         data=mini.data_dir, build=mini.build_dir).stdout)
+    assert ask == {"head": {}, "boolean": True}
+
+
+def test_csv_and_table(mini: Project) -> None:
+    query = "SELECT ?claim ?support WHERE { ?claim lbp:peerReviewedSupport ?support } ORDER BY ?claim"
+    out = run("query", "--format", "csv", query, data=mini.data_dir, build=mini.build_dir).stdout_bytes.decode()
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    assert rows == [["claim", "support"],
+                    ["https://w3id.org/lbpgraph/id/claim/bw-helps", "false"],
+                    ["https://w3id.org/lbpgraph/id/claim/bw-unloads", "true"]]
+    assert out.endswith("\r\n")
+    table = run("query", query, data=mini.data_dir, build=mini.build_dir).stdout
+    assert table.splitlines()[2].split() == ["claim:bw-helps", "false"]
+    assert table.rstrip().endswith("(2 rows)")
+
+
+def test_named_queries_ship_and_run(built: Project) -> None:
+    names = named_queries()
+    assert {"supported-claims", "anecdotal-claims", "contraindications", "mechanisms", "sources"} <= set(names)
+    listing = run("query", "--list", build=built.build_dir).stdout
+    for name in names:
+        assert name in listing
+        result = run("query", name, "--format", "json", build=built.build_dir)
+        assert result.exit_code == 0, result.stderr
+        assert json.loads(result.stdout)["results"]["bindings"], f"{name} returned no rows"
+
+
+def test_query_from_file_and_stdin(mini: Project, tmp_path: Path) -> None:
+    path = tmp_path / "q.rq"
+    path.write_text("SELECT ?c WHERE { ?c a schema:Claim } ORDER BY ?c", encoding="utf-8")
+    from_file = run("query", str(path), data=mini.data_dir, build=mini.build_dir).stdout
+    from_stdin = run("query", "-", data=mini.data_dir, build=mini.build_dir, input=path.read_text()).stdout
+    assert from_file == from_stdin
+    assert "claim:bw-unloads" in from_file
+    missing = run("query", str(tmp_path / "nope.rq"), data=mini.data_dir, build=mini.build_dir)
+    assert missing.exit_code == 3
+
+
+def test_query_output_is_deterministic(mini: Project) -> None:
+    first = run("query", "sources", "--format", "csv", data=mini.data_dir, build=mini.build_dir).stdout
+    assert first == run("query", "sources", "--format", "csv", data=mini.data_dir, build=mini.build_dir).stdout
