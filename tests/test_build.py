@@ -115,6 +115,15 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch:
     assert [p.name for p in target.parent.iterdir()] == ["graph.trig"]
 
 
+def test_outputs_follow_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "x", b"data")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "x").stat().st_mode & 0o777 == 0o644
+
+
 def test_build_folder_is_git_ignored() -> None:
     ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").split()
     assert "/build/" in ignored

@@ -152,6 +152,14 @@ def test_every_claim_appears_somewhere(built: Project) -> None:
     assert lonely == []
 
 
+def test_cached_traces_equal_networkx_traces_of_the_projection(built: Project) -> None:
+    """The build's trace cache is exactly what NetworkX computes over the projection."""
+    from lbpgraph.trace import trace
+    graph = built.projection()
+    for claim_id in sorted(built.traces()):
+        assert built.trace(claim_id).to_json() == trace(graph, claim_id).to_json(), claim_id
+
+
 # --- matching ---------------------------------------------------------------------------------
 
 def test_matching_by_id_statement_and_quote(built: Project) -> None:

@@ -190,7 +190,7 @@ def load_corpus(root: Path | str) -> Corpus:
     """Read and validate ``root`` (a data folder); raise :class:`InvalidInput` on any problem."""
     root = Path(root)
     if not root.is_dir():
-        raise InvalidInput([Issue(str(root), 1, "data", "data folder not found")])
+        raise InvalidInput([Issue("", 1, "data", f"data folder {root} not found")])
     c = _Checker(root)
     shared_files = []
     for name, model in schema.SHARED_FILES.items():

@@ -49,8 +49,10 @@ class InvalidInput(LbpgraphError):
         super().__init__(f"{len(issues)} {noun} in the annotations; nothing was written")
 
     def lines(self) -> list[str]:
-        prefix = f"{self.data_dir.rstrip('/')}/" if self.data_dir else ""
-        return [f"{prefix}{issue}" for issue in self.issues]
+        """One line per issue, with paths relative to the working folder."""
+        folder = (self.data_dir or ".").rstrip("/")
+        return [f"{folder}/{issue}" if issue.file else f"{folder}:{issue.line}: {issue.record}: {issue.message}"
+                for issue in self.issues]
 
 
 class ClaimNotFound(LbpgraphError):

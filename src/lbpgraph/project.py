@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import pickle
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,12 +33,14 @@ if TYPE_CHECKING:  # heavy imports stay out of fast commands
 
 GRAPH_FILE = "graph.trig"
 PROJECTION_FILE = "projection.pickle"
+TRACES_FILE = "traces.json"
 MANIFEST_FILE = "manifest.json"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    import tempfile
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -47,10 +48,17 @@ def atomic_write(path: Path, data: bytes) -> None:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs follow the umask
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _tree_digest(root: Path, pattern: str = "**/*") -> hashlib._Hash:
@@ -86,6 +94,7 @@ class Project:
         self.build_dir = Path(build_dir)
         self._projection: nx.DiGraph | None = None
         self._dataset: Dataset | None = None
+        self._traces: dict[str, Any] | None = None
 
     def __repr__(self) -> str:
         return f"Project(data_dir={str(self.data_dir)!r}, build_dir={str(self.build_dir)!r})"
@@ -111,7 +120,7 @@ class Project:
         """True when the build folder holds a complete build of the current data."""
         manifest = self._manifest()
         return (manifest is not None and manifest.get("fingerprint") == self.fingerprint()
-                and self.graph_path.is_file() and (self.build_dir / PROJECTION_FILE).is_file())
+                and all((self.build_dir / f).is_file() for f in (GRAPH_FILE, PROJECTION_FILE, TRACES_FILE)))
 
     def build(self, force: bool = False) -> BuildResult:
         """Validate ``data/``, build the dataset and write ``build/``; skip if already current.
@@ -130,6 +139,7 @@ class Project:
         from .projection import project
         from .rdf import GRAPH_DERIVED, to_trig
         from .rules import apply_rules
+        from .trace import compute
 
         fingerprint = self.fingerprint()
         try:
@@ -141,6 +151,8 @@ class Project:
         apply_rules(ds, corpus)
         trig = to_trig(ds).encode("utf-8")
         projection = project(ds)
+        traces = {d["id"]: compute(projection, d["id"]).to_json()
+                  for _, d in projection.nodes(data=True) if d["kind"] == "claim"}
         triples = sum(len(g) for g in ds.graphs())
         derived = len(ds.graph(GRAPH_DERIVED))
         manifest = {
@@ -152,14 +164,17 @@ class Project:
         (self.build_dir / MANIFEST_FILE).unlink(missing_ok=True)  # invalidate first
         atomic_write(self.graph_path, trig)
         atomic_write(self.build_dir / PROJECTION_FILE, pickle.dumps(projection, protocol=5))
+        atomic_write(self.build_dir / TRACES_FILE,
+                     json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"))
         atomic_write(self.build_dir / MANIFEST_FILE,
                      (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-        self._projection, self._dataset = projection, ds
+        self._projection, self._dataset, self._traces = projection, ds, traces
         return BuildResult(self.graph_path, len(corpus.articles), len(corpus.claims), triples, derived,
                            time.perf_counter() - start, rebuilt=True)
 
     def _ensure_built(self) -> None:
         if not self.is_current():
+            self._projection = self._dataset = self._traces = None
             self.build()  # also refreshes the in-memory copies
 
     def projection(self) -> nx.DiGraph:
@@ -180,10 +195,24 @@ class Project:
             self._dataset = ds
         return self._dataset
 
+    def traces(self) -> dict[str, Any]:
+        """Every claim's trace as JSON, computed at build time: claim id -> trace."""
+        self._ensure_built()
+        if self._traces is None:
+            self._traces = json.loads((self.build_dir / TRACES_FILE).read_text(encoding="utf-8"))
+        return self._traces
+
     def trace(self, claim: str) -> Trace:
-        """Trace one claim (an id or text); see :func:`lbpgraph.trace.trace`."""
-        from .trace import trace
-        return trace(self.projection(), claim)
+        """Trace one claim, given by id or by text of its statement or a quote.
+
+        Reads the traces the build computed, so it needs neither NetworkX nor rdflib; raises
+        :class:`~lbpgraph.errors.AmbiguousClaim` or :class:`~lbpgraph.errors.ClaimNotFound`.
+        """
+        from .trace import ClaimIndex, Trace
+        traces = self.traces()
+        index = ClaimIndex((cid, t["claim"]["statement"], [a["quote"] for a in t["appearances"]])
+                           for cid, t in traces.items())
+        return Trace.from_json(traces[index.find(claim)])
 
     def query(self, sparql: str, timeout: float | None = None) -> Any:
         """Run a read-only SPARQL query; see :func:`lbpgraph.query.run_query`."""

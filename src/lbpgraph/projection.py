@@ -237,7 +237,3 @@ def _selectors(ds: Dataset) -> dict[str, tuple[str, int, int]]:
         }"""
     return {str(a): (str(x), int(s), int(e)) for a, x, s, e in ds.query(query)}
 
-
-def claims(g: nx.DiGraph) -> list[str]:
-    """IRIs of every claim node, sorted by id."""
-    return sorted((n for n, d in g.nodes(data=True) if d["kind"] == "claim"), key=lambda n: g.nodes[n]["id"])

@@ -2,21 +2,24 @@
 
 The verdict comes from the derived facts of the graph (the rules of evidence); citation chains
 are depth-first trees that NetworkX computes over the projection, restricted to the citations
-each source makes for the claim being traced.
+each source makes for the claim being traced. The build computes every claim's trace once and
+caches it, so finding and rendering a trace (this module without :func:`compute`) needs neither
+NetworkX nor rdflib.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from . import vocab
 from .errors import AmbiguousClaim, ClaimNotFound
-from .projection import claims as claim_nodes
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _BROKEN_LINK = {"does-not-support": "the source does not support the claim",
                 "contradicts": "the source contradicts the claim"}
@@ -28,50 +31,45 @@ def fold(text: str) -> str:
     return re.sub(r"\s+", " ", text.translate(_FOLD)).strip().casefold()
 
 
-def find_claim(g: nx.DiGraph, query: str) -> str:
-    """IRI of the one claim ``query`` designates (an id, or text of a statement or quote).
+class ClaimIndex:
+    """Claim ids with the text they can be found by: the statement and every quote."""
 
-    Raises :class:`AmbiguousClaim` when several claims match and :class:`ClaimNotFound`
-    (with the closest candidates) when none does.
-    """
-    wanted = fold(query)
-    nodes = claim_nodes(g)
-    for n in nodes:
-        if g.nodes[n]["id"] == wanted:
-            return n
-    if not wanted:
-        raise ClaimNotFound(query, [])
-    exact = [n for n in nodes if fold(g.nodes[n]["statement"]).rstrip(".") == wanted.rstrip(".")]
-    if len(exact) == 1:
-        return exact[0]
-    matches = [n for n in nodes if wanted in _haystack(g, n)]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise AmbiguousClaim(query, [(g.nodes[n]["id"], g.nodes[n]["statement"]) for n in matches])
-    scored = sorted(((_similarity(wanted, g, n), g.nodes[n]["id"]) for n in nodes), reverse=True)
-    raise ClaimNotFound(query, [(cid, g.nodes[f"{vocab.PREFIXES['claim']}{cid}"]["statement"])
-                                for _, cid in scored[:5]])
+    def __init__(self, entries: Iterable[tuple[str, str, list[str]]]) -> None:
+        self.entries = sorted(entries)
+        self._folded = {cid: [fold(statement), *(fold(q) for q in quotes)]
+                        for cid, statement, quotes in self.entries}
+        self._statement = {cid: statement for cid, statement, _ in self.entries}
 
+    def find(self, query: str) -> str:
+        """Id of the one claim ``query`` designates (an id, or text of a statement or quote).
 
-def _haystack(g: nx.DiGraph, claim: str) -> str:
-    texts = [g.nodes[claim]["statement"]]
-    texts += [g.nodes[a]["quote"] for a in _successors(g, claim, "appearance")]
-    return "\n".join(fold(t) for t in texts)
+        Raises :class:`AmbiguousClaim` when several claims match and :class:`ClaimNotFound`
+        (with the closest candidates) when none does.
+        """
+        wanted = fold(query)
+        if wanted in self._statement:
+            return wanted
+        if not wanted:
+            raise ClaimNotFound(query, [])
+        exact = [cid for cid, texts in self._folded.items() if texts[0].rstrip(".") == wanted.rstrip(".")]
+        if len(exact) == 1:
+            return exact[0]
+        matches = [cid for cid, texts in self._folded.items() if any(wanted in t for t in texts)]
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise AmbiguousClaim(query, [(cid, self._statement[cid]) for cid in matches])
+        scored = sorted(((self._similarity(wanted, cid), cid) for cid in self._folded), reverse=True)
+        raise ClaimNotFound(query, [(cid, self._statement[cid]) for _, cid in scored[:5]])
 
-
-def _similarity(wanted: str, g: nx.DiGraph, claim: str) -> float:
-    words = set(wanted.split())
-    best = 0.0
-    for text in _haystack(g, claim).split("\n"):
-        overlap = len(words & set(text.split())) / max(len(words), 1)
-        ratio = difflib.SequenceMatcher(None, wanted, text).ratio()
-        best = max(best, 0.6 * overlap + 0.4 * ratio)
-    return best
-
-
-def _successors(g: nx.DiGraph, node: str, rel: str) -> list[str]:
-    return [v for v in g.successors(node) if g.edges[node, v]["rel"] == rel]
+    def _similarity(self, wanted: str, claim_id: str) -> float:
+        words = set(wanted.split())
+        best = 0.0
+        for text in self._folded[claim_id]:
+            overlap = len(words & set(text.split())) / max(len(words), 1)
+            ratio = difflib.SequenceMatcher(None, wanted, text).ratio()
+            best = max(best, 0.6 * overlap + 0.4 * ratio)
+        return best
 
 
 @dataclass
@@ -89,6 +87,10 @@ class Trace:
                 "curator_evidence": self.curator_evidence,
                 "contraindications": self.contraindications}
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Trace:
+        return cls(**data)
+
     def to_text(self) -> str:
         from .render import trace_text
         return trace_text(self)
@@ -96,6 +98,16 @@ class Trace:
     def to_markdown(self) -> str:
         from .render import trace_markdown
         return trace_markdown(self)
+
+
+def _successors(g: nx.DiGraph, node: str, rel: str) -> list[str]:
+    return [v for v in g.successors(node) if g.edges[node, v]["rel"] == rel]
+
+
+def claim_index(g: nx.DiGraph) -> ClaimIndex:
+    """The index of every claim in a projection."""
+    return ClaimIndex((d["id"], d["statement"], [g.nodes[a]["quote"] for a in _successors(g, n, "appearance")])
+                      for n, d in g.nodes(data=True) if d["kind"] == "claim")
 
 
 def _source(g: nx.DiGraph, source: str) -> dict[str, Any]:
@@ -108,6 +120,8 @@ def _source(g: nx.DiGraph, source: str) -> dict[str, Any]:
 
 def chain_tree(g: nx.DiGraph, citation: str, claim_id: str) -> nx.DiGraph:
     """The citation chain from ``citation``: a DFS tree over links made for ``claim_id``."""
+    import networkx as nx
+
     def keep(u: str, v: str) -> bool:
         rel = g.edges[u, v]["rel"]
         return rel == "cited" or (rel == "cites" and g.nodes[u]["kind"] == "source"
@@ -137,8 +151,13 @@ def _citation(g: nx.DiGraph, tree: nx.DiGraph, citation: str) -> dict[str, Any]:
 
 
 def trace(g: nx.DiGraph, query: str) -> Trace:
-    """Trace the claim ``query`` designates (see :func:`find_claim`)."""
-    claim = find_claim(g, query)
+    """Trace the claim ``query`` designates (see :meth:`ClaimIndex.find`) in a projection."""
+    return compute(g, claim_index(g).find(query))
+
+
+def compute(g: nx.DiGraph, claim_id: str) -> Trace:
+    """The trace of one claim, computed with NetworkX over the projection ``g``."""
+    claim = vocab.PREFIXES["claim"] + claim_id
     c = g.nodes[claim]
     strength = None
     if c["strength"]:

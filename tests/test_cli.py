@@ -1,0 +1,65 @@
+"""Every command through CliRunner, usage errors, and what the fast commands import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from lbpgraph.cli import cli
+from lbpgraph.project import Project
+
+from .conftest import DATA, ROOT, run
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands))
+def test_every_command_has_help(command: str) -> None:
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert result.stdout.startswith(f"Usage: cli {command}") or result.stdout.startswith("Usage:")
+    assert len(cli.commands[command].help or "") > 20
+
+
+def test_version_and_group_help() -> None:
+    assert run("--version").stdout.strip() == "lbpgraph, version 0.1.0"
+    assert "Exit codes:" in run("--help").stdout
+
+
+def test_build_check_writes_nothing(tmp_path) -> None:  # noqa: ANN001
+    result = run("build", "--check", build=tmp_path / "build")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("OK: 5 articles,")
+    assert not (tmp_path / "build").exists()
+
+
+def test_schema_is_json_schema() -> None:
+    doc = json.loads(run("schema").stdout)
+    assert set(doc) == {"annotations/<article>.yaml", "claims.yaml", "bibliography.yaml", "concepts.yaml", "context.yaml"}
+    assert doc["annotations/<article>.yaml"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("args", [["query"], ["trace"], ["trace", "x", "--format", "html"], ["nosuch"]])
+def test_usage_errors_exit_2(args: list[str]) -> None:
+    assert run(*args).exit_code == 2
+
+
+def _modules_after(code: str) -> set[str]:
+    script = ("import sys\n" + code + "\nprint(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_help_imports_no_heavy_library() -> None:
+    loaded = _modules_after("from lbpgraph.cli import cli\n"
+                            "try:\n    cli(['--help'], prog_name='lbpgraph')\nexcept SystemExit:\n    pass")
+    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "pyoxigraph"}
+
+
+def test_trace_reads_the_cached_traces_without_heavy_libraries(built: Project) -> None:
+    loaded = _modules_after(
+        "from lbpgraph.cli import cli\n"
+        f"try:\n    cli(['--data', {str(DATA)!r}, '--build-dir', {str(built.build_dir)!r}, 'trace', 'bw-unloads-discs'],"
+        " prog_name='lbpgraph')\nexcept SystemExit as e:\n    assert e.code == 0, e.code")
+    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml"}

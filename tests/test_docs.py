@@ -1,0 +1,31 @@
+"""The README tells the truth: generated sections are current, the two commands exist, CI runs tests."""
+
+from __future__ import annotations
+
+from lbpgraph import docs
+
+from .conftest import ROOT
+
+
+def test_readme_reference_sections_are_current() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert docs.render(readme) == readme, "README is out of date: run `make readme`"
+
+
+def test_readme_documents_every_command_and_term() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    from lbpgraph.cli import cli
+    for command in cli.commands:
+        assert f"### `lbpgraph {command}`" in readme
+    from lbpgraph import vocab
+    for term in vocab.TERMS:
+        assert f"`{term.curie}`" in readme and term.iri in readme
+
+
+def test_the_two_commands_and_ci() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make run " in readme and "make test " in readme
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "\nrun: " in makefile and "\ntest: " in makefile
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert "make test" in ci
