@@ -186,6 +186,20 @@ class _Ids:
         return next((k for k, ids in self.concepts.items() if concept_id in ids), None)
 
 
+def _register(c: _Checker, seen: dict[str, tuple[str, tuple[Any, ...]]], file: str, path: tuple[Any, ...],
+              rec: dict[str, Any], word: str, where: bool = False) -> str | None:
+    """Record ``rec``'s id in ``seen``, reporting it if it is already there."""
+    rid = _text(rec, "id")
+    if rid is None:
+        return None
+    if rid in seen:
+        also = f" (also defined in {seen[rid][0]})" if where else ""
+        c.add(file, (*path, "id"), f"duplicate {word} id '{rid}'{also}")
+    else:
+        seen[rid] = (file, path)
+    return rid
+
+
 def load_corpus(root: Path | str) -> Corpus:
     """Read and validate ``root`` (a data folder); raise :class:`InvalidInput` on any problem."""
     root = Path(root)
@@ -226,30 +240,19 @@ def load_corpus(root: Path | str) -> Corpus:
 
 def _collect_ids(c: _Checker, article_files: dict[str, str]) -> _Ids:
     ids = _Ids()
+    every_concept: dict[str, tuple[str, tuple[Any, ...]]] = {}
     for kind in schema.CONCEPT_KINDS:
         ids.concepts[kind] = {}
         for path, rec in c.records("concepts.yaml", kind):
-            cid = _text(rec, "id")
-            if cid is None:
-                continue
-            other = ids.concept_kind(cid)
-            if other is not None:
-                c.add("concepts.yaml", (*path, "id"), f"duplicate concept id '{cid}'")
-            else:
-                ids.concepts[kind][cid] = ("concepts.yaml", path)
+            known = len(every_concept)
+            cid = _register(c, every_concept, "concepts.yaml", path, rec, "concept")
+            if cid is not None and len(every_concept) > known:
+                ids.concepts[kind][cid] = every_concept[cid]
     for path, rec in c.records("bibliography.yaml", "sources"):
-        sid = _text(rec, "id")
-        if sid is not None and sid in ids.sources:
-            c.add("bibliography.yaml", (*path, "id"), f"duplicate source id '{sid}'")
-        elif sid is not None:
-            ids.sources[sid] = ("bibliography.yaml", path)
+        _register(c, ids.sources, "bibliography.yaml", path, rec, "source")
     for file in ["claims.yaml", *article_files.values()]:
         for path, rec in c.records(file, "claims"):
-            cid = _text(rec, "id")
-            if cid is not None and cid in ids.claims:
-                c.add(file, (*path, "id"), f"duplicate claim id '{cid}' (also defined in {ids.claims[cid][0]})")
-            elif cid is not None:
-                ids.claims[cid] = (file, path)
+            _register(c, ids.claims, file, path, rec, "claim", where=True)
     return ids
 
 
@@ -346,32 +349,22 @@ def _check_article(c: _Checker, ids: _Ids, article_id: str, rel: str) -> tuple[A
                 c.add(rel, ("text",), f"{ARTICLES_DIR}/{text_name} is not UTF-8 ({exc.reason} at byte {exc.start})")
     text_file = f"{ARTICLES_DIR}/{text_name}"
 
-    speakers: set[str] = set()
+    speakers: dict[str, tuple[str, tuple[Any, ...]]] = {}
     for path, sp in c.records(rel, "speakers"):
-        sid = _text(sp, "id")
-        if sid in speakers:
-            c.add(rel, (*path, "id"), f"duplicate speaker id '{sid}'")
-        speakers.add(sid or "")
-    offers: set[str] = set()
-    offer_paths = [p for p, _ in c.records(rel, "commercial_interest")]
+        _register(c, speakers, rel, path, sp, "speaker")
+    offers: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    offer_records = list(c.records(rel, "commercial_interest"))
     for path, _ in c.records(rel, "speakers"):
-        offer_paths += [p for p, _ in c.records(rel, *path, "commercial_interest")]
-    for path in offer_paths:
-        offer = _at(data, path)
-        oid = _text(offer, "id")
-        if oid in offers:
-            c.add(rel, (*path, "id"), f"duplicate offer id '{oid}'")
-        offers.add(oid or "")
+        offer_records += list(c.records(rel, *path, "commercial_interest"))
+    for path, offer in offer_records:
+        _register(c, offers, rel, path, offer, "offer")
         for j, x in _texts(offer, "interventions"):
             _ref(c, ids, rel, (*path, "interventions", j), x, "interventions")
 
     spans: dict[str, Span] = {}
-    seen: set[str] = set()
+    appearances: dict[str, tuple[str, tuple[Any, ...]]] = {}
     for path, app in c.records(rel, "appearances"):
-        aid = _text(app, "id")
-        if aid in seen:
-            c.add(rel, (*path, "id"), f"duplicate appearance id '{aid}'")
-        seen.add(aid or "")
+        aid = _register(c, appearances, rel, path, app, "appearance")
         claim = _text(app, "claim")
         if claim is not None and claim not in ids.claims:
             c.add(rel, (*path, "claim"), f"unknown claim '{claim}'")

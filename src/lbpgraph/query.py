@@ -166,6 +166,17 @@ class QueryResult:
         noun = "row" if len(rows) == 1 else "rows"
         return table(variables, body) + f"({len(rows)} {noun})\n"
 
+    def _repr_html_(self) -> str:
+        """An HTML table for notebooks; every value is escaped."""
+        from html import escape
+        if self.kind == "ASK":
+            return f"<p>{'true' if self.boolean else 'false'}</p>"
+        variables, rows = self._tabular()
+        head = "".join(f"<th>{escape(v)}</th>" for v in variables)
+        body = "".join("<tr>" + "".join(f"<td>{escape(_compact(row.get(v)))}</td>" for v in variables) + "</tr>"
+                       for row in rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
     def _tabular(self) -> tuple[list[str], list[dict[str, Term]]]:
         if self.kind == "SELECT":
             return self.variables, self.rows

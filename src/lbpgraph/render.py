@@ -123,6 +123,14 @@ def trace_text(t: Trace) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _terminal(cit: dict[str, Any]) -> str | None:
+    """'reference (9) of ... (unidentified source)' when the chain stops at this citation."""
+    source = cit["source"]
+    if source is not None and source["identified"]:
+        return None
+    return f"{source['label'] if source else 'no source'} ({cit['dead_end']})"
+
+
 def _citation_text(lines: list[str], cit: dict[str, Any], pad: str, last: bool) -> None:
     branch, child = ("└─ ", "   ") if last else ("├─ ", "│  ")
     lines.append(f"{pad}{branch}{safe(_citation_line(cit))}")
@@ -131,9 +139,8 @@ def _citation_text(lines: list[str], cit: dict[str, Any], pad: str, last: bool) 
         if value:
             lines += [f"{inner}{safe(x)}" for x in _wrap(f"{label}: {value}", inner)]
     source = cit["source"]
-    if source is None or not source["identified"]:
-        what = source["label"] if source else "no source"
-        lines.append(f"{inner}└─ ✗ dead end: {safe(what)} ({cit['dead_end']})")
+    if _terminal(cit):
+        lines.append(f"{inner}└─ ✗ dead end: {safe(_terminal(cit))}")
         return
     lines.append(f"{inner}└─ {safe(_source_line(source))}")
     deeper = inner + "   "
@@ -179,10 +186,8 @@ def _citation_markdown(out: list[str], cit: dict[str, Any], indent: str) -> None
     why = f": {md(cit['note'])}" if cit.get("note") else ""
     out.append(f"{indent}- {md(_citation_line(cit))}{why}")
     inner = indent + "  "
-    source = cit["source"]
-    if source is None or not source["identified"]:
-        what = source["label"] if source else "no source"
-        out.append(f"{inner}- ✗ dead end: {md(what)} ({md(cit['dead_end'])})")
+    if _terminal(cit):
+        out.append(f"{inner}- ✗ dead end: {md(_terminal(cit))}")
         return
     out.append(f"{inner}- **{md(_source_line(cit['source']))}**")
     if cit.get("dead_end"):
