@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from lbpgraph import docs
+from lbpgraph.project import Project
 
 from .conftest import ROOT
 
@@ -29,3 +32,14 @@ def test_the_two_commands_and_ci() -> None:
     assert "\nrun: " in makefile and "\ntest: " in makefile
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_readme_sparql_examples_run_and_return_rows(built: Project) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    examples = re.findall(r"```sparql\n(.*?)```", readme, re.S)
+    assert len(examples) >= 3
+    for example in examples:
+        result = built.query(example)
+        assert result.rows, example
+        keys = [tuple(sorted((k, v["value"]) for k, v in row.items())) for row in result.rows]
+        assert len(keys) == len(set(keys)), f"duplicate rows from: {example}"
