@@ -26,7 +26,9 @@ def test_counts_match_the_graph(built: Project) -> None:
     assert counts["sources_unidentified"] == _count(built, "?x a lbp:UnidentifiedSource")
     assert counts["citations"] == _count(built, "?x a cito:Citation")
     assert counts["mechanisms"] == _count(built, "?x a lbp:Mechanism")
-    assert counts["contraindications"] == _count(built, "?x a schema:MedicalContraindication")
+    assert counts["contraindications"] == _count(built, "?x a schema:MedicalContraindication ; lbp:statedBy ?c")
+    assert counts["inferred_cautions"] == _count(built, "?x a lbp:InferredCaution")
+    assert counts["missing_warnings"] == _count(built, "?x a lbp:MissingWarning")
     assert counts["articles"] == 5 and counts["claims"] > 100
 
 

@@ -228,6 +228,8 @@ def _claim(w: _Writer, c: schema.Claim) -> None:
     w.add(node, RDF.type, SCHEMA.Claim)
     w.add(node, SCHEMA.text, c.statement)
     w.add(node, LBP.claimKind, value(vocab.CLAIM_KINDS, c.kind))
+    if c.kind == "efficacy":
+        w.add(node, LBP.claimedEffect, value(vocab.EFFECTS, c.effect))
     w.many(node, SCHEMA.about, [concept_iri(x) for x in c.interventions])
     w.add(node, LBP.outcome, concept_iri(c.outcome) if c.outcome else None)
     w.add(node, LBP.population, concept_iri(c.population) if c.population else None)

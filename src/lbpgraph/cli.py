@@ -123,20 +123,21 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
 @cli.command()
 @click.argument("claim")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--explain", is_flag=True, help="Show the rule behind each part of the verdict and the facts it used.")
 @click.pass_obj
-def trace(project: Project, claim: str, fmt: str) -> None:
+def trace(project: Project, claim: str, fmt: str, explain: bool) -> None:
     """Trace a claim to its sources: CLAIM is a claim id or text from a statement or quote.
 
     One clear match is traced; several are listed with their ids (exit 1); none lists the
-    closest claims (exit 1).
+    closest claims (exit 1). The trace ends with the claim's citation distortions.
     """
     result = project.trace(claim)
     if fmt == "json":
-        _json(result.to_json())
+        _json(result.to_json(explain=explain))
     elif fmt == "markdown":
-        click.echo(result.to_markdown(), nl=False)
+        click.echo(result.to_markdown(explain), nl=False)
     else:
-        click.echo(result.to_text(), nl=False)
+        click.echo(result.to_text(explain), nl=False)
 
 
 @cli.command()
@@ -150,6 +151,28 @@ def stats(project: Project, fmt: str) -> None:
     else:
         from .stats import stats_text
         click.echo(stats_text(result), nl=False)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "csv"]), default="html", show_default=True)
+@click.option("--table", type=click.Choice(["claims", "articles", "sources"]), default="claims", show_default=True,
+              help="Which table --format csv writes.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@click.pass_obj
+def report(project: Project, fmt: str, table: str, out: Path | None) -> None:
+    """The evidence report: per claim, per article and per source, with metrics and charts.
+
+    HTML is one self-contained page (inline charts, no script, no external resource).
+    """
+    from .report import build_report, render_csv, render_html, render_markdown
+    data = build_report(project.projection(), project.traces())
+    text = {"html": render_html, "md": render_markdown}[fmt](data) if fmt != "csv" else render_csv(data, table)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        from .project import atomic_write
+        atomic_write(out, text.encode("utf-8"))
+        click.echo(f"Wrote {out}", err=True)
 
 
 @cli.command()

@@ -77,9 +77,41 @@ def _ordered(value_set: vocab.ValueSet, iris: list[str]) -> list[str]:
     return [n for n in value_set.notations if n in notations]
 
 
+_EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lbp:peerReviewedSupportFrom")
+
+
+def _derivations(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """subject IRI -> how each of its explained derived facts was derived (rule and premises)."""
+    from .rules import sparql_prologue
+    values = " ".join(_EXPLAINED)
+    query = sparql_prologue() + f"""
+        SELECT ?s ?p ?o ?rule ?premise WHERE {{
+          VALUES ?p {{ {values} }}
+          ?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?p ; lbp:derivedObject ?o ;
+             prov:wasGeneratedBy ?rule .
+          OPTIONAL {{ ?d prov:used ?premise }}
+        }}"""
+    grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
+    for s, p, o, rule, premise in ds.query(query):
+        key = (str(s), str(p)[len(vocab.LBP):], str(o), local(str(rule), "rule"))
+        if premise is not None:
+            grouped[key].add(str(premise))
+        else:
+            grouped.setdefault(key, set())
+    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for (s, p, o, rule), premises in sorted(grouped.items()):
+        result[s].append({"property": p, "value": o, "rule": rule, "premises": sorted(premises)})
+    return result
+
+
 def project(ds: Dataset) -> nx.DiGraph:
     """The NetworkX projection of a built dataset (derived facts included)."""
     g = nx.DiGraph()
+    g.graph["rules"] = {
+        local(iri, "rule"): {"description": _first(p, "rdfs:comment"), "file": _first(p, "lbp:ruleFile"),
+                             "order": _first(p, "lbp:ruleOrder")}
+        for iri, p in _describe(ds, "?s a lbp:Rule .").items()}
+    why = _derivations(ds)
     concepts = _describe(ds, "?s a skos:Concept ; skos:inScheme ?scheme . "
                              "FILTER (!STRSTARTS(STR(?s), STR(lbp:)))")
     labels = {iri: _first(p, "skos:prefLabel") for iri, p in concepts.items()}
@@ -109,6 +141,9 @@ def project(ds: Dataset) -> nx.DiGraph:
                    accounted=_first(props, "lbp:accountedSentenceCount") or 0,
                    commercial_interest=[_offer(offers, o, labels) for o in _all(props, "lbp:commercialInterest")])
 
+    for iri, props in offers.items():
+        g.add_node(iri, kind="offer", id=local(iri, "offer"), name=_first(props, "schema:name"),
+                   interventions=[labels.get(x, x) for x in _all(props, "lbp:relatedIntervention")])
     sources = _describe(ds, "?s lbp:peerReview ?review .")
     for iri, props in sources.items():
         design = _notation(vocab.DESIGNS, _first(props, "lbp:studyDesign"))
@@ -149,7 +184,7 @@ def project(ds: Dataset) -> nx.DiGraph:
                    basis=_ordered(vocab.BASES, _all(props, "lbp:basis")),
                    strength=strength,
                    flags=_ordered(vocab.FLAGS, _all(props, "lbp:flag")),
-                   note=_first(props, "rdfs:comment"))
+                   note=_first(props, "rdfs:comment"), why=why.get(iri, []))
         for x in _all(props, "schema:about"):
             g.add_edge(iri, x, rel="about")
         for x in _all(props, "lbp:invokesMechanism"):
@@ -172,9 +207,11 @@ def project(ds: Dataset) -> nx.DiGraph:
                    appeal=_ordered(vocab.BASES, _all(props, "lbp:appeal")),
                    basis=_notation(vocab.BASES, _first(props, "lbp:basis")),
                    flags=_ordered(vocab.FLAGS, _all(props, "lbp:flag")),
-                   note=_first(props, "rdfs:comment"))
+                   note=_first(props, "rdfs:comment"), why=why.get(iri, []))
         g.add_edge(_first(props, "oa:hasBody"), iri, rel="appearance")
         g.add_edge(article, iri, rel="contains")
+        for source in _all(props, "lbp:peerReviewedSupportFrom"):
+            g.add_edge(iri, source, rel="supported-by")
 
     citations = _describe(ds, "?s a cito:Citation .")
     for iri, props in citations.items():
@@ -204,13 +241,26 @@ def project(ds: Dataset) -> nx.DiGraph:
 
     for iri, props in _describe(ds, "?s a schema:MedicalContraindication .").items():
         intervention, condition = _first(props, "lbp:intervention"), _first(props, "lbp:condition")
+        mechanism, structure = _first(props, "lbp:viaMechanism"), _first(props, "lbp:loadedStructure")
         g.add_node(iri, kind="contraindication", id=local(iri, "contraindication"),
                    intervention=labels.get(intervention), condition=labels.get(condition),
-                   severity=_notation(vocab.SEVERITIES, _first(props, "lbp:severity")))
+                   severity=_notation(vocab.SEVERITIES, _first(props, "lbp:severity")),
+                   inferred=vocab.expand("lbp:InferredCaution") in _all(props, "rdf:type"),
+                   mechanism=labels.get(mechanism), structure=labels.get(structure),
+                   why=why.get(iri, []))
         g.add_edge(iri, intervention, rel="contraindicates")
         g.add_edge(iri, condition, rel="contraindicates")
         for claim in _all(props, "lbp:statedBy"):
             g.add_edge(claim, iri, rel="states")
+    for iri, props in _describe(ds, "?s a lbp:MissingWarning .").items():
+        article = _first(props, "dcterms:isPartOf")
+        g.add_node(iri, kind="missing-warning", id=local(iri, "warning"), article=local(article, "article"),
+                   intervention=labels.get(_first(props, "lbp:intervention")),
+                   condition=labels.get(_first(props, "lbp:condition")),
+                   severity=_notation(vocab.SEVERITIES, _first(props, "lbp:severity")))
+        g.add_edge(article, iri, rel="omits")
+        for known in _all(props, "lbp:knownFrom"):
+            g.add_edge(iri, known, rel="known-from")
     return g
 
 

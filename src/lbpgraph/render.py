@@ -77,7 +77,33 @@ def _speaker(a: dict[str, Any]) -> str:
     return f"{sp['name']} ({role})" if sp["name"] else role
 
 
-def trace_text(t: Trace) -> str:
+def distortion_lines(d: dict[str, Any]) -> list[str]:
+    """One line per citation distortion (Greenberg, BMJ 2009), plain text."""
+    amp = d["amplification"]
+    lines = [f"amplification: {amp['summary']} ({amp['citations']} citations)"]
+    lines += [f"transmutation: {x['appearance']} states as certain what its source states as a "
+              f"{x['source_stance'].replace('-', ' ')} ({x['citation']})" for x in d["transmutation"]]
+    lines += [f"dead end: {x['appearance']} -> {' -> '.join(x['path'])} ({x['reason']})" for x in d["dead_ends"]]
+    lines += [f"diversion: {x['appearance']} cites {', '.join(x['sources'])}, which studied another {x['dimension']}"
+              for x in d["diversion"]]
+    lines += [f"consulted, not cited: {x['appearance']}: the article lists {', '.join(x['sources'])} on this "
+              "intervention but links it to no claim" for x in d["consulted_as_evidence"]]
+    return lines
+
+
+def explanation_lines(t: Trace) -> list[tuple[str, list[str]]]:
+    """(heading, details) per explained part of the verdict."""
+    out = []
+    for e in t.explanation:
+        where = f" on {e['appearance']}" if e["appearance"] else ""
+        heading = f"{e['part'].replace('_', ' ')} {e['value']}{where}: rule {e['rule']} ({e['rule_file']})"
+        details = [f"rule: {e['because']}"] if e["because"] else []
+        details += [f"{p['kind']} {p['id']}: {p['text']}" for p in e["premises"]]
+        out.append((heading, details))
+    return out
+
+
+def trace_text(t: Trace, explain: bool = False) -> str:
     """The trace as a tree: claim -> appearances -> citations -> sources -> their sources."""
     lines: list[str] = []
     c, v = t.claim, t.verdict
@@ -120,6 +146,18 @@ def trace_text(t: Trace) -> str:
         lines.append("Contraindications stated")
         for ci in t.contraindications:
             lines.append(f"  {safe(ci['intervention'])} × {safe(ci['condition'])}: {ci['severity']}")
+    if t.distortions:
+        lines.append("")
+        lines.append("Citation distortions (after Greenberg, BMJ 2009)")
+        for line in distortion_lines(t.distortions):
+            lines += [f"  {safe(x)}" if i == 0 else f"    {safe(x)}" for i, x in enumerate(_wrap(line, "    "))]
+    if explain:
+        lines.append("")
+        lines.append("Why: the rule behind each part of the verdict, and the facts it used")
+        for heading, details in explanation_lines(t):
+            lines.append(f"  {safe(heading)}")
+            for detail in details:
+                lines += [f"    {safe(x)}" if i == 0 else f"      {safe(x)}" for i, x in enumerate(_wrap(detail, "      "))]
     return "\n".join(lines) + "\n"
 
 
@@ -150,7 +188,7 @@ def _citation_text(lines: list[str], cit: dict[str, Any], pad: str, last: bool) 
         _citation_text(lines, onward, deeper, k == len(source["citations"]) - 1)
 
 
-def trace_markdown(t: Trace) -> str:
+def trace_markdown(t: Trace, explain: bool = False) -> str:
     """The trace as Markdown: headings, a verdict table and nested lists."""
     c, v = t.claim, t.verdict
     out = [f"## Claim `{c['id']}`", "", f"> {md(c['statement'])}", "",
@@ -178,6 +216,14 @@ def trace_markdown(t: Trace) -> str:
         out += ["### Contraindications stated", ""]
         for ci in t.contraindications:
             out.append(f"- {md(ci['intervention'])} × {md(ci['condition'])}: {ci['severity']}")
+        out.append("")
+    if t.distortions:
+        out += ["### Citation distortions", "", *(f"- {md(x)}" for x in distortion_lines(t.distortions)), ""]
+    if explain:
+        out += ["### Why", ""]
+        for heading, details in explanation_lines(t):
+            out.append(f"- {md(heading)}")
+            out += [f"  - {md(d)}" for d in details]
         out.append("")
     return "\n".join(out)
 

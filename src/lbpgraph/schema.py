@@ -76,6 +76,7 @@ def _value(value_set: vocab.ValueSet) -> Any:
 
 
 Basis = _value(vocab.BASES)
+Effect = _value(vocab.EFFECTS)
 Fidelity = _value(vocab.FIDELITY)
 Design = _value(vocab.DESIGNS)
 CitationMode = _value(vocab.CITATION_MODES)
@@ -118,6 +119,7 @@ class Claim(Model):
     id: Id
     statement: Text
     kind: ClaimKind
+    effect: Effect = "benefit"  # for efficacy claims: does the intervention help, not help, or harm
     interventions: list[Id] = Field(default_factory=list)
     outcome: Id | None = None
     population: Id | None = None

@@ -27,7 +27,9 @@ def stats(g: nx.DiGraph) -> dict[str, Any]:
         "sources_unidentified": sum(1 for s in sources if not s["identified"]),
         "citations": kinds["citation"],
         "mechanisms": schemes["mechanism"],
-        "contraindications": kinds["contraindication"],
+        "contraindications": sum(1 for _, d in g.nodes(data=True) if d["kind"] == "contraindication" and not d["inferred"]),
+        "inferred_cautions": sum(1 for _, d in g.nodes(data=True) if d["kind"] == "contraindication" and d["inferred"]),
+        "missing_warnings": kinds["missing-warning"],
     }
     articles = []
     for _, d in sorted(((n, d) for n, d in g.nodes(data=True) if d["kind"] == "article"),

@@ -81,23 +81,28 @@ class Trace:
     appearances: list[dict[str, Any]]
     curator_evidence: list[dict[str, Any]] = field(default_factory=list)
     contraindications: list[dict[str, Any]] = field(default_factory=list)
+    distortions: dict[str, Any] = field(default_factory=dict)
+    explanation: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"claim": self.claim, "verdict": self.verdict, "appearances": self.appearances,
-                "curator_evidence": self.curator_evidence,
-                "contraindications": self.contraindications}
+    def to_json(self, explain: bool = True) -> dict[str, Any]:
+        data = {"claim": self.claim, "verdict": self.verdict, "appearances": self.appearances,
+                "curator_evidence": self.curator_evidence, "contraindications": self.contraindications,
+                "distortions": self.distortions}
+        if explain:
+            data["explanation"] = self.explanation
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Trace:
         return cls(**data)
 
-    def to_text(self) -> str:
+    def to_text(self, explain: bool = False) -> str:
         from .render import trace_text
-        return trace_text(self)
+        return trace_text(self, explain)
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, explain: bool = False) -> str:
         from .render import trace_markdown
-        return trace_markdown(self)
+        return trace_markdown(self, explain)
 
 
 def _successors(g: nx.DiGraph, node: str, rel: str) -> list[str]:
@@ -190,11 +195,135 @@ def compute(g: nx.DiGraph, claim_id: str) -> Trace:
     contraindications = [
         {k: g.nodes[n][k] for k in ("intervention", "condition", "severity")}
         for n in sorted(_successors(g, claim, "states"))]
+    app_nodes = sorted(_successors(g, claim, "appearance"))
     return Trace(
         claim={"id": c["id"], "statement": c["statement"], "kind": c["claim_kind"],
                "interventions": c["interventions"], "conditions": c["conditions"],
                "mechanisms": c["mechanisms"],
                "outcome": c["outcome"], "population": c["population"], "note": c["note"]},
         verdict=verdict, appearances=appearances, curator_evidence=evidence,
-        contraindications=contraindications)
+        contraindications=contraindications,
+        distortions=distortions(g, app_nodes, appearances),
+        explanation=explanation(g, claim, app_nodes))
+
+
+# --- why: the rules and premises behind a verdict ---------------------------------------------
+
+_STANCE_WITH_DATA = ("finding", "hedged-finding", "association")
+_INDIRECT_RULES = {"flag-indirect-intervention": "intervention", "flag-indirect-population": "population",
+                   "flag-indirect-outcome": "outcome"}
+
+
+def premise(g: nx.DiGraph, iri: str) -> dict[str, str]:
+    """A premise of a derivation: its kind, id and the facts about it that rules read."""
+    if iri not in g:
+        prefix = next((p for p, ns in vocab.PREFIXES.items() if iri.startswith(ns) and p != "lbp"), None)
+        return {"kind": prefix or "resource", "id": iri[len(vocab.PREFIXES[prefix]):] if prefix else iri,
+                "text": iri[len(vocab.PREFIXES[prefix]):] if prefix else iri}
+    d = g.nodes[iri]
+    kind = d["kind"]
+    if kind == "citation":
+        parts = [d["marker"] or d["mode"], f"mode {d['mode']}", f"fidelity {d['fidelity']}" if d["fidelity"] else "",
+                 f"stance {d['stance']}" if d["stance"] else "",
+                 f"identified with {d['confidence']} confidence" if d["confidence"] != "certain" else ""]
+        text = "; ".join(p for p in parts if p)
+    elif kind == "source":
+        text = " · ".join(p for p in (d["label"], d["design_label"], f"n={d['sample_size']}" if d["sample_size"] else "",
+                                      f"peer review {d['peer_reviewed']}", d["population"] or "") if p)
+    elif kind == "claim":
+        text = d["statement"]
+    elif kind == "appearance":
+        text = f"{d['hedging']}: {d['quote']}"
+    elif kind == "concept":
+        text = f"{d['scheme']} {d['label']}"
+    elif kind == "article":
+        text = d["title"]
+    elif kind == "offer":
+        text = f"sells {d['name']}"
+    else:
+        text = d.get("id", iri)
+    return {"kind": kind, "id": d.get("id", iri), "text": text}
+
+
+def explanation(g: nx.DiGraph, claim: str, app_nodes: list[str]) -> list[dict[str, Any]]:
+    """For each part of the verdict, the rule that decided it and the facts it used."""
+    rules = g.graph.get("rules", {})
+
+    def entry(part: str, value: str, appearance: str | None, d: dict[str, Any]) -> dict[str, Any]:
+        rule = rules.get(d["rule"], {})
+        return {"part": part, "value": value, "appearance": appearance, "rule": d["rule"],
+                "rule_file": rule.get("file"), "because": rule.get("description"),
+                "premises": [premise(g, p) for p in d["premises"] if p != claim]}
+
+    out = []
+    c = g.nodes[claim]
+    supporting = [g.nodes[a]["id"] for a in app_nodes if g.nodes[a]["basis"] == "peer-reviewed"]
+    out.append({"part": "peer_reviewed_support", "value": "yes" if supporting else "no", "appearance": None,
+                "rule": "claim-peer-reviewed-support",
+                "rule_file": rules.get("claim-peer-reviewed-support", {}).get("file"),
+                "because": rules.get("claim-peer-reviewed-support", {}).get("description"),
+                "premises": [premise(g, a) for a in app_nodes if g.nodes[a]["basis"] == "peer-reviewed"]})
+    for d in c["why"]:
+        if d["property"] == "strength":
+            out.append(entry("strength", vocab.DESIGNS.notation_of(d["value"]), None, d))
+    for a in app_nodes:
+        node = g.nodes[a]
+        for d in node["why"]:
+            value = d["value"]
+            if d["property"] == "candidateBasis" and vocab.BASES.notation_of(value) == node["basis"]:
+                out.append(entry("basis", node["basis"], node["id"], d))
+            elif d["property"] == "peerReviewedSupportFrom":
+                out.append(entry("basis", "peer-reviewed", node["id"], d))
+            elif d["property"] == "basis" and node["basis"] == "unsupported":
+                d = {**d, "premises": [n for n in g.successors(a) if g.nodes[n]["kind"] == "citation"]}
+                out.append(entry("basis", "unsupported", node["id"], d))
+            elif d["property"] == "flag":
+                out.append(entry("flag", vocab.FLAGS.notation_of(value), node["id"], d))
+    parts = ("peer_reviewed_support", "strength", "basis", "flag")
+    return sorted(out, key=lambda e: (parts.index(e["part"]), e["appearance"] or "", e["value"], e["rule"]))
+
+
+def _chain_links(citations: list[dict[str, Any]], appearance: str, path: tuple[str, ...] = ()
+                 ) -> Iterable[tuple[str, tuple[str, ...], dict[str, Any]]]:
+    """(appearance, path of source labels, citation) for every citation along the chains."""
+    for cit in citations:
+        yield appearance, path, cit
+        if cit["source"] is not None:
+            yield from _chain_links(cit["source"]["citations"], appearance, (*path, cit["source"]["label"]))
+
+
+def distortions(g: nx.DiGraph, app_nodes: list[str], appearances: list[dict[str, Any]]) -> dict[str, Any]:
+    """Citation distortions after Greenberg (BMJ 2009): amplification, transmutation, dead ends,
+    diversion, and works the article only consulted offered as if they were its evidence."""
+    links = [link for a in appearances for link in _chain_links(a["citations"], a["id"])]
+    primary = sorted({cit["source"]["id"] for _, _, cit in links
+                      if cit["source"] and cit["source"]["identified"] and cit["fidelity"] in ("supports", "partially-supports")
+                      and cit["stance"] in _STANCE_WITH_DATA})
+    dead_ends = [{"appearance": a, "path": [*path, (cit["source"] or {}).get("label", "no work named")],
+                  "reason": cit["dead_end"]} for a, path, cit in links if cit.get("dead_end")]
+    by_rule: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for a in app_nodes:
+        for d in g.nodes[a]["why"]:
+            by_rule.setdefault(d["rule"], []).append((g.nodes[a]["id"], d))
+
+    def sources_in(d: dict[str, Any]) -> list[str]:
+        return [g.nodes[p]["label"] for p in d["premises"] if p in g and g.nodes[p]["kind"] == "source"]
+
+    def citations_in(d: dict[str, Any]) -> list[dict[str, Any]]:
+        return [g.nodes[p] for p in d["premises"] if p in g and g.nodes[p]["kind"] == "citation"]
+
+    transmutation = [{"appearance": a, "source_stance": cit["stance"], "citation": cit["marker"] or cit["mode"]}
+                     for a, d in by_rule.get("flag-overstated", []) for cit in citations_in(d)]
+    diversion = [{"appearance": a, "dimension": dim, "sources": sources_in(d)}
+                 for rule, dim in _INDIRECT_RULES.items() for a, d in by_rule.get(rule, [])]
+    consulted = [{"appearance": a, "sources": sources_in(d)} for a, d in by_rule.get("flag-consulted-not-cited", [])]
+    n = len(appearances)
+    return {
+        "amplification": {"appearances": n, "citing_appearances": sum(1 for a in appearances if a["citations"]),
+                          "citations": len(links), "primary_sources": primary,
+                          "summary": f"{n} appearance{'s rest' if n != 1 else ' rests'} on "
+                                     f"{len(primary) or 'no'} data-bearing primary source{'s' * (len(primary) != 1)}"},
+        "transmutation": transmutation, "dead_ends": dead_ends, "diversion": diversion,
+        "consulted_as_evidence": consulted,
+    }
 

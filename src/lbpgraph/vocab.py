@@ -29,6 +29,7 @@ PREFIXES: dict[str, str] = {
     "contraindication": ID + "contraindication/",
     "derivation": ID + "derivation/",
     "graph": ID + "graph/",
+    "warning": ID + "missing-warning/",
     "offer": ID + "offer/",
     "rule": ID + "rule/",
     "source": ID + "source/",
@@ -250,6 +251,12 @@ CLAIM_KINDS = ValueSet("claim-kind", "ClaimKindScheme", "What kind of propositio
     Term("other", "other", "Any other health proposition."),
 ))
 
+EFFECTS = ValueSet("effect", "EffectScheme", "Which way an efficacy claim points", (
+    Term("benefit", "benefit", "The intervention helps: the article recommends it."),
+    Term("no-benefit", "no benefit", "The intervention does not help."),
+    Term("harm", "harm", "The intervention harms or worsens."),
+))
+
 OUTCOME_KINDS = ValueSet("outcome-kind", "OutcomeKindScheme", "Clinical or mechanistic outcome", (
     Term("clinical", "clinical outcome", "What patients feel or do: pain, disability, recurrence."),
     Term("mechanistic", "mechanistic outcome",
@@ -294,7 +301,7 @@ SOURCE_KINDS = ("journal-article", "review-article", "conference-paper", "book-c
 
 VALUE_SETS: tuple[ValueSet, ...] = (
     BASES, FLAGS, FIDELITY, DESIGNS, CITATION_MODES, CONFIDENCE, STANCES, HEDGING, SEVERITIES,
-    PEER_REVIEW, VERIFICATION, SPEAKER_ROLES, ARTICLE_KINDS, CLAIM_KINDS, OUTCOME_KINDS,
+    PEER_REVIEW, VERIFICATION, SPEAKER_ROLES, ARTICLE_KINDS, CLAIM_KINDS, EFFECTS, OUTCOME_KINDS,
     DIRECTIONS, NOT_CLAIM_REASONS,
 )
 
@@ -351,6 +358,8 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:Population", "class", "A population concept."),
     VocabTerm("lbp:Outcome", "class", "An outcome concept."),
     VocabTerm("schema:MedicalContraindication", "class", "Intervention x condition x severity, stated by a claim."),
+    VocabTerm("lbp:InferredCaution", "class", "A contraindication (precaution) inferred by a rule from a mechanism, not stated by an article."),
+    VocabTerm("lbp:MissingWarning", "class", "A warning an article omits though the graph knows it for an intervention the article recommends."),
     VocabTerm("lbp:Rule", "class", "A rule of evidence (a SPARQL CONSTRUCT file shipped with lbpgraph)."),
     VocabTerm("lbp:Derivation", "class", "Provenance of one derived triple: which rule made it."),
     VocabTerm("prov:Plan", "class", "A rule, as a PROV plan."),
@@ -382,6 +391,7 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("schema:appearance", "property", "Claim -> one of its appearances."),
     VocabTerm("lbp:claimKind", "property", "Claim -> kind (lbp:claim-kind-*)."),
     VocabTerm("lbp:outcome", "property", "Claim -> the outcome it is about."),
+    VocabTerm("lbp:claimedEffect", "property", "Efficacy claim -> which way it points (lbp:effect-*)."),
     VocabTerm("lbp:population", "property", "Claim or source -> population concept."),
     VocabTerm("lbp:aboutCondition", "property", "Claim -> a condition it is about (sciatica, disc herniation)."),
     VocabTerm("lbp:invokesMechanism", "property", "Claim -> a mechanism it invokes."),
@@ -394,7 +404,7 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("oa:suffix", "property", "Up to 32 characters after the quote."),
     VocabTerm("oa:start", "property", "Start offset (characters) in the archived text."),
     VocabTerm("oa:end", "property", "End offset (characters, exclusive)."),
-    VocabTerm("dcterms:isPartOf", "property", "Appearance or span -> its article."),
+    VocabTerm("dcterms:isPartOf", "property", "Appearance, span or missing warning -> its article."),
     VocabTerm("lbp:speaker", "property", "Appearance -> who speaks."),
     VocabTerm("lbp:hedging", "property", "Appearance -> lbp:hedging-certain or lbp:hedging-hedged."),
     VocabTerm("lbp:appeal", "property", "Appearance -> a non-citation basis it offers (authority, tradition, anecdote)."),
@@ -457,6 +467,11 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:condition", "property", "Contraindication -> condition."),
     VocabTerm("lbp:severity", "property", "Contraindication -> severity (lbp:severity-*)."),
     VocabTerm("lbp:statedBy", "property", "Contraindication -> the claim that states it."),
+    VocabTerm("lbp:viaMechanism", "property", "Inferred caution -> the mechanism it is inferred from."),
+    VocabTerm("lbp:loadedStructure", "property", "Inferred caution -> the structure the mechanism loads."),
+    VocabTerm("lbp:recommends", "property", "Derived: article -> an intervention it makes a beneficial efficacy claim about."),
+    VocabTerm("lbp:statesWarning", "property", "Derived: article -> a contraindication one of its claims states."),
+    VocabTerm("lbp:knownFrom", "property", "Missing warning -> the stated or inferred contraindication it is known from."),
     VocabTerm("lbp:assessesClaim", "property", "Curator assessment -> claim."),
     VocabTerm("lbp:evidenceSource", "property", "Curator assessment -> source."),
     VocabTerm("prov:wasAttributedTo", "property", "Curator evidence or assessment -> the curators."),
@@ -475,6 +490,7 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:derivedPredicate", "property", "Derivation -> predicate of the derived triple."),
     VocabTerm("lbp:derivedObject", "property", "Derivation -> object of the derived triple."),
     VocabTerm("prov:wasGeneratedBy", "property", "Derivation -> the rule that made it."),
+    VocabTerm("prov:used", "property", "Derivation -> a premise: a resource bound in a solution that produced the triple."),
     VocabTerm("lbp:ruleOrder", "property", "Rule -> its position in the fixed order."),
     VocabTerm("lbp:ruleFile", "property", "Rule -> the file that holds its SPARQL."),
     VocabTerm("rdfs:label", "property", "Display label of a source, rule, agent or named graph."),

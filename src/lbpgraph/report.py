@@ -1,0 +1,202 @@
+"""The evidence report: per claim, per article and per source, with metrics and two charts.
+
+:func:`build_report` assembles plain data from the build (the cached traces and the NetworkX
+projection); :func:`render_html`, :func:`render_markdown` and :func:`render_csv` format it. The
+HTML is one self-contained file: inline CSS and SVG charts, no script, no external resource,
+every string escaped by an autoescaping template.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from typing import Any
+
+from . import vocab
+from .metrics import metrics
+
+BASIS_COLOURS = {
+    "peer-reviewed": "#2e7d32", "grey-literature": "#7cb342", "vague-attribution": "#f9a825",
+    "authority": "#ef6c00", "tradition": "#8d6e63", "anecdote": "#c62828", "unsupported": "#9e9e9e",
+}
+TABLES = ("claims", "articles", "sources")
+
+
+def _strongest(bases: list[str]) -> str:
+    return min(bases, key=vocab.BASES.notations.index)
+
+
+def build_report(graph: Any, traces: dict[str, Any]) -> dict[str, Any]:
+    """Report data from a projection and the build's traces (both from one build)."""
+    nodes = graph.nodes
+    claims = []
+    by_article: dict[str, dict[str, list[str]]] = {}
+    for claim_id in sorted(traces):
+        t = traces[claim_id]
+        v = t["verdict"]
+        for a in t["appearances"]:
+            by_article.setdefault(a["article"]["id"], {}).setdefault(claim_id, []).append(a["basis"])
+        d = t["distortions"]
+        claims.append({
+            "id": claim_id, "statement": t["claim"]["statement"], "kind": t["claim"]["kind"],
+            "articles": sorted({a["article"]["id"] for a in t["appearances"]}),
+            "basis": v["basis"], "peer_reviewed_support": v["peer_reviewed_support"],
+            "strength": v["strength"]["label"] if v["strength"] else None,
+            "cebm_level": v["strength"]["cebm_level"] if v["strength"] else None,
+            "flags": v["flags"], "amplification": d["amplification"]["summary"],
+            "transmutations": len(d["transmutation"]), "dead_ends": len(d["dead_ends"]),
+            "diversions": len(d["diversion"]), "consulted_not_cited": len(d["consulted_as_evidence"]),
+        })
+    missing: dict[str, list[dict[str, Any]]] = {}
+    for n, d in nodes(data=True):
+        if d["kind"] == "missing-warning":
+            known = [nodes[k] for k in graph.successors(n)]
+            missing.setdefault(d["article"], []).append({
+                "intervention": d["intervention"], "condition": d["condition"], "severity": d["severity"],
+                "known_from": sorted("inferred" if k["inferred"] else "stated" for k in known)})
+    articles = []
+    for n, d in sorted(nodes(data=True), key=lambda x: x[1].get("id", "")):
+        if d["kind"] != "article":
+            continue
+        made = by_article.get(d["id"], {})
+        counts = Counter(_strongest(bases) for bases in made.values())
+        articles.append({
+            "id": d["id"], "title": d["title"], "kind": d["article_kind"], "claims": len(made),
+            "by_basis": {b: counts.get(b, 0) for b in vocab.BASES.notations},
+            "peer_reviewed_share": round(counts.get("peer-reviewed", 0) / len(made), 4) if made else 0.0,
+            "commercial_interest": sorted({o["name"] for o in d["commercial_interest"]}
+                                          | {o["name"] for a in graph.successors(n) if nodes[a]["kind"] == "appearance"
+                                             for o in nodes[a]["speaker"]["commercial_interest"]}),
+            "missing_warnings": sorted(missing.get(d["id"], []), key=lambda m: (m["intervention"], m["condition"])),
+        })
+    m = metrics(graph)
+    reliance = {r["source"]: r for r in m["sources"]}
+    sources = []
+    for n, d in sorted(nodes(data=True), key=lambda x: x[1].get("id", "")):
+        if d["kind"] != "source":
+            continue
+        r = reliance.get(d["id"], {"claims": [], "articles": []})
+        sources.append({"id": d["id"], "label": d["label"], "design": d["design_label"], "sample_size": d["sample_size"],
+                        "peer_reviewed": d["peer_reviewed"], "verification": d["verification"],
+                        "curator_added": d["curator_added"], "claims": len(r["claims"]),
+                        "articles": len(r["articles"])})
+    sources.sort(key=lambda s: (-s["claims"], -s["articles"], s["id"]))
+    strength = Counter(c["strength"] or "no peer-reviewed support" for c in claims)
+    strength_order = [t.label for t in vocab.DESIGNS.terms] + ["no peer-reviewed support"]
+    return {
+        "claims": claims, "articles": articles, "sources": sources, "metrics": m,
+        "charts": {
+            "claims_by_article_and_basis": [{"article": a["id"], "by_basis": a["by_basis"]} for a in articles],
+            "claims_by_strength": [{"strength": s, "claims": strength[s]} for s in strength_order if strength[s]],
+        },
+        "totals": {"claims": len(claims), "articles": len(articles), "sources": len(sources),
+                   "peer_reviewed_support": sum(1 for c in claims if c["peer_reviewed_support"]),
+                   "missing_warnings": sum(len(a["missing_warnings"]) for a in articles)},
+    }
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+def render_csv(report: dict[str, Any], table: str = "claims") -> str:
+    """One table of the report as CSV (claims, articles or sources)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if table == "claims":
+        w.writerow(["id", "statement", "articles", "basis", "peer_reviewed_support", "strength", "cebm_level",
+                    "flags", "amplification"])
+        for c in report["claims"]:
+            w.writerow([c["id"], c["statement"], " ".join(c["articles"]), " ".join(c["basis"]),
+                        "true" if c["peer_reviewed_support"] else "false", c["strength"] or "",
+                        c["cebm_level"] or "", " ".join(c["flags"]), c["amplification"]])
+    elif table == "articles":
+        w.writerow(["id", "title", "claims", *vocab.BASES.notations, "peer_reviewed_share",
+                    "commercial_interest", "missing_warnings"])
+        for a in report["articles"]:
+            w.writerow([a["id"], a["title"], a["claims"], *a["by_basis"].values(), a["peer_reviewed_share"],
+                        "; ".join(a["commercial_interest"]), len(a["missing_warnings"])])
+    elif table == "sources":
+        w.writerow(["id", "label", "design", "sample_size", "peer_reviewed", "verification", "curator_added",
+                    "claims", "articles"])
+        for s in report["sources"]:
+            w.writerow([s["id"], s["label"], s["design"] or "", s["sample_size"] or "", s["peer_reviewed"],
+                        s["verification"], "true" if s["curator_added"] else "false", s["claims"], s["articles"]])
+    else:
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+    return buf.getvalue()
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+def render_markdown(report: dict[str, Any]) -> str:
+    from .render import md
+    t = report["totals"]
+    out = ["# lbpgraph evidence report", "",
+           f"{t['claims']} claims in {t['articles']} articles; {t['peer_reviewed_support']} have peer-reviewed "
+           f"support; {t['sources']} sources; {t['missing_warnings']} missing warnings.", "",
+           "## Articles", "",
+           "| article | claims | " + " | ".join(vocab.BASES.notations) + " | peer-reviewed share | sells | missing warnings |",
+           "|---|---:|" + "---:|" * len(vocab.BASES.notations) + "---:|---|---:|"]
+    for a in report["articles"]:
+        out.append(f"| {md(a['id'])} {md(a['title'])} | {a['claims']} | "
+                   + " | ".join(str(n) for n in a["by_basis"].values())
+                   + f" | {a['peer_reviewed_share']:.0%} | {md('; '.join(a['commercial_interest']))} "
+                     f"| {len(a['missing_warnings'])} |")
+    out += ["", "## Claims", "", "| claim | articles | basis | peer-reviewed | strength | flags | amplification |",
+            "|---|---|---|---|---|---|---|"]
+    for c in report["claims"]:
+        strength = f"{c['strength']} (level {c['cebm_level']})" if c["strength"] else ""
+        out.append(f"| `{c['id']}` {md(c['statement'])} | {' '.join(c['articles'])} | {', '.join(c['basis'])} | "
+                   f"{'yes' if c['peer_reviewed_support'] else 'no'} | {md(strength)} | {', '.join(c['flags'])} | "
+                   f"{md(c['amplification'])} |")
+    out += ["", "## Sources", "", "| source | design | n | peer review | claims | articles |", "|---|---|---:|---|---:|---:|"]
+    for s in report["sources"]:
+        added = " (added by curators)" if s["curator_added"] else ""
+        out.append(f"| {md(s['label'])}{added} | {md(s['design'] or '')} | {s['sample_size'] or ''} | "
+                   f"{s['peer_reviewed']} | {s['claims']} | {s['articles']} |")
+    m = report["metrics"]
+    out += ["", "## Metrics", "", "Claims whose peer-reviewed support rests on a single source:", ""]
+    out += [f"- `{f['claim']}`: {md(f['source_label'])}" for f in m["fragile_claims"]] or ["- none"]
+    out += ["", "Longest citation chains:", ""]
+    out += [f"- `{c['claim']}` ({c['appearance']}): {md(' -> '.join(c['path']))}" for c in m["longest_chains"][:5]]
+    out += ["", "## Missing warnings", ""]
+    for a in report["articles"]:
+        for w in a["missing_warnings"]:
+            out.append(f"- {md(a['id'])}: {md(w['intervention'])} × {md(w['condition'])} ({w['severity']}, "
+                       f"known from {', '.join(w['known_from'])})")
+    return "\n".join(out) + "\n"
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+def _bars(report: dict[str, Any]) -> dict[str, Any]:
+    """Geometry of the two SVG charts (all numbers, no markup)."""
+    rows = report["charts"]["claims_by_article_and_basis"]
+    widest = max((sum(r["by_basis"].values()) for r in rows), default=1) or 1
+    scale = 520 / widest
+    stacked = []
+    for i, r in enumerate(rows):
+        x = 0.0
+        segments = []
+        for basis, n in r["by_basis"].items():
+            if n:
+                segments.append({"basis": basis, "n": n, "x": 70 + x, "width": n * scale, "colour": BASIS_COLOURS[basis]})
+                x += n * scale
+        stacked.append({"article": r["article"], "y": 10 + i * 30, "total": sum(r["by_basis"].values()),
+                        "end": 70 + x, "segments": segments})
+    strength = report["charts"]["claims_by_strength"]
+    most = max((s["claims"] for s in strength), default=1) or 1
+    bars = [{"label": s["strength"], "n": s["claims"], "y": 10 + i * 26, "width": s["claims"] * 360 / most}
+            for i, s in enumerate(strength)]
+    return {"stacked": stacked, "stacked_height": 20 + 30 * len(rows), "strength": bars,
+            "strength_height": 20 + 26 * len(bars), "colours": BASIS_COLOURS}
+
+
+def render_html(report: dict[str, Any]) -> str:
+    """The report as one self-contained HTML page."""
+    from importlib import resources
+
+    from jinja2 import Environment, StrictUndefined
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string((resources.files("lbpgraph") / "templates" / "report.html.j2").read_text(encoding="utf-8"))
+    return template.render(report=report, chart=_bars(report), bases=vocab.BASES.notations)

@@ -1,0 +1,237 @@
+"""Each rule of evidence, on a minimal fixture where it must fire and one where it must not.
+
+The base fixture (tests/factory.py) is one blog post with two claims: 'helps' offers tradition;
+'discs' states certainly that backward walking unloads the discs, citing a peer-reviewed lab
+study that states it as a hypothesis and rests it on an unidentified reference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+
+from lbpgraph import vocab
+from lbpgraph.build import build_dataset
+from lbpgraph.corpus import load_corpus
+from lbpgraph.rdf import GRAPH_DERIVED
+from lbpgraph.rules import apply_rules, load_rules
+
+from . import factory
+
+A = vocab.PREFIXES["appearance"]
+C = vocab.PREFIXES["claim"]
+LBP = vocab.LBP
+Edit = Callable[[dict[str, Any]], None]
+
+
+def derive(tmp_path: Path, edit: Edit | None = None) -> Dataset:
+    data = factory.corpus()
+    data["concepts.yaml"].setdefault("populations", []).extend([
+        {"id": "people", "label": "people"},
+        {"id": "adults-with-lbp", "label": "people with LBP", "broader": ["people"]},
+        {"id": "healthy-men", "label": "healthy men", "broader": ["people"]}])
+    data["concepts.yaml"]["interventions"].append(
+        {"id": "treadmill-bw", "label": "treadmill backward walking", "broader": ["backward-walking"]})
+    data["concepts.yaml"]["structures"].append({"id": "facet", "label": "facet joints"})
+    data["concepts.yaml"]["mechanisms"].append(
+        {"id": "facet-loading", "label": "facet loading", "acts_on": ["facet"], "direction": "loads"})
+    data["concepts.yaml"]["conditions"] = [
+        {"id": "facet-arthritis", "label": "facet joint arthritis", "affects": ["facet"]},
+        {"id": "pregnancy", "label": "pregnancy"}]
+    if edit:
+        edit(data)
+    corpus = load_corpus(factory.write(tmp_path, data))
+    ds = build_dataset(corpus)
+    apply_rules(ds, corpus)
+    return ds
+
+
+def has(ds: Dataset, s: str, p: str, o: Any) -> bool:
+    obj = o if isinstance(o, Literal) else URIRef(o)
+    return (URIRef(s), URIRef(vocab.expand(p)), obj) in ds.graph(GRAPH_DERIVED)
+
+
+def app(data: dict[str, Any], i: int) -> dict[str, Any]:
+    return data["annotations"]["a"]["appearances"][i]
+
+
+def cite(data: dict[str, Any]) -> dict[str, Any]:
+    return app(data, 1)["citations"][0]
+
+
+def smith(data: dict[str, Any]) -> dict[str, Any]:
+    return data["bibliography.yaml"]["sources"][0]
+
+
+def claim(data: dict[str, Any], i: int) -> dict[str, Any]:
+    return data["claims.yaml"]["claims"][i]
+
+
+DISCS, HELPS = A + "a.discs", A + "a.helps"
+FLAG = vocab.FLAGS.iri
+BASIS = vocab.BASES.iri
+
+
+def test_every_rule_is_covered_here() -> None:
+    source = Path(__file__).read_text(encoding="utf-8")
+    missing = [r.name for r in load_rules() if f"rule {r.name}" not in source]
+    assert missing == []
+
+
+def consult_lab(d: dict[str, Any]) -> None:
+    """The article lists, but never cites, a study of backward walking."""
+    d["bibliography.yaml"]["sources"].append({"id": "lab2020", "kind": "journal-article", "peer_reviewed": "yes",
+                                              "interventions": ["backward-walking"], "verification": "unverified"})
+    d["annotations"]["a"]["consulted"] = [{"source": "lab2020"}]
+
+
+# Each case: (rule, edit of the base fixture where it fires (None: the base itself),
+#             edit of the base fixture where it must not fire, check)
+CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
+    # rule supporting-citation
+    ("supporting-citation", None, lambda d: cite(d).update(fidelity="unverified"),
+     lambda ds: has(ds, DISCS, "lbp:supportingCitation", vocab.PREFIXES["citation"] + "a.a.discs.1")),
+    # rule peer-reviewed-support-from
+    ("peer-reviewed-support-from", None, lambda d: cite(d).update(mode="named-venue", confidence="high"),
+     lambda ds: has(ds, DISCS, "lbp:peerReviewedSupportFrom", vocab.PREFIXES["source"] + "smith2010")),
+    # rule basis-peer-reviewed
+    ("basis-peer-reviewed", None, lambda d: smith(d).update(peer_reviewed="no"),
+     lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("peer-reviewed"))),
+    # rule basis-grey-literature
+    ("basis-grey-literature", lambda d: smith(d).update(peer_reviewed="unclear"), lambda d: None,
+     lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("grey-literature"))),
+    # rule basis-vague-attribution
+    ("basis-vague-attribution", lambda d: app(d, 1)["citations"].append({"mode": "vague", "fidelity": "unverified"}),
+     lambda d: None, lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("vague-attribution"))),
+    # rule basis-appeal
+    ("basis-appeal", None, lambda d: app(d, 0).update(appeal=[]),
+     lambda ds: has(ds, HELPS, "lbp:candidateBasis", BASIS("tradition"))),
+    # rule basis: the strongest candidate wins
+    ("basis", lambda d: app(d, 1).update(appeal=["anecdote"]), lambda d: smith(d).update(peer_reviewed="no"),
+     lambda ds: has(ds, DISCS, "lbp:basis", BASIS("peer-reviewed")) and not has(ds, DISCS, "lbp:basis", BASIS("anecdote"))),
+    # rule basis: nothing that holds -> unsupported
+    ("basis", lambda d: cite(d).update(fidelity="does-not-support"), lambda d: None,
+     lambda ds: has(ds, DISCS, "lbp:basis", BASIS("unsupported"))),
+    # rule chain
+    ("chain", None, lambda d: smith(d)["cites"][0].update(claims=["bw-helps"]),
+     lambda ds: has(ds, vocab.PREFIXES["citation"] + "a.a.discs.1", "lbp:leadsTo", vocab.PREFIXES["citation"] + "s.smith2010.1")),
+    # rule flag-consulted-not-cited
+    ("flag-consulted-not-cited", consult_lab, lambda d: (consult_lab(d), claim(d, 1).update(kind="safety")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("consulted-not-cited"))),
+    # rule flag-commercial-interest
+    ("flag-commercial-interest",
+     lambda d: d["annotations"]["a"].update(commercial_interest=[{"id": "o", "name": "Retro", "interventions": ["backward-walking"]}]),
+     lambda d: d["annotations"]["a"].update(commercial_interest=[{"id": "o", "name": "Retro", "interventions": ["treadmill-bw"]}]),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("commercial-interest"))),
+    # rule flag-overstated
+    ("flag-overstated", None, lambda d: app(d, 1).update(hedging="hedged"),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
+    ("flag-overstated", None, lambda d: cite(d).update(mode="quotation"),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
+    ("flag-overstated", lambda d: (cite(d).update(stance="association"), claim(d, 1).update(kind="efficacy")),
+     lambda d: cite(d).update(stance="association"),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
+    # rule flag-second-hand
+    ("flag-second-hand", None, lambda d: smith(d).update(cites=[]),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
+    ("flag-second-hand", lambda d: (smith(d).update(cites=[]), cite(d).update(stance="background")),
+     lambda d: (smith(d).update(cites=[], design="systematic-review"), cite(d).update(stance="background")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
+    # rule flag-dead-end
+    ("flag-dead-end", None, lambda d: smith(d).update(cites=[]),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("dead-end"))),
+    ("flag-dead-end", lambda d: (smith(d).update(cites=[]), cite(d).update(fidelity="contradicts")),
+     lambda d: smith(d).update(cites=[]), lambda ds: has(ds, DISCS, "lbp:flag", FLAG("dead-end"))),
+    # rule flag-indirect-intervention
+    ("flag-indirect-intervention", lambda d: smith(d).update(interventions=["walking"]), lambda d: None,
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("indirect"))),
+    # rule flag-indirect-population
+    ("flag-indirect-population",
+     lambda d: (claim(d, 1).update(population="adults-with-lbp"), smith(d).update(population="healthy-men")),
+     lambda d: (claim(d, 1).update(population="people"), smith(d).update(population="healthy-men")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("indirect"))),
+    # rule flag-indirect-outcome
+    ("flag-indirect-outcome", lambda d: smith(d).update(outcomes=["pain"]), lambda d: smith(d).update(outcomes=["disc-load"]),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("indirect"))),
+    # rule flag-mechanism-only-outcome
+    ("flag-mechanism-only-outcome", None, lambda d: (claim(d, 1).update(outcome="pain"), smith(d).update(design="randomised-controlled-trial")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("mechanism-only"))),
+    # rule flag-mechanism-only-laboratory
+    ("flag-mechanism-only-laboratory", lambda d: claim(d, 1).update(outcome="pain"),
+     lambda d: (claim(d, 1).update(outcome="pain"), smith(d).update(design="randomised-controlled-trial")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("mechanism-only"))),
+    # rule flag-unresolved-attribution
+    ("flag-unresolved-attribution", lambda d: cite(d).update(mode="named-venue", confidence="high"),
+     lambda d: cite(d).update(mode="named-venue", confidence="certain"),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("unresolved-attribution"))),
+    ("flag-unresolved-attribution", lambda d: app(d, 1)["citations"].append({"mode": "vague", "fidelity": "unverified"}),
+     lambda d: None, lambda ds: has(ds, DISCS, "lbp:flag", FLAG("unresolved-attribution"))),
+    # rule claim-basis
+    ("claim-basis", None, lambda d: app(d, 0).update(claim="bw-unloads"),
+     lambda ds: has(ds, C + "bw-helps", "lbp:basis", BASIS("tradition"))),
+    # rule claim-peer-reviewed-support
+    ("claim-peer-reviewed-support", None, lambda d: smith(d).update(peer_reviewed="no"),
+     lambda ds: has(ds, C + "bw-unloads", "lbp:peerReviewedSupport", Literal(True))),
+    # rule claim-strength
+    ("claim-strength", None, lambda d: cite(d).update(mode="named-venue", confidence="high"),
+     lambda ds: has(ds, C + "bw-unloads", "lbp:strength", vocab.DESIGNS.iri("laboratory-or-mechanistic"))),
+    # rule claim-flags
+    ("claim-flags", None, lambda d: app(d, 1).update(hedging="hedged"),
+     lambda ds: has(ds, C + "bw-unloads", "lbp:flag", FLAG("overstated"))),
+    # rule inferred-caution
+    ("inferred-caution", lambda d: claim(d, 1)["mechanisms"].append("facet-loading"), lambda d: None,
+     lambda ds: has(ds, vocab.PREFIXES["contraindication"] + "backward-walking.facet-arthritis.inferred",
+                    "lbp:loadedStructure", vocab.PREFIXES["concept"] + "facet")),
+    # rule recommends
+    ("recommends", None, lambda d: claim(d, 0).update(effect="no-benefit"),
+     lambda ds: has(ds, vocab.PREFIXES["article"] + "a", "lbp:recommends", vocab.PREFIXES["concept"] + "backward-walking")),
+    # rule states-warning
+    ("states-warning",
+     lambda d: claim(d, 0).update(contraindications=[{"intervention": "walking", "condition": "pregnancy", "severity": "absolute"}]),
+     lambda d: None,
+     lambda ds: has(ds, vocab.PREFIXES["article"] + "a", "lbp:statesWarning",
+                    vocab.PREFIXES["contraindication"] + "walking.pregnancy.absolute")),
+    # rule missing-warning: a warning known for walking applies to backward walking unless stated
+    ("missing-warning", lambda d: claim(d, 1)["mechanisms"].append("facet-loading"),
+     lambda d: (claim(d, 1)["mechanisms"].append("facet-loading"),
+                claim(d, 1).update(contraindications=[{"intervention": "backward-walking", "condition": "facet-arthritis",
+                                                      "severity": "precaution"}])),
+     lambda ds: has(ds, vocab.PREFIXES["warning"] + "a.backward-walking.facet-arthritis.precaution",
+                    "lbp:knownFrom", vocab.PREFIXES["contraindication"] + "backward-walking.facet-arthritis.inferred")),
+]
+
+
+@pytest.mark.parametrize("rule, fire, spare, check", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
+def test_rule_fires_and_does_not(tmp_path: Path, rule: str, fire: Edit | None, spare: Edit,
+                                 check: Callable[[Dataset], bool]) -> None:
+    assert check(derive(tmp_path / "fires", fire)), f"{rule} should fire"
+    assert not check(derive(tmp_path / "spared", spare)), f"{rule} must not fire"
+
+
+def test_derivations_record_rule_and_premises(tmp_path: Path) -> None:
+    ds = derive(tmp_path)
+    rows = list(ds.query("""
+        PREFIX lbp: <https://w3id.org/lbpgraph/vocab#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?rule ?premise WHERE {
+          ?d lbp:derivedSubject <%s> ; lbp:derivedPredicate lbp:flag ; lbp:derivedObject lbp:flag-overstated ;
+             prov:wasGeneratedBy ?rule ; prov:used ?premise }""" % DISCS))
+    assert {(str(r), str(p)) for r, p in rows} == {
+        (vocab.PREFIXES["rule"] + "flag-overstated", vocab.PREFIXES["citation"] + "a.a.discs.1"),
+        (vocab.PREFIXES["rule"] + "flag-overstated", C + "bw-unloads")}
+
+
+def test_select_star_derivation_equals_the_construct_query(tmp_path: Path) -> None:
+    """Filling templates from SELECT * gives exactly what each CONSTRUCT query gives."""
+    from lbpgraph.rules import sparql_prologue
+    data = factory.corpus()
+    corpus = load_corpus(factory.write(tmp_path, data))
+    ds = build_dataset(corpus)
+    apply_rules(ds, corpus)
+    derived = ds.graph(GRAPH_DERIVED)
+    for rule in load_rules():
+        constructed = set(ds.query(sparql_prologue() + rule.sparql))
+        assert constructed <= set(derived), rule.name
