@@ -24,6 +24,7 @@ def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPat
     assert not [o for o in outputs if o.output_type == "error"]
     text = "\n".join(str(o.get("text", "")) + str(o.get("data", {})) for o in outputs)
     assert "bw-unloads-discs" in text and "<table>" in text
+    assert '<iframe srcdoc="&lt;!DOCTYPE html&gt;' in text and "Dufek JS et al. 2011" in text
 
 
 def test_notebooks_are_committed_without_outputs() -> None:

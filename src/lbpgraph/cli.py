@@ -176,6 +176,37 @@ def report(project: Project, fmt: str, table: str, out: Path | None) -> None:
 
 
 @cli.command()
+@click.argument("claim", required=False)
+@click.option("--all", "whole", is_flag=True, help="The whole graph instead of one claim's neighbourhood.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the page (default: BUILD_DIR/view-<claim>.html or view-all.html).")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the layout.")
+@click.option("--physics-threshold", type=click.IntRange(min=0), default=300, show_default=True,
+              help="Turn physics off for views with more nodes than this.")
+@click.pass_obj
+def view(project: Project, claim: str | None, whole: bool, out: Path | None, open_page: bool, seed: int,
+         physics_threshold: int) -> None:
+    """Write the interactive graph page of a claim's neighbourhood, or of everything with --all.
+
+    One self-contained HTML file that works offline: colour says the evidence basis, shape the
+    kind of node; search, filters, and selecting a claim highlights its chain to the sources.
+    """
+    if (claim is None) == (not whole):
+        raise click.UsageError("give a CLAIM (id or text) or --all, not both")
+    from .project import atomic_write
+    from .view import build_view
+    claim_id = project.trace(claim).claim["id"] if claim else None
+    page = build_view(project.projection(), claim_id, seed=seed, physics_threshold=physics_threshold)
+    target = out or project.build_dir / f"view-{claim_id or 'all'}.html"
+    atomic_write(target, page.to_html().encode("utf-8"))
+    click.echo(f"Wrote {target}: {len(page.nodes)} nodes, {len(page.edges)} edges")
+    if open_page:
+        import webbrowser
+        webbrowser.open(target.resolve().as_uri())
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of every annotation file (generated from the one schema)."""
     from .schema import json_schema

@@ -16,6 +16,11 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .trace import Trace
 
+#: One colour per evidence basis, shared by the report's charts and the graph page.
+BASIS_COLOURS = {
+    "peer-reviewed": "#2e7d32", "grey-literature": "#7cb342", "vague-attribution": "#f9a825",
+    "authority": "#ef6c00", "tradition": "#8d6e63", "anecdote": "#c62828", "unsupported": "#9e9e9e",
+}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
 _WIDTH = 100
 

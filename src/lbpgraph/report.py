@@ -15,11 +15,8 @@ from typing import Any
 
 from . import vocab
 from .metrics import metrics
+from .render import BASIS_COLOURS
 
-BASIS_COLOURS = {
-    "peer-reviewed": "#2e7d32", "grey-literature": "#7cb342", "vague-attribution": "#f9a825",
-    "authority": "#ef6c00", "tradition": "#8d6e63", "anecdote": "#c62828", "unsupported": "#9e9e9e",
-}
 TABLES = ("claims", "articles", "sources")
 
 

@@ -1,0 +1,147 @@
+"""Node positions for the graph page, computed in Python: deterministic and linear in size.
+
+Force-directed layouts in NetworkX take minutes at 10,000 nodes (spring_layout: about 290 s
+here), so the page uses two structural layouts instead:
+
+- :func:`layered` for one claim's neighbourhood: articles | claim | sources by citation depth |
+  curator evidence, with the claim's concepts in a band below;
+- :func:`clustered` for the whole graph: articles on a circle, each claim on a sunflower spiral
+  around the articles that make it, sources and concepts at the centroid of what links to them.
+
+Both take a ``seed`` (it turns the spirals) and return integer coordinates, so the same input
+always gives the same page.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+
+Position = tuple[int, int]
+_GOLDEN = math.pi * (3 - math.sqrt(5))
+_CONCEPT_COLUMNS = {"intervention": 0, "mechanism": 1, "structure": 2, "condition": 3}
+
+
+def _column(ids: list[str], x: float, dy: float, y0: float = 0.0) -> dict[str, Position]:
+    return {n: (round(x), round(y0 + (i - (len(ids) - 1) / 2) * dy)) for i, n in enumerate(ids)}
+
+
+def layered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]], root: str,
+            order: dict[str, str], seed: int = 0) -> dict[str, Position]:
+    """Left to right: articles, the claim, its sources by citation depth, curator evidence."""
+    del seed  # the layered layout has no randomness; the parameter keeps one signature
+    out_edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for u, v, kind in edges:
+        out_edges[u].append((v, kind))
+    depth = {root: 0}
+    frontier = [root]
+    while frontier:
+        nxt = []
+        for u in frontier:
+            for v, kind in sorted(out_edges[u]):
+                if kind in ("cites", "chain") and v not in depth:
+                    depth[v] = depth[u] + 1
+                    nxt.append(v)
+        frontier = nxt
+    deepest = max(depth.values(), default=0)
+    columns: dict[float, list[str]] = defaultdict(list)
+    band: dict[int, list[str]] = defaultdict(list)
+    for n, kind in kinds.items():
+        if kind == "article":
+            columns[-1].append(n)
+        elif n in depth:
+            columns[depth[n]].append(n)
+        elif kind == "source":  # curator evidence
+            columns[deepest + 1].append(n)
+        else:
+            band[_CONCEPT_COLUMNS.get(kind, 3)].append(n)
+    positions: dict[str, Position] = {}
+    for x, ids in columns.items():
+        positions.update(_column(sorted(ids, key=lambda n: order[n]), x * 340, 95))
+    tallest = max((len(ids) for ids in columns.values()), default=1)
+    centre = (deepest + 0.5) * 340 / 2
+    for row, ids in sorted(band.items()):  # one row per concept kind, spread sideways
+        ids = sorted(ids, key=lambda n: order[n])
+        y = tallest * 48 + 150 + row * 120
+        positions.update({n: (round(centre + (i - (len(ids) - 1) / 2) * 250), round(y)) for i, n in enumerate(ids)})
+    return positions
+
+
+def clustered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]],
+              order: dict[str, str], seed: int = 0) -> dict[str, Position]:
+    """Articles on a circle; claims around their articles; everything else at its neighbours."""
+    rng = random.Random(seed)
+    neighbours: dict[str, list[str]] = defaultdict(list)
+    cited_by: dict[str, list[str]] = defaultdict(list)
+    for u, v, kind in edges:
+        neighbours[u].append(v)
+        neighbours[v].append(u)
+        if kind in ("cites", "chain", "evidence"):
+            cited_by[v].append(u)
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for n in sorted(kinds, key=lambda n: order[n]):
+        by_kind[kinds[n]].append(n)
+    pos: dict[str, tuple[float, float]] = {}
+    articles = by_kind["article"]
+    claims = by_kind["claim"]
+    radius = max(400.0, 26.0 * math.sqrt(len(kinds)) * 4)
+    for i, a in enumerate(articles):
+        angle = 2 * math.pi * i / max(1, len(articles))
+        pos[a] = (radius * math.cos(angle), radius * math.sin(angle))
+
+    def spiral(members: list[str], centre: tuple[float, float], spacing: float) -> None:
+        phase = rng.uniform(0, 2 * math.pi)
+        for i, n in enumerate(members):
+            r = spacing * math.sqrt(i + 0.6)
+            pos[n] = (centre[0] + r * math.cos(phase + i * _GOLDEN), centre[1] + r * math.sin(phase + i * _GOLDEN))
+
+    def centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
+        return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+    groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for c in claims:
+        groups[tuple(sorted(a for a in neighbours[c] if kinds.get(a) == "article"))].append(c)
+    for key in sorted(groups):
+        centre = centroid([pos[a] for a in key]) if key else (0.0, 0.0)
+        spiral(groups[key], centre, 34.0)
+    # sources in citation order (a source after the claims and sources that cite it)
+    remaining = by_kind["source"]
+    for _ in range(8):
+        waiting = []
+        placed: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for s in remaining:
+            anchors = [pos[x] for x in cited_by[s] if x in pos]
+            if anchors:
+                c = centroid(anchors)
+                placed[(round(c[0] / 60), round(c[1] / 60))].append(s)
+            else:
+                waiting.append(s)
+        for cell in sorted(placed):
+            spiral(placed[cell], (cell[0] * 60.0, cell[1] * 60.0), 30.0)
+        if not waiting or len(waiting) == len(remaining):
+            remaining = waiting
+            break
+        remaining = waiting
+    for i, s in enumerate(remaining):  # cited by nothing placed: an outer ring
+        angle = 2 * math.pi * i / max(1, len(remaining))
+        pos[s] = (1.25 * radius * math.cos(angle), 1.25 * radius * math.sin(angle))
+    for kind in ("intervention", "mechanism", "structure", "condition"):
+        cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+        loose = []
+        for n in by_kind[kind]:
+            anchors = [pos[x] for x in neighbours[n] if x in pos]
+            if anchors:
+                c = centroid(anchors)
+                cells[(round(c[0] / 60), round(c[1] / 60))].append(n)
+            else:
+                loose.append(n)
+        for cell in sorted(cells):
+            spiral(cells[cell], (cell[0] * 60.0, cell[1] * 60.0), 30.0)
+        for i, n in enumerate(loose):
+            angle = 2 * math.pi * i / max(1, len(loose))
+            pos[n] = (1.4 * radius * math.cos(angle), 1.4 * radius * math.sin(angle))
+    for n in kinds:  # anything of another kind
+        pos.setdefault(n, (0.0, 0.0))
+    return {n: (round(x), round(y)) for n, (x, y) in pos.items()}

@@ -1,0 +1,120 @@
+"""The graph page without a browser: pyvis data, determinism, self-containment, exact output path."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from pyvis.network import Network
+
+from lbpgraph.project import Project
+from lbpgraph.view import _fill, build_view
+
+from . import factory
+from .conftest import DATA, ROOT, run
+
+
+def test_bulk_fill_equals_pyvis_add_node_and_add_edge(built: Project) -> None:
+    page = build_view(built.projection(), "bw-unloads-discs")
+    by_pyvis = Network(directed=True)
+    for n in page.nodes:
+        by_pyvis.add_node(n["id"], **{k: v for k, v in n.items() if k != "id"})
+    for e in page.edges:
+        by_pyvis.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
+    filled = Network(directed=True)
+    _fill(filled, page.nodes, page.edges)
+    assert filled.get_network_data()[:2] == by_pyvis.get_network_data()[:2]
+    assert filled.node_ids == by_pyvis.node_ids and filled.node_map == by_pyvis.node_map
+
+
+def test_neighbourhood_holds_the_chain_and_the_concepts(built: Project) -> None:
+    page = build_view(built.projection(), "bw-unloads-discs")
+    labels = {n["label"]: n for n in page.nodes}
+    assert {"Dufek JS et al. 2011", "reference (9) of Dufek et al. 2011", "backward walking",
+            "facet joint loading"} <= set(labels)
+    assert labels["reference (9) of Dufek et al. 2011"]["shapeProperties"] == {"borderDashes": [4, 3]}
+    kinds = {n["kind"] for n in page.nodes}
+    assert kinds == {"article", "claim", "source", "intervention", "mechanism", "structure"}
+    cites = [e for e in page.edges if e["kind"] in ("cites", "chain")]
+    assert {e["label"] for e in cites} == {"cites · partially-supports", "cites · unverified"}
+    assert all(re.fullmatch(r"n\d+", n["id"]) for n in page.nodes)  # opaque ids
+    claim = next(n for n in page.nodes if n["kind"] == "claim")
+    assert claim["color"]["background"] == "#2e7d32"  # basis peer-reviewed
+    assert not page.physics
+
+
+def test_whole_graph_counts_every_claim(built: Project) -> None:
+    page = build_view(built.projection())
+    claims = [n for n in page.nodes if n["kind"] == "claim"]
+    assert len(claims) == len(built.traces())
+    assert len({n["id"] for n in page.nodes}) == len(page.nodes)
+
+
+def test_page_is_deterministic_and_self_contained(built: Project, tmp_path: Path) -> None:
+    first = build_view(built.projection(), "walking-relieves-lbp").to_html()
+    assert first == build_view(built.projection(), "walking-relieves-lbp").to_html()
+    assert "Content-Security-Policy" in first and "default-src 'none'" in first
+    assert not re.search(r"""\s(src|href)\s*=\s*["']?(https?:|//)""", first, re.I)
+    assert not re.search(r"cdn\.|bootstrap|jsdelivr|cdnjs|unpkg", first, re.I)
+    assert first.count("</script>") == 2  # the inlined vis-network and the page's own script
+    assert "sourceMappingURL" not in first
+    from importlib import resources
+    bundled = (resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2" / "vis-network.min.js").read_text(encoding="utf-8")
+    code = bundled[:bundled.rindex("//# sourceMappingURL")]
+    assert code in first  # the library itself is inlined byte for byte
+
+
+def _view_in_subprocess(build: Path, out: Path, seed: str) -> bytes:
+    env = {**os.environ, "PYTHONHASHSEED": seed}
+    subprocess.run([sys.executable, "-m", "lbpgraph", "--data", str(DATA), "--build-dir", str(build), "view", "--all",
+                    "--out", str(out)], check=True, env=env, cwd=ROOT, capture_output=True)
+    return out.read_bytes()
+
+
+def test_byte_identical_page_under_different_hash_seeds(built: Project, tmp_path: Path) -> None:
+    assert _view_in_subprocess(built.build_dir, tmp_path / "a.html", "7") == \
+        _view_in_subprocess(built.build_dir, tmp_path / "b.html", "4242")
+
+
+def test_writes_exactly_the_given_path_and_nothing_else(built: Project, tmp_path: Path) -> None:
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    target = workdir / "pages" / "claim.html"
+    result = subprocess.run([sys.executable, "-m", "lbpgraph", "--data", str(DATA), "--build-dir", str(built.build_dir),
+                             "view", "bw-reduces-lbp", "--out", str(target)], cwd=workdir, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert sorted(str(p.relative_to(workdir)) for p in workdir.rglob("*")) == ["pages", "pages/claim.html"]
+    assert result.stdout.startswith(f"Wrote {target}: ")
+
+
+def test_view_needs_a_claim_or_all(built: Project) -> None:
+    assert run("view", build=built.build_dir).exit_code == 2
+    assert run("view", "bw-reduces-lbp", "--all", build=built.build_dir).exit_code == 2
+    assert run("view", "zzzz unknown qqqq", build=built.build_dir).exit_code == 1
+
+
+def test_data_block_cannot_close_the_script(tmp_path: Path) -> None:
+    data = factory.corpus()
+    data["claims.yaml"]["claims"][0]["statement"] = "</script><script>window.__pwned=1</script>"
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    page = build_view(project.projection()).to_html()
+    assert "</script><script>window.__pwned" not in page
+    assert page.count("</script>") == 2
+    assert "\\u003c/script\\u003e" in page
+
+
+def test_notebook_display_is_an_iframe_srcdoc(built: Project) -> None:
+    shown = build_view(built.projection(), "bw-unloads-discs")._repr_html_()
+    assert shown.startswith('<iframe srcdoc="&lt;!DOCTYPE html&gt;')
+    assert 'sandbox="allow-scripts"' in shown
+    assert "<script" not in shown  # the page is escaped inside the attribute
+
+
+def test_json_of_the_view_is_plain_data(built: Project) -> None:
+    page = build_view(built.projection(), "bw-unloads-discs")
+    json.dumps(page.nodes)
+    json.dumps(page.edges)
