@@ -106,32 +106,12 @@ def clustered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]],
     for key in sorted(groups):
         centre = centroid([pos[a] for a in key]) if key else (0.0, 0.0)
         spiral(groups[key], centre, 34.0)
-    # sources in citation order (a source after the claims and sources that cite it)
-    remaining = by_kind["source"]
-    for _ in range(8):
-        waiting = []
-        placed: dict[tuple[int, int], list[str]] = defaultdict(list)
-        for s in remaining:
-            anchors = [pos[x] for x in cited_by[s] if x in pos]
-            if anchors:
-                c = centroid(anchors)
-                placed[(round(c[0] / 60), round(c[1] / 60))].append(s)
-            else:
-                waiting.append(s)
-        for cell in sorted(placed):
-            spiral(placed[cell], (cell[0] * 60.0, cell[1] * 60.0), 30.0)
-        if not waiting or len(waiting) == len(remaining):
-            remaining = waiting
-            break
-        remaining = waiting
-    for i, s in enumerate(remaining):  # cited by nothing placed: an outer ring
-        angle = 2 * math.pi * i / max(1, len(remaining))
-        pos[s] = (1.25 * radius * math.cos(angle), 1.25 * radius * math.sin(angle))
-    for kind in ("intervention", "mechanism", "structure", "condition"):
+    def place_near(members: list[str], anchors_of: dict[str, list[str]]) -> list[str]:
+        """Spiral each member around the centroid of its placed anchors; return the unplaced."""
         cells: dict[tuple[int, int], list[str]] = defaultdict(list)
         loose = []
-        for n in by_kind[kind]:
-            anchors = [pos[x] for x in neighbours[n] if x in pos]
+        for n in members:
+            anchors = [pos[x] for x in anchors_of[n] if x in pos]
             if anchors:
                 c = centroid(anchors)
                 cells[(round(c[0] / 60), round(c[1] / 60))].append(n)
@@ -139,9 +119,24 @@ def clustered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]],
                 loose.append(n)
         for cell in sorted(cells):
             spiral(cells[cell], (cell[0] * 60.0, cell[1] * 60.0), 30.0)
-        for i, n in enumerate(loose):
-            angle = 2 * math.pi * i / max(1, len(loose))
-            pos[n] = (1.4 * radius * math.cos(angle), 1.4 * radius * math.sin(angle))
+        return loose
+
+    def ring(members: list[str], scale: float) -> None:
+        for i, n in enumerate(members):
+            angle = 2 * math.pi * i / max(1, len(members))
+            pos[n] = (scale * radius * math.cos(angle), scale * radius * math.sin(angle))
+
+    # sources in citation order: a source after the claims and sources that cite it
+    remaining = by_kind["source"]
+    for _ in range(8):
+        waiting = place_near(remaining, cited_by)
+        if not waiting or len(waiting) == len(remaining):
+            remaining = waiting
+            break
+        remaining = waiting
+    ring(remaining, 1.25)  # cited by nothing placed
+    for kind in ("intervention", "mechanism", "structure", "condition"):
+        ring(place_near(by_kind[kind], neighbours), 1.4)
     for n in kinds:  # anything of another kind
         pos.setdefault(n, (0.0, 0.0))
     return {n: (round(x), round(y)) for n, (x, y) in pos.items()}
