@@ -70,7 +70,7 @@ def render(readme: str) -> str:
         pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", re.S)
         if not pattern.search(readme):
             raise ValueError(f"README has no '{name}' section markers")
-        readme = pattern.sub(lambda m: m.group(1) + make() + m.group(2), readme)
+        readme = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), readme)
     return readme
 
 

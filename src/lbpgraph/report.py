@@ -70,7 +70,7 @@ def build_report(graph: Any, traces: dict[str, Any]) -> dict[str, Any]:
     m = metrics(graph)
     reliance = {r["source"]: r for r in m["sources"]}
     sources = []
-    for n, d in sorted(nodes(data=True), key=lambda x: x[1].get("id", "")):
+    for _, d in sorted(nodes(data=True), key=lambda x: x[1].get("id", "")):
         if d["kind"] != "source":
             continue
         r = reliance.get(d["id"], {"claims": [], "articles": []})
