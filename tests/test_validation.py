@@ -95,7 +95,7 @@ def test_duplicate_ids(tmp_path: Path) -> None:
     found = {(i.file, i.message) for i in problems(factory.write(tmp_path, data))}
     assert ("claims.yaml", "duplicate claim id 'bw-helps' (also defined in claims.yaml)") in found
     assert ("annotations/a.yaml", "duplicate appearance id 'helps'") in found
-    assert ("bibliography.yaml", "duplicate source id 'smith_ref3'") in found
+    assert ("bibliography.yaml", "duplicate source id 'smith_ref3' (also defined in bibliography.yaml)") in found
 
 
 def test_quote_not_in_article(tmp_path: Path) -> None:

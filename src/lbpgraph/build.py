@@ -112,8 +112,10 @@ def build_dataset(corpus: Corpus) -> Dataset:
         shared.g.add(triple)
     for kind, concepts in corpus.concepts.items():
         _concepts(shared, kind, concepts)
+    local = {s.id for a in corpus.articles.values() for s in a.annotation.sources}
     for source in corpus.sources.values():
-        _source(shared, source)
+        if source.id not in local:
+            _source(shared, source)
     for claim_id, claim in corpus.claims.items():
         if corpus.claim_files[claim_id] == "claims.yaml":
             _claim(shared, claim)
@@ -126,6 +128,8 @@ def build_dataset(corpus: Corpus) -> Dataset:
         _article(w, article)
         for claim in article.annotation.claims:
             _claim(w, claim)
+        for source in article.annotation.sources:
+            _source(w, source)
     ds.graph(GRAPH_DERIVED)  # created empty; rules fill it
     return ds
 
@@ -290,6 +294,8 @@ def _article(w: _Writer, article: Article) -> None:
     node = article_iri(article.id)
     w.add(node, RDF.type, _ARTICLE_TYPES[a.kind])
     w.add(node, LBP.articleKind, value(vocab.ARTICLE_KINDS, a.kind))
+    if a.draft:
+        w.add(node, LBP.draft, True)
     w.add(node, SCHEMA.name, a.title)
     w.add(node, SCHEMA.url, URIRef(a.url) if a.url else None)
     w.add(node, SCHEMA.datePublished, _date(a.published) if a.published else None)
@@ -339,6 +345,8 @@ def _appearance(w: _Writer, article: Article, app: schema.Appearance) -> None:
     w.add(claim, SCHEMA.appearance, node)
     w.add(node, LBP.speaker, NS["speaker"][f"{article.id}.{app.speaker}"])
     w.add(node, LBP.hedging, value(vocab.HEDGING, app.hedging))
+    if article.annotation.draft:
+        w.add(node, LBP.draft, True)
     w.many(node, LBP.appeal, [value(vocab.BASES, x) for x in app.appeal])
     w.add(node, RDFS.comment, app.note)
     _target(w, node, article, article.appearance_spans[app.id])

@@ -207,6 +207,47 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
 
 
 @cli.command()
+@click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "article_id", help="Article id (default: from the file name). One article only.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the draft (yaml) or the analysis (json) here. One article only.")
+@click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
+              help="yaml: write the draft annotation; json: print references, citations and cues.")
+@click.option("--encoding", help="Decode the texts with this encoding instead of UTF-8 (archived as UTF-8).")
+@click.option("--force", is_flag=True, help="Overwrite an existing draft or archived text.")
+@click.pass_obj
+def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None, out: Path | None, fmt: str,
+           encoding: str | None, force: bool) -> None:
+    """Archive article texts under data/ and draft their annotations for review.
+
+    The draft (marked draft: true) holds the parsed references, every in-text citation linked to
+    its sentence and reference, and cue sentences (anecdote, commercial, vague attribution,
+    hedging). Drafts validate, are drawn and traced, and never count toward a verdict.
+    """
+    if len(articles) > 1 and (article_id or out):
+        raise click.UsageError("--id and --out take one article")
+    from .ingest import ingest_file
+    results = []
+    with click.progressbar(articles, label="Ingesting", file=sys.stderr, show_pos=True,
+                           item_show_func=lambda p: p.name if p else None) as bar:
+        for path in bar:
+            results.append(ingest_file(project.data_dir, path, article_id, out if fmt == "yaml" else None,
+                                       encoding, force, write_draft=fmt == "yaml"))
+    for r in results:
+        if fmt == "json":
+            text = json.dumps(r.analysis.to_json(), indent=2, ensure_ascii=False) + "\n"
+            if out:
+                from .project import atomic_write
+                atomic_write(out, text.encode("utf-8"))
+            else:
+                click.echo(text, nl=False)
+        else:
+            a = r.analysis
+            click.echo(f"{r.article_id}: {len(a.references)} references, {len(a.citations)} citations, "
+                       f"{sum(len(v) for v in a.cues.values())} cue sentences -> {r.annotation_path}", err=True)
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of every annotation file (generated from the one schema)."""
     from .schema import json_schema

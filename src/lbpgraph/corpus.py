@@ -230,7 +230,7 @@ def load_corpus(root: Path | str) -> Corpus:
     ids = _collect_ids(c, article_files)
     _check_concepts(c, ids)
     _check_claims(c, ids, ["claims.yaml", *article_files.values()])
-    _check_sources(c, ids)
+    _check_sources(c, ids, ["bibliography.yaml", *article_files.values()])
     located = {aid: _check_article(c, ids, aid, rel) for aid, rel in article_files.items()}
     _check_assessments(c, ids)
     if c.issues:
@@ -248,8 +248,9 @@ def _collect_ids(c: _Checker, article_files: dict[str, str]) -> _Ids:
             cid = _register(c, every_concept, "concepts.yaml", path, rec, "concept")
             if cid is not None and len(every_concept) > known:
                 ids.concepts[kind][cid] = every_concept[cid]
-    for path, rec in c.records("bibliography.yaml", "sources"):
-        _register(c, ids.sources, "bibliography.yaml", path, rec, "source")
+    for file in ["bibliography.yaml", *article_files.values()]:
+        for path, rec in c.records(file, "sources"):
+            _register(c, ids.sources, file, path, rec, "source", where=True)
     for file in ["claims.yaml", *article_files.values()]:
         for path, rec in c.records(file, "claims"):
             _register(c, ids.claims, file, path, rec, "claim", where=True)
@@ -310,9 +311,8 @@ def _check_claims(c: _Checker, ids: _Ids, files: list[str]) -> None:
                 _ref(c, ids, file, (*cpath, "condition"), _text(ci, "condition"), "conditions")
 
 
-def _check_sources(c: _Checker, ids: _Ids) -> None:
-    file = "bibliography.yaml"
-    for path, rec in c.records(file, "sources"):
+def _check_sources(c: _Checker, ids: _Ids, files: list[str]) -> None:
+    for file, path, rec in ((f, p, r) for f in files for p, r in c.records(f, "sources")):
         _ref(c, ids, file, (*path, "population"), _text(rec, "population"), "populations")
         for j, x in _texts(rec, "interventions"):
             _ref(c, ids, file, (*path, "interventions", j), x, "interventions")
@@ -375,7 +375,7 @@ def _check_article(c: _Checker, ids: _Ids, article_id: str, rel: str) -> tuple[A
         if span is not None and aid is not None:
             spans[aid] = span
         for cpath, cite in c.records(rel, *path, "citations"):
-            _check_citation(c, ids, rel, cpath, cite)
+            _check_citation(c, ids, rel, cpath, cite, draft=data.get("draft") is True)
     not_claims = [_locate(c, rel, path, text, text_file, nc) for path, nc in c.records(rel, "not_claims")]
     for path, consulted in c.records(rel, "consulted"):
         source = _text(consulted, "source")
@@ -392,7 +392,8 @@ def _at(data: Any, path: tuple[Any, ...]) -> dict[str, Any]:
     return data
 
 
-def _check_citation(c: _Checker, ids: _Ids, rel: str, path: tuple[Any, ...], cite: dict[str, Any]) -> None:
+def _check_citation(c: _Checker, ids: _Ids, rel: str, path: tuple[Any, ...], cite: dict[str, Any],
+                    draft: bool = False) -> None:
     mode = cite.get("mode", "in-text-marker")
     if mode == "consulted":
         c.add(rel, (*path, "mode"), "mode 'consulted' belongs in the article's consulted list")
@@ -405,9 +406,10 @@ def _check_citation(c: _Checker, ids: _Ids, rel: str, path: tuple[Any, ...], cit
         c.add(rel, (*path, "source"), f"unknown source '{source}'")
         return
     file, spath = ids.sources[source]
-    if _at(c.docs[file].data, spath).get("curator_added") is True:
+    if _at(c.docs[file].data, spath).get("curator_added") is True and not draft:
         c.add(rel, (*path, "source"),
-              f"source '{source}' is curator-added evidence; an article citing it makes it a cited source")
+              f"source '{source}' is curator-added evidence; an article citing it makes it a cited source "
+              "(set curator_added: false in the bibliography)")
 
 
 def _locate(c: _Checker, rel: str, path: tuple[Any, ...], text: ArticleText | None, text_file: str,
@@ -454,6 +456,8 @@ def _assemble(c: _Checker, root: Path, shared_files: list[str], article_files: d
     concepts_file = model("concepts.yaml", schema.ConceptsFile())
     concepts = {kind: {x.id: x for x in getattr(concepts_file, kind)} for kind in schema.CONCEPT_KINDS}
     sources = {s.id: s for s in model("bibliography.yaml", schema.BibliographyFile()).sources}
+    for rel in article_files.values():
+        sources.update({s.id: s for s in c.models[rel].sources})
     claims: dict[str, schema.Claim] = {}
     claim_files: dict[str, str] = {}
     for file in ["claims.yaml", *article_files.values()]:

@@ -207,7 +207,8 @@ def project(ds: Dataset) -> nx.DiGraph:
                    appeal=_ordered(vocab.BASES, _all(props, "lbp:appeal")),
                    basis=_notation(vocab.BASES, _first(props, "lbp:basis")),
                    flags=_ordered(vocab.FLAGS, _all(props, "lbp:flag")),
-                   note=_first(props, "rdfs:comment"), why=why.get(iri, []))
+                   note=_first(props, "rdfs:comment"), why=why.get(iri, []),
+                   draft=bool(_first(props, "lbp:draft")))
         g.add_edge(_first(props, "oa:hasBody"), iri, rel="appearance")
         g.add_edge(article, iri, rel="contains")
         for source in _all(props, "lbp:peerReviewedSupportFrom"):

@@ -125,7 +125,8 @@ def trace_text(t: Trace, explain: bool = False) -> str:
     for i, a in enumerate(t.appearances):
         last = i == len(t.appearances) - 1
         branch, pad = ("└─ ", "   ") if last else ("├─ ", "│  ")
-        lines.append(f"{branch}{a['article']['id']} · {safe(a['article']['title'])}")
+        draft = " · DRAFT, not reviewed: never counted in the verdict" if a.get("draft") else ""
+        lines.append(f"{branch}{a['article']['id']} · {safe(a['article']['title'])}{draft}")
         for q in _wrap(f"“{a['quote']}”", pad):
             lines.append(f"{pad}{safe(q)}")
         lines.append(f"{pad}speaker: {safe(_speaker(a))} · {a['hedging']} · basis {a['basis']}")
@@ -204,7 +205,8 @@ def trace_markdown(t: Trace, explain: bool = False) -> str:
            f"| flags | {', '.join(v['flags']) or 'none'} |", "",
            f"### Appearances ({len(t.appearances)})", ""]
     for i, a in enumerate(t.appearances, start=1):
-        out.append(f"{i}. **{md(a['article']['id'])}**, *{md(a['article']['title'])}*  ")
+        draft = " (**draft**, never counted in the verdict)" if a.get("draft") else ""
+        out.append(f"{i}. **{md(a['article']['id'])}**, *{md(a['article']['title'])}*{draft}  ")
         out.append(f"   “{md(a['quote'])}”  ")
         out.append(f"   speaker: {md(_speaker(a))}; {a['hedging']}; basis **{a['basis']}**"
                    + (f"; flags: {', '.join(a['flags'])}" if a["flags"] else ""))

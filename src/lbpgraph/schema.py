@@ -202,8 +202,15 @@ class Consulted(Model):
 
 
 class ArticleFile(Model):
-    """``data/annotations/<id>.yaml``: one article, its speakers and everything it claims."""
+    """``data/annotations/<id>.yaml``: one article, its speakers and everything it claims.
 
+    ``draft: true`` marks an annotation nobody has reviewed yet (``lbpgraph ingest`` writes
+    them): it validates, is drawn and traced, but never counts toward a verdict. ``sources``
+    holds works found only in this article, unverified until a reviewer moves them to the
+    bibliography.
+    """
+
+    draft: bool = False
     text: Text  # file name of the archived text under data/articles/
     title: Text
     kind: ArticleKind
@@ -216,6 +223,7 @@ class ArticleFile(Model):
     appearances: list[Appearance] = Field(default_factory=list)
     consulted: list[Consulted] = Field(default_factory=list)
     not_claims: list[NotAClaim] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
     note: str | None = None
 
 
@@ -269,6 +277,9 @@ class Source(Model):
 
 class BibliographyFile(Model):
     sources: list[Source] = Field(default_factory=list)
+
+
+ArticleFile.model_rebuild()
 
 
 # --- concepts -----------------------------------------------------------------------------

@@ -20,7 +20,8 @@ _ABBREVIATIONS = frozenset({
     "dr", "mr", "mrs", "ms", "st", "vs", "etc", "al", "e.g", "i.e", "fig", "no", "vol", "jr",
     "sr", "prof", "inc", "ltd", "d.c", "ph.d", "approx", "ca", "cf", "pp", "p",
 })
-_BOUNDARY = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]]*)(\s+)(?=\S)")
+# sentence end: punctuation, closing quotes or brackets, an optional glued marker "[4]", a space
+_BOUNDARY = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]]*(?:\[\d{1,3}(?:\s*[-\u2013,]\s*\d{1,3})*\])?)(\s+)(?=\S)")
 
 
 def normalise(text: str) -> str:

@@ -183,7 +183,7 @@ def compute(g: nx.DiGraph, claim_id: str) -> Trace:
                                        "kind": g.nodes[article]["article_kind"]},
             "quote": a["quote"], "start": a["start"], "end": a["end"], "speaker": a["speaker"],
             "hedging": a["hedging"], "basis": a["basis"], "appeal": a["appeal"], "flags": a["flags"],
-            "citations": citations, "note": a["note"]})
+            "draft": a["draft"], "citations": citations, "note": a["note"]})
     evidence = []
     for assessment in _successors(g, claim, "assessed"):
         source = _successors(g, assessment, "evidence")[0]

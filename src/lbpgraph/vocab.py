@@ -406,6 +406,7 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("oa:end", "property", "End offset (characters, exclusive)."),
     VocabTerm("dcterms:isPartOf", "property", "Appearance, span or missing warning -> its article."),
     VocabTerm("lbp:speaker", "property", "Appearance -> who speaks."),
+    VocabTerm("lbp:draft", "property", "Article or appearance -> true while unreviewed; drafts never count toward a verdict."),
     VocabTerm("lbp:hedging", "property", "Appearance -> lbp:hedging-certain or lbp:hedging-hedged."),
     VocabTerm("lbp:appeal", "property", "Appearance -> a non-citation basis it offers (authority, tradition, anecdote)."),
     VocabTerm("lbp:notClaimReason", "property", "Not-a-claim span -> reason."),

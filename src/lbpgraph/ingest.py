@@ -1,0 +1,329 @@
+"""Draft the annotation of a new article from its text.
+
+:func:`analyse` finds the reference lists, the in-text citations and the cue sentences of an
+article, and matches each reference to the existing bibliography (the same work gets the same
+source id). :func:`draft_annotation` turns the analysis into an annotation in the project's own
+format, marked ``draft: true``: it validates, is drawn and traced, but never counts toward a
+verdict until a reviewer removes the mark. Every citation is ``fidelity: unverified`` and every
+new work an unverified record local to the article.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import schema
+from .citations import InText, find_citations, is_heading
+from .cues import (hedging, is_anecdote, is_claim_like, is_commercial, is_strongly_commercial,
+                   is_testimonial)
+from .errors import LbpgraphError
+from .references import Reference, ReferenceList, find_reference_lists
+from .text import ArticleText, Span
+
+CUE_CATEGORIES = ("anecdote", "commercial", "vague-attribution", "unsupported", "hedged")
+
+
+class IngestError(LbpgraphError):
+    """An article could not be ingested (unreadable, empty, or would overwrite an annotation)."""
+
+    exit_code = 3
+
+
+def read_article(path: Path, encoding: str | None = None) -> str:
+    """The article's text: UTF-8 unless another encoding is declared; never empty."""
+    data = path.read_bytes()
+    try:
+        text = data.decode(encoding or "utf-8")
+    except UnicodeDecodeError as exc:
+        raise IngestError(f"{path}: not UTF-8 (byte {exc.start}); declare the encoding with --encoding, "
+                          "for example --encoding cp1252") from None
+    except LookupError:
+        raise IngestError(f"unknown encoding {encoding!r}") from None
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise IngestError(f"{path}: the file is empty")
+    return text
+
+
+def slug(text: str) -> str:
+    """A valid lbpgraph id from any text."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "article"
+
+
+def _similar(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, slug(a), slug(b)).ratio()
+
+
+def _surname(author: str) -> str:
+    m = re.match(r"[A-Za-z'’\-]+", author)
+    return m.group(0) if m else author
+
+
+def match_reference(ref: Reference, sources: dict[str, schema.Source]) -> str | None:
+    """The bibliography id of the work ``ref`` describes: DOI, else first author and year (a typo
+    in the surname is forgiven), title breaking ties."""
+    if ref.doi:
+        for s in sources.values():
+            if s.doi and s.doi.lower() == ref.doi.lower():
+                return s.id
+    if not (ref.surname and ref.year):
+        return None
+    candidates = [s for s in sources.values() if s.year == ref.year and s.authors
+                  and _similar(_surname(s.authors[0]), ref.surname) >= 0.8]
+    if len(candidates) > 1 and ref.title:
+        scored = sorted(((_similar(s.title or "", ref.title), s.id) for s in candidates), reverse=True)
+        return scored[0][1] if scored[0][0] >= 0.5 else None
+    return candidates[0].id if len(candidates) == 1 else None
+
+
+def match_venue(name: str, sources: dict[str, schema.Source]) -> str | None:
+    """The one bibliography source published in the journal ``name`` names, if exactly one."""
+    wanted = slug(re.sub(r"^the\s+", "", name, flags=re.I))
+    hits = [s.id for s in sources.values() if s.venue and wanted in slug(s.venue)]
+    return hits[0] if len(hits) == 1 else None
+
+
+@dataclass
+class Analysis:
+    """References, citations and cues of one article, with matches to the bibliography."""
+
+    text: ArticleText
+    lists: list[ReferenceList]
+    citations: list[InText]
+    matches: dict[str, str | None]  # reference key -> bibliography id
+    venue_matches: dict[int, str | None]  # start of a named-venue citation -> bibliography id
+    cues: dict[str, list[Span]] = field(default_factory=dict)
+
+    @property
+    def references(self) -> list[Reference]:
+        return [e for lst in self.lists for e in lst.entries]
+
+    def sentence(self, span: Span) -> str:
+        return self.text.text[span.start:span.end]
+
+    def to_json(self) -> dict[str, Any]:
+        """{"references": [...], "citations": [...], "cues": {...}}, sentences as they stand."""
+        return {
+            "references": [{"key": r.key, "authors": list(r.authors), "year": r.year, "title": r.title,
+                            "venue": r.venue, "volume": r.volume, "issue": r.issue, "pages": r.pages, "doi": r.doi,
+                            "source": self.matches.get(r.key), "as_printed": r.text} for r in self.references],
+            "citations": [{"marker": c.marker, "kind": c.kind, "sentence": self.sentence(c.sentence),
+                           "keys": list(c.keys), "dangling": list(c.dangling),
+                           "source": self.venue_matches.get(c.span.start)} for c in self.citations],
+            "cues": {k: [self.sentence(s) for s in self.cues.get(k, [])] for k in CUE_CATEGORIES},
+        }
+
+
+def analyse(text: str, sources: dict[str, schema.Source] | None = None) -> Analysis:
+    """Analyse an article's text against the bibliography ``sources``."""
+    sources = sources or {}
+    article = ArticleText(text)
+    sentences = article.sentences()
+    lists = find_reference_lists(text)
+    excluded = [lst.span for lst in lists]
+    references = [e for lst in lists for e in lst.entries]
+    citations = find_citations(text, sentences, references, excluded)
+    matches = {r.key: match_reference(r, sources) for r in references}
+    venues = {c.span.start: match_venue(c.marker, sources) for c in citations if c.kind == "named-venue"}
+    cues: dict[str, list[Span]] = {k: [] for k in CUE_CATEGORIES}
+    cited = {c.sentence for c in citations}
+    vague = {c.sentence for c in citations if c.kind in ("vague", "named-venue")}
+    selling, testifying = _paragraph_context(text, sentences)
+    for s in sentences:
+        if any(s.overlaps(x) for x in excluded):
+            continue
+        words = text[s.start:s.end]
+        claim_like = is_claim_like(words)
+        anecdote = is_anecdote(words) or (s in testifying and claim_like)
+        if anecdote:
+            cues["anecdote"].append(s)
+        if is_commercial(words) or (s in selling and (claim_like or anecdote)):
+            cues["commercial"].append(s)
+        if s in vague:
+            cues["vague-attribution"].append(s)
+        if claim_like and not is_heading(words):
+            if hedging(words) == "hedged":
+                cues["hedged"].append(s)
+            if s not in cited and not anecdote:
+                cues["unsupported"].append(s)
+    return Analysis(article, lists, citations, matches, venues, cues)
+
+
+def _paragraph_context(text: str, sentences: list[Span]) -> tuple[set[Span], set[Span]]:
+    """Sentences in a paragraph (block of lines) that sells something, or that testifies."""
+    selling: set[Span] = set()
+    testifying: set[Span] = set()
+    paragraphs = [Span(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", text)]
+    for p in paragraphs:
+        inside = [s for s in sentences if p.start <= s.start < p.end]
+        words = [text[s.start:s.end] for s in inside]
+        if any(is_strongly_commercial(w) for w in words):
+            selling.update(inside)
+        if any(is_testimonial(w) for w in words):
+            testifying.update(inside)
+    return selling, testifying
+
+
+# --- the draft ------------------------------------------------------------------------------
+
+def _new_source(ref: Reference, taken: set[str]) -> schema.Source:
+    base = slug(f"{ref.surname or 'work'}{ref.year or ''}").replace("-", "")
+    source_id, n = base, 1
+    while source_id in taken:
+        n += 1
+        source_id = f"{base}-{n}"
+    taken.add(source_id)
+    return schema.Source(id=source_id, kind="journal-article", authors=list(ref.authors), year=ref.year,
+                         title=ref.title, venue=ref.venue, volume=ref.volume, issue=ref.issue, pages=ref.pages,
+                         doi=ref.doi if ref.doi and re.match(r"^10\.\d{4,9}/\S+$", ref.doi) else None,
+                         peer_reviewed="unknown", verification="unverified",
+                         note="Parsed by lbpgraph ingest from the article's reference list; not yet checked.")
+
+
+def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
+                     sources: dict[str, schema.Source]) -> dict[str, Any]:
+    """The draft annotation (plain data in the annotation schema) of an analysed article."""
+    text = analysis.text.text
+    taken = set(sources)
+    source_of: dict[str, str] = {}
+    local: list[schema.Source] = []
+    for ref in analysis.references:
+        if analysis.matches.get(ref.key):
+            source_of[ref.key] = analysis.matches[ref.key]  # type: ignore[assignment]
+        else:
+            new = _new_source(ref, taken)
+            local.append(new)
+            source_of[ref.key] = new.id
+    by_key = {r.key: r for r in analysis.references}
+    by_sentence: dict[Span, list[InText]] = {}
+    for c in analysis.citations:
+        by_sentence.setdefault(c.sentence, []).append(c)
+    anecdotes = set(analysis.cues["anecdote"])
+    commercial = set(analysis.cues["commercial"])
+    excluded = [lst.span for lst in analysis.lists]
+    claims, appearances, not_claims = [], [], []
+    first_line = next((s for s in analysis.text.sentences()), None)
+    for s in analysis.text.sentences():
+        words = text[s.start:s.end]
+        quote = {"quote": words, **({"occurrence": _occurrence(analysis.text, s)} if len(analysis.text.find(words)) > 1 else {})}
+        if any(s.overlaps(x) for x in excluded):
+            continue
+        if s == first_line or is_heading(words):
+            not_claims.append({**quote, "reason": "title" if s == first_line else
+                               ("question-heading" if words.rstrip().endswith("?") else "title")})
+            continue
+        cited = by_sentence.get(s, [])
+        if not (cited or s in anecdotes or is_claim_like(words)):
+            if s in commercial:
+                not_claims.append({**quote, "reason": "advertising"})
+            continue
+        n = len(claims) + 1
+        claim_id = f"{article_id}-draft-{n}"
+        claims.append({"id": claim_id, "statement": " ".join(words.split()), "kind": "other"})
+        citations, notes = [], []
+        for c in cited:
+            if c.kind in ("numeric", "author-year", "narrative"):
+                for key in c.keys:
+                    citations.append({"source": source_of[key], "mode": "in-text-marker", "marker": c.marker,
+                                      "as_printed": by_key[key].text, "fidelity": "unverified"})
+                if c.dangling:
+                    notes.append(f"{c.marker} points to no listed reference ({', '.join(c.dangling)})")
+            elif c.kind == "named-venue":
+                venue_source = analysis.venue_matches.get(c.span.start)
+                citations.append({**({"source": venue_source, "confidence": "moderate"} if venue_source else {}),
+                                  "mode": "named-venue", "marker": c.marker, "fidelity": "unverified"})
+            else:
+                citations.append({"mode": "vague", "marker": c.marker, "fidelity": "unverified"})
+        appearance = {"id": f"s{n}", "claim": claim_id, **quote, "speaker": "author", "hedging": hedging(words)}
+        if s in anecdotes:
+            appearance["appeal"] = ["anecdote"]
+        if citations:
+            appearance["citations"] = citations
+        if notes:
+            appearance["note"] = "; ".join(notes)
+        appearances.append(appearance)
+    cited_keys = {k for c in analysis.citations for k in c.keys}
+    consulted = [{"source": source_of[r.key], **({"marker": str(r.number)} if r.number is not None else {}),
+                  "as_printed": r.text} for r in analysis.references if r.key not in cited_keys]
+    for lst in analysis.lists:
+        not_claims.append({"quote": text[lst.span.start:lst.span.end], "reason": "reference-list"})
+    title = " ".join(text[first_line.start:first_line.end].split()) if first_line else "untitled"
+    draft: dict[str, Any] = {
+        "draft": True, "text": text_file, "title": title, "kind": "health-info",
+        "speakers": [{"id": "author", "name": "the article's author", "role": "author"}],
+        "claims": claims, "appearances": appearances}
+    if consulted:
+        draft["consulted"] = consulted
+    if not_claims:
+        draft["not_claims"] = not_claims
+    if local:
+        draft["sources"] = [s.model_dump(exclude_defaults=True) for s in local]
+    draft["note"] = ("Draft written by lbpgraph ingest. Review every claim (statement, kind, interventions, "
+                     "outcome), citation (fidelity, stance) and cue, then remove 'draft: true'.")
+    return draft
+
+
+def _occurrence(article: ArticleText, span: Span) -> int:
+    for i, found in enumerate(article.find(article.text[span.start:span.end]), start=1):
+        if found.start == span.start:
+            return i
+    return 1
+
+
+def to_yaml(draft: dict[str, Any]) -> str:
+    """The draft as YAML in the style of the curated annotations."""
+    import yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    def text_style(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+    Dumper.add_representer(str, text_style)
+    header = "# Draft annotation written by `lbpgraph ingest`: review it, then remove `draft: true`.\n"
+    return header + yaml.dump(draft, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+
+
+@dataclass(frozen=True)
+class Ingested:
+    """What ingesting one file did."""
+
+    article_id: str
+    text_path: Path
+    annotation_path: Path | None
+    analysis: Analysis
+
+
+def ingest_file(data_dir: Path, path: Path, article_id: str | None = None, out: Path | None = None,
+                encoding: str | None = None, force: bool = False, write_draft: bool = True) -> Ingested:
+    """Archive ``path`` under ``data_dir/articles`` and write its draft annotation.
+
+    The draft goes to ``out`` or ``data_dir/annotations/<id>.yaml``; an existing annotation is
+    never overwritten without ``force``. The corpus (with the draft) must still validate.
+    """
+    from .corpus import load_corpus
+    from .project import atomic_write
+    article_id = slug(article_id or path.stem)
+    text = read_article(path, encoding)
+    corpus = load_corpus(data_dir)
+    archived = data_dir / "articles" / f"{article_id}.txt"
+    data = text.encode("utf-8")
+    if archived.exists() and archived.read_bytes() != data and not force:
+        raise IngestError(f"{archived} already holds a different text; give another --id or --force")
+    target = out or data_dir / "annotations" / f"{article_id}.yaml"
+    if write_draft and target.exists() and not force:
+        raise IngestError(f"{target} exists; a reviewed annotation is never overwritten (use --force for a draft)")
+    analysis = analyse(text, corpus.sources)
+    atomic_write(archived, data)
+    if write_draft:
+        draft = draft_annotation(analysis, article_id, archived.name, corpus.sources)
+        atomic_write(target, to_yaml(draft).encode("utf-8"))
+        if target.parent == data_dir / "annotations":
+            load_corpus(data_dir)  # the draft validates with the rest of the corpus
+    return Ingested(article_id, archived, target if write_draft else None, analysis)
