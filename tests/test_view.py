@@ -116,5 +116,5 @@ def test_notebook_display_is_an_iframe_srcdoc(built: Project) -> None:
 
 def test_json_of_the_view_is_plain_data(built: Project) -> None:
     page = build_view(built.projection(), "bw-unloads-discs")
-    json.dumps(page.nodes)
-    json.dumps(page.edges)
+    assert json.loads(json.dumps(page.nodes)) == page.nodes
+    assert json.loads(json.dumps(page.edges)) == page.edges

@@ -31,7 +31,7 @@ _CLAIM_VERB = re.compile(
     r"benefits?|beneficial|effective|good for|better|worse|worsens?|risk|safe|protects?|restores?|supports?|"
     r"unloads?|opens?|activates?|calms?|boosts?|promotes?|address(?:es)?|keeps?|allows?|comes? from|brilliant|"
     r"should|must|avoid|stop|consult|apply|use|take|rest|start|hold|works?|is good|are good|involves?|"
-    r"decompress\w*|lose|burns?|gets?|makes?)\b", re.I)
+    r"decompress\w*|lose|gets?|makes?)\b", re.I)
 _HEALTH = re.compile(
     r"\b(?:pain|back|spine|spinal|disc|discs|disk|muscles?|injur(?:y|ies)|health|healthy|weight|calories|balance|"
     r"sciatica|arthritis|joints?|posture|stiffness|inflammation|fitness|recovery|rehab\w*|lumbar|nerves?|"

@@ -116,10 +116,11 @@ class Project:
         except (OSError, ValueError):
             return None
 
-    def is_current(self) -> bool:
+    def is_current(self, fingerprint: str | None = None) -> bool:
         """True when the build folder holds a complete build of the current data."""
         manifest = self._manifest()
-        return (manifest is not None and manifest.get("fingerprint") == self.fingerprint()
+        return (manifest is not None
+                and manifest.get("fingerprint") == (fingerprint or self.fingerprint())
                 and all((self.build_dir / f).is_file() for f in (GRAPH_FILE, PROJECTION_FILE, TRACES_FILE)))
 
     def build(self, force: bool = False) -> BuildResult:
@@ -128,7 +129,8 @@ class Project:
         Raises :class:`~lbpgraph.errors.InvalidInput` (and writes nothing) on bad input.
         """
         start = time.perf_counter()
-        if not force and self.is_current():
+        fingerprint = self.fingerprint()
+        if not force and self.is_current(fingerprint):
             manifest = self._manifest() or {}
             return BuildResult(self.graph_path, manifest.get("articles", 0), manifest.get("claims", 0),
                                manifest.get("triples", 0), manifest.get("derived_triples", 0),
@@ -141,7 +143,6 @@ class Project:
         from .rules import apply_rules
         from .trace import compute
 
-        fingerprint = self.fingerprint()
         try:
             corpus = load_corpus(self.data_dir)
         except InvalidInput as exc:
@@ -175,7 +176,7 @@ class Project:
     def _ensure_built(self) -> None:
         if not self.is_current():
             self._projection = self._dataset = self._traces = None
-            self.build()  # also refreshes the in-memory copies
+            self.build(force=True)  # also refreshes the in-memory copies
 
     def projection(self) -> nx.DiGraph:
         """The NetworkX projection of the graph, rebuilding first if ``data/`` changed."""
