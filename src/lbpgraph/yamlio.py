@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from yaml.cyaml import CParser
 
 Path = tuple[str | int, ...]
 
@@ -45,20 +46,10 @@ _Resolver.add_implicit_resolver(
     list("-+0123456789."))
 
 
-class _Loader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser,
-              yaml.composer.Composer, _Resolver):
+class _Loader(CParser, _Resolver):  # libyaml's parser and composer, our resolver
     def __init__(self, stream: str) -> None:
-        yaml.reader.Reader.__init__(self, stream)
-        yaml.scanner.Scanner.__init__(self)
-        yaml.parser.Parser.__init__(self)
-        yaml.composer.Composer.__init__(self)
+        CParser.__init__(self, stream)
         _Resolver.__init__(self)
-
-    def compose_node(self, parent: Any, index: Any) -> Any:
-        if self.check_event(yaml.events.AliasEvent):
-            line = self.peek_event().start_mark.line + 1
-            raise YamlProblem("aliases (*name) are not allowed: write the value out", line)
-        return super().compose_node(parent, index)
 
 
 @dataclass
@@ -91,12 +82,15 @@ def loads(text: str) -> Document:
     finally:
         loader.dispose()
     doc = Document(None)
-    doc.data = _convert(node, (), doc.lines) if node is not None else None
+    doc.data = _convert(node, (), doc.lines, set()) if node is not None else None
     return doc
 
 
-def _convert(node: yaml.Node, path: Path, lines: dict[Path, int]) -> Any:
-    lines.setdefault(path, node.start_mark.line + 1)
+def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]) -> Any:
+    line = lines.setdefault(path, node.start_mark.line + 1)
+    if id(node) in seen:  # the composer hands an alias back as the anchored node itself
+        raise YamlProblem("aliases (*name) are not allowed: write the value out", line)
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
         if node.tag != "tag:yaml.org,2002:map":
             raise YamlProblem(f"unsupported tag {node.tag}", node.start_mark.line + 1)
@@ -108,12 +102,12 @@ def _convert(node: yaml.Node, path: Path, lines: dict[Path, int]) -> Any:
             if key in result:
                 raise YamlProblem(f"duplicate key '{key}'", key_node.start_mark.line + 1)
             lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _convert(value_node, path + (key,), lines)
+            result[key] = _convert(value_node, path + (key,), lines, seen)
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != "tag:yaml.org,2002:seq":
             raise YamlProblem(f"unsupported tag {node.tag}", node.start_mark.line + 1)
-        return [_convert(item, path + (i,), lines) for i, item in enumerate(node.value)]
+        return [_convert(item, path + (i,), lines, seen) for i, item in enumerate(node.value)]
     return _scalar(node)
 
 
