@@ -14,7 +14,7 @@ import pytest
 
 from lbpgraph.errors import QueryFailed, QueryRefused, QueryTimeout
 from lbpgraph.project import Project
-from lbpgraph.query import check_query, evaluate, named_queries, run_query
+from lbpgraph.query import check_query, named_queries, run_query
 
 from . import factory
 from .conftest import run
@@ -108,14 +108,14 @@ def test_the_query_process_cannot_connect_even_past_the_guard(mini: Project, lis
     """Defence in depth: evaluation runs where every connection is refused."""
     text = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{listener.port}/sparql> {{ ?s ?p ?o }} }}"
     with pytest.raises(QueryFailed, match="network access refused"):
-        evaluate(mini.dataset(), text, timeout=20)
+        mini.store().run(text, timeout=20)  # the store evaluates without the guard
     assert listener.connections == 0
 
 
 def test_time_limit(mini: Project) -> None:
     explosive = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     with pytest.raises(QueryTimeout, match="time limit of 0.5 s"):
-        run_query(mini.dataset(), explosive, timeout=0.5)
+        run_query(mini.store(), explosive, timeout=0.5)
     result = run("query", "--timeout", "0.5", explosive, data=mini.data_dir, build=mini.build_dir)
     assert result.exit_code == 5
     assert "time limit" in result.stderr

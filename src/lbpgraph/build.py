@@ -9,7 +9,9 @@ input always gives the same graph.
 
 from __future__ import annotations
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from typing import TYPE_CHECKING, Any
+
+from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from . import schema, vocab
@@ -18,6 +20,11 @@ from .rdf import (CITO, CURATORS, DCTERMS, FABIO, GRAPH_BIBLIOGRAPHY, GRAPH_DERI
                   PRISM, PROV, RDFS, SCHEMA, SKOS, article_graph, new_dataset, value,
                   vocabulary_triples)
 from .text import Span
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+_XSD_STRING = str(XSD.string)
 
 _ARTICLE_TYPES = {
     "personal-blog": SCHEMA.BlogPosting, "clinic-marketing": SCHEMA.WebPage,
@@ -84,32 +91,37 @@ def source_label(source: schema.Source) -> str:
     return f"{names} {source.year}" if source.year else names
 
 
-class _Writer:
-    """Adds triples to one named graph, skipping absent values."""
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+Graphs = dict[URIRef, list[Triple]]
 
-    def __init__(self, graph: Graph) -> None:
-        self.g = graph
+
+class _Writer:
+    """Collects the triples of one named graph, skipping absent values."""
+
+    def __init__(self, triples: list[Triple]) -> None:
+        self.triples = triples
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | str | int | bool | None) -> None:
         if o is None:
             return
         if not isinstance(o, (URIRef, Literal)):
             o = Literal(o)
-        self.g.add((s, p, o))
+        self.triples.append((s, p, o))
 
     def many(self, s: URIRef, p: URIRef, objects: list[URIRef]) -> None:
         for o in objects:
-            self.g.add((s, p, o))
+            self.triples.append((s, p, o))
 
 
-def build_dataset(corpus: Corpus) -> Dataset:
-    """Curated graphs for ``corpus`` (without derived facts)."""
-    ds = new_dataset()
-    shared = _Writer(ds.graph(GRAPH_BIBLIOGRAPHY))
+def build_graphs(corpus: Corpus) -> Graphs:
+    """Every named graph of ``corpus`` before the SPARQL rules run: the curated graphs, and in
+    ``graph:derived`` the rule descriptions and the facts derived in Python."""
+    from .rules import python_derived
+    graphs: Graphs = {}
+    shared = _Writer(graphs.setdefault(GRAPH_BIBLIOGRAPHY, []))
     _graph_metadata(shared, GRAPH_BIBLIOGRAPHY, "Bibliography, concepts, shared claims and vocabulary",
                     corpus.shared_files)
-    for triple in vocabulary_triples():
-        shared.g.add(triple)
+    shared.triples.extend(vocabulary_triples())
     for kind, concepts in corpus.concepts.items():
         _concepts(shared, kind, concepts)
     local = {s.id for a in corpus.articles.values() for s in a.annotation.sources}
@@ -122,7 +134,7 @@ def build_dataset(corpus: Corpus) -> Dataset:
     for assessment in corpus.assessments:
         _assessment(shared, assessment)
     for article in corpus.articles.values():
-        w = _Writer(ds.graph(article_graph(article.id)))
+        w = _Writer(graphs.setdefault(article_graph(article.id), []))
         _graph_metadata(w, article_graph(article.id), f"Annotation of article {article.id}",
                         [article.annotation_file, article.text_file])
         _article(w, article)
@@ -130,7 +142,52 @@ def build_dataset(corpus: Corpus) -> Dataset:
             _claim(w, claim)
         for source in article.annotation.sources:
             _source(w, source)
-    ds.graph(GRAPH_DERIVED)  # created empty; rules fill it
+    graphs[GRAPH_DERIVED] = python_derived(corpus)
+    return graphs
+
+
+def fill(store: ox.Store, corpus: Corpus) -> None:
+    """Load :func:`build_graphs` into an (empty) Oxigraph store and run the rules of evidence."""
+    import pyoxigraph as ox
+
+    from .rdf import to_nquads
+    from .rules import apply_rules
+    store.bulk_load(to_nquads(build_graphs(corpus)), format=ox.RdfFormat.N_QUADS)
+    apply_rules(store)
+
+
+def build_dataset(corpus: Corpus) -> Dataset:
+    """The whole built dataset, rules applied, as an rdflib Dataset (built in memory by Oxigraph)."""
+    import pyoxigraph as ox
+    store = ox.Store()
+    fill(store, corpus)
+    return to_dataset(store)
+
+
+def to_dataset(store: ox.Store) -> Dataset:
+    """An rdflib copy of every named graph in an Oxigraph store."""
+    import pyoxigraph as ox
+    ds = new_dataset()
+    terms: dict[Any, URIRef | Literal] = {}
+
+    def term(x: Any) -> URIRef | Literal:
+        found = terms.get(x)
+        if found is None:
+            if isinstance(x, ox.NamedNode):
+                found = URIRef(x.value)
+            elif x.language:
+                found = Literal(x.value, lang=x.language)
+            else:
+                found = Literal(x.value, datatype=None if x.datatype.value == _XSD_STRING else x.datatype.value)
+            terms[x] = found
+        return found
+
+    graphs: dict[Any, Any] = {}
+    for q in store:
+        graph = graphs.get(q.graph_name)
+        if graph is None:
+            graph = graphs[q.graph_name] = ds.graph(term(q.graph_name))
+        graph.add((term(q.subject), term(q.predicate), term(q.object)))
     return ds
 
 

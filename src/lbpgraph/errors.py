@@ -9,6 +9,7 @@ Exit codes (documented in the README):
 3  invalid input: annotations, article texts or a query file could not be used
 4  query refused: not read-only, reaches the network, or not valid SPARQL
 5  time limit: the query ran longer than --timeout
+6  SPARQL server: unreachable, too slow, refused the credentials or an upload
 == ==========================================================================
 """
 
@@ -93,3 +94,16 @@ class QueryFailed(LbpgraphError):
     """A query was accepted but failed while running."""
 
     exit_code = 4
+
+
+class UsageError(LbpgraphError):
+    """An option names something lbpgraph cannot use (e.g. an unknown store spec)."""
+
+    exit_code = 2
+
+
+class RemoteStoreError(LbpgraphError):
+    """A SPARQL server (``sparql:URL``) could not be used: unreachable, too slow, refused the
+    credentials or an upload. The message names the URL, never the password."""
+
+    exit_code = 6

@@ -23,12 +23,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
+from . import __version__, vocab
 
 if TYPE_CHECKING:  # heavy imports stay out of fast commands
     import networkx as nx
     from rdflib import Dataset
 
+    from .query import QueryResult
+    from .store import Store
     from .trace import Trace
 
 GRAPH_FILE = "graph.trig"
@@ -73,6 +75,17 @@ def _tree_digest(root: Path, pattern: str = "**/*") -> hashlib._Hash:
     return digest
 
 
+def _tree_stamp(root: Path) -> list[tuple[str, int, int]]:
+    """Path, size and modification time of every file under ``root``: a cheap change detector."""
+    stamp = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
+        for name in sorted(filenames):
+            st = os.stat(os.path.join(dirpath, name))
+            stamp.append((os.path.join(dirpath, name), st.st_size, st.st_mtime_ns))
+    return stamp
+
+
 @dataclass(frozen=True)
 class BuildResult:
     """What ``build`` did: where the graph is and how big it is."""
@@ -87,28 +100,46 @@ class BuildResult:
 
 
 class Project:
-    """The data folder and the build folder of one lbpgraph project."""
+    """The data folder, the build folder and the store of one lbpgraph project.
 
-    def __init__(self, data_dir: Path | str = "data", build_dir: Path | str = "build") -> None:
+    ``store`` is ``memory`` (rdflib, from ``build_dir/graph.trig``), ``oxigraph:DIR`` or
+    ``sparql:URL`` (see :mod:`lbpgraph.store`); ``remote`` holds a SPARQL server's settings.
+    """
+
+    def __init__(self, data_dir: Path | str = "data", build_dir: Path | str = "build",
+                 store: str = "memory", **remote: Any) -> None:
+        from .store import parse_spec
         self.data_dir = Path(data_dir)
         self.build_dir = Path(build_dir)
+        self.store_spec = store
+        self.store_kind, self.store_location = parse_spec(store)
+        self.remote = remote
         self._projection: nx.DiGraph | None = None
         self._dataset: Dataset | None = None
         self._traces: dict[str, Any] | None = None
+        self._store: Store | None = None
+        self._fingerprint: tuple[Any, str] | None = None
 
     def __repr__(self) -> str:
-        return f"Project(data_dir={str(self.data_dir)!r}, build_dir={str(self.build_dir)!r})"
+        return (f"Project(data_dir={str(self.data_dir)!r}, build_dir={str(self.build_dir)!r}, "
+                f"store={self.store_spec!r})")
 
     @property
     def graph_path(self) -> Path:
         return self.build_dir / GRAPH_FILE
 
     def fingerprint(self) -> str:
-        """Digest of every file under ``data/`` and of lbpgraph's own code and rules."""
-        digest = _tree_digest(self.data_dir)
-        digest.update(_tree_digest(_PACKAGE_DIR).digest())
-        digest.update(__version__.encode())
-        return digest.hexdigest()
+        """Digest of every file under ``data/`` and of lbpgraph's own code and rules.
+
+        Reused within this object while no file's size or modification time changed.
+        """
+        stamp = _tree_stamp(self.data_dir), _tree_stamp(_PACKAGE_DIR)
+        if self._fingerprint is None or self._fingerprint[0] != stamp:
+            digest = _tree_digest(self.data_dir)
+            digest.update(_tree_digest(_PACKAGE_DIR).digest())
+            digest.update(__version__.encode())
+            self._fingerprint = (stamp, digest.hexdigest())
+        return self._fingerprint[1]
 
     def _manifest(self) -> dict[str, Any] | None:
         try:
@@ -117,7 +148,14 @@ class Project:
             return None
 
     def is_current(self, fingerprint: str | None = None) -> bool:
-        """True when the build folder holds a complete build of the current data."""
+        """True when the store holds a complete build of the current data (a SPARQL server
+        always counts as current: it holds what was last pushed)."""
+        if self.store_kind == "sparql":
+            return True
+        if self.store_kind == "oxigraph":
+            from .store import OxigraphStore
+            manifest = OxigraphStore.manifest(self.store_location)
+            return manifest is not None and manifest.get("fingerprint") == (fingerprint or self.fingerprint())
         manifest = self._manifest()
         return (manifest is not None
                 and manifest.get("fingerprint") == (fingerprint or self.fingerprint())
@@ -135,23 +173,18 @@ class Project:
             return BuildResult(self.graph_path, manifest.get("articles", 0), manifest.get("claims", 0),
                                manifest.get("triples", 0), manifest.get("derived_triples", 0),
                                time.perf_counter() - start, rebuilt=False)
+        corpus = self.corpus()
+        if self.store_kind != "memory":
+            return self._build_store(corpus, fingerprint, start)
         from .build import build_dataset
-        from .corpus import load_corpus
-        from .errors import InvalidInput
         from .projection import project
         from .rdf import GRAPH_DERIVED, to_trig
-        from .rules import apply_rules
+        from .store import MemoryStore
         from .trace import compute
 
-        try:
-            corpus = load_corpus(self.data_dir)
-        except InvalidInput as exc:
-            exc.data_dir = str(self.data_dir)
-            raise
         ds = build_dataset(corpus)
-        apply_rules(ds, corpus)
         trig = to_trig(ds).encode("utf-8")
-        projection = project(ds)
+        projection = project(MemoryStore(ds))
         traces = {d["id"]: compute(projection, d["id"]).to_json()
                   for _, d in projection.nodes(data=True) if d["kind"] == "claim"}
         triples = sum(len(g) for g in ds.graphs())
@@ -173,18 +206,101 @@ class Project:
         return BuildResult(self.graph_path, len(corpus.articles), len(corpus.claims), triples, derived,
                            time.perf_counter() - start, rebuilt=True)
 
+    def corpus(self) -> Any:
+        """Load and validate data/ (raises :class:`~lbpgraph.errors.InvalidInput`)."""
+        from .corpus import load_corpus
+        from .errors import InvalidInput
+        try:
+            return load_corpus(self.data_dir)
+        except InvalidInput as exc:
+            exc.data_dir = str(self.data_dir)
+            raise
+
+    def _build_store(self, corpus: Any, fingerprint: str, start: float) -> BuildResult:
+        """Build into a new Oxigraph version and publish it (a SPARQL server is filled by push)."""
+        from .errors import UsageError
+        from .store import OxigraphStore
+        if self.store_kind == "sparql":
+            raise UsageError(f"{self.store_spec} is filled by lbpgraph push, not built in place")
+        self.close()
+        version = OxigraphStore.create(self.store_location)
+        try:
+            version.build(corpus)
+            triples = version.count()
+            derived = version.count(vocab.PREFIXES["graph"] + "derived")
+            manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
+                        "claims": len(corpus.claims), "triples": triples, "derived_triples": derived}
+            version.publish(manifest)
+        except BaseException:
+            version.discard()
+            raise
+        self._store = version
+        return BuildResult(Path(self.store_location), len(corpus.articles), len(corpus.claims), triples, derived,
+                           time.perf_counter() - start, rebuilt=True)
+
+    def store(self) -> Store:
+        """The store the project reads, rebuilt first if ``data/`` changed (local stores)."""
+        if self._store is None or not self.is_current():
+            self._ensure_built()
+            if self.store_kind == "memory":
+                from .store import MemoryStore
+                self._store = MemoryStore(self.dataset())
+            elif self.store_kind == "oxigraph":
+                from .store import OxigraphStore
+                self._store = self._store or OxigraphStore(self.store_location)
+            else:
+                from .remote import SparqlStore
+                self._store = SparqlStore(self.store_spec, **self.remote)
+        return self._store
+
+    def close(self) -> None:
+        """Release the store (files, connections)."""
+        if self._store is not None:
+            self._store.close()
+        self._store = None
+
     def _ensure_built(self) -> None:
         if not self.is_current():
             self._projection = self._dataset = self._traces = None
+            self._store = None
             self.build(force=True)  # also refreshes the in-memory copies
 
     def projection(self) -> nx.DiGraph:
-        """The NetworkX projection of the graph, rebuilding first if ``data/`` changed."""
+        """The NetworkX projection of the graph, rebuilding first if ``data/`` changed.
+
+        The memory store's build writes it; other stores project on first use and keep it,
+        with the fingerprint it was made from, in the build folder.
+        """
         self._ensure_built()
         if self._projection is None:
-            with open(self.build_dir / PROJECTION_FILE, "rb") as f:
-                self._projection = pickle.load(f)
+            if self.store_kind == "memory":
+                with open(self.build_dir / PROJECTION_FILE, "rb") as f:
+                    self._projection = pickle.load(f)
+            else:
+                self._projection = self._store_projection()
         return self._projection
+
+    def _store_projection(self) -> nx.DiGraph:
+        from .projection import project
+        store = self.store()
+        version = self._store_version(store)
+        cache = self.build_dir / f"projection-{hashlib.sha256(self.store_spec.encode()).hexdigest()[:12]}.pickle"
+        try:
+            with open(cache, "rb") as f:
+                cached_version, graph = pickle.load(f)
+            if cached_version == version and version is not None:
+                return graph
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            pass
+        graph = project(store)
+        atomic_write(cache, pickle.dumps((version, graph), protocol=5))
+        return graph
+
+    def _store_version(self, store: Store) -> str | None:
+        if self.store_kind == "oxigraph":
+            from .store import OxigraphStore
+            return (OxigraphStore.manifest(self.store_location) or {}).get("fingerprint")
+        return store.fingerprint()  # type: ignore[attr-defined]
 
     def dataset(self) -> Dataset:
         """The built RDF dataset (all named graphs), rebuilding first if needed."""
@@ -197,11 +313,32 @@ class Project:
         return self._dataset
 
     def traces(self) -> dict[str, Any]:
-        """Every claim's trace as JSON, computed at build time: claim id -> trace."""
+        """Every claim's trace as JSON: claim id -> trace (computed at build time for memory)."""
         self._ensure_built()
         if self._traces is None:
-            self._traces = json.loads((self.build_dir / TRACES_FILE).read_text(encoding="utf-8"))
+            if self.store_kind == "memory":
+                self._traces = json.loads((self.build_dir / TRACES_FILE).read_text(encoding="utf-8"))
+            else:
+                from .trace import compute
+                g = self.projection()
+                self._traces = {d["id"]: compute(g, d["id"]).to_json()
+                                for _, d in g.nodes(data=True) if d["kind"] == "claim"}
         return self._traces
+
+    def push(self) -> BuildResult:
+        """Build ``data/`` locally (memory store, in the build folder) and replace the SPARQL
+        server's dataset with it; nothing changes on the server unless every graph arrived."""
+        from .errors import UsageError
+        from .rdf import to_nquads
+        if self.store_kind != "sparql":
+            raise UsageError(f"push sends the build to a SPARQL server; the store is {self.store_spec}")
+        local = Project(self.data_dir, self.build_dir)
+        result = local.build()
+        ds = local.dataset()
+        graphs = {g.identifier: list(g) for g in ds.graphs() if len(g)}
+        self.store().push(to_nquads(graphs), local.fingerprint())  # type: ignore[attr-defined]
+        self._projection = self._traces = None
+        return result
 
     def trace(self, claim: str) -> Trace:
         """Trace one claim, given by id or by text of its statement or a quote.
@@ -210,15 +347,26 @@ class Project:
         :class:`~lbpgraph.errors.AmbiguousClaim` or :class:`~lbpgraph.errors.ClaimNotFound`.
         """
         from .trace import ClaimIndex, Trace
+        if self.store_kind != "memory":
+            return self._store_trace(claim)
         traces = self.traces()
         index = ClaimIndex((cid, t["claim"]["statement"], [a["quote"] for a in t["appearances"]])
                            for cid, t in traces.items())
         return Trace.from_json(traces[index.find(claim)])
 
-    def query(self, sparql: str, timeout: float | None = None) -> Any:
-        """Run a read-only SPARQL query; see :func:`lbpgraph.query.run_query`."""
+    def _store_trace(self, claim: str) -> Trace:
+        """Trace from the store itself: find the claim, project its neighbourhood, compute."""
+        from .projection import neighbourhood, project
+        from .trace import compute, find_claim
+        store = self.store()
+        claim_id = find_claim(store, claim)
+        focus = neighbourhood(store, vocab.PREFIXES["claim"] + claim_id)
+        return compute(project(store, focus), claim_id)
+
+    def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
+        """Run a read-only SPARQL query on the project's store; see :func:`lbpgraph.query.run_query`."""
         from .query import DEFAULT_TIMEOUT, run_query
-        return run_query(self.dataset(), sparql, timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+        return run_query(self.store(), sparql, timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
 
     def stats(self) -> dict[str, Any]:
         """Counts and per-article coverage; see :func:`lbpgraph.stats.stats`."""

@@ -25,6 +25,7 @@ and stored in the build folder; reading it needs NetworkX but not rdflib.
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ import networkx as nx
 from . import vocab
 
 if TYPE_CHECKING:
-    from rdflib import Dataset
+    from .store import Row, Store, Term
 
 Props = dict[str, list[Any]]
 
@@ -59,16 +60,69 @@ def _all(props: Props, curie: str) -> list[Any]:
     return sorted(props.get(vocab.expand(curie), []), key=str)
 
 
-def _describe(ds: Dataset, pattern: str) -> dict[str, Props]:
-    """Every property of every subject ``?s`` matching ``pattern`` (SPARQL group body)."""
-    from rdflib import Literal
+_XSD = vocab.PREFIXES["xsd"]
+_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger")}
 
+
+def python_value(term: Term) -> Any:
+    """A term as a plain Python value: IRIs and strings as str, numbers, booleans and dates typed."""
+    value, datatype = term["value"], term.get("datatype")
+    if term["type"] != "literal" or datatype is None:
+        return value
+    if datatype in _INTEGERS:
+        return int(value)
+    if datatype == _XSD + "boolean":
+        return value in ("true", "1")
+    if datatype == _XSD + "date":
+        import datetime
+        return datetime.date.fromisoformat(value)
+    return value
+
+
+def _rows(store: Store, query: str) -> list[Row]:
     from .rules import sparql_prologue
-    result: dict[str, Props] = defaultdict(lambda: defaultdict(list))
-    query = sparql_prologue() + f"SELECT ?s ?p ?o WHERE {{ {pattern} ?s ?p ?o . }}"
-    for s, p, o in ds.query(query):
-        result[str(s)][str(p)].append(o.toPython() if isinstance(o, Literal) else str(o))
-    return result
+    return store.select(sparql_prologue() + query)
+
+
+def _restrict(variable: str, focus: list[str] | None) -> str:
+    """A VALUES clause limiting ``variable`` to the IRIs in ``focus`` (nothing when None)."""
+    if focus is None:
+        return ""
+    return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in focus)} }} "
+
+
+class _Resources:
+    """Every property of the projected resources, read in two queries: the resources in
+    ``focus`` (all but derivation records when None), and every concept and rule."""
+
+    def __init__(self, store: Store, focus: list[str] | None) -> None:
+        self.props: dict[str, Props] = defaultdict(lambda: defaultdict(list))
+        selected = (_restrict("?s", focus) if focus is not None else
+                    f"FILTER (!STRSTARTS(STR(?s), {json.dumps(vocab.PREFIXES['derivation'])})) ")
+        self._read(_rows(store, f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o . {selected}}}"))
+        if focus is not None:  # the same for every focus, so read once per store
+            if "concepts and rules" not in store.memo:
+                store.memo["concepts and rules"] = _rows(
+                    store, "SELECT ?s ?p ?o WHERE { VALUES ?type { skos:Concept lbp:Rule } ?s a ?type ; ?p ?o . }")
+            self._read(store.memo["concepts and rules"])
+
+    def _read(self, rows: list[Row]) -> None:
+        seen = set()
+        for s, p, o in rows:
+            key = (s["value"], p["value"], o["type"], o["value"], o.get("datatype"), o.get("xml:lang"))
+            if key not in seen:  # the second query may repeat what the first read
+                seen.add(key)
+                self.props[s["value"]][p["value"]].append(python_value(o))
+
+    def typed(self, curie: str) -> dict[str, Props]:
+        """The resources of one rdf:type."""
+        iri, rdf_type = vocab.expand(curie), vocab.expand("rdf:type")
+        return {s: p for s, p in sorted(self.props.items()) if iri in p.get(rdf_type, ())}
+
+    def having(self, curie: str) -> dict[str, Props]:
+        """The resources with a value for one property."""
+        iri = vocab.expand(curie)
+        return {s: p for s, p in sorted(self.props.items()) if iri in p}
 
 
 def _ordered(value_set: vocab.ValueSet, iris: list[str]) -> list[str]:
@@ -80,22 +134,21 @@ def _ordered(value_set: vocab.ValueSet, iris: list[str]) -> list[str]:
 _EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lbp:peerReviewedSupportFrom")
 
 
-def _derivations(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
+def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[dict[str, Any]]]:
     """subject IRI -> how each of its explained derived facts was derived (rule and premises)."""
-    from .rules import sparql_prologue
     values = " ".join(_EXPLAINED)
-    query = sparql_prologue() + f"""
+    query = f"""
         SELECT ?s ?p ?o ?rule ?premise WHERE {{
-          VALUES ?p {{ {values} }}
+          {_restrict('?s', focus)}VALUES ?p {{ {values} }}
           ?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?p ; lbp:derivedObject ?o ;
              prov:wasGeneratedBy ?rule .
           OPTIONAL {{ ?d prov:used ?premise }}
         }}"""
     grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
-    for s, p, o, rule, premise in ds.query(query):
-        key = (str(s), str(p)[len(vocab.LBP):], str(o), local(str(rule), "rule"))
+    for s, p, o, rule, premise in _rows(store, query):
+        key = (s["value"], p["value"][len(vocab.LBP):], o["value"], local(rule["value"], "rule"))
         if premise is not None:
-            grouped[key].add(str(premise))
+            grouped[key].add(premise["value"])
         else:
             grouped.setdefault(key, set())
     result: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -104,16 +157,22 @@ def _derivations(ds: Dataset) -> dict[str, list[dict[str, Any]]]:
     return result
 
 
-def project(ds: Dataset) -> nx.DiGraph:
-    """The NetworkX projection of a built dataset (derived facts included)."""
+def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
+    """The NetworkX projection of a built dataset (derived facts included).
+
+    With ``focus`` (IRIs, see :func:`neighbourhood`), only those resources are projected, plus
+    every concept and rule: enough to trace a claim without reading the whole graph.
+    """
     g = nx.DiGraph()
+    resources = _Resources(store, focus)
     g.graph["rules"] = {
         local(iri, "rule"): {"description": _first(p, "rdfs:comment"), "file": _first(p, "lbp:ruleFile"),
                              "order": _first(p, "lbp:ruleOrder")}
-        for iri, p in _describe(ds, "?s a lbp:Rule .").items()}
-    why = _derivations(ds)
-    concepts = _describe(ds, "?s a skos:Concept ; skos:inScheme ?scheme . "
-                             "FILTER (!STRSTARTS(STR(?s), STR(lbp:)))")
+        for iri, p in resources.typed("lbp:Rule").items()}
+    why = _derivations(store, focus)
+    lbp = vocab.PREFIXES["lbp"]
+    concepts = {iri: p for iri, p in resources.typed("skos:Concept").items()
+                if vocab.expand("skos:inScheme") in p and not iri.startswith(lbp)}
     labels = {iri: _first(p, "skos:prefLabel") for iri, p in concepts.items()}
     for iri, props in concepts.items():
         scheme = _first(props, "skos:inScheme") or ""
@@ -130,9 +189,9 @@ def project(ds: Dataset) -> nx.DiGraph:
         for target in _all(props, "lbp:affects"):
             g.add_edge(iri, target, rel="affects")
 
-    articles = _describe(ds, "?s lbp:articleKind ?kind .")
-    speakers = _describe(ds, "?s a schema:Person .")
-    offers = _describe(ds, "?s a schema:Offer .")
+    articles = resources.having("lbp:articleKind")
+    speakers = resources.typed("schema:Person")
+    offers = resources.typed("schema:Offer")
     for iri, props in articles.items():
         g.add_node(iri, kind="article", id=local(iri, "article"), title=_first(props, "schema:name"),
                    article_kind=_notation(vocab.ARTICLE_KINDS, _first(props, "lbp:articleKind")),
@@ -144,7 +203,7 @@ def project(ds: Dataset) -> nx.DiGraph:
     for iri, props in offers.items():
         g.add_node(iri, kind="offer", id=local(iri, "offer"), name=_first(props, "schema:name"),
                    interventions=[labels.get(x, x) for x in _all(props, "lbp:relatedIntervention")])
-    sources = _describe(ds, "?s lbp:peerReview ?review .")
+    sources = resources.having("lbp:peerReview")
     for iri, props in sources.items():
         design = _notation(vocab.DESIGNS, _first(props, "lbp:studyDesign"))
         g.add_node(iri, kind="source", id=local(iri, "source"), label=_first(props, "rdfs:label"),
@@ -170,7 +229,7 @@ def project(ds: Dataset) -> nx.DiGraph:
                    curator_added=vocab.expand("lbp:CuratorEvidence") in _all(props, "rdf:type"),
                    note=_first(props, "rdfs:comment"))
 
-    claims = _describe(ds, "?s a schema:Claim .")
+    claims = resources.typed("schema:Claim")
     for iri, props in claims.items():
         strength = _notation(vocab.DESIGNS, _first(props, "lbp:strength"))
         g.add_node(iri, kind="claim", id=local(iri, "claim"), statement=_first(props, "schema:text"),
@@ -190,8 +249,8 @@ def project(ds: Dataset) -> nx.DiGraph:
         for x in _all(props, "lbp:invokesMechanism"):
             g.add_edge(iri, x, rel="invokes")
 
-    selectors = _selectors(ds)
-    appearances = _describe(ds, "?s a lbp:Appearance .")
+    selectors = _selectors(store, focus)
+    appearances = resources.typed("lbp:Appearance")
     for iri, props in appearances.items():
         article = _first(props, "dcterms:isPartOf")
         speaker = speakers.get(_first(props, "lbp:speaker"), {})
@@ -214,7 +273,7 @@ def project(ds: Dataset) -> nx.DiGraph:
         for source in _all(props, "lbp:peerReviewedSupportFrom"):
             g.add_edge(iri, source, rel="supported-by")
 
-    citations = _describe(ds, "?s a cito:Citation .")
+    citations = resources.typed("cito:Citation")
     for iri, props in citations.items():
         relation = _first(props, "cito:hasCitationCharacterization")
         g.add_node(iri, kind="citation", id=local(iri, "citation"),
@@ -233,14 +292,14 @@ def project(ds: Dataset) -> nx.DiGraph:
         if cited:
             g.add_edge(iri, cited, rel="cited")
 
-    for iri, props in _describe(ds, "?s a lbp:CuratorAssessment .").items():
+    for iri, props in resources.typed("lbp:CuratorAssessment").items():
         g.add_node(iri, kind="assessment", id=local(iri, "assessment"),
                    fidelity=_notation(vocab.FIDELITY, _first(props, "lbp:fidelity")),
                    note=_first(props, "rdfs:comment"))
         g.add_edge(_first(props, "lbp:assessesClaim"), iri, rel="assessed")
         g.add_edge(iri, _first(props, "lbp:evidenceSource"), rel="evidence")
 
-    for iri, props in _describe(ds, "?s a schema:MedicalContraindication .").items():
+    for iri, props in resources.typed("schema:MedicalContraindication").items():
         intervention, condition = _first(props, "lbp:intervention"), _first(props, "lbp:condition")
         mechanism, structure = _first(props, "lbp:viaMechanism"), _first(props, "lbp:loadedStructure")
         g.add_node(iri, kind="contraindication", id=local(iri, "contraindication"),
@@ -253,7 +312,7 @@ def project(ds: Dataset) -> nx.DiGraph:
         g.add_edge(iri, condition, rel="contraindicates")
         for claim in _all(props, "lbp:statedBy"):
             g.add_edge(claim, iri, rel="states")
-    for iri, props in _describe(ds, "?s a lbp:MissingWarning .").items():
+    for iri, props in resources.typed("lbp:MissingWarning").items():
         article = _first(props, "dcterms:isPartOf")
         g.add_node(iri, kind="missing-warning", id=local(iri, "warning"), article=local(article, "article"),
                    intervention=labels.get(_first(props, "lbp:intervention")),
@@ -262,6 +321,8 @@ def project(ds: Dataset) -> nx.DiGraph:
         g.add_edge(article, iri, rel="omits")
         for known in _all(props, "lbp:knownFrom"):
             g.add_edge(iri, known, rel="known-from")
+    if focus is not None:  # ends of edges that lead out of the focus
+        g.remove_nodes_from([n for n, d in g.nodes(data=True) if "kind" not in d])
     return g
 
 
@@ -277,14 +338,42 @@ def _offer(offers: dict[str, Props], iri: str, labels: dict[str, str]) -> dict[s
             "interventions": [labels.get(x, x) for x in _all(props, "lbp:relatedIntervention")]}
 
 
-def _selectors(ds: Dataset) -> dict[str, tuple[str, int, int]]:
-    from .rules import sparql_prologue
-    query = sparql_prologue() + """
-        SELECT ?annotation ?exact ?start ?end WHERE {
-          ?annotation a lbp:Appearance ; oa:hasTarget ?target .
+def _selectors(store: Store, focus: list[str] | None) -> dict[str, tuple[str, int, int]]:
+    query = f"""
+        SELECT ?annotation ?exact ?start ?end WHERE {{
+          {_restrict('?annotation', focus)}?annotation a lbp:Appearance ; oa:hasTarget ?target .
           ?target oa:hasSelector ?quote, ?position .
           ?quote oa:exact ?exact .
           ?position oa:start ?start ; oa:end ?end .
-        }"""
-    return {str(a): (str(x), int(s), int(e)) for a, x, s, e in ds.query(query)}
+        }}"""
+    return {a["value"]: (x["value"], int(s["value"]), int(e["value"])) for a, x, s, e in _rows(store, query)}
 
+
+def neighbourhood(store: Store, claim_iri: str) -> list[str]:
+    """The IRIs a claim's trace reads: the claim, its appearances, their articles and speakers,
+    the citations and sources along its chains, curator evidence, stated contraindications and
+    the premises of their derived facts."""
+    c = f"<{claim_iri}>"
+    chain = "lbp:hasCitation/(cito:hasCitedEntity/lbp:hasCitation)*"
+    query = f"""
+        SELECT DISTINCT ?n WHERE {{
+          {{ BIND ({c} AS ?n) }}
+          UNION {{ ?n oa:hasBody {c} }}
+          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf|lbp:speaker ?n }}
+          UNION {{ ?app oa:hasBody {c} ; {chain} ?n }}
+          UNION {{ ?app oa:hasBody {c} ; {chain}/cito:hasCitedEntity ?n }}
+          UNION {{ ?n lbp:assessesClaim {c} }}
+          UNION {{ ?x lbp:assessesClaim {c} ; lbp:evidenceSource ?n }}
+          UNION {{ ?n lbp:statedBy {c} }}
+        }}"""
+    nodes = {row[0]["value"] for row in _rows(store, query)}
+    premises = f"""
+        SELECT DISTINCT ?n WHERE {{
+          {_restrict('?s', sorted(nodes))}
+          ?d lbp:derivedSubject ?s ; prov:used ?n .
+        }}"""
+    nodes.update(row[0]["value"] for row in _rows(store, premises))
+    offers = f"""
+        SELECT DISTINCT ?n WHERE {{ {_restrict('?s', sorted(nodes))} ?s lbp:commercialInterest ?n . }}"""
+    nodes.update(row[0]["value"] for row in _rows(store, offers))
+    return sorted(nodes)

@@ -5,8 +5,9 @@ One path for every query, named or typed by a user:
 1. parse only (rdflib's parser); anything that is not a query (an UPDATE, LOAD, CLEAR, ...)
    is refused, as are ``SERVICE`` (federation: it would make lbpgraph fetch a URL) and dataset
    clauses ``FROM`` / ``FROM NAMED`` (rdflib would download them), all before anything runs;
-2. evaluation in a forked child process over the union of all named graphs, with an audit hook
-   that refuses every network connection, killed when it exceeds the time limit;
+2. evaluation by the store (:mod:`lbpgraph.store`) over the union of all named graphs: local
+   stores evaluate in a forked child process with an audit hook that refuses every network
+   connection, killed when it exceeds the time limit; a SPARQL server gets the same time limit;
 3. results as SPARQL 1.1 JSON, SPARQL 1.1 CSV, or an aligned table.
 """
 
@@ -14,8 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
-import multiprocessing
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -25,10 +26,9 @@ from . import vocab
 from .errors import InvalidInput, Issue, QueryFailed, QueryRefused, QueryTimeout
 
 if TYPE_CHECKING:
-    from rdflib import Dataset
+    from .store import Store
 
 DEFAULT_TIMEOUT = 30.0
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 Term = dict[str, str]
 
 
@@ -202,74 +202,18 @@ def _compact(term: Term | None) -> str:
     return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
 
 
-def _term(node: Any) -> Term:
-    from rdflib import BNode, Literal, URIRef
-    if isinstance(node, URIRef):
-        return {"type": "uri", "value": str(node)}
-    if isinstance(node, BNode):
-        return {"type": "bnode", "value": str(node)}
-    assert isinstance(node, Literal)
-    term = {"type": "literal", "value": str(node)}
-    if node.language:
-        term["xml:lang"] = node.language
-    elif node.datatype is not None and str(node.datatype) != _XSD_STRING:
-        term["datatype"] = str(node.datatype)
-    return term
+def materialise(kind: str, variables: list[str] | None = None, rows: Iterable[list[Term | None]] = (),
+                boolean: bool | None = None, triples: Iterable[list[Term]] = ()) -> QueryResult:
+    """A :class:`QueryResult` from any store's answer (cells as SPARQL 1.1 JSON terms)."""
+    if kind == "ASK":
+        return QueryResult("ASK", boolean=boolean)
+    if kind == "SELECT":
+        names = variables or []
+        return QueryResult("SELECT", names, [{v: t for v, t in zip(names, row) if t is not None} for row in rows])
+    ordered = sorted((tuple(t) for t in triples), key=lambda t: tuple((x["type"], x["value"]) for x in t))
+    return QueryResult("CONSTRUCT", triples=ordered)  # type: ignore[arg-type]
 
 
-def _materialise(result: Any) -> QueryResult:
-    if result.type == "ASK":
-        return QueryResult("ASK", boolean=bool(result.askAnswer))
-    if result.type == "SELECT":
-        variables = [str(v) for v in result.vars]
-        rows = [{v: _term(row[i]) for i, v in enumerate(variables) if row[i] is not None}
-                for row in result]
-        return QueryResult("SELECT", variables, rows)
-    triples = sorted((tuple(_term(x) for x in t) for t in result),  # type: ignore[misc]
-                     key=lambda t: tuple((x["type"], x["value"]) for x in t))
-    return QueryResult("CONSTRUCT", triples=triples)  # type: ignore[arg-type]
-
-
-def _deny_network(event: str, args: tuple[Any, ...]) -> None:
-    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
-        raise PermissionError(f"network access refused inside a query ({event})")
-
-
-def _child(ds: Dataset, text: str, conn: Any) -> None:
-    sys.addaudithook(_deny_network)  # this process only lives for one query
-    try:
-        import rdflib.plugins.sparql as sparql
-        sparql.SPARQL_LOAD_GRAPHS = False
-        conn.send(("ok", _materialise(ds.query(text))))
-    except BaseException as exc:  # noqa: BLE001 - reported to the parent as a message
-        conn.send(("error", f"{type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
-
-
-def run_query(ds: Dataset, text: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
-    """Check ``text`` (see :func:`check_query`) and evaluate it with a time limit in seconds."""
-    return evaluate(ds, check_query(text), timeout)
-
-
-def evaluate(ds: Dataset, full: str, timeout: float) -> QueryResult:
-    """Evaluate an already checked query in a child process that cannot reach the network."""
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_child, args=(ds, full, sender), daemon=True)
-    process.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped")
-        status, payload = receiver.recv()
-    except EOFError:
-        raise QueryFailed("the query process ended without an answer") from None
-    finally:
-        if process.is_alive():
-            process.kill()
-        process.join()
-        receiver.close()
-    if status == "error":
-        raise QueryFailed(f"the query failed: {payload}")
-    return payload
+def run_query(store: Store, text: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
+    """Check ``text`` (see :func:`check_query`), then evaluate it on ``store`` within ``timeout`` seconds."""
+    return store.run(check_query(text), timeout)

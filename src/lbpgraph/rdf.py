@@ -158,3 +158,33 @@ def to_trig(ds: Dataset) -> str:
     if default is not None and len(default):
         raise ValueError("lbpgraph writes every triple into a named graph; the default graph is not empty")
     return "".join(out)
+
+
+# --- N-Quads (bulk loading) -----------------------------------------------------------------
+
+_NT_STRING = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
+                            **{chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if chr(c) not in "\n\r"}})
+_NT_IRI = str.maketrans({c: f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ ' + "".join(map(chr, range(0x21)))})
+_XSD_STRING = str(XSD.string)
+
+
+def nt_term(node: Node) -> str:
+    """A term in N-Triples syntax."""
+    if isinstance(node, URIRef):
+        return f"<{node.translate(_NT_IRI)}>"
+    if isinstance(node, Literal):
+        lexical = f'"{str(node).translate(_NT_STRING)}"'
+        if node.language:
+            return f"{lexical}@{node.language}"
+        dt = node.datatype
+        return lexical if dt is None or dt == _XSD_STRING else f"{lexical}^^<{dt}>"
+    raise ValueError(f"lbpgraph graphs hold no blank nodes; found {node!r}")
+
+
+def to_nquads(graphs: dict[URIRef, list[tuple[Node, Node, Node]]]) -> bytes:
+    """Named graphs as N-Quads, for bulk loading."""
+    out: list[str] = []
+    for iri, triples in graphs.items():
+        g = f" {nt_term(iri)} .\n"
+        out.extend(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{g}" for s, p, o in triples)
+    return "".join(out).encode("utf-8")

@@ -6,8 +6,13 @@ Rules run in file-name order over the union of all graphs, so a rule sees what e
 derived. Every derived triple goes into ``graph:derived`` together with a derivation record:
 the rule that produced it (``prov:wasGeneratedBy rule:<name>``) and the premises it used
 (``prov:used``: every article, claim, appearance, citation, source or concept bound in a
-solution that produced the triple). To know the premises, the runner evaluates a rule's WHERE
-clause as ``SELECT *`` and fills in the CONSTRUCT template itself.
+solution that produced the triple, other than the triple's own subject).
+
+To run natively in every store, each rule is compiled into one CONSTRUCT
+(:meth:`Rule.construct`) whose template adds a derivation record to every derived triple; its
+WHERE clause is the rule's own, extended with ``BIND``s that name each derivation (a hash of
+the derived triple and the rule, :func:`derivation_iri`). The store adds the result to
+``graph:derived``, keeping as premises only the lbpgraph ids (:func:`keep_derived`).
 """
 
 from __future__ import annotations
@@ -15,19 +20,17 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
-
-from rdflib import Dataset, Graph, Literal, URIRef, Variable
-from rdflib.namespace import RDF
+from typing import TYPE_CHECKING, Any
 
 from . import vocab
-from .corpus import Corpus
-from .rdf import GRAPH_DERIVED, LBP, NS, PROV, RDFS
-from .text import coverage
 
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .corpus import Corpus
 
 _CONSTRUCT = re.compile(r"CONSTRUCT\s*\{([^{}]*)\}\s*WHERE", re.S)
 
@@ -43,27 +46,107 @@ class Rule:
     sparql: str
 
     @property
-    def iri(self) -> URIRef:
-        return NS["rule"][self.name]
+    def iri(self) -> str:
+        return vocab.PREFIXES["rule"] + self.name
 
-    def template(self) -> list[tuple[Any, Any, Any]]:
-        """The CONSTRUCT template as rdflib terms and variables."""
-        return _parsed(self.sparql)[0]
+    def construct(self) -> str:
+        """The rule as a CONSTRUCT that also yields derivation records (prefixes included)."""
+        return _compiled(self.name, self.sparql)
 
-    def prepared_solutions(self) -> Any:
-        """The WHERE clause as ``SELECT *`` (every solution with its bindings), parsed once per process."""
-        return _parsed(self.sparql)[1]
+
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+_DERIVATION = vocab.PREFIXES["derivation"]
+_USED = "http://www.w3.org/ns/prov#used"
+_DERIVED_SUBJECT = vocab.PREFIXES["lbp"] + "derivedSubject"
+
+
+_TOKEN = re.compile(r'<[^<>"\s]*>|"(?:[^"\\]|\\.)*"(?:\^\^\S+|@[A-Za-z-]+)?|[;,.](?=\s|$)|[^\s;,]+(?:[;,.](?!\s|$)[^\s;,]*)*')
+
+
+def template_triples(template: str) -> list[tuple[str, str, str]]:
+    """The triples of a CONSTRUCT template, as SPARQL terms (``?var``, ``prefix:name``, ``<iri>``, literals).
+
+    Rules write their templates as plain triple patterns with ``;``, ``,`` and ``a``.
+    """
+    triples: list[tuple[str, str, str]] = []
+    subject = predicate = None
+    for token in _TOKEN.findall(template):
+        if token == ".":
+            subject = predicate = None
+        elif token == ";":
+            predicate = None
+        elif token == ",":
+            continue
+        elif subject is None:
+            subject = token
+        elif predicate is None:
+            predicate = "rdf:type" if token == "a" else token
+        else:
+            triples.append((subject, predicate, token))
+    return triples
 
 
 @functools.lru_cache(maxsize=None)
-def _parsed(sparql: str) -> tuple[list[tuple[Any, Any, Any]], Any]:
-    from rdflib.plugins.sparql import prepareQuery
-    prologue = sparql_prologue()
-    template = [tuple(t) for t in prepareQuery(prologue + sparql).algebra.template]
-    select, n = _CONSTRUCT.subn("SELECT * WHERE", sparql, count=1)
-    if n != 1:
-        raise ValueError("a rule is one CONSTRUCT { template } WHERE { ... } query")
-    return template, prepareQuery(prologue + select)
+def _compiled(name: str, sparql: str) -> str:
+    match = _CONSTRUCT.search(sparql)
+    if match is None:
+        raise ValueError(f"rule {name}: a rule is one CONSTRUCT {{ template }} WHERE {{ ... }} query")
+    where = sparql[match.end():].strip()
+    variables = " , ".join(f"?{v}" for v in sorted(set(_VARIABLE.findall(where))))
+    rule = f"<{vocab.PREFIXES['rule']}{name}>"
+
+    def key(x: str) -> str:  # the SPARQL expression of _key(x)
+        if x[0] in "?$":
+            return (f'IF(isIRI({x}), CONCAT("<", STR({x}), ">"), '
+                    f'CONCAT("\\"", STR({x}), "\\"^^<", STR(DATATYPE({x})), ">"))')
+        if x[0] == '"':
+            raise ValueError(f"rule {name}: write constant literals in the WHERE clause and BIND them")
+        return f'CONCAT("<", STR({x}), ">")'
+
+    template, binds = [], []
+    for i, (s_, p_, o_) in enumerate(template_triples(match.group(1))):
+        d = f"?_derivation{i}"
+        template.append(f"{s_} {p_} {o_} .")
+        template.append(f"{d} a lbp:Derivation, prov:Entity ; lbp:derivedSubject {s_} ; "
+                        f"lbp:derivedPredicate {p_} ; lbp:derivedObject {o_} ; "
+                        f"prov:wasGeneratedBy {rule}" + (f" ; prov:used {variables}" if variables else "") + " .")
+        binds.append(f"BIND (IRI(CONCAT({_string_literal(_DERIVATION)}, SUBSTR(SHA256(CONCAT("
+                     f"{key(s_)}, \" \", {key(p_)}, \" \", {key(o_)}, {_string_literal(' ' + rule)})), 1, 20))) AS {d})")
+    body, extensions = "\n  ".join(template), "\n  ".join(binds)
+    return f"{sparql_prologue()}CONSTRUCT {{\n  {body}\n}}\nWHERE {{\n  {where}\n  {extensions}\n}}\n"
+
+
+def keep_derived(triples: list[tuple[Any, Any, Any]], iri_of: Callable[[Any], str | None]
+                 ) -> Iterator[tuple[Any, Any, Any]]:
+    """A compiled rule's output without the ``prov:used`` objects that are no premises: values
+    that are not lbpgraph ids (controlled terms, literals) and the derived fact's own subject."""
+    subjects = {iri_of(s): iri_of(o) for s, p, o in triples if iri_of(p) == _DERIVED_SUBJECT}
+    for s, p, o in triples:
+        if iri_of(p) == _USED:
+            premise = iri_of(o)
+            if premise is None or not premise.startswith(vocab.ID) or premise == subjects.get(iri_of(s)):
+                continue
+        yield s, p, o
+
+
+def _string_literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _key(x: Any) -> str:
+    """How a term enters a derivation's hash: ``<iri>`` or ``"lexical"^^<datatype>``."""
+    from rdflib import Literal
+    if isinstance(x, Literal):
+        datatype = x.datatype or ("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString" if x.language
+                                  else "http://www.w3.org/2001/XMLSchema#string")
+        return f'"{x}"^^<{datatype}>'
+    return f"<{x}>"
+
+
+def derivation_iri(triple: tuple[Any, Any, Any], rule: Rule) -> str:
+    """The IRI of the record of how ``triple`` was derived by ``rule`` (the same in every store)."""
+    key = " ".join(_key(x) for x in triple) + f" <{rule.iri}>"
+    return _DERIVATION + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
 
 
 def sparql_prologue() -> str:
@@ -92,69 +175,63 @@ COVERAGE_RULE = Rule(
     "appearance or a span marked as not a claim.", "")
 
 
-class _Derived:
-    """Writes derived triples with their derivation records."""
+def rule_records(rule: Rule) -> Iterator[tuple[Any, Any, Any]]:
+    """What ``graph:derived`` says about a rule itself."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF
 
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
-
-    def rule(self, rule: Rule) -> None:
-        g = self.graph
-        g.add((rule.iri, RDF.type, LBP.Rule))
-        g.add((rule.iri, RDF.type, PROV.Plan))
-        g.add((rule.iri, RDFS.label, Literal(rule.name)))
-        g.add((rule.iri, RDFS.comment, Literal(rule.description)))
-        g.add((rule.iri, LBP.ruleOrder, Literal(rule.order)))
-        g.add((rule.iri, LBP.ruleFile, Literal(rule.file)))
-
-    def add(self, triple: tuple[URIRef, URIRef, URIRef | Literal], rule: Rule,
-            premises: Iterable[URIRef] = ()) -> None:
-        s, p, o = triple
-        self.graph.add(triple)
-        key = f"{s.n3()} {p.n3()} {o.n3()} {rule.iri.n3()}".encode()
-        d = NS["derivation"][hashlib.sha256(key).hexdigest()[:20]]
-        self.graph.add((d, RDF.type, LBP.Derivation))
-        self.graph.add((d, RDF.type, PROV.Entity))
-        self.graph.add((d, LBP.derivedSubject, s))
-        self.graph.add((d, LBP.derivedPredicate, p))
-        self.graph.add((d, LBP.derivedObject, o))
-        self.graph.add((d, PROV.wasGeneratedBy, rule.iri))
-        for premise in premises:
-            self.graph.add((d, PROV.used, premise))
+    from .rdf import LBP, PROV, RDFS
+    iri = URIRef(rule.iri)
+    yield iri, RDF.type, LBP.Rule
+    yield iri, RDF.type, PROV.Plan
+    yield iri, RDFS.label, Literal(rule.name)
+    yield iri, RDFS.comment, Literal(rule.description)
+    yield iri, LBP.ruleOrder, Literal(rule.order)
+    yield iri, LBP.ruleFile, Literal(rule.file)
 
 
-def _instantiate(template: list[tuple[Any, Any, Any]], binding: dict[Any, Any]
-                 ) -> Iterator[tuple[URIRef, URIRef, URIRef | Literal]]:
-    for pattern in template:
-        triple = tuple(binding.get(str(x)) if isinstance(x, Variable) else x for x in pattern)
-        if None not in triple:
-            yield triple  # type: ignore[misc]
+def derived_by_python(triple: tuple[Any, Any, Any], rule: Rule) -> Iterator[tuple[Any, Any, Any]]:
+    """``triple`` and its derivation record, for facts computed in Python rather than SPARQL."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from .rdf import LBP, PROV
+    d = URIRef(derivation_iri(triple, rule))
+    yield triple
+    yield d, RDF.type, LBP.Derivation
+    yield d, RDF.type, PROV.Entity
+    yield d, LBP.derivedSubject, triple[0]
+    yield d, LBP.derivedPredicate, triple[1]
+    yield d, LBP.derivedObject, triple[2]
+    yield d, PROV.wasGeneratedBy, URIRef(rule.iri)
 
 
-def apply_rules(ds: Dataset, corpus: Corpus) -> int:
-    """Run every rule over ``ds`` and add coverage; return the number of derived facts."""
-    derived = _Derived(ds.graph(GRAPH_DERIVED))
-    count = 0
-    for rule in load_rules():
-        derived.rule(rule)
-        template = rule.template()
-        produced: dict[tuple[Any, Any, Any], set[URIRef]] = {}
-        for row in ds.query(rule.prepared_solutions()):
-            binding = row.asdict()
-            used = {v for v in binding.values() if isinstance(v, URIRef) and str(v).startswith(vocab.ID)}
-            for triple in _instantiate(template, binding):
-                produced.setdefault(triple, set()).update(used - {triple[0]})
-        for triple, used in sorted(produced.items()):
-            if triple not in derived.graph:
-                count += 1
-            derived.add(triple, rule, sorted(used))
-    derived.rule(COVERAGE_RULE)
+def python_derived(corpus: Corpus) -> list[tuple[Any, Any, Any]]:
+    """Rule descriptions and the facts lbpgraph derives in Python (sentence coverage)."""
+    from rdflib import Literal
+
+    from .rdf import LBP, NS
+    from .text import coverage
+    triples = [t for rule in [*load_rules(), COVERAGE_RULE] for t in rule_records(rule)]
     for article in corpus.articles.values():
         node = NS["article"][article.id]
         sentences = article.text.sentences()
         spans = list(article.appearance_spans.values()) + article.not_claim_spans
         for p, n in ((LBP.sentenceCount, len(sentences)),
                      (LBP.accountedSentenceCount, coverage(sentences, spans))):
-            derived.add((node, p, Literal(n)), COVERAGE_RULE)
-            count += 1
-    return count
+            triples.extend(derived_by_python((node, p, Literal(n)), COVERAGE_RULE))
+    return triples
+
+
+def apply_rules(store: ox.Store) -> None:
+    """Run every rule, in order, in an Oxigraph store holding :func:`~lbpgraph.build.build_graphs`;
+    each rule sees what the earlier ones derived."""
+    import pyoxigraph as ox
+
+    from .rdf import GRAPH_DERIVED
+    graph = ox.NamedNode(GRAPH_DERIVED)
+    for rule in load_rules():
+        found = [(t.subject, t.predicate, t.object)
+                 for t in store.query(rule.construct(), use_default_graph_as_union=True)]
+        store.extend(ox.Quad(s, p, o, graph) for s, p, o in
+                     keep_derived(found, lambda x: x.value if isinstance(x, ox.NamedNode) else None))

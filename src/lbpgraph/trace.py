@@ -21,8 +21,11 @@ from .errors import AmbiguousClaim, ClaimNotFound
 if TYPE_CHECKING:
     import networkx as nx
 
+    from .store import Store
+
 _BROKEN_LINK = {"does-not-support": "the source does not support the claim",
                 "contradicts": "the source contradicts the claim"}
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # as schema.py requires of every id
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
 
@@ -153,6 +156,27 @@ def _citation(g: nx.DiGraph, tree: nx.DiGraph, citation: str) -> dict[str, Any]:
     elif c["fidelity"] in _BROKEN_LINK:
         item["dead_end"] = _BROKEN_LINK[c["fidelity"]]
     return item
+
+
+def find_claim(store: Store, query: str) -> str:
+    """The id of the claim ``query`` designates (see :meth:`ClaimIndex.find`), asking ``store``."""
+    from .rules import sparql_prologue
+    claim_ns = vocab.PREFIXES["claim"]
+    wanted = fold(query)
+    if _ID.match(wanted) and store.select(  # an id: one cheap lookup (ids need no escaping)
+            sparql_prologue() + f"SELECT ?t WHERE {{ <{claim_ns}{wanted}> a ?t . FILTER (?t = schema:Claim) }}"):
+        return wanted
+    rows = store.select(sparql_prologue() + """
+        SELECT ?claim ?statement ?quote WHERE {
+          ?claim a schema:Claim ; schema:text ?statement .
+          OPTIONAL { ?claim schema:appearance/oa:hasTarget/oa:hasSelector/oa:exact ?quote }
+        }""")
+    entries: dict[str, tuple[str, list[str]]] = {}
+    for claim, statement, quote in rows:
+        entry = entries.setdefault(claim["value"][len(claim_ns):], (statement["value"], []))
+        if quote is not None:
+            entry[1].append(quote["value"])
+    return ClaimIndex((cid, st, sorted(quotes)) for cid, (st, quotes) in entries.items()).find(query)
 
 
 def trace(g: nx.DiGraph, query: str) -> Trace:

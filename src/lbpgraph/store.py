@@ -1,0 +1,280 @@
+"""Where the built graph lives: one interface over three kinds of store.
+
+==================  ===========================================================================
+spec                store
+==================  ===========================================================================
+``memory``          rdflib's in-memory Dataset, read from ``BUILD_DIR/graph.trig`` (default)
+``oxigraph:DIR``    an Oxigraph database on disk, bulk-loaded; SPARQL answered by Oxigraph
+``sparql:URL``      any SPARQL 1.1 server (see :mod:`lbpgraph.remote`), filled by ``push``
+==================  ===========================================================================
+
+Every store answers lbpgraph's own SELECT queries (:meth:`Store.select`, cells as SPARQL 1.1
+JSON terms) and users' read-only queries (:meth:`Store.run`: already checked by
+:func:`lbpgraph.query.check_query`, evaluated with a time limit, never reaching the network).
+Local stores also take updates, which is how the rules of evidence run natively in each engine.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .errors import QueryFailed, QueryTimeout, UsageError
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+    from .corpus import Corpus
+
+    from .query import QueryResult
+
+Term = dict[str, str]
+Row = tuple[Term | None, ...]
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+KINDS = ("memory", "oxigraph", "sparql")
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """``"oxigraph:db"`` -> ``("oxigraph", "db")``; raise :class:`UsageError` for anything else."""
+    kind, _, where = spec.partition(":")
+    if kind == "memory" and not where:
+        return kind, ""
+    if kind in ("oxigraph", "sparql") and where:
+        return kind, where
+    raise UsageError(f"unknown store '{spec}': use memory, oxigraph:DIR or sparql:URL")
+
+
+class Store(ABC):
+    """A queryable copy of the built dataset."""
+
+    spec: str
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        """Values computed from this store's content, kept while the object lives."""
+        if "_memo" not in self.__dict__:
+            self._memo: dict[str, Any] = {}
+        return self._memo
+
+    @abstractmethod
+    def select(self, sparql: str) -> list[Row]:
+        """Rows of a trusted lbpgraph SELECT (full text), cells in the order of its variables."""
+
+    @abstractmethod
+    def run(self, sparql: str, timeout: float) -> QueryResult:
+        """A user query that :func:`~lbpgraph.query.check_query` accepted, with a time limit."""
+
+    def close(self) -> None:
+        """Release files or connections (a no-op where there are none)."""
+
+
+def in_child(work: Callable[[], Any], timeout: float) -> Any:
+    """``work()`` in a forked child that cannot open network connections, killed after ``timeout``."""
+    import multiprocessing
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+
+    def child() -> None:
+        sys.addaudithook(_deny_network)  # this process only lives for one query
+        try:
+            sender.send(("ok", work()))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent as a message
+            sender.send(("error", f"{type(exc).__name__}: {exc}"))
+        finally:
+            sender.close()
+
+    process = ctx.Process(target=child, daemon=True)
+    process.start()
+    sender.close()
+    try:
+        if not receiver.poll(timeout):
+            raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped")
+        status, payload = receiver.recv()
+    except EOFError:
+        raise QueryFailed("the query process ended without an answer") from None
+    finally:
+        if process.is_alive():
+            process.kill()
+        process.join()
+        receiver.close()
+    if status == "error":
+        raise QueryFailed(f"the query failed: {payload}")
+    return payload
+
+
+def _deny_network(event: str, args: tuple[Any, ...]) -> None:
+    if event in ("socket.connect", "socket.getaddrinfo", "urllib.Request"):
+        raise PermissionError(f"network access refused inside a query ({event})")
+
+
+# --- rdflib ------------------------------------------------------------------------------------
+
+def rdflib_term(node: Any) -> Term:
+    """An rdflib term as a SPARQL 1.1 JSON term."""
+    from rdflib import BNode, Literal, URIRef
+    if isinstance(node, URIRef):
+        return {"type": "uri", "value": str(node)}
+    if isinstance(node, BNode):
+        return {"type": "bnode", "value": str(node)}
+    assert isinstance(node, Literal)
+    term = {"type": "literal", "value": str(node)}
+    if node.language:
+        term["xml:lang"] = node.language
+    elif node.datatype is not None and str(node.datatype) != XSD_STRING:
+        term["datatype"] = str(node.datatype)
+    return term
+
+
+class MemoryStore(Store):
+    """rdflib's Dataset in this process; the union of all named graphs is the default graph."""
+
+    spec = "memory"
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+
+    def select(self, sparql: str) -> list[Row]:
+        return [tuple(None if x is None else rdflib_term(x) for x in row)
+                for row in self.dataset.query(sparql)]
+
+    def run(self, sparql: str, timeout: float) -> QueryResult:
+        def work() -> QueryResult:
+            import rdflib.plugins.sparql as rdflib_sparql
+
+            from .query import materialise
+            rdflib_sparql.SPARQL_LOAD_GRAPHS = False
+            result = self.dataset.query(sparql)
+            if result.type == "ASK":
+                return materialise("ASK", boolean=bool(result.askAnswer))
+            if result.type == "SELECT":
+                return materialise("SELECT", [str(v) for v in result.vars],
+                                   ([None if x is None else rdflib_term(x) for x in row] for row in result))
+            return materialise("CONSTRUCT", triples=([rdflib_term(x) for x in t] for t in result))
+        return in_child(work, timeout)
+
+
+# --- Oxigraph ----------------------------------------------------------------------------------
+
+def oxigraph_term(node: Any) -> Term:
+    """A pyoxigraph term as a SPARQL 1.1 JSON term."""
+    import pyoxigraph as ox
+    if isinstance(node, ox.NamedNode):
+        return {"type": "uri", "value": node.value}
+    if isinstance(node, ox.BlankNode):
+        return {"type": "bnode", "value": node.value}
+    term = {"type": "literal", "value": node.value}
+    if node.language:
+        term["xml:lang"] = node.language
+    elif node.datatype.value != XSD_STRING:
+        term["datatype"] = node.datatype.value
+    return term
+
+
+CURRENT = "current"          # symlink to the published database inside an oxigraph:DIR
+MANIFEST = "manifest.json"   # what was built into it, and from which inputs
+
+
+class OxigraphStore(Store):
+    """An Oxigraph database under ``DIR``: ``DIR/current`` links to the published version.
+
+    A build writes a new version beside the old one and then swaps the link, so readers
+    never see a half-loaded database, and a failed build leaves the previous one in place.
+    """
+
+    def __init__(self, root: Path | str, *, path: Path | None = None, writable: bool = False) -> None:
+        import pyoxigraph as ox
+        self.root = Path(root)
+        self.spec = f"oxigraph:{self.root}"
+        self.path = path or self.root / CURRENT
+        if not writable and not (self.path / MANIFEST).is_file():
+            raise QueryFailed(f"{self.spec}: no published build there (run lbpgraph build)")
+        self.store = ox.Store(str(self.path)) if writable else ox.Store.read_only(str(self.path))
+
+    @classmethod
+    def create(cls, root: Path | str) -> OxigraphStore:
+        """A new, empty, writable version under ``root``, to be :meth:`publish`-ed."""
+        import tempfile
+        Path(root).mkdir(parents=True, exist_ok=True)
+        return cls(root, path=Path(tempfile.mkdtemp(prefix="version-", dir=root)), writable=True)
+
+    @staticmethod
+    def manifest(root: Path | str) -> dict[str, Any] | None:
+        """The manifest of the published version, or None."""
+        try:
+            return json.loads((Path(root) / CURRENT / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+
+    def build(self, corpus: Corpus) -> None:
+        """Build ``corpus`` (rules included) in memory, where Oxigraph runs the rules several
+        times faster than on disk, then bulk-load the result into this unpublished version."""
+        import pyoxigraph as ox
+
+        from .build import fill
+        scratch = ox.Store()
+        fill(scratch, corpus)
+        self.store.bulk_load(scratch.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+
+    def select(self, sparql: str) -> list[Row]:
+        solutions = self.store.query(sparql, use_default_graph_as_union=True)
+        width = len(solutions.variables)
+        return [tuple(None if (x := s[i]) is None else oxigraph_term(x) for i in range(width))
+                for s in solutions]
+
+    def count(self, graph: str | None = None) -> int:
+        """Quads in the store, or triples in one named graph."""
+        if graph is None:
+            return len(self.store)
+        rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
+        return int(next(iter(rows))[0].value)
+
+    def publish(self, manifest: dict[str, Any]) -> None:
+        """Make this version the current one (atomically) and remove older versions."""
+        from .project import atomic_write
+        self.store.flush()
+        self.store.optimize()
+        atomic_write(self.path / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+        del self.store
+        link = self.root / f".{CURRENT}.tmp"
+        link.unlink(missing_ok=True)
+        os.symlink(self.path.name, link)
+        os.replace(link, self.root / CURRENT)
+        for old in self.root.glob("version-*"):
+            if old.name != self.path.name:
+                shutil.rmtree(old, ignore_errors=True)
+        self.path = self.root / CURRENT
+        import pyoxigraph as ox
+        self.store = ox.Store.read_only(str(self.path))
+
+    def discard(self) -> None:
+        """Throw away an unpublished version."""
+        del self.store
+        shutil.rmtree(self.path, ignore_errors=True)
+
+    def run(self, sparql: str, timeout: float) -> QueryResult:
+        path = str(self.path.resolve())
+
+        def work() -> QueryResult:
+            import pyoxigraph as ox
+
+            from .query import materialise
+            result = ox.Store.read_only(path).query(sparql, use_default_graph_as_union=True)
+            if isinstance(result, ox.QueryBoolean):
+                return materialise("ASK", boolean=bool(result))
+            if isinstance(result, ox.QuerySolutions):
+                variables = [v.value for v in result.variables]
+                return materialise("SELECT", variables,
+                                   ([None if (x := s[i]) is None else oxigraph_term(x)
+                                     for i in range(len(variables))] for s in result))
+            return materialise("CONSTRUCT", triples=([oxigraph_term(t.subject), oxigraph_term(t.predicate),
+                                                      oxigraph_term(t.object)] for t in result))
+        return in_child(work, timeout)
+
+    def close(self) -> None:
+        self.store = None  # type: ignore[assignment]
