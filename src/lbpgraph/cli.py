@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import AmbiguousClaim, ClaimNotFound, InvalidInput, LbpgraphError
+from .errors import AmbiguousClaim, ClaimNotFound, InvalidInput, Issue, LbpgraphError
 from .project import Project
 from .render import safe
 
@@ -53,15 +53,40 @@ def _json(data: Any) -> None:
               envvar="LBPGRAPH_DATA", show_default=True, help="Annotated corpus (env LBPGRAPH_DATA).")
 @click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default="build",
               envvar="LBPGRAPH_BUILD", show_default=True, help="Where builds are written (env LBPGRAPH_BUILD).")
+@click.option("--store", default=None, envvar="LBPGRAPH_STORE",
+              help="memory (default), oxigraph:DIR or sparql:URL (env LBPGRAPH_STORE; or store = ... in the config).")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default="lbpgraph.toml",
+              show_default=True, help="Settings file (read when it exists): store, and a [sparql] table.")
 @click.version_option(__version__, prog_name="lbpgraph")
 @click.pass_context
-def cli(ctx: click.Context, data_dir: Path, build_dir: Path) -> None:
+def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, config: Path) -> None:
     """Claims and citations of web articles about low back pain, as a graph you can query.
 
     Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input;
-    4 query refused or failed; 5 query time limit.
+    4 query refused or failed; 5 query time limit; 6 store unavailable (server down, slow or
+    refusing the credentials).
     """
-    ctx.obj = Project(data_dir, build_dir)
+    settings = _settings(ctx, config)
+    try:
+        ctx.obj = Project(data_dir, build_dir, store or settings.get("store", "memory"), **settings.get("sparql", {}))
+    except LbpgraphError as exc:
+        _fail(ctx, exc)
+
+
+def _settings(ctx: click.Context, path: Path) -> dict[str, Any]:
+    """The config file's settings (none when it does not exist)."""
+    if not path.is_file():
+        return {}
+    import tomllib
+    try:
+        settings = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"cannot read settings: {exc}")]))
+    unknown = sorted(set(settings) - {"store", "sparql"})
+    if unknown or not isinstance(settings.get("sparql", {}), dict):
+        _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"unknown settings: {', '.join(unknown) or 'sparql'}"
+                                       " (known: store, and a [sparql] table)")]))
+    return settings
 
 
 @cli.command()
@@ -75,12 +100,7 @@ def build(project: Project, check: bool, force: bool) -> None:
     and nothing is written.
     """
     if check:
-        from .corpus import load_corpus
-        try:
-            corpus = load_corpus(project.data_dir)
-        except InvalidInput as exc:
-            exc.data_dir = str(project.data_dir)
-            raise
+        corpus = project.corpus()
         click.echo(f"OK: {len(corpus.articles)} articles, {len(corpus.claims)} claims, "
                    f"{len(corpus.sources)} sources; no problems found.")
         return
@@ -252,6 +272,67 @@ def schema() -> None:
     """Print the JSON Schema of every annotation file (generated from the one schema)."""
     from .schema import json_schema
     _json(json_schema())
+
+
+@cli.command()
+@click.option("--triples", type=click.IntRange(min=1000), default=1_000_000, show_default=True,
+              help="Size of the synthetic corpus.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--claims", type=click.IntRange(min=2), default=200, show_default=True,
+              help="How many claims to trace for the p50 and p95.")
+@click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where the temporary corpus and stores go (default: the system's temp folder).")
+def bench(triples: int, fmt: str, seed: int, claims: int, work_dir: Path | None) -> None:
+    """Benchmark the Oxigraph store against doing it by hand (plain rdflib), in one run.
+
+    Tasks: build, one trace (p50, p95), verdicts for the whole corpus, a named query, the view
+    of one claim; plus peak memory. Progress goes to stderr; seconds and ratios to stdout.
+    """
+    from .bench import run as run_bench
+    from .bench import to_text
+    result = run_bench(triples, work_dir, seed, claims)
+    if fmt == "json":
+        _json(result)
+    else:
+        click.echo(to_text(result), nl=False)
+
+
+@cli.command()
+@click.pass_obj
+def push(project: Project) -> None:
+    """Build data/ locally and replace the dataset on the SPARQL server given by --store sparql:URL.
+
+    Every named graph is uploaded beside the live ones first and swapped in only when all have
+    arrived, so a failed push leaves the server as it was. Credentials come from
+    LBPGRAPH_SPARQL_USER and LBPGRAPH_SPARQL_PASSWORD or the config file's [sparql] table.
+    """
+    result = project.push()
+    click.echo(f"Pushed {result.articles} articles, {result.claims} claims, {result.triples} triples "
+               f"to {project.store_spec}")
+
+
+@cli.command()
+@click.option("--triples", type=click.IntRange(min=1), required=True,
+              help="About how many triples the built corpus should hold (derived facts included).")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="The data folder to write; it must not exist or be empty.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed: the same seed gives the same files.")
+def synth(triples: int, out: Path, seed: int) -> None:
+    """Write a seeded synthetic corpus of about N triples, in the format of data/, for scale tests.
+
+    Articles of about ten claims cite a shared pool of clearly synthetic sources (Zipf-like
+    popularity, citation chains up to five deep); every basis and flag occurs. Build it with
+    lbpgraph --data OUT build.
+    """
+    import time
+
+    from .synth import generate
+    start = time.perf_counter()
+    s = generate(out, triples, seed)
+    click.echo(f"Wrote {out}: {s.articles} articles, {s.claims} claims, {s.sources} sources, "
+               f"{s.citations} citations; about {s.estimated_triples} triples when built "
+               f"({time.perf_counter() - start:.2f} s)")
 
 
 def main() -> None:
