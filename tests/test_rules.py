@@ -232,3 +232,20 @@ def test_compiled_rules_derive_what_each_construct_query_gives(tmp_path: Path) -
     for rule in load_rules():
         constructed = set(ds.query(sparql_prologue() + rule.sparql))
         assert constructed <= set(derived), rule.name
+
+
+def test_template_reader_agrees_with_rdflib_on_every_rule() -> None:
+    """The compiler reads CONSTRUCT templates itself; rdflib's parser must see the same triples."""
+    from rdflib.plugins.sparql import prepareQuery
+
+    from lbpgraph.rules import _CONSTRUCT, sparql_prologue, template_triples
+
+    def expand(term: str) -> str:
+        return term[1:] if term[0] in "?$" else term.strip("<>") if term[0] == "<" else vocab.expand(term)
+
+    for rule in load_rules():
+        ours = sorted(tuple(expand(t) for t in triple)
+                      for triple in template_triples(_CONSTRUCT.search(rule.sparql).group(1)))
+        theirs = sorted(tuple(str(t) for t in triple)
+                        for triple in prepareQuery(sparql_prologue() + rule.sparql).algebra.template)
+        assert ours == theirs, rule.name
