@@ -105,8 +105,8 @@ def test_safety_mechanisms_curator_evidence_drafts_and_coverage(
 
 def test_popularity_is_skewed(tmp_path: Path) -> None:
     """Zipf-like: a few sources draw most citations. Measured on a bigger corpus, not built; with
-    uniform popularity the ratio is about 7 and the top tenth's share about a quarter."""
-    generate(tmp_path / "data", 60_000, seed=1)
+    uniform popularity the ratio is about 6 and the top tenth's share about a quarter."""
+    generate(tmp_path / "data", 100_000, seed=1)
     corpus = load_corpus(tmp_path / "data")
     cited = Counter(c.source for a in corpus.articles.values() for app in a.annotation.appearances
                     for c in app.citations if c.source)
@@ -119,9 +119,9 @@ def test_popularity_is_skewed(tmp_path: Path) -> None:
 
 def test_citation_chains_reach_five_sources(corpus: tuple[SynthSummary, Project, BuildResult]) -> None:
     _, project, _ = corpus
-    chains = longest_chains(project.projection(), limit=10_000)
-    assert chains[0]["length"] == 5
-    assert Counter(c["length"] for c in chains)[2] > 0  # chains of every length occur, not just the longest
+    lengths = Counter(c["length"] for c in longest_chains(project.projection(), limit=10_000))
+    assert max(lengths) == 5  # counted in sources from the article, the cited source included
+    assert lengths[1] > lengths[5] > 0  # most citations are direct
 
 
 def test_sources_are_marked_synthetic(corpus: tuple[SynthSummary, Project, BuildResult]) -> None:
