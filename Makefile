@@ -1,6 +1,6 @@
 # Two entry points for a fresh machine; each sets itself up in .venv first.
 #   make run    build the graph from data/ and trace an example claim
-#   make test   run every test (installs Debian's chromium for the browser tests)
+#   make test   run every test (installs Debian's chromium and Virtuoso for the browser and SPARQL server tests)
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -8,7 +8,7 @@ CLAIM  ?= bw-unloads-discs
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test readme clean chromium
+.PHONY: run test readme clean chromium virtuoso
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,7 +28,14 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
-test: $(VENV)/.installed chromium
+# Debian's Virtuoso binaries run a private server for the SPARQL store tests (tests/virtuoso.py).
+# Only the -bin package: the virtuoso-opensource package would also start a system-wide server.
+virtuoso:
+	@{ command -v virtuoso-t && command -v isql-vt; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends \
+		virtuoso-opensource-7-bin >/dev/null; }
+
+test: $(VENV)/.installed chromium virtuoso
 	$(BIN)/python -m pytest
 
 readme: $(VENV)/.installed

@@ -4,19 +4,29 @@
   ``named-graph-uri`` naming exactly the graphs of the last push, so a query sees the dataset
   the memory store sees (default graph = their union) and never the server's own graphs.
 * :meth:`SparqlStore.push` uploads each graph as N-Triples with the SPARQL 1.1 Graph Store HTTP
-  Protocol into a new staging graph; only when every upload succeeded does one SPARQL Update
-  request move them over the live graphs. The current graphs and fingerprint are recorded in a
-  control graph (:data:`CONTROL`) that queries never name.
-* Credentials (``LBPGRAPH_SPARQL_USER`` / ``LBPGRAPH_SPARQL_PASSWORD``) are answered to Digest
-  challenges (and to Basic ones over HTTPS only); they are never part of a message.
+  Protocol into a new staging graph; only when every upload succeeded do SPARQL Update requests
+  MOVE them over the live graphs. The live graphs, the fingerprint and pending staging graphs are
+  recorded in a control graph (:data:`CONTROL`) that queries never name.
+* Credentials (``LBPGRAPH_SPARQL_USER`` / ``LBPGRAPH_SPARQL_PASSWORD``) answer Digest challenges
+  (and Basic ones over HTTPS only); messages name the URL, never the password.
 
-Virtuoso (7.2) specifics handled here: literals come back as ``typed-literal`` and booleans as
-``"1"``/``"0"``; a query stopped by its ``timeout`` parameter (ms) answers 200 with incomplete
-results and ``X-SQL-State: S1TAT``; ``<bif:...>`` / ``<sql:...>`` IRIs call server procedures, so
-:meth:`SparqlStore.run` only lets standard functions through; the operations of one update
-request are not one transaction (a failing operation leaves the earlier ones applied), so the
-swap marks the control graph "swapping" first and the dataset counts as pushed only once the
-request's last operation has recorded the new fingerprint.
+Virtuoso 7.2, as found against a real server (tests/test_remote.py):
+
+* literals come back as ``typed-literal``, booleans as ``"1"``/``"0"`` (normalised here) and
+  language tags lower-cased (lbpgraph writes them lower-case);
+* a query stopped by the ``timeout`` parameter (ms) answers 200 with partial rows and
+  ``X-SQL-State: S1TAT``; an answer cut at ``ResultSetMaxRows`` carries ``X-SPARQL-MaxRows``:
+  both are errors here, never results;
+* ``<bif:...>`` and ``<sql:...>`` IRIs run server procedures: :meth:`SparqlStore.run` refuses them
+  and any non-XSD function;
+* the operations of one update request are applied one by one (a failing one leaves the earlier
+  ones done), so the swap marks the control graph "swapping" first and records the fingerprint
+  last; until then queries refuse to answer and :meth:`SparqlStore.fingerprint` is None;
+* a second DROP of a graph within one request is ignored, and after a crash its roll-forward was
+  seen to lose a triple deleted and inserted again within one request: the control graph
+  therefore changes by deltas only;
+* urllib's Digest handler sends every request unauthenticated first, and Virtuoso closes the
+  connection on a large unauthenticated upload: see :class:`_Digest`.
 """
 
 from __future__ import annotations
@@ -34,7 +44,14 @@ from dataclasses import dataclass, field
 from http.client import HTTPException
 from typing import Any
 
-from .errors import LbpgraphError, QueryFailed, QueryRefused, QueryTimeout, RemoteStoreError, UsageError
+from .errors import (
+    LbpgraphError,
+    QueryFailed,
+    QueryRefused,
+    QueryTimeout,
+    RemoteStoreError,
+    UsageError,
+)
 from .query import QueryResult, materialise
 from .store import Row, Store, Term, parse_spec, rdflib_term
 
@@ -74,7 +91,7 @@ class SparqlStore(Store):
         self.graph_store_url = _check_url(graph_store_url) if graph_store_url else None
         self.spec = f"sparql:{self.url}"
         self.timeout = timeout
-        user = user if user is not None else os.environ.get(USER_ENV) or None
+        user = user if user is not None else (os.environ.get(USER_ENV) or None)
         password = password if password is not None else os.environ.get(PASSWORD_ENV, "")
         self._user = user
         self._opener = _opener(user, password, [u for u in (self.url, self.update_url, self.graph_store_url) if u])
@@ -106,12 +123,12 @@ class SparqlStore(Store):
 
     def fingerprint(self) -> str | None:
         """The fingerprint of the pushed dataset; None when nothing (complete) was pushed."""
-        control = self._control(time.monotonic() + self.timeout, RemoteStoreError)
+        control = self._control(time.monotonic() + self.timeout, self.timeout, RemoteStoreError)
         return None if control.swapping else control.fingerprint
 
     def _query(self, sparql: str, accept: str, deadline: float, limit: float) -> bytes:
         """POST a query over the current dataset's graphs; the server is asked to stop at ``limit``."""
-        control = self._control(deadline, QueryFailed)
+        control = self._control(deadline, limit, QueryFailed)
         if control.swapping:
             raise RemoteStoreError(f"the last push to {self.url} was interrupted and left its dataset "
                                    "incomplete; push again")
@@ -131,10 +148,9 @@ class SparqlStore(Store):
             raise failed(f"the SPARQL server at {self.url} cut the answer at {cap} rows (its result limit)")
         return body
 
-    def _control(self, deadline: float, failed: type[LbpgraphError]) -> _Control:
+    def _control(self, deadline: float, limit: float, failed: type[LbpgraphError]) -> _Control:
         query = f"SELECT ?p ?o WHERE {{ {_DATASET} ?p ?o }}"
-        _, bindings = _bindings(self._read_query(query, [CONTROL], _RESULTS_JSON, deadline,
-                                                 max(0.1, deadline - time.monotonic()), failed))
+        _, bindings = _bindings(self._read_query(query, [CONTROL], _RESULTS_JSON, deadline, limit, failed))
         control = _Control()
         for b in bindings:
             p, o = b["p"]["value"], b["o"]["value"]
@@ -165,7 +181,7 @@ class SparqlStore(Store):
         graphs = _split(nquads)
         if not graphs:
             raise ValueError("no quads to push")
-        old = self._control(time.monotonic() + self.timeout, RemoteStoreError)
+        old = self._control(time.monotonic() + self.timeout, self.timeout, RemoteStoreError)
         token = uuid.uuid4().hex
         staging = {g: f"{STAGING}{token}:{i}" for i, g in enumerate(sorted(graphs))}
         # forget the leftovers of interrupted pushes; record ours before uploading anything
@@ -182,17 +198,15 @@ class SparqlStore(Store):
         except BaseException:
             self._discard(list(staging.values()))
             raise
-        # mark the dataset as being swapped (queries refuse it until the end of the next request)
-        new = [g for g in graphs if g not in old.graphs]
+        # mark the dataset as being swapped (queries refuse it until the next request has ended) ...
+        new, gone = [g for g in graphs if g not in old.graphs], [g for g in old.graphs if g not in graphs]
         self._update([_insert([(_STATE, "swapping"), *((_GRAPH, g) for g in new)]),
                       _delete(_FINGERPRINT, [old.fingerprint] if old.fingerprint else [])], "swap")
-        try:  # one DROP of a graph per request: Virtuoso ignores a second one within the same request
-            self._update([
-                *(f"DROP SILENT GRAPH {_iri(g)}" for g in old.graphs if g not in graphs),
-                *(f"MOVE SILENT {_iri(staging[g])} TO {_iri(g)}" for g in sorted(graphs)),
-                f"DROP SILENT GRAPH <{CONTROL}>",
-                _insert([(_FINGERPRINT, fingerprint), *((_GRAPH, g) for g in sorted(graphs))]),
-            ], "swap")
+        try:  # ... then swap the graphs in and record the new fingerprint
+            self._update([*(f"DROP SILENT GRAPH {_iri(g)}" for g in gone),
+                          *(f"MOVE SILENT {_iri(staging[g])} TO {_iri(g)}" for g in sorted(graphs)),
+                          _delete(_STATE, ["swapping"]), _delete(_GRAPH, gone),
+                          _delete(_PENDING, list(staging.values())), _insert([(_FINGERPRINT, fingerprint)])], "swap")
         except LbpgraphError as exc:
             raise RemoteStoreError(f"{exc} (the dataset on {self.url} is unusable until the next push)") from None
 
@@ -218,7 +232,7 @@ class SparqlStore(Store):
         request = urllib.request.Request(url, data=body or None, method=method,
                                          headers={"Content-Type": content_type, "Accept": accept})
         url = url.partition("?")[0]  # messages name the endpoint
-        timed_out = _timeout(limit) if failed is QueryFailed else RemoteStoreError(
+        timed_out = _timeout(limit) if failed is QueryFailed else RemoteStoreError(  # a query, or a push
             f"{action}: the SPARQL server at {url} did not answer within {limit:g} s")
         try:
             with self._opener.open(request, timeout=max(0.1, deadline - time.monotonic())) as response:
@@ -306,8 +320,9 @@ def _timeout(limit: float) -> QueryTimeout:
 def _first_line(body: bytes) -> str:
     """The server's message in one line (the text of an HTML error page)."""
     text = body.decode("utf-8", "replace")
-    if text.lstrip()[:14].lower() in ("<!doctype html", "<html>") or text.lstrip().lower().startswith("<html"):
-        text = " ".join(re.sub(r"<!DOCTYPE[^>]*>|<title>.*?</title>|<[^>]*>", " ", text, flags=re.S | re.I).split())
+    if re.match(r"\s*<(!doctype html|html)", text, re.IGNORECASE):
+        text = " ".join(re.sub(r"<!doctype[^>]*>|<title>.*?</title>|<[^>]*>", " ", text,
+                               flags=re.DOTALL | re.IGNORECASE).split())
     line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "(no message)")
     return line if len(line) <= 300 else line[:299] + "…"
 
@@ -357,7 +372,8 @@ def _split(nquads: bytes) -> dict[str, bytes]:
             out[_iri(str(graph.identifier))[1:-1]] = "".join(
                 f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in graph).encode("utf-8")
         except UnicodeEncodeError as exc:
-            raise RemoteStoreError(f"cannot push <{graph.identifier}>: a string is not valid Unicode ({exc.reason})") from None
+            raise RemoteStoreError(f"cannot push <{graph.identifier}>: a string is not valid Unicode "
+                                   f"({exc.reason})") from None
     return out
 
 
@@ -375,7 +391,9 @@ def _nt(node: Any) -> str:
     text = f'"{str(node).translate(_NT_ESCAPES)}"'
     if node.language:
         return f"{text}@{node.language}"
-    return text if node.datatype is None or str(node.datatype) == _XSD + "string" else f"{text}^^{_iri(str(node.datatype))}"
+    if node.datatype is None or str(node.datatype) == _XSD + "string":
+        return text
+    return f"{text}^^{_iri(str(node.datatype))}"
 
 
 def _bindings(data: bytes) -> tuple[list[str], list[dict[str, Any]]]:

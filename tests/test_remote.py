@@ -1,0 +1,443 @@
+"""The ``sparql:URL`` store against a real, private Virtuoso server on loopback (tests/virtuoso.py)."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import re
+import socket
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Dataset, Literal, URIRef
+
+from lbpgraph.errors import QueryRefused, QueryTimeout, RemoteStoreError
+from lbpgraph.project import Project
+from lbpgraph.query import QueryResult, check_query, named_queries, run_query
+from lbpgraph.rdf import to_nquads
+from lbpgraph.remote import STAGING, SparqlStore, _iri
+from lbpgraph.store import MemoryStore
+
+from .conftest import run
+from .virtuoso import USER, Virtuoso, free_port
+
+G = "https://w3id.org/lbpgraph/id/graph/"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """One private Virtuoso for the session; fails (never skips) when Virtuoso is not installed."""
+    try:
+        server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
+
+
+def make_store(server: Virtuoso, **settings: Any) -> SparqlStore:
+    options: dict[str, Any] = {"update_url": server.update_url, "graph_store_url": server.graph_store_url,
+                               "user": USER, "password": server.password, "timeout": 60.0}
+    return SparqlStore(f"sparql:{server.query_url}", **{**options, **settings})
+
+
+def raw_ask(server: Virtuoso, ask: str) -> bool:
+    """ASK over everything on the server (no dataset given): what the store's queries do not see."""
+    body = urllib.parse.urlencode({"query": ask}).encode()
+    request = urllib.request.Request(server.query_url, data=body,
+                                     headers={"Accept": "application/sparql-results+json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return bool(json.load(response)["boolean"])
+
+
+def staging_left(server: Virtuoso) -> bool:
+    return raw_ask(server, f'ASK {{ GRAPH ?g {{ ?s ?p ?o }} FILTER (STRSTARTS(STR(?g), "{STAGING}")) }}')
+
+
+def quads(graphs: dict[str, list[tuple[str, str]]]) -> bytes:
+    """Small N-Quads: graph name -> (subject name, literal) pairs."""
+    return "".join(f'<urn:s:{s}> <urn:p> "{o}" <{G}{g}> .\n'
+                   for g, pairs in graphs.items() for s, o in pairs).encode()
+
+
+def contents(store: SparqlStore) -> Counter[str]:
+    return Counter(json.dumps(row) for row in store.select(ALL_QUADS))
+
+
+def canonical(result: QueryResult) -> Counter[str]:
+    return Counter(json.dumps(row, sort_keys=True) for row in result.rows)
+
+
+# --- the real corpus: the same answers as the memory store -------------------------------------
+
+@pytest.fixture(scope="module")
+def corpus(built: Project) -> tuple[bytes, str]:
+    """The built corpus (memory store) as N-Quads, as ``Project.push`` sends it, and its fingerprint."""
+    graphs = {g.identifier: list(g) for g in built.dataset().graphs() if len(g)}
+    return to_nquads(graphs), built.fingerprint()
+
+
+@pytest.fixture
+def store(virtuoso: Virtuoso, corpus: tuple[bytes, str]) -> SparqlStore:
+    """A store on the private server holding the corpus (pushed again when a test replaced it)."""
+    remote = make_store(virtuoso)
+    if remote.fingerprint() != corpus[1]:
+        remote.push(*corpus)
+    return remote
+
+
+@pytest.mark.parametrize("name", sorted(named_queries()))
+def test_named_query_same_result_set(store: SparqlStore, built: Project, name: str) -> None:
+    text = named_queries()[name][1]
+    remote, memory = store.run(check_query(text), 60), built.query(text, 60)
+    assert memory.rows, "the corpus should answer every named query"
+    assert remote.variables == memory.variables
+    assert canonical(remote) == canonical(memory)
+
+
+ORDERED = sorted(n for n, (_, text) in named_queries().items() if "ORDER BY" in text.upper())
+
+
+@pytest.mark.parametrize("name", ORDERED)
+def test_named_query_same_order(store: SparqlStore, built: Project, name: str) -> None:
+    """Rows come in the same order of their ORDER BY keys (ties may come in any order)."""
+    text = named_queries()[name][1]
+    remote, memory = store.run(check_query(text), 60), built.query(text, 60)
+    keys = [v for v in re.findall(r"\?(\w+)", text[text.upper().rindex("ORDER BY"):]) if v in memory.variables]
+    assert keys
+    sequence = [[json.dumps(row.get(k), sort_keys=True) for k in keys] for row in memory.rows]
+    assert [[json.dumps(row.get(k), sort_keys=True) for k in keys] for row in remote.rows] == sequence
+
+
+@pytest.mark.parametrize("text", [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+    "SELECT ?claim ?support WHERE { ?claim lbp:peerReviewedSupport ?support }",
+    "SELECT ?s ?label WHERE { ?s skos:prefLabel ?label FILTER (lang(?label) = 'en') }",
+    "ASK { ?claim a schema:Claim }",
+    "ASK { ?s <http://www.w3.org/ns/sparql-service-description#endpoint> ?o }",
+    "CONSTRUCT { ?claim lbp:peerReviewedSupport ?v } WHERE { ?claim lbp:peerReviewedSupport ?v }",
+])
+def test_dataset_is_exactly_the_pushed_graphs(store: SparqlStore, built: Project,
+                                              text: str) -> None:
+    remote, memory = store.run(check_query(text), 60), built.query(text, 60)
+    assert (remote.kind, remote.boolean, remote.triples) == (memory.kind, memory.boolean, memory.triples)
+    assert remote.variables == memory.variables and canonical(remote) == canonical(memory)
+
+
+def test_count_and_graphs_match_the_pushed_quads(store: SparqlStore, corpus: tuple[bytes, str],
+                                                 virtuoso: Virtuoso) -> None:
+    nquads = corpus[0]
+    [(count,)] = store.select(check_query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
+    lines = [line for line in nquads.splitlines() if line.strip()]
+    assert count is not None and int(count["value"]) == len(lines) > 20000
+    graphs = {row[0]["value"] for row in store.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    assert graphs == {line.rsplit(b" ", 2)[-2][1:-1].decode() for line in lines}
+    # the server holds more (its own graphs, the control graph); queries through the store never see it
+    assert raw_ask(virtuoso, "ASK { ?s <http://www.w3.org/ns/sparql-service-description#endpoint> ?o }")
+
+
+def test_select_cells_in_variable_order_unbound_none(store: SparqlStore,
+                                                     built: Project) -> None:
+    text = check_query(named_queries()["claims"][1])
+    rows = store.select(text)
+    assert any(None in row for row in rows) and all(len(row) == 8 for row in rows)
+    assert Counter(map(json.dumps, rows)) == Counter(map(json.dumps, MemoryStore(built.dataset()).select(text)))
+
+
+def test_server_procedures_refused(store: SparqlStore, virtuoso: Virtuoso) -> None:
+    assert raw_ask(virtuoso, "ASK { FILTER (<bif:sprintf>('%s', 'x') = 'x') }")  # Virtuoso would run it
+    for text in ["SELECT (<bif:sprintf>('%s', 'x') AS ?x) WHERE {}",
+                 "PREFIX b: <bif:> SELECT ?x WHERE { BIND (b:sprintf('%s', 'x') AS ?x) }",
+                 "SELECT ?s WHERE { ?s <bif:contains> 'walking' }",
+                 "SELECT ?x WHERE { BIND (<sql:anything>(1) AS ?x) }",
+                 "SELECT ?x WHERE { BIND (<urn:my:function>(1) AS ?x) }"]:
+        with pytest.raises(QueryRefused):
+            store.run(check_query(text), 10)
+    cast = store.run(check_query("SELECT (<http://www.w3.org/2001/XMLSchema#integer>('7') AS ?x) WHERE {}"), 10)
+    assert cast.rows == [{"x": {"type": "literal", "value": "7",
+                                "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]
+
+
+# --- time limits -----------------------------------------------------------------------------
+
+def test_slow_query_times_out(store: SparqlStore) -> None:
+    start = time.monotonic()
+    with pytest.raises(QueryTimeout, match="time limit of 1 s"):
+        store.run(check_query(SLOW), 1.0)
+    assert time.monotonic() - start < 3.0
+    [(n,)] = store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")  # the server is free again
+    assert n is not None and int(n["value"]) > 20000
+
+
+def test_incomplete_answer_is_a_timeout_not_a_result(store: SparqlStore) -> None:
+    """Virtuoso stopped by its own ``timeout`` answers 200 with partial rows (X-SQL-State: S1TAT)."""
+    graphs = store._control(time.monotonic() + 30, 30, RemoteStoreError).graphs
+    with pytest.raises(QueryTimeout):
+        store._read_query(SLOW, graphs, "application/sparql-results+json", time.monotonic() + 60, 0.5)
+
+
+@pytest.fixture
+def silent_server() -> Iterator[str]:
+    """A loopback server that accepts connections and never answers."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    held: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+    stop.set()
+    thread.join()
+    for s in held:
+        s.close()
+    listener.close()
+
+
+def test_silent_server_times_out_on_the_client(silent_server: str) -> None:
+    store = SparqlStore(f"sparql:{silent_server}", graph_store_url=silent_server, timeout=1.0)
+    start = time.monotonic()
+    with pytest.raises(QueryTimeout):
+        store.run(check_query("ASK {}"), 1.0)
+    assert time.monotonic() - start < 3.0
+    with pytest.raises(RemoteStoreError, match=f"at {re.escape(silent_server)} did not answer within 1 s"):
+        store.push(quads({"t1": [("a", "x")]}), "fp")
+
+
+def test_answer_cut_by_the_server_fails() -> None:
+    """Virtuoso cuts answers at ResultSetMaxRows (10000 by default) and says so in X-SPARQL-MaxRows."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            query = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())["query"][0]
+            control = "urn:x-lbpgraph:dataset" in query
+            rows = ([{"p": {"type": "uri", "value": "urn:x-lbpgraph:graph"}, "o": {"type": "uri", "value": "urn:g"}}]
+                    if control else [{"s": {"type": "uri", "value": f"urn:s{i}"}} for i in range(10)])
+            body = json.dumps({"head": {"vars": ["p", "o"] if control else ["s"]},
+                               "results": {"bindings": rows}}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            if not control:
+                self.send_header("X-SPARQL-MaxRows", "10")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        store = SparqlStore(f"sparql:http://127.0.0.1:{server.server_port}/sparql")
+        with pytest.raises(Exception, match="cut the answer at 10 rows"):
+            store.run(check_query("SELECT ?s WHERE { ?s ?p ?o }"), 5)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# --- errors: down, credentials ----------------------------------------------------------------
+
+def test_server_down_is_one_clear_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LBPGRAPH_SPARQL_USER", "someone")
+    monkeypatch.setenv("LBPGRAPH_SPARQL_PASSWORD", "hunter2-secret")
+    url = f"http://127.0.0.1:{free_port()}/sparql"
+    store = SparqlStore(f"sparql:{url}", graph_store_url=url)
+    for call in (lambda: store.run(check_query("ASK {}"), 5), lambda: store.select("SELECT * {}"),
+                 store.fingerprint, lambda: store.push(quads({"t": [("a", "x")]}), "fp")):
+        with pytest.raises(RemoteStoreError) as caught:
+            call()
+        message = str(caught.value)
+        assert f"cannot reach the SPARQL server at {url}: Connection refused" in message
+        assert "\n" not in message and "hunter2" not in message and caught.value.exit_code == 6
+    assert "hunter2" not in repr(store)
+
+
+def test_cli_push_query_and_exit_code(virtuoso: Virtuoso, built: Project, tmp_path: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """``lbpgraph push`` and ``lbpgraph query`` with the store in lbpgraph.toml, credentials in the env."""
+    config = tmp_path / "lbpgraph.toml"
+    config.write_text(f'store = "sparql:{virtuoso.query_url}"\n[sparql]\nupdate_url = "{virtuoso.update_url}"\n'
+                      f'graph_store_url = "{virtuoso.graph_store_url}"\n')
+    monkeypatch.setenv("LBPGRAPH_SPARQL_USER", USER)
+    monkeypatch.setenv("LBPGRAPH_SPARQL_PASSWORD", virtuoso.password)
+    pushed = run("--config", str(config), "push", build=built.build_dir)
+    assert pushed.exit_code == 0 and f"to sparql:{virtuoso.query_url}" in pushed.output
+    assert make_store(virtuoso).fingerprint() == built.fingerprint()
+    answer = run("--config", str(config), "query", "claims", "--format", "json", build=built.build_dir)
+    assert answer.exit_code == 0
+    assert json.loads(answer.output) == built.query(named_queries()["claims"][1]).to_json()
+    monkeypatch.setenv("LBPGRAPH_SPARQL_PASSWORD", "wrong-hunter2")
+    refused = run("--config", str(config), "push", build=built.build_dir)
+    assert refused.exit_code == 6 and "refused the credentials" in refused.output
+    assert "hunter2" not in refused.output
+    down = f"http://127.0.0.1:{free_port()}/sparql"
+    failed = run("--store", f"sparql:{down}", "query", "claims", build=built.build_dir)
+    assert failed.exit_code == 6
+    expected = f"Error: query: cannot reach the SPARQL server at {down}: Connection refused"
+    assert failed.output.strip().splitlines() == [expected]
+
+
+def test_credentials_in_the_url_refused() -> None:
+    with pytest.raises(Exception, match="LBPGRAPH_SPARQL_USER") as caught:
+        SparqlStore("sparql:http://dba:hunter2@127.0.0.1:8890/sparql")
+    assert "hunter2" not in str(caught.value)
+
+
+def test_wrong_credentials(virtuoso: Virtuoso, store: SparqlStore, corpus: tuple[bytes, str]) -> None:
+    wrong = make_store(virtuoso, password="wrong-" + virtuoso.password)
+    with pytest.raises(RemoteStoreError) as caught:
+        wrong.push(quads({"t1": [("a", "x")]}), "other")
+    message = str(caught.value)
+    assert f"the SPARQL server at {virtuoso.base}/" in message and "refused the credentials (HTTP 401)" in message
+    assert virtuoso.password not in message and caught.value.exit_code == 6
+    with pytest.raises(RemoteStoreError, match="asks for credentials"):
+        make_store(virtuoso, user="", password="").push(quads({"t1": [("a", "x")]}), "other")
+    # a query endpoint behind authentication refuses them too
+    auth_only = SparqlStore(f"sparql:{virtuoso.update_url}", user=USER, password="wrong")
+    with pytest.raises(RemoteStoreError, match="refused the credentials"):
+        auth_only.run(check_query("ASK {}"), 10)
+    assert store.fingerprint() == corpus[1]
+    assert staging_left(virtuoso) is False
+
+
+# --- pushing: replace, all or nothing ---------------------------------------------------------
+
+def test_second_push_replaces(virtuoso: Virtuoso) -> None:
+    store = make_store(virtuoso)
+    store.push(quads({"t1": [("a", "one"), ("b", "two")], "t2": [("c", "three")]}), "fp-a")
+    second = {"t2": [("d", "four")], "t3": [("e", "five")]}
+    store.push(quads(second), "fp-b")
+    assert store.fingerprint() == "fp-b"
+    expected = Counter(json.dumps(({"type": "uri", "value": f"{G}{g}"}, {"type": "uri", "value": f"urn:s:{s}"},
+                                   {"type": "uri", "value": "urn:p"}, {"type": "literal", "value": o}))
+                       for g, pairs in second.items() for s, o in pairs)
+    assert contents(store) == expected
+    assert not raw_ask(virtuoso, f"ASK {{ GRAPH <{G}t1> {{ ?s ?p ?o }} }}")  # dropped from the server
+    assert not staging_left(virtuoso)
+
+
+def test_rejected_upload_leaves_previous_data(virtuoso: Virtuoso) -> None:
+    store = make_store(virtuoso)
+    store.push(quads({"t1": [("a", "one")]}), "fp-a")
+    before = contents(store)
+    # Virtuoso refuses a language tag this long; its graph is uploaded last, after the others
+    bad = quads({"t1": [("z", "replaced")], "t2": [("y", "new")]}) + \
+        f'<urn:s:x> <urn:p> "x"@{"abcdefgh" * 9} <{G}t9> .\n'.encode()
+    with pytest.raises(RemoteStoreError, match=f"upload of <{G}t9>: the SPARQL server at .* answered HTTP 500"):
+        store.push(bad, "fp-bad")
+    assert store.fingerprint() == "fp-a" and contents(store) == before
+    assert not staging_left(virtuoso)
+
+
+def test_server_dying_mid_push_leaves_previous_data(virtuoso: Virtuoso, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = make_store(virtuoso)
+    store.push(quads({"t1": [("a", "one")]}), "fp-a")
+    before = contents(store)
+    puts = 0
+    request = store._request
+
+    def dying(method: str, *args: Any, **kwargs: Any) -> Any:
+        nonlocal puts
+        if method == "PUT":
+            puts += 1
+            if puts == 2:
+                virtuoso.kill()
+        return request(method, *args, **kwargs)
+
+    monkeypatch.setattr(store, "_request", dying)
+    with pytest.raises(RemoteStoreError, match="cannot reach the SPARQL server"):
+        store.push(quads({"t1": [("b", "x")], "t2": [("c", "y")], "t3": [("d", "z")]}), "fp-b")
+    virtuoso.start()
+    fresh = make_store(virtuoso)
+    assert fresh.fingerprint() == "fp-a" and contents(fresh) == before
+    assert staging_left(virtuoso)  # the first upload outlived the crash ...
+    fresh.push(quads({"t4": [("e", "w")]}), "fp-c")
+    assert not staging_left(virtuoso)  # ... and the next push removed it
+    assert fresh.fingerprint() == "fp-c"
+
+
+def test_interrupted_swap_is_never_served(virtuoso: Virtuoso, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A server dying in the middle of the swap request leaves operations half applied (Virtuoso
+    commits them one by one): the store then refuses to answer until the next push."""
+    store = make_store(virtuoso)
+    store.push(quads({"t1": [("a", "one")], "t2": [("b", "two")]}), "fp-a")
+    update = store._update
+
+    def dies_after_first_move(operations: Any, action: str = "update") -> None:
+        ops = list(operations)
+        moves = [i for i, op in enumerate(ops) if op.startswith("MOVE")]
+        update(ops[:moves[0] + 1] if moves else ops, action)
+        if moves:
+            raise RemoteStoreError("simulated: the server died during the swap")
+
+    monkeypatch.setattr(store, "_update", dies_after_first_move)
+    with pytest.raises(RemoteStoreError, match="unusable until the next push"):
+        store.push(quads({"t1": [("c", "three")], "t2": [("d", "four")]}), "fp-b")
+    monkeypatch.undo()
+    assert store.fingerprint() is None
+    with pytest.raises(RemoteStoreError, match="interrupted"):
+        store.select(ALL_QUADS)
+    with pytest.raises(RemoteStoreError, match="interrupted"):
+        store.run(check_query("ASK {}"), 10)
+    store.push(quads({"t1": [("e", "five")]}), "fp-c")
+    assert store.fingerprint() == "fp-c" and len(contents(store)) == 1
+    assert not staging_left(virtuoso)
+
+
+# --- strings are data -------------------------------------------------------------------------
+
+NASTY = [
+    '"} } ; DROP ALL ; INSERT DATA { GRAPH <urn:evil> { <urn:a> <urn:b> <urn:c> } } #',
+    "back\\slash \\u0022 \\\" ''' \"\"\" ",
+    "line\nbreak\r\ttab \x00 \x07 \x7f end",
+    "emoji \U0001F600 RTL \u202e \u05d0\u05d1 caf\u00e9",
+    "<script>alert(1)</script> &amp; %22 %00",
+]
+
+
+def test_strings_and_graph_names_are_data(virtuoso: Virtuoso) -> None:
+    ds = Dataset(default_union=True)
+    for i, text in enumerate(NASTY):
+        graph = ds.graph(URIRef(f"{G}article-x'y;z%22{i}"))
+        graph.add((URIRef(f"urn:s:{i}"), URIRef("urn:p"), Literal(text)))
+        graph.add((URIRef(f"urn:s:{i}"), URIRef("urn:q"), Literal(text, lang="en-gb")))  # Virtuoso lower-cases tags
+    store = make_store(virtuoso)
+    store.push(ds.serialize(format="nquads", encoding="utf-8"), "fp-nasty")
+    text = check_query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    assert canonical(store.run(text, 30)) == canonical(run_query(MemoryStore(ds), text))
+    assert len(store.run(text, 30).rows) == 2 * len(NASTY)
+    assert not raw_ask(virtuoso, "ASK { GRAPH <urn:evil> { ?s ?p ?o } }")
+    found = store.run(check_query(f"SELECT ?s WHERE {{ ?s <urn:p> {json.dumps(NASTY[3], ensure_ascii=False)} }}"), 30)
+    assert found.rows == [{"s": {"type": "uri", "value": "urn:s:3"}}]  # non-ASCII goes out and back intact
+
+
+def test_spliced_names_are_checked() -> None:
+    for bad in ["urn:a> ; DROP ALL ; <urn:b", "urn:a b", "no-scheme", 'urn:a"', "urn:a\n"]:
+        with pytest.raises(RemoteStoreError):
+            _iri(bad)
+    store = SparqlStore(f"sparql:http://127.0.0.1:{free_port()}/sparql", graph_store_url="http://127.0.0.1:1/")
+    with pytest.raises(ValueError, match="fingerprint"):  # refused before any request
+        store.push(quads({"t1": [("a", "x")]}), 'x" } ; DROP ALL ; #')
+    with pytest.raises(RemoteStoreError, match="without a named graph"):
+        SparqlStore("sparql:http://127.0.0.1:1/sparql", graph_store_url="http://127.0.0.1:1/").push(
+            b'<urn:s> <urn:p> "o" .\n', "fp")
