@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 
 from . import vocab
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_ID = vocab.ID_PATTERN
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

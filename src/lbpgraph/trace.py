@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 _BROKEN_LINK = {"does-not-support": "the source does not support the claim",
                 "contradicts": "the source contradicts the claim"}
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # as schema.py requires of every id
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
 
@@ -163,7 +162,7 @@ def find_claim(store: Store, query: str) -> str:
     from .rules import sparql_prologue
     claim_ns = vocab.PREFIXES["claim"]
     wanted = fold(query)
-    if _ID.match(wanted) and store.select(  # an id: one cheap lookup (ids need no escaping)
+    if vocab.ID_PATTERN.match(wanted) and store.select(  # an id: one cheap lookup (ids need no escaping)
             sparql_prologue() + f"SELECT ?t WHERE {{ <{claim_ns}{wanted}> a ?t . FILTER (?t = schema:Claim) }}"):
         return wanted
     rows = store.select(sparql_prologue() + """

@@ -11,11 +11,13 @@ with ``skos:notation`` set to the value as the design spells it (``peer-reviewed
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 BASE = "https://w3id.org/lbpgraph/"
 LBP = BASE + "vocab#"
 ID = BASE + "id/"
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # every lbpgraph id, so ids are safe in IRIs
 
 #: Every prefix lbpgraph binds, in the order they are written. Instance namespaces first.
 PREFIXES: dict[str, str] = {
