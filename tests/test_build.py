@@ -40,6 +40,18 @@ def test_named_graphs(built: Project) -> None:
             assert not any(p in derived_predicates for p in ds.graph(URIRef(g)).predicates())
 
 
+def test_no_triple_is_in_two_graphs(built: Project, tmp_path: Path) -> None:
+    """Queries read the union of the graphs; a triple stated in two graphs would count twice in
+    Oxigraph's union (oxigraph#1919) and multiply the solutions of the rules."""
+    from lbpgraph.synth import generate
+    generate(tmp_path / "synth", 20_000, seed=3)
+    for ds in (built.dataset(), Project(tmp_path / "synth", tmp_path / "build").dataset()):
+        quads = [(s, p, o) for s, p, o, _ in ds.quads()]
+        assert len(quads) == len(set(quads)) > 0
+    contraindications = [s for s in built.dataset().subjects(RDF.type, URIRef(vocab.expand("schema:MedicalContraindication")))]
+    assert contraindications, "data/ states contraindications"
+
+
 def test_no_blank_nodes_and_only_documented_terms(built: Project) -> None:
     ds = built.dataset()
     documented = {t.iri for t in vocab.TERMS}

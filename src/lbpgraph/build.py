@@ -100,6 +100,7 @@ class _Writer:
 
     def __init__(self, triples: list[Triple]) -> None:
         self.triples = triples
+        self.contraindications: set[URIRef] = set()
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | str | int | bool | None) -> None:
         if o is None:
@@ -130,7 +131,7 @@ def build_graphs(corpus: Corpus) -> Graphs:
             _source(shared, source)
     for claim_id, claim in corpus.claims.items():
         if corpus.claim_files[claim_id] == "claims.yaml":
-            _claim(shared, claim)
+            _claim(shared, claim, shared)
     for assessment in corpus.assessments:
         _assessment(shared, assessment)
     for article in corpus.articles.values():
@@ -139,7 +140,7 @@ def build_graphs(corpus: Corpus) -> Graphs:
                         [article.annotation_file, article.text_file])
         _article(w, article)
         for claim in article.annotation.claims:
-            _claim(w, claim)
+            _claim(w, claim, shared)
         for source in article.annotation.sources:
             _source(w, source)
     graphs[GRAPH_DERIVED] = python_derived(corpus)
@@ -284,7 +285,10 @@ def _citation(w: _Writer, cit: URIRef, citing: URIRef, source_id: str | None, mo
         w.add(citing, CITO[relation], cited)
 
 
-def _claim(w: _Writer, c: schema.Claim) -> None:
+def _claim(w: _Writer, c: schema.Claim, shared: _Writer) -> None:
+    """A claim in its article's graph. A contraindication is one node per intervention x
+    condition x severity, stated by many claims: its defining triples go to the shared graph, so
+    that no triple is in two graphs (the union default graph then holds each triple once)."""
     node = claim_iri(c.id)
     w.add(node, RDF.type, SCHEMA.Claim)
     w.add(node, SCHEMA.text, c.statement)
@@ -299,10 +303,12 @@ def _claim(w: _Writer, c: schema.Claim) -> None:
     w.add(node, RDFS.comment, c.note)
     for ci in c.contraindications:
         ct = NS["contraindication"][f"{ci.intervention}.{ci.condition}.{ci.severity}"]
-        w.add(ct, RDF.type, SCHEMA.MedicalContraindication)
-        w.add(ct, LBP.intervention, concept_iri(ci.intervention))
-        w.add(ct, LBP.condition, concept_iri(ci.condition))
-        w.add(ct, LBP.severity, value(vocab.SEVERITIES, ci.severity))
+        if ct not in shared.contraindications:
+            shared.contraindications.add(ct)
+            shared.add(ct, RDF.type, SCHEMA.MedicalContraindication)
+            shared.add(ct, LBP.intervention, concept_iri(ci.intervention))
+            shared.add(ct, LBP.condition, concept_iri(ci.condition))
+            shared.add(ct, LBP.severity, value(vocab.SEVERITIES, ci.severity))
         w.add(ct, LBP.statedBy, node)
 
 
