@@ -9,6 +9,7 @@ input always gives the same graph.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Literal, URIRef
@@ -17,8 +18,8 @@ from rdflib.namespace import RDF, XSD
 from . import schema, vocab
 from .corpus import Article, Corpus
 from .rdf import (CITO, CURATORS, DCTERMS, FABIO, GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, LBP, NS, OA,
-                  PRISM, PROV, RDFS, SCHEMA, SKOS, article_graph, new_dataset, value,
-                  vocabulary_triples)
+                  PRISM, PROV, RDFS, SCHEMA, SKOS, article_graph, new_dataset, nt_term, nt_value,
+                  value, vocabulary_triples)
 from .text import Span
 
 if TYPE_CHECKING:
@@ -91,38 +92,43 @@ def source_label(source: schema.Source) -> str:
     return f"{names} {source.year}" if source.year else names
 
 
-Triple = tuple[URIRef, URIRef, URIRef | Literal]
-Graphs = dict[URIRef, list[Triple]]
-
-
 class _Writer:
-    """Collects the triples of one named graph, skipping absent values."""
+    """Writes the triples of one named graph as N-Quads lines, skipping absent values."""
 
-    def __init__(self, triples: list[Triple]) -> None:
-        self.triples = triples
+    def __init__(self, graph: URIRef, lines: list[str], iris: dict[str, str]) -> None:
+        self.lines = lines
+        self.iris = iris  # N-Triples form of each IRI seen, shared by the writers of one build
+        self.suffix = f" {nt_term(graph)} .\n"
         self.contraindications: set[URIRef] = set()
+
+    def _iri(self, node: URIRef) -> str:
+        text = self.iris.get(node)
+        if text is None:
+            text = self.iris[node] = nt_term(node)
+        return text
 
     def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | str | int | bool | None) -> None:
         if o is None:
             return
-        if not isinstance(o, (URIRef, Literal)):
-            o = Literal(o)
-        self.triples.append((s, p, o))
+        obj = self._iri(o) if type(o) is URIRef else nt_value(o)
+        self.lines.append(f"{self._iri(s)} {self._iri(p)} {obj}{self.suffix}")
 
     def many(self, s: URIRef, p: URIRef, objects: list[URIRef]) -> None:
         for o in objects:
-            self.triples.append((s, p, o))
+            self.add(s, p, o)
 
 
-def build_graphs(corpus: Corpus) -> Graphs:
-    """Every named graph of ``corpus`` before the SPARQL rules run: the curated graphs, and in
-    ``graph:derived`` the rule descriptions and the facts derived in Python."""
+def build_nquads(corpus: Corpus) -> bytes:
+    """Every named graph of ``corpus`` before the SPARQL rules run, as N-Quads: the curated
+    graphs, and in ``graph:derived`` the rule descriptions and the facts derived in Python."""
     from .rules import python_derived
-    graphs: Graphs = {}
-    shared = _Writer(graphs.setdefault(GRAPH_BIBLIOGRAPHY, []))
+    lines: list[str] = []
+    iris: dict[str, str] = {}
+    shared = _Writer(GRAPH_BIBLIOGRAPHY, lines, iris)
     _graph_metadata(shared, GRAPH_BIBLIOGRAPHY, "Bibliography, concepts, shared claims and vocabulary",
                     corpus.shared_files)
-    shared.triples.extend(vocabulary_triples())
+    for triple in vocabulary_triples():
+        shared.add(*triple)
     for kind, concepts in corpus.concepts.items():
         _concepts(shared, kind, concepts)
     local = {s.id for a in corpus.articles.values() for s in a.annotation.sources}
@@ -135,7 +141,7 @@ def build_graphs(corpus: Corpus) -> Graphs:
     for assessment in corpus.assessments:
         _assessment(shared, assessment)
     for article in corpus.articles.values():
-        w = _Writer(graphs.setdefault(article_graph(article.id), []))
+        w = _Writer(article_graph(article.id), lines, iris)
         _graph_metadata(w, article_graph(article.id), f"Annotation of article {article.id}",
                         [article.annotation_file, article.text_file])
         _article(w, article)
@@ -143,18 +149,26 @@ def build_graphs(corpus: Corpus) -> Graphs:
             _claim(w, claim, shared)
         for source in article.annotation.sources:
             _source(w, source)
-    graphs[GRAPH_DERIVED] = python_derived(corpus)
-    return graphs
+    derived = _Writer(GRAPH_DERIVED, lines, iris)
+    for triple in python_derived(corpus):
+        derived.add(*triple)
+    return "".join(lines).encode("utf-8")
 
 
-def fill(store: ox.Store, corpus: Corpus) -> None:
-    """Load :func:`build_graphs` into an (empty) Oxigraph store and run the rules of evidence."""
+Sink = Callable[[bytes, "ox.RdfFormat", "ox.NamedNode | None"], None]
+
+
+def fill(store: ox.Store, corpus: Corpus, copy_to: Sink | None = None) -> None:
+    """Load :func:`build_nquads` into an (empty, in-memory) Oxigraph store and run the rules of
+    evidence; ``copy_to(data, format, graph)``, if given, also receives everything loaded."""
     import pyoxigraph as ox
 
-    from .rdf import to_nquads
     from .rules import apply_rules
-    store.bulk_load(to_nquads(build_graphs(corpus)), format=ox.RdfFormat.N_QUADS)
-    apply_rules(store)
+    nquads = build_nquads(corpus)
+    if copy_to is not None:
+        copy_to(nquads, ox.RdfFormat.N_QUADS, None)
+    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    apply_rules(store, copy_to)
 
 
 def build_dataset(corpus: Corpus) -> Dataset:

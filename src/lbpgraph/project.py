@@ -225,9 +225,7 @@ class Project:
         self.close()
         version = OxigraphStore.create(self.store_location)
         try:
-            version.build(corpus)
-            triples = version.count()
-            derived = version.count(vocab.PREFIXES["graph"] + "derived")
+            triples, derived = version.build(corpus)
             manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
                         "claims": len(corpus.claims), "triples": triples, "derived_triples": derived}
             version.publish(manifest)

@@ -7,6 +7,7 @@ which makes the same dataset always serialise to the same bytes.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -16,7 +17,20 @@ from rdflib.term import Node
 
 from . import vocab
 
-NS = {prefix: Namespace(iri) for prefix, iri in vocab.PREFIXES.items()}
+class _Namespace(Namespace):
+    """A Namespace that mints each recently used term once (rdflib mints and validates a new
+    URIRef on every attribute access, which dominates building a million triples)."""
+
+    def term(self, name: str) -> URIRef:
+        return _term(str(self), name)
+
+
+@functools.lru_cache(maxsize=16384)
+def _term(namespace: str, name: str) -> URIRef:
+    return Namespace(namespace).term(name)
+
+
+NS = {prefix: _Namespace(iri) for prefix, iri in vocab.PREFIXES.items()}
 LBP = NS["lbp"]
 SCHEMA, OA, CITO, FABIO, PRISM = NS["schema"], NS["oa"], NS["cito"], NS["fabio"], NS["prism"]
 PROV, SKOS, DCTERMS, RDFS = NS["prov"], NS["skos"], NS["dcterms"], NS["rdfs"]
@@ -165,20 +179,40 @@ def to_trig(ds: Dataset) -> str:
 _NT_STRING = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
                             **{chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if chr(c) not in "\n\r"}})
 _NT_IRI = str.maketrans({c: f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ ' + "".join(map(chr, range(0x21)))})
+_NT_STRING_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
+_NT_IRI_SPECIAL = re.compile(r'[<>"{}|^`\\\x00-\x20]')
 _XSD_STRING = str(XSD.string)
+_XSD_INTEGER = f"^^<{XSD.integer}>"
+_XSD_BOOLEAN = f"^^<{XSD.boolean}>"
+
+
+def nt_string(text: str) -> str:
+    """A string literal in N-Triples syntax (escaping only when there is something to escape)."""
+    return f'"{text.translate(_NT_STRING) if _NT_STRING_SPECIAL.search(text) else text}"'
 
 
 def nt_term(node: Node) -> str:
     """A term in N-Triples syntax."""
     if isinstance(node, URIRef):
-        return f"<{node.translate(_NT_IRI)}>"
+        return f"<{node.translate(_NT_IRI) if _NT_IRI_SPECIAL.search(node) else node}>"
     if isinstance(node, Literal):
-        lexical = f'"{str(node).translate(_NT_STRING)}"'
+        lexical = nt_string(str(node))
         if node.language:
             return f"{lexical}@{node.language}"
         dt = node.datatype
         return lexical if dt is None or dt == _XSD_STRING else f"{lexical}^^<{dt}>"
     raise ValueError(f"lbpgraph graphs hold no blank nodes; found {node!r}")
+
+
+def nt_value(value: Node | str | int | bool) -> str:
+    """A term, or a Python value as the literal ``rdflib.Literal(value)`` would make, in N-Triples syntax."""
+    if type(value) is str:
+        return nt_string(value)
+    if type(value) is bool:
+        return f'"{"true" if value else "false"}"{_XSD_BOOLEAN}'
+    if type(value) is int:
+        return f'"{value}"{_XSD_INTEGER}'
+    return nt_term(value)  # type: ignore[arg-type]
 
 
 def to_nquads(graphs: dict[URIRef, list[tuple[Node, Node, Node]]]) -> bytes:

@@ -11,8 +11,8 @@ solution that produced the triple, other than the triple's own subject).
 To run natively in every store, each rule is compiled into one CONSTRUCT
 (:meth:`Rule.construct`) whose template adds a derivation record to every derived triple; its
 WHERE clause is the rule's own, extended with ``BIND``s that name each derivation (a hash of
-the derived triple and the rule, :func:`derivation_iri`). The store adds the result to
-``graph:derived``, keeping as premises only the lbpgraph ids (:func:`keep_derived`).
+the derived triple and the rule, :func:`derivation_iri`) and keep as premises only the
+lbpgraph ids. Oxigraph adds the result to ``graph:derived`` (:func:`apply_rules`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -30,6 +30,7 @@ from . import vocab
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from .build import Sink
     from .corpus import Corpus
 
 _CONSTRUCT = re.compile(r"CONSTRUCT\s*\{([^{}]*)\}\s*WHERE", re.S)
@@ -56,8 +57,6 @@ class Rule:
 
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 _DERIVATION = vocab.PREFIXES["derivation"]
-_USED = "http://www.w3.org/ns/prov#used"
-_DERIVED_SUBJECT = vocab.PREFIXES["lbp"] + "derivedSubject"
 
 
 _TOKEN = re.compile(r'<[^<>"\s]*>|"(?:[^"\\]|\\.)*"(?:\^\^\S+|@[A-Za-z-]+)?|[;,.](?=\s|$)|[^\s;,]+(?:[;,.](?!\s|$)[^\s;,]*)*')
@@ -92,7 +91,7 @@ def _compiled(name: str, sparql: str) -> str:
     if match is None:
         raise ValueError(f"rule {name}: a rule is one CONSTRUCT {{ template }} WHERE {{ ... }} query")
     where = sparql[match.end():].strip()
-    variables = " , ".join(f"?{v}" for v in sorted(set(_VARIABLE.findall(where))))
+    variables = sorted(set(_VARIABLE.findall(where)))
     rule = f"<{vocab.PREFIXES['rule']}{name}>"
 
     def key(x: str) -> str:  # the SPARQL expression of _key(x)
@@ -103,30 +102,29 @@ def _compiled(name: str, sparql: str) -> str:
             raise ValueError(f"rule {name}: write constant literals in the WHERE clause and BIND them")
         return f'CONCAT("<", STR({x}), ">")'
 
-    template, binds = [], []
+    # A premise is a bound variable whose value is an lbpgraph id; an unbound one leaves no triple.
+    binds = [f"BIND (IF(isIRI(?{v}) && STRSTARTS(STR(?{v}), {_string_literal(vocab.ID)}), ?{v}, ?_none) AS ?_id_{v})"
+             for v in variables]
+    template = []
     for i, (s_, p_, o_) in enumerate(template_triples(match.group(1))):
         d = f"?_derivation{i}"
+        used = []
+        for v in variables:
+            if f"?{v}" == s_:
+                continue  # the derived fact's own subject is no premise of it
+            if s_[0] in "?$":
+                binds.append(f"BIND (IF(sameTerm(?_id_{v}, {s_}), ?_none, ?_id_{v}) AS ?_used{i}_{v})")
+                used.append(f"?_used{i}_{v}")
+            else:
+                used.append(f"?_id_{v}")
         template.append(f"{s_} {p_} {o_} .")
         template.append(f"{d} a lbp:Derivation, prov:Entity ; lbp:derivedSubject {s_} ; "
                         f"lbp:derivedPredicate {p_} ; lbp:derivedObject {o_} ; "
-                        f"prov:wasGeneratedBy {rule}" + (f" ; prov:used {variables}" if variables else "") + " .")
+                        f"prov:wasGeneratedBy {rule}" + (f" ; prov:used {' , '.join(used)}" if used else "") + " .")
         binds.append(f"BIND (IRI(CONCAT({_string_literal(_DERIVATION)}, SUBSTR(SHA256(CONCAT("
                      f"{key(s_)}, \" \", {key(p_)}, \" \", {key(o_)}, {_string_literal(' ' + rule)})), 1, 20))) AS {d})")
     body, extensions = "\n  ".join(template), "\n  ".join(binds)
     return f"{sparql_prologue()}CONSTRUCT {{\n  {body}\n}}\nWHERE {{\n  {where}\n  {extensions}\n}}\n"
-
-
-def keep_derived(triples: list[tuple[Any, Any, Any]], iri_of: Callable[[Any], str | None]
-                 ) -> Iterator[tuple[Any, Any, Any]]:
-    """A compiled rule's output without the ``prov:used`` objects that are no premises: values
-    that are not lbpgraph ids (controlled terms, literals) and the derived fact's own subject."""
-    subjects = {iri_of(s): iri_of(o) for s, p, o in triples if iri_of(p) == _DERIVED_SUBJECT}
-    for s, p, o in triples:
-        if iri_of(p) == _USED:
-            premise = iri_of(o)
-            if premise is None or not premise.startswith(vocab.ID) or premise == subjects.get(iri_of(s)):
-                continue
-        yield s, p, o
 
 
 def _string_literal(text: str) -> str:
@@ -223,15 +221,18 @@ def python_derived(corpus: Corpus) -> list[tuple[Any, Any, Any]]:
     return triples
 
 
-def apply_rules(store: ox.Store) -> None:
-    """Run every rule, in order, in an Oxigraph store holding :func:`~lbpgraph.build.build_graphs`;
-    each rule sees what the earlier ones derived."""
+def apply_rules(store: ox.Store, copy_to: Sink | None = None) -> None:
+    """Run every rule, in order, in an Oxigraph store holding :func:`~lbpgraph.build.build_nquads`;
+    each rule sees what the earlier ones derived. The derived triples never pass through Python:
+    Oxigraph serialises each rule's result and loads it into ``graph:derived`` (``load``, which
+    is faster than ``bulk_load`` for an in-memory store)."""
     import pyoxigraph as ox
 
     from .rdf import GRAPH_DERIVED
     graph = ox.NamedNode(GRAPH_DERIVED)
     for rule in load_rules():
-        found = [(t.subject, t.predicate, t.object)
-                 for t in store.query(rule.construct(), use_default_graph_as_union=True)]
-        store.extend(ox.Quad(s, p, o, graph) for s, p, o in
-                     keep_derived(found, lambda x: x.value if isinstance(x, ox.NamedNode) else None))
+        found = store.query(rule.construct(), use_default_graph_as_union=True)
+        data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        if copy_to is not None:
+            copy_to(data, ox.RdfFormat.N_TRIPLES, graph)

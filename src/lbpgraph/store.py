@@ -161,6 +161,53 @@ class MemoryStore(Store):
 
 # --- Oxigraph ----------------------------------------------------------------------------------
 
+class _BackgroundLoader:
+    """A thread that bulk-loads into an on-disk store the RDF it is given, in order, joining
+    what piles up for the same graph into one load. Leaving the ``with`` block waits for it and
+    re-raises its error."""
+
+    def __init__(self, store: Any) -> None:
+        import queue
+        import threading
+        self.store = store
+        self.queue: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._work, name="lbpgraph-bulk-load", daemon=True)
+
+    def __enter__(self) -> _BackgroundLoader:
+        self.thread.start()
+        return self
+
+    def put(self, data: bytes, format: Any, graph: Any) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((data, format, graph))
+
+    def _work(self) -> None:
+        import queue
+        item = self.queue.get()
+        while item is not None:
+            chunks, key = [item[0]], item[1:]
+            try:  # take along what already waits for the same graph
+                while (item := self.queue.get_nowait()) is not None and item[1:] == key:
+                    chunks.append(item[0])
+            except queue.Empty:
+                item = ()  # nothing waits yet
+            if self.error is None:
+                try:
+                    self.store.bulk_load(b"".join(chunks), format=key[0], to_graph=key[1])
+                except BaseException as exc:  # re-raised in the building thread
+                    self.error = exc
+            if item == ():
+                item = self.queue.get()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None and exc_info[0] is None:
+            raise self.error
+
+
 def oxigraph_term(node: Any) -> Term:
     """A pyoxigraph term as a SPARQL 1.1 JSON term."""
     import pyoxigraph as ox
@@ -211,15 +258,21 @@ class OxigraphStore(Store):
         except (OSError, ValueError):
             return None
 
-    def build(self, corpus: Corpus) -> None:
-        """Build ``corpus`` (rules included) in memory, where Oxigraph runs the rules several
-        times faster than on disk, then bulk-load the result into this unpublished version."""
+    def build(self, corpus: Corpus) -> tuple[int, int]:
+        """Build ``corpus`` into this unpublished version; return (quads, derived triples).
+
+        The rules run in an in-memory store, where Oxigraph runs them several times faster than
+        on disk; meanwhile a second thread bulk-loads into this version everything the memory
+        store receives, the curated quads first and then each rule's output."""
         import pyoxigraph as ox
 
         from .build import fill
+        from .rdf import GRAPH_DERIVED
         scratch = ox.Store()
-        fill(scratch, corpus)
-        self.store.bulk_load(scratch.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        with _BackgroundLoader(self.store) as disk:
+            fill(scratch, corpus, disk.put)
+        derived = next(iter(scratch.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_DERIVED}> {{ ?s ?p ?o }} }}")))
+        return len(scratch), int(derived[0].value)
 
     def select(self, sparql: str) -> list[Row]:
         solutions = self.store.query(sparql, use_default_graph_as_union=True)

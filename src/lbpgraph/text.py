@@ -33,20 +33,18 @@ def _normalise_with_map(text: str) -> tuple[str, list[int]]:
     """Normalised text and, for each of its characters, the offset in ``text``."""
     out: list[str] = []
     offsets: list[int] = []
-    in_space = False
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if not in_space and out:
-                out.append(" ")
-                offsets.append(i)
-            in_space = True
-        else:
-            out.append(ch)
-            offsets.append(i)
-            in_space = False
-    if out and out[-1] == " ":
-        out.pop()
-        offsets.pop()
+    pos = 0
+    for run in _SPACE.finditer(text):
+        start, end = run.span()
+        if start > pos:
+            out.append(text[pos:start])
+            offsets.extend(range(pos, start))
+        if offsets and end < len(text):  # one space between words, none at the ends
+            out.append(" ")
+            offsets.append(start)
+        pos = end
+    out.append(text[pos:])
+    offsets.extend(range(pos, len(text)))
     return "".join(out), offsets
 
 
