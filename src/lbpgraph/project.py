@@ -75,14 +75,22 @@ def _tree_digest(root: Path, pattern: str = "**/*") -> hashlib._Hash:
     return digest
 
 
-def _tree_stamp(root: Path) -> list[tuple[str, int, int]]:
-    """Path, size and modification time of every file under ``root``: a cheap change detector."""
-    stamp = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and d != "__pycache__")
-        for name in sorted(filenames):
-            st = os.stat(os.path.join(dirpath, name))
-            stamp.append((os.path.join(dirpath, name), st.st_size, st.st_mtime_ns))
+def _tree_stamp(root: Path | str) -> list[tuple[str, int, int]]:
+    """Path, size and modification time of every file under ``root``: a cheap change detector
+    (one ``stat`` per file; hidden folders, ``__pycache__`` and linked folders are skipped)."""
+    stamp: list[tuple[str, int, int]] = []
+    try:
+        with os.scandir(root) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return stamp
+    for entry in entries:
+        if entry.is_dir():
+            if not (entry.name.startswith(".") or entry.name == "__pycache__" or entry.is_symlink()):
+                stamp.extend(_tree_stamp(entry.path))
+        elif entry.is_file():
+            st = entry.stat()
+            stamp.append((entry.path, st.st_size, st.st_mtime_ns))
     return stamp
 
 
@@ -104,16 +112,22 @@ class Project:
 
     ``store`` is ``memory`` (rdflib, from ``build_dir/graph.trig``), ``oxigraph:DIR`` or
     ``sparql:URL`` (see :mod:`lbpgraph.store`); ``remote`` holds a SPARQL server's settings.
+
+    With ``watch`` (the default) every read first looks for changed files under ``data/`` (one
+    ``stat`` per file) and rebuilds; ``watch=False`` checks once, when the store is first
+    opened, which suits a long-running reader answering many traces.
     """
 
     def __init__(self, data_dir: Path | str = "data", build_dir: Path | str = "build",
-                 store: str = "memory", **remote: Any) -> None:
+                 store: str = "memory", *, watch: bool = True, **remote: Any) -> None:
         from .store import parse_spec
         self.data_dir = Path(data_dir)
         self.build_dir = Path(build_dir)
         self.store_spec = store
         self.store_kind, self.store_location = parse_spec(store)
         self.remote = remote
+        self.watch = watch
+        self._checked = False  # whether data/ was checked against the build (once is enough without watch)
         self._projection: nx.DiGraph | None = None
         self._dataset: Dataset | None = None
         self._traces: dict[str, Any] | None = None
@@ -238,7 +252,7 @@ class Project:
 
     def store(self) -> Store:
         """The store the project reads, rebuilt first if ``data/`` changed (local stores)."""
-        if self._store is None or not self.is_current():
+        if self._store is None or (self.watch and not self.is_current()):
             self._ensure_built()
             if self.store_kind == "memory":
                 from .store import MemoryStore
@@ -258,10 +272,13 @@ class Project:
         self._store = None
 
     def _ensure_built(self) -> None:
+        if self._checked and not self.watch:
+            return
         if not self.is_current():
             self._projection = self._dataset = self._traces = None
             self._store = None
             self.build(force=True)  # also refreshes the in-memory copies
+        self._checked = True
 
     def projection(self) -> nx.DiGraph:
         """The NetworkX projection of the graph, rebuilding first if ``data/`` changed.

@@ -136,12 +136,12 @@ _EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lb
 
 def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[dict[str, Any]]]:
     """subject IRI -> how each of its explained derived facts was derived (rule and premises)."""
-    values = " ".join(_EXPLAINED)
+    values = ", ".join(_EXPLAINED)
     query = f"""
         SELECT ?s ?p ?o ?rule ?premise WHERE {{
-          {_restrict('?s', focus)}VALUES ?p {{ {values} }}
-          ?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?p ; lbp:derivedObject ?o ;
+          {_restrict('?s', focus)}?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?p ; lbp:derivedObject ?o ;
              prov:wasGeneratedBy ?rule .
+          FILTER (?p IN ({values}))
           OPTIONAL {{ ?d prov:used ?premise }}
         }}"""
     grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
@@ -350,30 +350,25 @@ def _selectors(store: Store, focus: list[str] | None) -> dict[str, tuple[str, in
 
 
 def neighbourhood(store: Store, claim_iri: str) -> list[str]:
-    """The IRIs a claim's trace reads: the claim, its appearances, their articles and speakers,
-    the citations and sources along its chains, curator evidence, stated contraindications and
-    the premises of their derived facts."""
+    """The IRIs a claim's trace and view read, in one query: the claim, its appearances, their
+    articles, speakers and what these sell, the citations made for the claim (by its appearances
+    and along the chains) with the works they cite, curator evidence, stated contraindications,
+    and the premises of the derived facts about the claim, its appearances and contraindications."""
     c = f"<{claim_iri}>"
-    chain = "lbp:hasCitation/(cito:hasCitedEntity/lbp:hasCitation)*"
     query = f"""
         SELECT DISTINCT ?n WHERE {{
           {{ BIND ({c} AS ?n) }}
           UNION {{ ?n oa:hasBody {c} }}
           UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf|lbp:speaker ?n }}
-          UNION {{ ?app oa:hasBody {c} ; {chain} ?n }}
-          UNION {{ ?app oa:hasBody {c} ; {chain}/cito:hasCitedEntity ?n }}
+          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf|lbp:speaker ?seller . ?seller lbp:commercialInterest ?n }}
+          UNION {{ ?n lbp:forClaim {c} }}
+          UNION {{ ?cit lbp:forClaim {c} ; cito:hasCitedEntity ?n }}
           UNION {{ ?n lbp:assessesClaim {c} }}
           UNION {{ ?x lbp:assessesClaim {c} ; lbp:evidenceSource ?n }}
           UNION {{ ?n lbp:statedBy {c} }}
+          UNION {{
+            {{ BIND ({c} AS ?s) }} UNION {{ ?s oa:hasBody {c} }} UNION {{ ?s lbp:statedBy {c} }}
+            ?d lbp:derivedSubject ?s ; prov:used ?n .
+          }}
         }}"""
-    nodes = {row[0]["value"] for row in _rows(store, query)}
-    premises = f"""
-        SELECT DISTINCT ?n WHERE {{
-          {_restrict('?s', sorted(nodes))}
-          ?d lbp:derivedSubject ?s ; prov:used ?n .
-        }}"""
-    nodes.update(row[0]["value"] for row in _rows(store, premises))
-    offers = f"""
-        SELECT DISTINCT ?n WHERE {{ {_restrict('?s', sorted(nodes))} ?s lbp:commercialInterest ?n . }}"""
-    nodes.update(row[0]["value"] for row in _rows(store, offers))
-    return sorted(nodes)
+    return sorted(row[0]["value"] for row in _rows(store, query))
