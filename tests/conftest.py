@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +42,19 @@ def pytest_report_header() -> list[str]:
     import pydantic
     import rdflib
     return [f"rdflib {rdflib.__version__}, networkx {networkx.__version__}, pydantic {pydantic.__version__}"]
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """One private Virtuoso for the session; fails (never skips) when Virtuoso is not installed."""
+    from .virtuoso import Virtuoso
+    try:
+        server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
+        server.start()
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(scope="session")

@@ -33,18 +33,6 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    """One private Virtuoso for the session; fails (never skips) when Virtuoso is not installed."""
-    try:
-        server = Virtuoso(tmp_path_factory.mktemp("virtuoso"))
-        server.start()
-    except RuntimeError as exc:
-        pytest.fail(str(exc), pytrace=False)
-    yield server
-    server.stop()
-
-
 def make_store(server: Virtuoso, **settings: Any) -> SparqlStore:
     options: dict[str, Any] = {"update_url": server.update_url, "graph_store_url": server.graph_store_url,
                                "user": USER, "password": server.password, "timeout": 60.0}

@@ -20,8 +20,9 @@ from lbpgraph.report import build_report
 from lbpgraph.view import build_view
 
 from .conftest import DATA, run
+from .virtuoso import USER
 
-STORES = ["oxigraph"]  # sparql:URL joins when the Virtuoso fixture lands (issue 6)
+STORES = ["oxigraph", "sparql"]
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def other(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         return project
     server = request.getfixturevalue("virtuoso")
     project = Project(DATA, root / "build", f"sparql:{server.query_url}", update_url=server.update_url,
-                      graph_store_url=server.graph_store_url, user=server.user, password=server.password)
+                      graph_store_url=server.graph_store_url, user=USER, password=server.password)
     project.push()
     return project
 

@@ -1,19 +1,23 @@
 """``lbpgraph bench``: lbpgraph's stores against doing it by hand with plain rdflib, in one run.
 
 A synthetic corpus (:mod:`lbpgraph.synth`) of about N triples is written as YAML; then, in this
-one process, each task runs on lbpgraph's Oxigraph store (and, when asked, the memory store)
-and the plain way (an rdflib ``Dataset`` on the Memory store, the same questions as SPARQL
-with property paths). Times are wall-clock seconds from one run; ratios are baseline / ours.
+one process, each task runs on each chosen store (``oxigraph`` by default; ``memory`` and
+``sparql:URL`` on request) and the plain way (an rdflib ``Dataset`` on the Memory store, the
+same questions as SPARQL with property paths). Times are wall-clock seconds from one run;
+ratios are baseline / ours. The stores' answers are compared with each other: verdicts, the
+named query's rows and every sampled trace must be the same on all of them.
 """
 
 from __future__ import annotations
 
+import json
 import random
 import resource
 import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -69,72 +73,145 @@ class _Clock:
 
 
 def run(triples: int, work_dir: Path | None = None, seed: int = 0, claims: int = 200,
+        stores: tuple[str, ...] = ("oxigraph",), remote: dict[str, Any] | None = None,
         progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr)) -> dict[str, Any]:
-    """Run every task once; return ``{"triples", "rows": [...], "peak_rss_mb", ...}``."""
+    """Run every task once on each store in ``stores`` (``memory``, ``oxigraph``, ``sparql:URL``
+    with ``remote`` settings) and the plain way; return ``{"triples", "rows": [...], "peak_rss_mb", ...}``."""
+    from .store import parse_spec
+    for spec in stores:  # a bad spec fails before any work; plain "oxigraph" is a store in the work folder
+        parse_spec(spec if spec != "oxigraph" else "oxigraph:db")
     with tempfile.TemporaryDirectory(prefix="lbpgraph-bench-", dir=work_dir) as tmp:
-        return _run(Path(tmp), triples, seed, claims, _Clock(progress))
+        return _run(Path(tmp), triples, seed, claims, stores, remote or {}, _Clock(progress))
 
 
-def _run(root: Path, triples: int, seed: int, claims: int, clock: _Clock) -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    from .project import Project
-    from .projection import neighbourhood, project
+def _run(root: Path, triples: int, seed: int, claims: int, stores: tuple[str, ...], remote: dict[str, Any],
+         clock: _Clock) -> dict[str, Any]:
     from .rules import sparql_prologue
     from .synth import generate
-    from .view import build_view
 
     prologue = sparql_prologue()
     clock.time(f"synthetic corpus of about {triples:,} triples (not timed)", lambda: generate(root / "data", triples, seed))
-    ours = Project(root / "data", root / "build", f"oxigraph:{root / 'db'}")
-    build_s, built = clock.time("build on oxigraph (YAML -> store)", ours.build)
-    store = ours.store()
+    rows: list[dict[str, Any]] = []
+    answers: dict[str, dict[str, Any]] = {}
+    sample: list[str] = []
+    built: Any = None
     nquads = root / "graph.nq"
-    store.store.dump(output=str(nquads), format=ox.RdfFormat.N_QUADS)  # type: ignore[attr-defined]
-
-    ids = sorted(t["value"][len(vocab.PREFIXES["claim"]):] for (t,) in
-                 store.select(prologue + "SELECT ?c WHERE { ?c a schema:Claim }"))
-    sample = random.Random(seed).sample(ids, min(claims, len(ids)))
-    clock.time("first trace (reads the concepts and rules once per store)", lambda: ours.trace(sample[0]))
-    trace_times = [_seconds(lambda cid=cid: ours.trace(cid)) for cid in sample]
-    clock.progress(f"{len(sample)} traces done")
-    verdict_s, verdicts = clock.time("verdicts for the whole corpus", lambda: store.select(prologue + VERDICTS))
-    from .query import named_queries
-    query_text = named_queries()[NAMED_QUERY][1]
-    query_s, query_result = clock.time(f"named query {NAMED_QUERY}", lambda: ours.query(query_text))
-    focus_claim = vocab.PREFIXES["claim"] + sample[0]
-    view_s, _ = clock.time("view of one claim's neighbourhood",
-                           lambda: build_view(project(store, neighbourhood(store, focus_claim)), sample[0]).to_html())
+    timings: dict[str, dict[str, Any]] = {}
+    for i, spec in enumerate(stores):
+        kind = spec.partition(":")[0]
+        location = f"oxigraph:{root / 'db'}" if spec == "oxigraph" else spec
+        timings[kind], answers[kind], built = _our_tasks(root, i, location, remote, sample, seed, claims, clock, prologue)
+        if kind == "oxigraph" and not nquads.exists():
+            import pyoxigraph as ox
+            ox.Store.read_only(str(root / "db" / "current")).dump(output=str(nquads), format=ox.RdfFormat.N_QUADS)
     ours_peak = _peak_mb()
-    ours.close()
-
-    bare_s, _ = clock.time("baseline: bare pyoxigraph bulk load of the same quads",
-                           lambda: ox.Store(str(root / "bare")).bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS))
-    from .rdf import new_dataset
-    ds = new_dataset()
-    plain_load_s, _ = clock.time("baseline: plain rdflib load of the same quads",
-                                 lambda: ds.parse(str(nquads), format="nquads"))
-    plain_trace = [_seconds(lambda cid=cid: list(ds.query(prologue + PLAIN_TRACE % (vocab.PREFIXES["claim"] + cid))))
-                   for cid in sample]
-    clock.progress(f"baseline: {len(sample)} traces done")
-    plain_verdict_s, plain_verdicts = clock.time("baseline: verdicts, one SPARQL query with property paths",
-                                                 lambda: list(ds.query(prologue + PLAIN_VERDICTS)))
-    plain_query_s, _ = clock.time(f"baseline: named query {NAMED_QUERY}", lambda: list(ds.query(prologue + query_text)))
-    plain_view_s, _ = clock.time("baseline: neighbourhood query + pyvis page",
-                                 lambda: _plain_view(ds, prologue, focus_claim, root / "plain.html"))
-    ours_verdicts = {(c["value"], s["value"] == "true") for c, s in verdicts}
-    plain = {(str(c), bool(s.toPython())) for c, s in plain_verdicts}
-    rows = [_row("build (YAML -> queryable store)", "oxigraph", build_s, plain_load_s),
-            _row("build vs bare pyoxigraph bulk load", "oxigraph", build_s, bare_s),
-            _row("trace p50", "oxigraph", statistics.median(trace_times), statistics.median(plain_trace)),
-            _row("trace p95", "oxigraph", _p95(trace_times), _p95(plain_trace)),
-            _row("verdicts, whole corpus", "oxigraph", verdict_s, plain_verdict_s),
-            _row(f"named query {NAMED_QUERY}", "oxigraph", query_s, plain_query_s),
-            _row("view of one claim", "oxigraph", view_s, plain_view_s)]
+    freshness_ms = _freshness_ms(root)
+    if not nquads.exists():  # the baseline loads the same quads
+        _dump_built(root / "data", nquads)
+    baseline = _plain_tasks(root, nquads, sample, prologue, clock)
+    for kind, t in timings.items():
+        rows += [_row("build (YAML -> queryable store)", kind, t["build"], baseline["load"]),
+                 *([_row("build vs bare pyoxigraph bulk load", kind, t["build"], baseline["bare"])] if kind == "oxigraph" else []),
+                 _row("trace p50", kind, statistics.median(t["traces"]), statistics.median(baseline["traces"])),
+                 _row("trace p95", kind, _p95(t["traces"]), _p95(baseline["traces"])),
+                 _row("verdicts, whole corpus", kind, t["verdicts"], baseline["verdicts"]),
+                 _row(f"named query {NAMED_QUERY}", kind, t["query"], baseline["query"]),
+                 _row("view of one claim", kind, t["view"], baseline["view"])]
+    first = next(iter(answers.values()))
+    disagreements = [f"{kind} differs from {next(iter(answers))} on {what}"
+                     for kind, a in answers.items() for what in ("verdicts", "named query", "traces") if a[what] != first[what]]
     return {"triples": built.triples, "requested_triples": triples, "claims": built.claims, "articles": built.articles,
             "rows": rows, "peak_rss_mb": round(ours_peak, 1), "baseline_peak_rss_mb": round(_peak_mb(), 1),
-            "verdicts_identical": ours_verdicts == plain, "supported_claims": sum(1 for _, s in ours_verdicts if s),
-            "named_query_rows": len(query_result.rows), "traced_claims": len(sample)}
+            "stores": list(answers), "stores_agree": not disagreements, "disagreements": disagreements,
+            "verdicts_identical": first["verdicts"] == baseline["verdicts_set"],
+            "supported_claims": sum(1 for _, s in first["verdicts"] if s),
+            "named_query_rows": sum(first["named query"].values()), "traced_claims": len(sample),
+            "freshness_check_ms": round(freshness_ms, 2)}
+
+
+def _our_tasks(root: Path, index: int, spec: str, remote: dict[str, Any], sample: list[str], seed: int, claims: int,
+               clock: _Clock, prologue: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """Time each task on one store; return the times, the answers (to compare stores) and the build result."""
+    from .project import Project
+    from .query import named_queries
+
+    kind = spec.partition(":")[0]
+    ours = Project(root / "data", root / f"build-{index}", spec, watch=False, **(remote if kind == "sparql" else {}))
+    build_label = "push (local build + upload)" if kind == "sparql" else "build (YAML -> store)"
+    build_s, built = clock.time(f"{kind}: {build_label}", ours.push if kind == "sparql" else ours.build)
+    store = ours.store()
+    if not sample:
+        ids = sorted(t["value"][len(vocab.PREFIXES["claim"]):] for (t,) in
+                     store.select(prologue + "SELECT ?c WHERE { ?c a schema:Claim }"))
+        sample.extend(random.Random(seed).sample(ids, min(claims, len(ids))))
+    clock.time(f"{kind}: first trace (reads the concepts and rules once per store; not timed)",
+               lambda: ours.trace(sample[0]))
+    traces, trace_times = {}, []
+    for n, cid in enumerate(sample, start=1):
+        start = time.perf_counter()
+        traces[cid] = ours.trace(cid).to_json()
+        trace_times.append(time.perf_counter() - start)
+        if n % 50 == 0 or n == len(sample):
+            clock.progress(f"{kind}: {n}/{len(sample)} traces")
+    verdict_s, verdicts = clock.time(f"{kind}: verdicts for the whole corpus", lambda: store.select(prologue + VERDICTS))
+    query_text = named_queries()[NAMED_QUERY][1]
+    query_s, query_result = clock.time(f"{kind}: named query {NAMED_QUERY}", lambda: ours.query(query_text))
+    view_s, _ = clock.time(f"{kind}: view of one claim's neighbourhood", lambda: ours.view(sample[0]).to_html())
+    ours.close()
+    times = {"build": build_s, "traces": trace_times, "verdicts": verdict_s, "query": query_s, "view": view_s}
+    answers = {"verdicts": {(c["value"], s["value"] == "true") for c, s in verdicts},
+               "named query": Counter(json.dumps(r, sort_keys=True) for r in query_result.rows),
+               "traces": traces}
+    return times, answers, built
+
+
+def _freshness_ms(root: Path) -> float:
+    """What a watching Project pays before each read: looking for changed files under data/."""
+    from .project import Project
+    watching = Project(root / "data", root / "build-freshness")
+    watching.fingerprint()
+    start = time.perf_counter()
+    for _ in range(20):
+        watching.fingerprint()
+    return (time.perf_counter() - start) / 20 * 1000
+
+
+def _dump_built(data: Path, out: Path) -> None:
+    """The built dataset as N-Quads, for the baseline (not timed)."""
+    import pyoxigraph as ox
+
+    from .build import fill
+    from .corpus import load_corpus
+    store = ox.Store()
+    fill(store, load_corpus(data))
+    store.dump(output=str(out), format=ox.RdfFormat.N_QUADS)
+
+
+def _plain_tasks(root: Path, nquads: Path, sample: list[str], prologue: str, clock: _Clock) -> dict[str, Any]:
+    """The same tasks done by hand: pyoxigraph's bare bulk load, and rdflib with property paths."""
+    import pyoxigraph as ox
+
+    from .query import named_queries
+    from .rdf import new_dataset
+    bare_s, _ = clock.time("baseline: bare pyoxigraph bulk load of the same quads",
+                           lambda: ox.Store(str(root / "bare")).bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    ds = new_dataset()
+    load_s, _ = clock.time("baseline: plain rdflib load of the same quads", lambda: ds.parse(str(nquads), format="nquads"))
+    traces = []
+    for n, cid in enumerate(sample, start=1):
+        start = time.perf_counter()
+        list(ds.query(prologue + PLAIN_TRACE % (vocab.PREFIXES["claim"] + cid)))
+        traces.append(time.perf_counter() - start)
+        if n % 50 == 0 or n == len(sample):
+            clock.progress(f"baseline: {n}/{len(sample)} traces")
+    verdict_s, plain_verdicts = clock.time("baseline: verdicts, one SPARQL query with property paths",
+                                           lambda: list(ds.query(prologue + PLAIN_VERDICTS)))
+    query_text = named_queries()[NAMED_QUERY][1]
+    query_s, _ = clock.time(f"baseline: named query {NAMED_QUERY}", lambda: list(ds.query(prologue + query_text)))
+    view_s, _ = clock.time("baseline: neighbourhood query + pyvis page",
+                           lambda: _plain_view(ds, prologue, vocab.PREFIXES["claim"] + sample[0], root / "plain.html"))
+    return {"bare": bare_s, "load": load_s, "traces": traces, "verdicts": verdict_s, "query": query_s, "view": view_s,
+            "verdicts_set": {(str(c), bool(s.toPython())) for c, s in plain_verdicts}}
 
 
 def _plain_view(ds: Any, prologue: str, claim: str, out: Path) -> None:
@@ -145,12 +222,6 @@ def _plain_view(ds: Any, prologue: str, claim: str, out: Path) -> None:
             net.add_node(str(node), label=str(node).rsplit("/", 1)[-1])
         net.add_edge(str(a), str(b))
     out.write_text(net.generate_html(), encoding="utf-8")
-
-
-def _seconds(work: Callable[[], Any]) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
 
 
 def _p95(values: list[float]) -> float:
@@ -167,10 +238,14 @@ def to_text(result: dict[str, Any]) -> str:
     from .render import table
     body = [[r["task"], r["store"], f"{r['seconds']:.4f}", f"{r['baseline_seconds']:.4f}", f"{r['speedup']:.2f}x"]
             for r in result["rows"]]
+    agree = ("yes" if result["stores_agree"] else "NO: " + "; ".join(result["disagreements"]))
     lines = [f"{result['triples']:,} triples ({result['articles']:,} articles, {result['claims']:,} claims)",
              table(["task", "store", "seconds", "baseline s", "speedup"], body),
              f"verdicts identical to the plain query: {'yes' if result['verdicts_identical'] else 'NO'} "
              f"({result['supported_claims']:,} claims supported)",
+             f"stores agree ({', '.join(result['stores'])}: verdicts, named query, {result['traced_claims']} traces): {agree}",
+             f"traces are timed on an open store; a Project watching data/ adds "
+             f"{result['freshness_check_ms']:.1f} ms per read to look for changed files",
              f"peak RSS: {result['peak_rss_mb']:.0f} MB for lbpgraph's tasks, "
              f"{result['baseline_peak_rss_mb']:.0f} MB after the baseline too"]
     return "\n".join(lines) + "\n"

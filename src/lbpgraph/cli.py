@@ -215,9 +215,8 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
     if (claim is None) == (not whole):
         raise click.UsageError("give a CLAIM (id or text) or --all, not both")
     from .project import atomic_write
-    from .view import build_view
     claim_id = project.trace(claim).claim["id"] if claim else None
-    page = build_view(project.projection(), claim_id, seed=seed, physics_threshold=physics_threshold)
+    page = project.view(claim_id, seed=seed, physics_threshold=physics_threshold)
     target = out or project.build_dir / f"view-{claim_id or 'all'}.html"
     atomic_write(target, page.to_html().encode("utf-8"))
     click.echo(f"Wrote {target}: {len(page.nodes)} nodes, {len(page.edges)} edges")
@@ -283,15 +282,22 @@ def schema() -> None:
               help="How many claims to trace for the p50 and p95.")
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where the temporary corpus and stores go (default: the system's temp folder).")
-def bench(triples: int, fmt: str, seed: int, claims: int, work_dir: Path | None) -> None:
-    """Benchmark the Oxigraph store against doing it by hand (plain rdflib), in one run.
+@click.option("--stores", default="oxigraph", show_default=True,
+              help="Comma-separated stores to run: memory, oxigraph, sparql:URL (loaded by push; "
+                   "credentials as for push).")
+@click.pass_obj
+def bench(project: Project, triples: int, fmt: str, seed: int, claims: int, work_dir: Path | None,
+          stores: str) -> None:
+    """Benchmark lbpgraph's stores against doing it by hand (plain rdflib), in one run.
 
     Tasks: build, one trace (p50, p95), verdicts for the whole corpus, a named query, the view
-    of one claim; plus peak memory. Progress goes to stderr; seconds and ratios to stdout.
+    of one claim; plus peak memory, and whether the stores give the same answers. Progress goes
+    to stderr; seconds and ratios to stdout.
     """
     from .bench import run as run_bench
     from .bench import to_text
-    result = run_bench(triples, work_dir, seed, claims)
+    result = run_bench(triples, work_dir, seed, claims, tuple(s.strip() for s in stores.split(",") if s.strip()),
+                       project.remote)
     if fmt == "json":
         _json(result)
     else:

@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # heavy imports stay out of fast commands
     from .query import QueryResult
     from .store import Store
     from .trace import Trace
+    from .view import View
 
 GRAPH_FILE = "graph.trig"
 PROJECTION_FILE = "projection.pickle"
@@ -377,6 +378,20 @@ class Project:
         claim_id = find_claim(store, claim)
         focus = neighbourhood(store, vocab.PREFIXES["claim"] + claim_id)
         return compute(project(store, focus), claim_id)
+
+    def view(self, claim_id: str | None = None, seed: int = 0, physics_threshold: int = 300) -> View:
+        """The graph page of one claim's neighbourhood, or of everything (``claim_id=None``).
+
+        Other stores than memory project only the claim's neighbourhood for a one-claim view.
+        """
+        from .view import build_view
+        if claim_id is None or self.store_kind == "memory":
+            g = self.projection()
+        else:
+            from .projection import neighbourhood, project
+            store = self.store()
+            g = project(store, neighbourhood(store, vocab.PREFIXES["claim"] + claim_id))
+        return build_view(g, claim_id, seed=seed, physics_threshold=physics_threshold)
 
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         """Run a read-only SPARQL query on the project's store; see :func:`lbpgraph.query.run_query`."""

@@ -1,0 +1,54 @@
+"""The benchmark at a small size: it runs, its JSON has the documented shape, and every store
+(memory, Oxigraph, a real SPARQL server) gives the same answers. Its timings are not checked
+here: speed targets are measured by running ``lbpgraph bench`` itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from lbpgraph.bench import run as run_bench
+
+from .conftest import run
+from .virtuoso import USER
+
+TASKS = {"build (YAML -> queryable store)", "trace p50", "trace p95", "verdicts, whole corpus",
+         "named query supported-claims", "view of one claim"}
+
+
+def test_every_store_agrees_and_rows_have_the_documented_shape(virtuoso: Any, tmp_path: Path) -> None:
+    messages: list[str] = []
+    remote = {"update_url": virtuoso.update_url, "graph_store_url": virtuoso.graph_store_url,
+              "user": USER, "password": virtuoso.password}
+    result = run_bench(12_000, tmp_path, seed=5, claims=12, remote=remote, progress=messages.append,
+                       stores=("memory", "oxigraph", f"sparql:{virtuoso.query_url}"))
+    assert result["stores"] == ["memory", "oxigraph", "sparql"]
+    assert result["stores_agree"], result["disagreements"]
+    assert result["verdicts_identical"] and result["supported_claims"] > 0
+    assert result["traced_claims"] == 12 and result["named_query_rows"] > 0
+    for store in result["stores"]:
+        tasks = {r["task"] for r in result["rows"] if r["store"] == store}
+        assert tasks == TASKS | ({"build vs bare pyoxigraph bulk load"} if store == "oxigraph" else set())
+    for row in result["rows"]:
+        assert set(row) == {"task", "store", "seconds", "baseline_seconds", "speedup"}
+        assert row["seconds"] > 0 and row["baseline_seconds"] > 0
+        assert abs(row["speedup"] - row["baseline_seconds"] / row["seconds"]) <= 0.01 * row["speedup"] + 0.01
+    assert 0 < result["peak_rss_mb"] <= result["baseline_peak_rss_mb"]
+    assert any("traces" in m for m in messages) and any(m.startswith("baseline:") for m in messages)
+    assert not list(tmp_path.iterdir()), "the work folder is removed"
+
+
+def test_cli_json_and_progress(tmp_path: Path) -> None:
+    result = run("bench", "--triples", "5000", "--claims", "3", "--format", "json", "--work-dir", str(tmp_path))
+    assert result.exit_code == 0, result.stderr
+    out = json.loads(result.stdout)
+    assert {"triples", "rows", "peak_rss_mb"} <= set(out) and out["triples"] > 3000
+    assert out["stores_agree"] and {r["store"] for r in out["rows"]} == {"oxigraph"}
+    assert "oxigraph: build (YAML -> store)" in result.stderr  # progress goes to stderr
+
+
+def test_a_bad_store_is_refused_before_any_work(tmp_path: Path) -> None:
+    result = run("bench", "--triples", "5000", "--stores", "oxigraph,postgres:x", "--work-dir", str(tmp_path))
+    assert result.exit_code == 2 and "postgres" in result.stderr
+    assert not list(tmp_path.iterdir())
