@@ -133,3 +133,23 @@ def test_a_failed_oxigraph_build_keeps_the_published_version(tmp_path: Path, dat
         Project(data_copy, tmp_path / "b", f"oxigraph:{db}").build()
     assert (db / "current").resolve() == before
     assert sorted(p.name for p in db.iterdir() if p.name.startswith("version-")) == [before.name]
+
+
+def test_the_background_loader_loads_every_chunk_in_order_and_reports_failures(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    from lbpgraph.store import _BackgroundLoader
+    graph = ox.NamedNode("urn:g:derived")
+    disk = ox.Store(str(tmp_path / "db"))
+    with _BackgroundLoader(disk) as loader:
+        loader.put(b'<urn:a> <urn:p> "1" <urn:g:curated> .\n', ox.RdfFormat.N_QUADS, None)
+        for n in range(50):
+            loader.put(f'<urn:s{n}> <urn:p> "{n}" .\n'.encode(), ox.RdfFormat.N_TRIPLES, graph)
+    assert len(disk) == 51
+    assert sum(1 for _ in disk.quads_for_pattern(None, None, None, graph)) == 50
+    del disk
+    read_only = ox.Store.read_only(str(tmp_path / "db"))
+    with pytest.raises(RuntimeError, match="read-write"):  # the loading thread's error reaches the builder
+        with _BackgroundLoader(read_only) as loader:
+            loader.put(b'<urn:b> <urn:p> "2" .\n', ox.RdfFormat.N_TRIPLES, graph)
+    assert len(read_only) == 51

@@ -172,6 +172,7 @@ class _BackgroundLoader:
         self.store = store
         self.queue: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
         self.error: BaseException | None = None
+        self.cancelled = False  # the building thread failed: load nothing more
         self.thread = threading.Thread(target=self._work, name="lbpgraph-bulk-load", daemon=True)
 
     def __enter__(self) -> _BackgroundLoader:
@@ -193,7 +194,7 @@ class _BackgroundLoader:
                     chunks.append(item[0])
             except queue.Empty:
                 item = ()  # nothing waits yet
-            if self.error is None:
+            if self.error is None and not self.cancelled:
                 try:
                     self.store.bulk_load(b"".join(chunks), format=key[0], to_graph=key[1])
                 except BaseException as exc:  # re-raised in the building thread
@@ -202,6 +203,7 @@ class _BackgroundLoader:
                 item = self.queue.get()
 
     def __exit__(self, *exc_info: Any) -> None:
+        self.cancelled = exc_info[0] is not None
         self.queue.put(None)
         self.thread.join()
         if self.error is not None and exc_info[0] is None:
