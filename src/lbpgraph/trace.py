@@ -134,7 +134,8 @@ def chain_tree(g: nx.DiGraph, citation: str, claim_id: str) -> nx.DiGraph:
         return rel == "cited" or (rel == "cites" and g.nodes[u]["kind"] == "source"
                                   and claim_id in g.nodes[v]["for_claims"])
     view = nx.subgraph_view(g, filter_edge=keep)
-    return nx.dfs_tree(view, citation)
+    # an explicit depth limit: without one NetworkX counts the view's nodes through the filter
+    return nx.dfs_tree(view, citation, depth_limit=g.number_of_nodes())
 
 
 def _citation(g: nx.DiGraph, tree: nx.DiGraph, citation: str) -> dict[str, Any]:
