@@ -9,7 +9,7 @@ input always gives the same graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from rdflib import Dataset, Literal, URIRef
@@ -121,10 +121,16 @@ class _Writer:
 def build_nquads(corpus: Corpus) -> bytes:
     """Every named graph of ``corpus`` before the SPARQL rules run, as N-Quads: the curated
     graphs, and in ``graph:derived`` the rule descriptions and the facts derived in Python."""
+    return b"".join(nquads_chunks(corpus))
+
+
+def nquads_chunks(corpus: Corpus, lines: int = 50_000) -> Iterator[bytes]:
+    """:func:`build_nquads` in pieces of about ``lines`` quads (whole articles), so that a store
+    can load the first while the next are written."""
     from .rules import python_derived
-    lines: list[str] = []
+    out: list[str] = []  # every writer appends here
     iris: dict[str, str] = {}
-    shared = _Writer(GRAPH_BIBLIOGRAPHY, lines, iris)
+    shared = _Writer(GRAPH_BIBLIOGRAPHY, out, iris)
     _graph_metadata(shared, GRAPH_BIBLIOGRAPHY, "Bibliography, concepts, shared claims and vocabulary",
                     corpus.shared_files)
     for triple in vocabulary_triples():
@@ -141,7 +147,10 @@ def build_nquads(corpus: Corpus) -> bytes:
     for assessment in corpus.assessments:
         _assessment(shared, assessment)
     for article in corpus.articles.values():
-        w = _Writer(article_graph(article.id), lines, iris)
+        if len(out) >= lines:
+            yield "".join(out).encode("utf-8")
+            out.clear()
+        w = _Writer(article_graph(article.id), out, iris)
         _graph_metadata(w, article_graph(article.id), f"Annotation of article {article.id}",
                         [article.annotation_file, article.text_file])
         _article(w, article)
@@ -149,10 +158,10 @@ def build_nquads(corpus: Corpus) -> bytes:
             _claim(w, claim, shared)
         for source in article.annotation.sources:
             _source(w, source)
-    derived = _Writer(GRAPH_DERIVED, lines, iris)
+    derived = _Writer(GRAPH_DERIVED, out, iris)
     for triple in python_derived(corpus):
         derived.add(*triple)
-    return "".join(lines).encode("utf-8")
+    yield "".join(out).encode("utf-8")
 
 
 Sink = Callable[[bytes, "ox.RdfFormat", "ox.NamedNode | None"], None]
@@ -164,10 +173,10 @@ def fill(store: ox.Store, corpus: Corpus, copy_to: Sink | None = None) -> None:
     import pyoxigraph as ox
 
     from .rules import apply_rules
-    nquads = build_nquads(corpus)
-    if copy_to is not None:
-        copy_to(nquads, ox.RdfFormat.N_QUADS, None)
-    store.load(nquads, format=ox.RdfFormat.N_QUADS)
+    for chunk in nquads_chunks(corpus):
+        if copy_to is not None:
+            copy_to(chunk, ox.RdfFormat.N_QUADS, None)
+        store.load(chunk, format=ox.RdfFormat.N_QUADS)
     apply_rules(store, copy_to)
 
 
