@@ -153,3 +153,37 @@ def test_the_background_loader_loads_every_chunk_in_order_and_reports_failures(t
         with _BackgroundLoader(read_only) as loader:
             loader.put(b'<urn:b> <urn:p> "2" .\n', ox.RdfFormat.N_TRIPLES, graph)
     assert len(read_only) == 51
+
+
+@pytest.mark.parametrize("kind", ["memory", "oxigraph"])
+def test_a_query_that_slips_past_the_guard_still_reaches_no_server(kind: str, built: Project, tmp_path: Path) -> None:
+    """The second layer under the guard: the query process has no network. Oxigraph's SERVICE
+    client is Rust, out of reach of Python's audit hook; the process's own network namespace
+    stops it (without it, the listener below receives Oxigraph's POST)."""
+    import socket
+    import threading
+
+    from lbpgraph.errors import QueryFailed
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    listener.settimeout(3)
+    received: list[bytes] = []
+
+    def serve() -> None:
+        try:
+            connection, _ = listener.accept()
+            received.append(connection.recv(100))
+            connection.close()
+        except OSError:
+            pass
+
+    server = threading.Thread(target=serve)
+    server.start()
+    project = built if kind == "memory" else Project(DATA, tmp_path / "b", f"oxigraph:{tmp_path / 'db'}")
+    port = listener.getsockname()[1]
+    with pytest.raises(QueryFailed):
+        project.store().run(f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}", 10)
+    server.join()
+    listener.close()
+    assert received == []

@@ -82,6 +82,7 @@ def in_child(work: Callable[[], Any], timeout: float) -> Any:
 
     def child() -> None:
         sys.addaudithook(_deny_network)  # this process only lives for one query
+        leave_network()  # and for code outside Python (Oxigraph's SERVICE client), the kernel's refusal
         try:
             sender.send(("ok", work()))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent as a message
@@ -106,6 +107,25 @@ def in_child(work: Callable[[], Any], timeout: float) -> Any:
     if status == "error":
         raise QueryFailed(f"the query failed: {payload}")
     return payload
+
+
+_CLONE_NEWNET, _CLONE_NEWUSER = 0x40000000, 0x10000000
+
+
+def leave_network() -> bool:
+    """Move this (single-threaded, forked) process into a new network namespace of its own, with
+    no interface but a loopback that is down: no connection can leave it, whichever library
+    tries. Needs Linux and either root or unprivileged user namespaces; returns False (and
+    changes nothing) where the kernel refuses."""
+    if not sys.platform.startswith("linux"):
+        return False
+    import ctypes
+    import ctypes.util
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return False
+    return any(libc.unshare(flags) == 0 for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET))
 
 
 def _deny_network(event: str, args: tuple[Any, ...]) -> None:
