@@ -8,7 +8,7 @@ the rule that produced it (``prov:wasGeneratedBy rule:<name>``) and the premises
 (``prov:used``: every article, claim, appearance, citation, source or concept bound in a
 solution that produced the triple, other than the triple's own subject).
 
-To run natively in every store, each rule is compiled into one CONSTRUCT
+To run natively in Oxigraph (every build, whatever the store), each rule is compiled into one CONSTRUCT
 (:meth:`Rule.construct`) whose template adds a derivation record to every derived triple; its
 WHERE clause is the rule's own, extended with ``BIND``s that name each derivation (a hash of
 the derived triple and the rule, :func:`derivation_iri`) and keep as premises only the

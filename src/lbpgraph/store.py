@@ -11,7 +11,8 @@ spec                store
 Every store answers lbpgraph's own SELECT queries (:meth:`Store.select`, cells as SPARQL 1.1
 JSON terms) and users' read-only queries (:meth:`Store.run`: already checked by
 :func:`lbpgraph.query.check_query`, evaluated with a time limit, never reaching the network).
-Local stores also take updates, which is how the rules of evidence run natively in each engine.
+The rules of evidence run at build time in an in-memory Oxigraph store, whichever store the
+build is for (:func:`lbpgraph.build.fill`).
 """
 
 from __future__ import annotations
