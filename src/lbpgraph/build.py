@@ -19,13 +19,11 @@ from . import schema, vocab
 from .corpus import Article, Corpus
 from .rdf import (CITO, CURATORS, DCTERMS, FABIO, GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, LBP, NS, OA,
                   PRISM, PROV, RDFS, SCHEMA, SKOS, article_graph, new_dataset, nt_term, nt_value,
-                  value, vocabulary_triples)
+                  value, vocabulary_triples, XSD_STRING)
 from .text import Span
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
-
-_XSD_STRING = str(XSD.string)
 
 _ARTICLE_TYPES = {
     "personal-blog": SCHEMA.BlogPosting, "clinic-marketing": SCHEMA.WebPage,
@@ -118,15 +116,11 @@ class _Writer:
             self.add(s, p, o)
 
 
-def build_nquads(corpus: Corpus) -> bytes:
-    """Every named graph of ``corpus`` before the SPARQL rules run, as N-Quads: the curated
-    graphs, and in ``graph:derived`` the rule descriptions and the facts derived in Python."""
-    return b"".join(nquads_chunks(corpus))
-
-
 def nquads_chunks(corpus: Corpus, lines: int = 50_000) -> Iterator[bytes]:
-    """:func:`build_nquads` in pieces of about ``lines`` quads (whole articles), so that a store
-    can load the first while the next are written."""
+    """Every named graph of ``corpus`` before the SPARQL rules run, as N-Quads (the curated
+    graphs, and in ``graph:derived`` the rule descriptions and the facts derived in Python), in
+    pieces of about ``lines`` quads (whole articles), so that a store can load the first while
+    the next are written."""
     from .rules import python_derived
     out: list[str] = []  # every writer appends here
     iris: dict[str, str] = {}
@@ -168,7 +162,7 @@ Sink = Callable[[bytes, "ox.RdfFormat", "ox.NamedNode | None"], None]
 
 
 def fill(store: ox.Store, corpus: Corpus, copy_to: Sink | None = None) -> None:
-    """Load :func:`build_nquads` into an (empty, in-memory) Oxigraph store and run the rules of
+    """Load :func:`nquads_chunks` into an (empty, in-memory) Oxigraph store and run the rules of
     evidence; ``copy_to(data, format, graph)``, if given, also receives everything loaded."""
     import pyoxigraph as ox
 
@@ -202,7 +196,7 @@ def to_dataset(store: ox.Store) -> Dataset:
             elif x.language:
                 found = Literal(x.value, lang=x.language)
             else:
-                found = Literal(x.value, datatype=None if x.datatype.value == _XSD_STRING else x.datatype.value)
+                found = Literal(x.value, datatype=None if x.datatype.value == XSD_STRING else x.datatype.value)
             terms[x] = found
         return found
 

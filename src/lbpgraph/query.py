@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import vocab
-from .errors import InvalidInput, Issue, QueryFailed, QueryRefused, QueryTimeout
+from .errors import InvalidInput, Issue, QueryRefused
 
 if TYPE_CHECKING:
     from .store import Store

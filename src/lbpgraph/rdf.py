@@ -181,7 +181,7 @@ _NT_STRING = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
 _NT_IRI = str.maketrans({c: f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ ' + "".join(map(chr, range(0x21)))})
 _NT_STRING_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
 _NT_IRI_SPECIAL = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-_XSD_STRING = str(XSD.string)
+XSD_STRING = str(XSD.string)
 _XSD_INTEGER = f"^^<{XSD.integer}>"
 _XSD_BOOLEAN = f"^^<{XSD.boolean}>"
 
@@ -200,7 +200,7 @@ def nt_term(node: Node) -> str:
         if node.language:
             return f"{lexical}@{node.language}"
         dt = node.datatype
-        return lexical if dt is None or dt == _XSD_STRING else f"{lexical}^^<{dt}>"
+        return lexical if dt is None or dt == XSD_STRING else f"{lexical}^^<{dt}>"
     raise ValueError(f"lbpgraph graphs hold no blank nodes; found {node!r}")
 
 

@@ -222,7 +222,7 @@ def python_derived(corpus: Corpus) -> list[tuple[Any, Any, Any]]:
 
 
 def apply_rules(store: ox.Store, copy_to: Sink | None = None) -> None:
-    """Run every rule, in order, in an Oxigraph store holding :func:`~lbpgraph.build.build_nquads`;
+    """Run every rule, in order, in an Oxigraph store holding :func:`~lbpgraph.build.nquads_chunks`;
     each rule sees what the earlier ones derived. The derived triples never pass through Python:
     Oxigraph serialises each rule's result and loads it into ``graph:derived`` (``load``, which
     is faster than ``bulk_load`` for an in-memory store)."""

@@ -303,13 +303,6 @@ class OxigraphStore(Store):
         return [tuple(None if (x := s[i]) is None else oxigraph_term(x) for i in range(width))
                 for s in solutions]
 
-    def count(self, graph: str | None = None) -> int:
-        """Quads in the store, or triples in one named graph."""
-        if graph is None:
-            return len(self.store)
-        rows = self.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}")
-        return int(next(iter(rows))[0].value)
-
     def publish(self, manifest: dict[str, Any]) -> None:
         """Make this version the current one (atomically) and remove older versions."""
         from .project import atomic_write
