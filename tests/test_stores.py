@@ -145,6 +145,7 @@ def test_the_background_loader_loads_every_chunk_in_order_and_reports_failures(t
         loader.put(b'<urn:a> <urn:p> "1" <urn:g:curated> .\n', ox.RdfFormat.N_QUADS, None)
         for n in range(50):
             loader.put(f'<urn:s{n}> <urn:p> "{n}" .\n'.encode(), ox.RdfFormat.N_TRIPLES, graph)
+    assert loader.store is None  # else the store stays open below, compacting while it is read
     assert len(disk) == 51
     assert sum(1 for _ in disk.quads_for_pattern(None, None, None, graph)) == 50
     del disk

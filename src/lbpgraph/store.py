@@ -184,8 +184,8 @@ class MemoryStore(Store):
 
 class _BackgroundLoader:
     """A thread that bulk-loads into an on-disk store the RDF it is given, in order, joining
-    what piles up for the same graph into one load. Leaving the ``with`` block waits for it and
-    re-raises its error."""
+    what piles up for the same graph into one load. Leaving the ``with`` block waits for it,
+    lets go of the store and re-raises its error."""
 
     def __init__(self, store: Any) -> None:
         import queue
@@ -227,6 +227,7 @@ class _BackgroundLoader:
         self.cancelled = exc_info[0] is not None
         self.queue.put(None)
         self.thread.join()
+        self.store = None  # the owner alone keeps the store open, so dropping it closes it
         if self.error is not None and exc_info[0] is None:
             raise self.error
 
