@@ -53,3 +53,11 @@ def test_a_bad_store_is_refused_before_any_work(tmp_path: Path) -> None:
     result = run("bench", "--triples", "5000", "--stores", "oxigraph,postgres:x", "--work-dir", str(tmp_path))
     assert result.exit_code == 2 and "postgres" in result.stderr
     assert not list(tmp_path.iterdir())
+
+
+def test_each_kind_of_store_is_named_once(tmp_path: Path) -> None:
+    """Results are keyed by kind of store: a second oxigraph would silently replace the first."""
+    for stores in ("oxigraph,oxigraph", "memory,oxigraph:elsewhere,oxigraph", ","):
+        result = run("bench", "--triples", "5000", "--stores", stores, "--work-dir", str(tmp_path))
+        assert result.exit_code == 2 and "name each kind of store once" in result.stderr, stores
+    assert not list(tmp_path.iterdir())  # refused before any work

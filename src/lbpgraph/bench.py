@@ -77,9 +77,12 @@ def run(triples: int, work_dir: Path | None = None, seed: int = 0, claims: int =
         progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr)) -> dict[str, Any]:
     """Run every task once on each store in ``stores`` (``memory``, ``oxigraph``, ``sparql:URL``
     with ``remote`` settings) and the plain way; return ``{"triples", "rows": [...], "peak_rss_mb", ...}``."""
+    from .errors import UsageError
     from .store import parse_spec
-    for spec in stores:  # a bad spec fails before any work; plain "oxigraph" is a store in the work folder
-        parse_spec(spec if spec != "oxigraph" else "oxigraph:db")
+    kinds = [parse_spec(spec if spec != "oxigraph" else "oxigraph:db")[0]  # a bad spec fails before any work;
+             for spec in stores]                                         # plain "oxigraph" is in the work folder
+    if len(set(kinds)) < len(kinds) or not kinds:
+        raise UsageError(f"--stores {','.join(stores)}: name each kind of store once (memory, oxigraph, sparql:URL)")
     with tempfile.TemporaryDirectory(prefix="lbpgraph-bench-", dir=work_dir) as tmp:
         return _run(Path(tmp), triples, seed, claims, stores, remote or {}, _Clock(progress))
 
