@@ -324,6 +324,17 @@ def test_second_push_replaces(virtuoso: Virtuoso) -> None:
     assert not staging_left(virtuoso)
 
 
+def test_a_dataset_of_hundreds_of_graphs_is_read(virtuoso: Virtuoso) -> None:
+    """Virtuoso echoes each graph the request names as a response header: 300 graphs, 600 headers."""
+    store = make_store(virtuoso)
+    store.push(quads({f"t{i:03d}": [(f"s{i}", f"o{i}")] for i in range(300)}), "fp-many")
+    assert store.select("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") == [
+        ({"type": "literal", "value": "300", "datatype": "http://www.w3.org/2001/XMLSchema#integer"},)]
+    answer = store.run(check_query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"), 30)
+    assert answer.rows == [{"n": {"type": "literal", "value": "300",
+                                  "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]
+
+
 def test_rejected_upload_leaves_previous_data(virtuoso: Virtuoso) -> None:
     store = make_store(virtuoso)
     store.push(quads({"t1": [("a", "one")]}), "fp-a")

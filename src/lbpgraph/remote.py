@@ -17,6 +17,8 @@ Virtuoso 7.2, as found against a real server (tests/test_remote.py):
 * a query stopped by the ``timeout`` parameter (ms) answers 200 with partial rows and
   ``X-SQL-State: S1TAT``; an answer cut at ``ResultSetMaxRows`` carries ``X-SPARQL-MaxRows``:
   both are errors here, never results;
+* every ``default-graph-uri`` and ``named-graph-uri`` comes back as a response header, beyond
+  http.client's limit of 100 from about 47 articles on: see :func:`_allow_headers`;
 * ``<bif:...>`` and ``<sql:...>`` IRIs run server procedures: :meth:`SparqlStore.run` refuses them
   and any non-XSD function;
 * the operations of one update request are applied one by one (a failing one leaves the earlier
@@ -140,6 +142,7 @@ class SparqlStore(Store):
                     failed: type[LbpgraphError] = QueryFailed) -> bytes:
         params = [("query", sparql), *(("default-graph-uri", g) for g in graphs),
                   *(("named-graph-uri", g) for g in graphs), ("timeout", str(max(1, int(limit * 1000))))]
+        _allow_headers(2 * len(graphs) + 100)
         headers, body = self._request("POST", self.url, urllib.parse.urlencode(params).encode(), _FORM, accept,
                                       deadline, failed, limit)
         if headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's "anytime" answer: incomplete results
@@ -265,6 +268,15 @@ class SparqlStore(Store):
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+def _allow_headers(count: int) -> None:
+    """Let responses carry ``count`` headers. Virtuoso echoes every ``default-graph-uri`` and
+    ``named-graph-uri`` back as a header, and http.client refuses more than 100 (its module
+    constant, the only setting there is): without this, a dataset of about 47 articles or more
+    could not be read."""
+    import http.client
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, count)  # type: ignore[attr-defined]
+
 
 def _check_url(url: str) -> str:
     parts = urllib.parse.urlsplit(url)
