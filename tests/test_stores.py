@@ -101,6 +101,23 @@ def test_the_time_limit_holds_on_every_store(other: Project) -> None:
         other.query(explosive, timeout=1.0)
 
 
+def test_the_build_projects_in_oxigraph_what_rdflib_projects(built: Project) -> None:
+    """The memory build reads its projection from Oxigraph (several times faster than rdflib):
+    the same nodes and edges, and the same answers to user queries."""
+    from lbpgraph.build import build_store
+    from lbpgraph.projection import project
+    from lbpgraph.query import check_query
+    from lbpgraph.store import MemoryStore, OxigraphMemoryStore
+    fast, reference = OxigraphMemoryStore(build_store(built.corpus())), MemoryStore(built.dataset())
+    by_oxigraph, by_rdflib = project(fast), project(reference)
+    assert sorted(by_oxigraph.nodes(data=True)) == sorted(by_rdflib.nodes(data=True))
+    assert sorted(by_oxigraph.edges(data=True)) == sorted(by_rdflib.edges(data=True))
+    assert by_oxigraph.graph == by_rdflib.graph and by_rdflib.number_of_nodes() > 100
+    for name, (_, text) in sorted(named_queries().items()):
+        checked = check_query(text)
+        assert _bag(fast.run(checked, 30).to_json()) == _bag(reference.run(checked, 30).to_json()), name
+
+
 def test_cli_selects_the_store_by_option_environment_or_config(tmp_path: Path) -> None:
     db = tmp_path / "db"
     result = run("--store", f"oxigraph:{db}", "build", build=tmp_path / "b")

@@ -174,12 +174,23 @@ def fill(store: ox.Store, corpus: Corpus, copy_to: Sink | None = None) -> None:
     apply_rules(store, copy_to)
 
 
-def build_dataset(corpus: Corpus) -> Dataset:
-    """The whole built dataset, rules applied, as an rdflib Dataset (built in memory by Oxigraph)."""
+def build_store(corpus: Corpus) -> ox.Store:
+    """The whole built dataset, rules applied, in an in-memory Oxigraph store."""
     import pyoxigraph as ox
     store = ox.Store()
     fill(store, corpus)
-    return to_dataset(store)
+    return store
+
+
+def build_dataset(corpus: Corpus) -> Dataset:
+    """The whole built dataset, rules applied, as an rdflib Dataset (built in memory by Oxigraph)."""
+    return to_dataset(build_store(corpus))
+
+
+def derived_count(store: ox.Store) -> int:
+    """How many triples the rules derived into ``graph:derived``."""
+    [row] = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_DERIVED}> {{ ?s ?p ?o }} }}")
+    return int(row[0].value)
 
 
 def to_dataset(store: ox.Store) -> Dataset:

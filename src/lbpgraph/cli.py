@@ -307,7 +307,7 @@ def bench(project: Project, triples: int, fmt: str, seed: int, claims: int, work
 @cli.command()
 @click.pass_obj
 def push(project: Project) -> None:
-    """Build data/ locally and replace the dataset on the SPARQL server given by --store sparql:URL.
+    """Build data/ in memory and replace the dataset on the SPARQL server given by --store sparql:URL.
 
     Every named graph is uploaded beside the live ones first and swapped in only when all have
     arrived, so a failed push leaves the server as it was. Credentials come from

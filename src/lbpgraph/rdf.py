@@ -213,12 +213,3 @@ def nt_value(value: Node | str | int | bool) -> str:
     if type(value) is int:
         return f'"{value}"{_XSD_INTEGER}'
     return nt_term(value)  # type: ignore[arg-type]
-
-
-def to_nquads(graphs: dict[URIRef, list[tuple[Node, Node, Node]]]) -> bytes:
-    """Named graphs as N-Quads, for bulk loading."""
-    out: list[str] = []
-    for iri, triples in graphs.items():
-        g = f" {nt_term(iri)} .\n"
-        out.extend(f"{nt_term(s)} {nt_term(p)} {nt_term(o)}{g}" for s, p, o in triples)
-    return "".join(out).encode("utf-8")

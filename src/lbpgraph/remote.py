@@ -371,22 +371,17 @@ def _with_graph(endpoint: str, graph: str) -> str:
 
 def _split(nquads: bytes) -> dict[str, bytes]:
     """N-Quads -> N-Triples per named graph; every quad must name its graph."""
-    from rdflib import Dataset, URIRef
-    ds = Dataset()
-    ds.parse(data=nquads, format="nquads")
-    out: dict[str, bytes] = {}
-    for graph in ds.graphs():
-        if not len(graph):
-            continue
-        if graph.identifier == ds.default_graph.identifier or not isinstance(graph.identifier, URIRef):
-            raise RemoteStoreError("cannot push quads without a named graph: lbpgraph puts every triple in one")
-        try:
-            out[_iri(str(graph.identifier))[1:-1]] = "".join(
-                f"{_nt(s)} {_nt(p)} {_nt(o)} .\n" for s, p, o in graph).encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise RemoteStoreError(f"cannot push <{graph.identifier}>: a string is not valid Unicode "
-                                   f"({exc.reason})") from None
-    return out
+    import pyoxigraph as ox
+    lines: dict[str, list[str]] = {}
+    try:
+        for quad in ox.parse(nquads, format=ox.RdfFormat.N_QUADS):
+            if not isinstance(quad.graph_name, ox.NamedNode):
+                raise RemoteStoreError("cannot push quads without a named graph: lbpgraph puts every triple in one")
+            lines.setdefault(quad.graph_name.value, []).append(
+                f"{_nt(quad.subject)} {_nt(quad.predicate)} {_nt(quad.object)} .\n")
+    except SyntaxError as exc:
+        raise RemoteStoreError(f"cannot push: not N-Quads ({_first_line(str(exc).encode())})") from None
+    return {_iri(graph)[1:-1]: "".join(triples).encode("utf-8") for graph, triples in lines.items()}
 
 
 _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
@@ -394,18 +389,19 @@ _NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
 
 
 def _nt(node: Any) -> str:
-    """One term in N-Triples: IRIs checked, control characters escaped (no blank nodes in lbpgraph)."""
-    from rdflib import Literal, URIRef
-    if isinstance(node, URIRef):
-        return _iri(str(node))
-    if not isinstance(node, Literal):
-        raise RemoteStoreError(f"cannot push {node!r}: lbpgraph graphs hold no blank nodes")
-    text = f'"{str(node).translate(_NT_ESCAPES)}"'
+    """One pyoxigraph term in N-Triples: IRIs checked, control characters escaped (no blank
+    nodes in lbpgraph)."""
+    import pyoxigraph as ox
+    if isinstance(node, ox.NamedNode):
+        return _iri(node.value)
+    if not isinstance(node, ox.Literal):
+        raise RemoteStoreError(f"cannot push {node}: lbpgraph graphs hold no blank nodes")
+    text = f'"{node.value.translate(_NT_ESCAPES)}"'
     if node.language:
         return f"{text}@{node.language}"
-    if node.datatype is None or str(node.datatype) == _XSD + "string":
+    if node.datatype.value == _XSD + "string":
         return text
-    return f"{text}^^{_iri(str(node.datatype))}"
+    return f"{text}^^{_iri(node.datatype.value)}"
 
 
 def _bindings(data: bytes) -> tuple[list[str], list[dict[str, Any]]]:

@@ -247,11 +247,52 @@ def oxigraph_term(node: Any) -> Term:
     return term
 
 
+def oxigraph_answer(store: Any, sparql: str) -> QueryResult:
+    """A user query's whole answer from a pyoxigraph store."""
+    import pyoxigraph as ox
+
+    from .query import materialise
+    result = store.query(sparql, use_default_graph_as_union=True)
+    if isinstance(result, ox.QueryBoolean):
+        return materialise("ASK", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        return materialise("SELECT", variables,
+                           ([None if (x := s[i]) is None else oxigraph_term(x)
+                             for i in range(len(variables))] for s in result))
+    return materialise("CONSTRUCT", triples=([oxigraph_term(t.subject), oxigraph_term(t.predicate),
+                                              oxigraph_term(t.object)] for t in result))
+
+
+class _Oxigraph(Store):
+    """What every pyoxigraph-backed store shares: ``self.store`` answers lbpgraph's own queries."""
+
+    store: Any
+
+    def select(self, sparql: str) -> list[Row]:
+        solutions = self.store.query(sparql, use_default_graph_as_union=True)
+        width = len(solutions.variables)
+        return [tuple(None if (x := s[i]) is None else oxigraph_term(x) for i in range(width))
+                for s in solutions]
+
+
+class OxigraphMemoryStore(_Oxigraph):
+    """A pyoxigraph store in this process's memory: the built dataset while a build projects it."""
+
+    spec = "oxigraph-memory"
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+
+    def run(self, sparql: str, timeout: float) -> QueryResult:
+        return in_child(lambda: oxigraph_answer(self.store, sparql), timeout)  # the child has a copy
+
+
 CURRENT = "current"          # symlink to the published database inside an oxigraph:DIR
 MANIFEST = "manifest.json"   # what was built into it, and from which inputs
 
 
-class OxigraphStore(Store):
+class OxigraphStore(_Oxigraph):
     """An Oxigraph database under ``DIR``: ``DIR/current`` links to the published version.
 
     A build writes a new version beside the old one and then swaps the link, so readers
@@ -290,19 +331,11 @@ class OxigraphStore(Store):
         store receives, the curated quads first and then each rule's output."""
         import pyoxigraph as ox
 
-        from .build import fill
-        from .rdf import GRAPH_DERIVED
+        from .build import derived_count, fill
         scratch = ox.Store()
         with _BackgroundLoader(self.store) as disk:
             fill(scratch, corpus, disk.put)
-        derived = next(iter(scratch.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_DERIVED}> {{ ?s ?p ?o }} }}")))
-        return len(scratch), int(derived[0].value)
-
-    def select(self, sparql: str) -> list[Row]:
-        solutions = self.store.query(sparql, use_default_graph_as_union=True)
-        width = len(solutions.variables)
-        return [tuple(None if (x := s[i]) is None else oxigraph_term(x) for i in range(width))
-                for s in solutions]
+        return len(scratch), derived_count(scratch)
 
     def publish(self, manifest: dict[str, Any]) -> None:
         """Make this version the current one (atomically) and remove older versions."""
@@ -332,18 +365,7 @@ class OxigraphStore(Store):
 
         def work() -> QueryResult:
             import pyoxigraph as ox
-
-            from .query import materialise
-            result = ox.Store.read_only(path).query(sparql, use_default_graph_as_union=True)
-            if isinstance(result, ox.QueryBoolean):
-                return materialise("ASK", boolean=bool(result))
-            if isinstance(result, ox.QuerySolutions):
-                variables = [v.value for v in result.variables]
-                return materialise("SELECT", variables,
-                                   ([None if (x := s[i]) is None else oxigraph_term(x)
-                                     for i in range(len(variables))] for s in result))
-            return materialise("CONSTRUCT", triples=([oxigraph_term(t.subject), oxigraph_term(t.predicate),
-                                                      oxigraph_term(t.object)] for t in result))
+            return oxigraph_answer(ox.Store.read_only(path), sparql)
         return in_child(work, timeout)
 
     def close(self) -> None:
