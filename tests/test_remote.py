@@ -22,7 +22,8 @@ from lbpgraph.build import build_store
 from lbpgraph.errors import QueryRefused, QueryTimeout, RemoteStoreError
 from lbpgraph.project import Project
 from lbpgraph.query import QueryResult, check_query, named_queries, run_query
-from lbpgraph.remote import STAGING, SparqlStore, _iri
+from lbpgraph import remote
+from lbpgraph.remote import STAGING, SparqlStore, _iri, _swap_requests
 from lbpgraph.store import MemoryStore
 
 from .conftest import run
@@ -333,6 +334,34 @@ def test_a_dataset_of_hundreds_of_graphs_is_read(virtuoso: Virtuoso) -> None:
     answer = store.run(check_query("SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"), 30)
     assert answer.rows == [{"n": {"type": "literal", "value": "300",
                                   "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]
+
+
+def test_the_swap_moves_a_bounded_number_of_triples_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    moves = [("urn:s:1", "urn:l:1", 3), ("urn:s:2", "urn:l:2", 3), ("urn:s:3", "urn:l:3", 9), ("urn:s:4", "urn:l:4", 1)]
+    monkeypatch.setattr(remote, "SWAP_TRIPLES", 6)
+    requests = list(_swap_requests(["urn:old"], moves))
+    assert requests == [["DROP SILENT GRAPH <urn:old>", "MOVE SILENT <urn:s:1> TO <urn:l:1>",
+                         "MOVE SILENT <urn:s:2> TO <urn:l:2>"],
+                        ["MOVE SILENT <urn:s:3> TO <urn:l:3>"],  # larger than the bound: alone
+                        ["MOVE SILENT <urn:s:4> TO <urn:l:4>"]]
+    assert list(_swap_requests(["urn:old"], [])) == [["DROP SILENT GRAPH <urn:old>"]]
+
+
+def test_a_swap_in_several_requests_replaces_everything(virtuoso: Virtuoso, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = make_store(virtuoso)
+    store.push(quads({"t1": [("a", "one")], "t2": [("b", "two")], "gone": [("c", "three")]}), "fp-a")
+    sent: list[list[str]] = []
+    update = store._update
+    monkeypatch.setattr(remote, "SWAP_TRIPLES", 2)
+    monkeypatch.setattr(store, "_update", lambda ops, action="update": (sent.append(list(ops)), update(ops, action)))
+    second = {"t1": [("d", "four"), ("e", "five")], "t2": [("f", "six")], "t3": [("g", "seven")]}
+    store.push(quads(second), "fp-b")
+    assert sum(1 for ops in sent if any(op.startswith("MOVE") for op in ops)) == 2
+    expected = Counter(json.dumps(({"type": "uri", "value": f"{G}{g}"}, {"type": "uri", "value": f"urn:s:{s}"},
+                                   {"type": "uri", "value": "urn:p"}, {"type": "literal", "value": o}))
+                       for g, pairs in second.items() for s, o in pairs)
+    assert store.fingerprint() == "fp-b" and contents(store) == expected
+    assert not raw_ask(virtuoso, f"ASK {{ GRAPH <{G}gone> {{ ?s ?p ?o }} }}") and not staging_left(virtuoso)
 
 
 def test_rejected_upload_leaves_previous_data(virtuoso: Virtuoso) -> None:

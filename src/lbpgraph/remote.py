@@ -17,6 +17,8 @@ Virtuoso 7.2, as found against a real server (tests/test_remote.py):
 * a query stopped by the ``timeout`` parameter (ms) answers 200 with partial rows and
   ``X-SQL-State: S1TAT``; an answer cut at ``ResultSetMaxRows`` carries ``X-SPARQL-MaxRows``:
   both are errors here, never results;
+* a request whose transaction log outgrows ``TransactionAfterImageLimit`` (50 MB by default) is
+  aborted, as a swap moving a million triples at once was: see :func:`_swap_requests`;
 * every ``default-graph-uri`` and ``named-graph-uri`` comes back as a response header, beyond
   http.client's limit of 100 from about 47 articles on: see :func:`_allow_headers`;
 * ``<bif:...>`` and ``<sql:...>`` IRIs run server procedures: :meth:`SparqlStore.run` refuses them
@@ -41,7 +43,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.client import HTTPException
 from typing import Any
@@ -206,9 +208,10 @@ class SparqlStore(Store):
         self._update([_insert([(_STATE, "swapping"), *((_GRAPH, g) for g in new)]),
                       _delete(_FINGERPRINT, [old.fingerprint] if old.fingerprint else [])], "swap")
         try:  # ... then swap the graphs in and record the new fingerprint
-            self._update([*(f"DROP SILENT GRAPH {_iri(g)}" for g in gone),
-                          *(f"MOVE SILENT {_iri(staging[g])} TO {_iri(g)}" for g in sorted(graphs)),
-                          _delete(_STATE, ["swapping"]), _delete(_GRAPH, gone),
+            moves = [(staging[g], g, graphs[g].count(b"\n")) for g in sorted(graphs)]
+            for operations in _swap_requests(gone, moves):
+                self._update(operations, "swap")
+            self._update([_delete(_STATE, ["swapping"]), _delete(_GRAPH, gone),
                           _delete(_PENDING, list(staging.values())), _insert([(_FINGERPRINT, fingerprint)])], "swap")
         except LbpgraphError as exc:
             raise RemoteStoreError(f"{exc} (the dataset on {self.url} is unusable until the next push)") from None
@@ -268,6 +271,25 @@ class SparqlStore(Store):
 
 
 # --- helpers ----------------------------------------------------------------------------------
+
+SWAP_TRIPLES = 250_000  # triples moved per swap request
+
+
+def _swap_requests(gone: list[str], moves: list[tuple[str, str, int]]) -> Iterator[list[str]]:
+    """The swap's operations, in requests that each move at most :data:`SWAP_TRIPLES` triples (a
+    larger graph alone): Virtuoso aborts a request whose transaction log outgrows its
+    ``TransactionAfterImageLimit`` (50 MB by default), which a million triples moved at once did.
+    ``moves`` holds (staging graph, live graph, triples)."""
+    batch, size = [f"DROP SILENT GRAPH {_iri(g)}" for g in gone], 0
+    for staging, live, triples in moves:
+        if size and size + triples > SWAP_TRIPLES:
+            yield batch
+            batch, size = [], 0
+        batch.append(f"MOVE SILENT {_iri(staging)} TO {_iri(live)}")
+        size += triples
+    if batch:
+        yield batch
+
 
 def _allow_headers(count: int) -> None:
     """Let responses carry ``count`` headers. Virtuoso echoes every ``default-graph-uri`` and
