@@ -185,11 +185,9 @@ def _dump_built(data: Path, out: Path) -> None:
     """The built dataset as N-Quads, for the baseline (not timed)."""
     import pyoxigraph as ox
 
-    from .build import fill
+    from .build import build_store
     from .corpus import load_corpus
-    store = ox.Store()
-    fill(store, load_corpus(data))
-    store.dump(output=str(out), format=ox.RdfFormat.N_QUADS)
+    build_store(load_corpus(data)).dump(output=str(out), format=ox.RdfFormat.N_QUADS)
 
 
 def _plain_tasks(root: Path, nquads: Path, sample: list[str], prologue: str, clock: _Clock) -> dict[str, Any]:

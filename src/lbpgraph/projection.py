@@ -356,7 +356,8 @@ def neighbourhood(store: Store, claim_iri: str) -> list[str]:
     and the premises of the derived facts about the claim, its appearances and contraindications."""
     c = f"<{claim_iri}>"
     # flat branches, no property-path alternatives, derivation records looked up in the graph
-    # that holds them, the type stated: Virtuoso took 1.3 s over the nested form at 200k triples
+    # that holds them, contraindications reached through their type: Virtuoso took 1.3 s per claim
+    # over the nested form at 200k triples, 0.1 s over this
     query = f"""
         SELECT DISTINCT ?n WHERE {{
           {{ BIND ({c} AS ?n) }}
