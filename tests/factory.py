@@ -30,7 +30,7 @@ BASE: dict[str, Any] = {
                 {"id": "discs", "claim": "bw-unloads", "quote": "Studies show it unloads the \u201cdiscs\u201d (1).",
                  "speaker": "author", "hedging": "certain",
                  "citations": [{"source": "smith2010", "marker": "(1)", "fidelity": "partially-supports",
-                                "stance": "hypothesis"}]},
+                                "stance": "hedged-finding"}]},
             ],
             "not_claims": [{"quote": "Walking Backwards", "reason": "title", "occurrence": 1},
                            {"quote": "References", "reason": "reference-list"}],
@@ -54,7 +54,7 @@ BASE: dict[str, Any] = {
     "bibliography.yaml": {"sources": [
         {"id": "smith2010", "kind": "journal-article", "authors": ["Smith J"], "year": 2010,
          "title": "Discs", "peer_reviewed": "yes", "design": "laboratory-or-mechanistic",
-         "interventions": ["backward-walking"], "verification": "unverified",
+         "interventions": ["backward-walking"], "outcomes": ["disc-load"], "verification": "unverified",
          "cites": [{"source": "smith_ref3", "claims": ["bw-unloads"], "marker": "(3)",
                     "fidelity": "unverified"}]},
         {"id": "smith_ref3", "kind": "unidentified", "label": "reference (3) of Smith 2010",

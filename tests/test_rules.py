@@ -1,8 +1,9 @@
 """Each rule of evidence, on a minimal fixture where it must fire and one where it must not.
 
-The base fixture (tests/factory.py) is one blog post with two claims: 'helps' offers tradition;
-'discs' states certainly that backward walking unloads the discs, citing a peer-reviewed lab
-study that states it as a hypothesis and rests it on an unidentified reference.
+The base fixture (tests/factory.py, with the concepts :func:`derive` adds) is one blog post with two
+claims: 'helps' offers tradition; 'discs' states certainly that backward walking unloads the
+discs, citing a peer-reviewed lab study of backward walking and disc load that reports it as a
+hedged finding (its own data) and rests it on an unidentified reference.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ def derive(tmp_path: Path, edit: Edit | None = None) -> Dataset:
     data["concepts.yaml"]["conditions"] = [
         {"id": "facet-arthritis", "label": "facet joint arthritis", "affects": ["facet"]},
         {"id": "pregnancy", "label": "pregnancy"}]
+    data["concepts.yaml"]["interventions"].append({"id": "yoga", "label": "yoga"})
     if edit:
         edit(data)
     corpus = load_corpus(factory.write(tmp_path, data))
@@ -70,8 +72,23 @@ def claim(data: dict[str, Any], i: int) -> dict[str, Any]:
 
 
 DISCS, HELPS = A + "a.discs", A + "a.helps"
+CIT = vocab.PREFIXES["citation"] + "a.a.discs.1"
+RATING = vocab.PREFIXES["rating"] + "bw-unloads.smith2010"
+DOWN = vocab.PREFIXES["downgrade"] + "bw-unloads.smith2010."
 FLAG = vocab.FLAGS.iri
 BASIS = vocab.BASES.iri
+CERTAINTY = vocab.CERTAINTY.iri
+
+
+def contrary(d: dict[str, Any], stance: str, supports: bool = False) -> None:
+    """The appearance also cites Jones 2012, a peer-reviewed trial of the same question that found
+    otherwise (or, with ``supports``, that supports it: a second rating of the claim)."""
+    d["bibliography.yaml"]["sources"].append({
+        "id": "jones2012", "kind": "journal-article", "peer_reviewed": "yes", "design": "cohort-or-cross-sectional",
+        "sample_size": 1000, "interventions": ["backward-walking"], "outcomes": ["disc-load"],
+        "verification": "unverified"})
+    app(d, 1)["citations"].append({"source": "jones2012", "marker": "(2)", "stance": stance,
+                                   "fidelity": "supports" if supports else "does-not-support"})
 
 
 def test_every_rule_is_covered_here() -> None:
@@ -90,18 +107,37 @@ def consult_lab(d: dict[str, Any]) -> None:
 # Each case: (rule, edit of the base fixture where it fires (None: the base itself),
 #             edit of the base fixture where it must not fire, check)
 CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
+    # rule data-bears-on-claim: the source's own data, on the claim's intervention and outcome
+    ("data-bears-on-claim", None, lambda d: smith(d).update(outcomes=["pain"]),
+     lambda ds: has(ds, CIT, "lbp:dataBearsOn", C + "bw-unloads")),
+    ("data-bears-on-claim", lambda d: smith(d).update(interventions=["treadmill-bw"]),
+     lambda d: smith(d).update(interventions=["walking"]),  # a broader intervention is another question
+     lambda ds: has(ds, CIT, "lbp:dataBearsOn", C + "bw-unloads")),
+    ("data-bears-on-claim", lambda d: cite(d).update(stance="association"), lambda d: cite(d).update(stance="hypothesis"),
+     lambda ds: has(ds, CIT, "lbp:dataBearsOn", C + "bw-unloads")),
+    ("data-bears-on-claim", None, lambda d: smith(d).update(design="narrative-review-or-expert-opinion"),
+     lambda ds: has(ds, CIT, "lbp:dataBearsOn", C + "bw-unloads")),
     # rule supporting-citation
     ("supporting-citation", None, lambda d: cite(d).update(fidelity="unverified"),
      lambda ds: has(ds, DISCS, "lbp:supportingCitation", vocab.PREFIXES["citation"] + "a.a.discs.1")),
     # rule peer-reviewed-support-from
     ("peer-reviewed-support-from", None, lambda d: cite(d).update(mode="named-venue", confidence="high"),
      lambda ds: has(ds, DISCS, "lbp:peerReviewedSupportFrom", vocab.PREFIXES["source"] + "smith2010")),
+    ("peer-reviewed-support-from", None, lambda d: cite(d).update(stance="recommendation"),
+     lambda ds: has(ds, DISCS, "lbp:peerReviewedSupportFrom", vocab.PREFIXES["source"] + "smith2010")),
     # rule basis-peer-reviewed
     ("basis-peer-reviewed", None, lambda d: smith(d).update(peer_reviewed="no"),
      lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("peer-reviewed"))),
     # rule basis-grey-literature
-    ("basis-grey-literature", lambda d: smith(d).update(peer_reviewed="unclear"), lambda d: None,
+    ("basis-grey-literature", lambda d: smith(d).update(peer_reviewed="unclear"),
+     lambda d: (smith(d).update(peer_reviewed="unclear"), cite(d).update(stance="hypothesis")),
      lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("grey-literature"))),
+    # rule basis-expert-opinion: a hypothesis, background or recommendation, or a narrative review
+    ("basis-expert-opinion", lambda d: cite(d).update(stance="hypothesis"), lambda d: None,
+     lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("expert-opinion"))),
+    ("basis-expert-opinion", lambda d: smith(d).update(design="narrative-review-or-expert-opinion"),
+     lambda d: cite(d).update(stance="recommendation", fidelity="does-not-support"),
+     lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("expert-opinion"))),
     # rule basis-vague-attribution
     ("basis-vague-attribution", lambda d: app(d, 1)["citations"].append({"mode": "vague", "fidelity": "unverified"}),
      lambda d: None, lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("vague-attribution"))),
@@ -177,6 +213,9 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule claim-strength
     ("claim-strength", None, lambda d: cite(d).update(mode="named-venue", confidence="high"),
      lambda ds: has(ds, C + "bw-unloads", "lbp:strength", vocab.DESIGNS.iri("laboratory-or-mechanistic"))),
+    # rule claim-strength-expert-opinion: level 5 where only expert opinion stands behind a claim
+    ("claim-strength-expert-opinion", lambda d: cite(d).update(stance="background"), lambda d: None,
+     lambda ds: has(ds, C + "bw-unloads", "lbp:strength", vocab.DESIGNS.iri("narrative-review-or-expert-opinion"))),
     # rule claim-flags
     ("claim-flags", None, lambda d: app(d, 1).update(hedging="hedged"),
      lambda ds: has(ds, C + "bw-unloads", "lbp:flag", FLAG("overstated"))),
@@ -200,6 +239,65 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
                                                       "severity": "precaution"}])),
      lambda ds: has(ds, vocab.PREFIXES["warning"] + "a.backward-walking.facet-arthritis.precaution",
                     "lbp:knownFrom", vocab.PREFIXES["contraindication"] + "backward-walking.facet-arthritis.inferred")),
+    # rule rating: one per claim and data-bearing source, starting where its design starts
+    ("rating", None, lambda d: cite(d).update(stance="hypothesis"),
+     lambda ds: has(ds, RATING, "lbp:startCertainty", CERTAINTY("low"))),
+    ("rating", lambda d: smith(d).update(design="randomised-controlled-trial"), lambda d: None,
+     lambda ds: has(ds, RATING, "lbp:startCertainty", CERTAINTY("high"))),
+    ("rating", lambda d: smith(d).update(design="systematic-review", reviewed_designs=["randomised-controlled-trial"]),
+     lambda d: smith(d).update(design="systematic-review",
+                               reviewed_designs=["randomised-controlled-trial", "cohort-or-cross-sectional"]),
+     lambda ds: has(ds, RATING, "lbp:startCertainty", CERTAINTY("high"))),
+    # rule downgrade-risk-of-bias: a recorded fact, one its design implies, or an association for an effect
+    ("downgrade-risk-of-bias", lambda d: smith(d).update(risk_of_bias=["pilot"]), lambda d: None,
+     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "risk-of-bias")),
+    ("downgrade-risk-of-bias", lambda d: smith(d).update(design="case-series-or-uncontrolled-pilot"),
+     lambda d: smith(d).update(design="case-control"),
+     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "risk-of-bias")),
+    ("downgrade-risk-of-bias", lambda d: (cite(d).update(stance="association"), claim(d, 1).update(kind="efficacy")),
+     lambda d: cite(d).update(stance="association"),
+     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "risk-of-bias")),
+    # rule downgrade-indirectness: another population, part of the interventions, or judged so
+    ("downgrade-indirectness",
+     lambda d: (claim(d, 1).update(population="adults-with-lbp"), smith(d).update(population="healthy-men")),
+     lambda d: (claim(d, 1).update(population="people"), smith(d).update(population="healthy-men")),
+     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
+    ("downgrade-indirectness", lambda d: claim(d, 1).update(interventions=["backward-walking", "yoga"]),
+     lambda d: claim(d, 1).update(interventions=["backward-walking", "walking"]),  # walking: covered, bw is narrower
+     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
+    ("downgrade-indirectness", lambda d: cite(d).update(indirect=["comparator"], note="both arms walked backwards"),
+     lambda d: cite(d).update(note="both arms walked backwards"),
+     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
+    # rule downgrade-imprecision: below the optimal information size (two levels far below), or unknown
+    ("downgrade-imprecision", lambda d: smith(d).update(sample_size=50), lambda d: smith(d).update(sample_size=150),
+     lambda ds: has(ds, DOWN + "imprecision", "lbp:levels", Literal(2))),
+    ("downgrade-imprecision", None, lambda d: smith(d).update(sample_size=400),
+     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "imprecision")),
+    # rule downgrade-inconsistency: another source with data on the claim does not support it
+    ("downgrade-inconsistency", lambda d: contrary(d, "finding"), lambda d: contrary(d, "not-addressed"),
+     lambda ds: has(ds, RATING, "lbp:downgrade", vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
+    # rule rating-certainty: the start, down by the levels of the downgrades, never below very low
+    ("rating-certainty", lambda d: smith(d).update(design="randomised-controlled-trial", sample_size=150),
+     lambda d: smith(d).update(design="randomised-controlled-trial", sample_size=50),
+     lambda ds: has(ds, RATING, "lbp:certainty", CERTAINTY("moderate"))),
+    ("rating-certainty", lambda d: smith(d).update(design="randomised-controlled-trial", sample_size=50,
+                                                   risk_of_bias=["pilot", "retrospective"]),
+     lambda d: smith(d).update(design="randomised-controlled-trial", sample_size=50),
+     lambda ds: has(ds, RATING, "lbp:certainty", CERTAINTY("very-low"))),
+    # rule claim-certainty: the best of the claim's ratings
+    ("claim-certainty", lambda d: (smith(d).update(design="randomised-controlled-trial", sample_size=150),
+                                   contrary(d, "finding", supports=True)),
+     lambda d: contrary(d, "finding", supports=True),
+     lambda ds: has(ds, C + "bw-unloads", "lbp:certainty", CERTAINTY("moderate"))),
+    # rule claim-certainty-reasons: the reasons in words, sorted
+    ("claim-certainty-reasons", lambda d: smith(d).update(sample_size=50, risk_of_bias=["pilot"]),
+     lambda d: cite(d).update(stance="hypothesis"),
+     lambda ds: has(ds, C + "bw-unloads", "lbp:certaintyReasons", Literal(
+         "Smith J 2010 (starts low): imprecision -2, sample of 50, below 100, far below the optimal information "
+         "size of 400 | Smith J 2010 (starts low): risk-of-bias -1, pilot study"))),
+    # rule claim-certainty-none: no peer-reviewed data, no certainty
+    ("claim-certainty-none", lambda d: cite(d).update(stance="hypothesis"), lambda d: None,
+     lambda ds: has(ds, C + "bw-unloads", "lbp:certainty", CERTAINTY("none"))),
 ]
 
 

@@ -31,13 +31,20 @@ PLAIN_VERDICTS = """
 SELECT ?claim ?supported WHERE {
   ?claim a schema:Claim .
   BIND (EXISTS {
-    ?claim schema:appearance/lbp:hasCitation ?cit .
-    ?cit lbp:fidelity ?fidelity ; lbp:citationMode ?mode .
+    ?claim schema:appearance ?app .
+    ?app lbp:hasCitation ?cit .
+    FILTER NOT EXISTS { ?app lbp:draft true }
+    ?cit lbp:fidelity ?fidelity ; lbp:citationMode ?mode ; lbp:stance ?stance ; cito:hasCitedEntity ?source .
     FILTER (?fidelity IN (lbp:fidelity-supports, lbp:fidelity-partially-supports))
     FILTER (?mode IN (lbp:mode-in-text-marker, lbp:mode-quotation))
-    FILTER EXISTS { ?cit cito:hasCitedEntity/lbp:peerReview lbp:peer-review-yes }
-    FILTER NOT EXISTS { ?cit cito:hasCitedEntity/a lbp:UnidentifiedSource }
-    FILTER NOT EXISTS { ?claim schema:appearance ?app . ?app lbp:hasCitation ?cit ; lbp:draft true }
+    FILTER (?stance IN (lbp:stance-finding, lbp:stance-hedged-finding, lbp:stance-association))
+    ?source lbp:peerReview lbp:peer-review-yes .
+    FILTER NOT EXISTS { ?source a lbp:UnidentifiedSource }
+    FILTER NOT EXISTS { ?source lbp:studyDesign lbp:design-narrative-review-or-expert-opinion }
+    FILTER (NOT EXISTS { ?claim schema:about ?anyIntervention }
+            || EXISTS { ?claim schema:about ?i . ?source lbp:studiedIntervention/skos:broader* ?i })
+    FILTER (NOT EXISTS { ?claim lbp:outcome ?anyOutcome }
+            || EXISTS { ?claim lbp:outcome ?o . ?source lbp:studiedOutcome/skos:broader* ?o })
   } AS ?supported)
 }"""
 VERDICTS = "SELECT ?claim ?supported WHERE { ?claim a schema:Claim ; lbp:peerReviewedSupport ?supported . }"

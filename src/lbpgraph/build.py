@@ -121,13 +121,13 @@ def nquads_chunks(corpus: Corpus, lines: int = 50_000) -> Iterator[bytes]:
     graphs, and in ``graph:derived`` the rule descriptions and the facts derived in Python), in
     pieces of about ``lines`` quads (whole articles), so that a store can load the first while
     the next are written."""
-    from .rules import python_derived
+    from .rules import parameter_triples, python_derived
     out: list[str] = []  # every writer appends here
     iris: dict[str, str] = {}
     shared = _Writer(GRAPH_BIBLIOGRAPHY, out, iris)
     _graph_metadata(shared, GRAPH_BIBLIOGRAPHY, "Bibliography, concepts, shared claims and vocabulary",
                     corpus.shared_files)
-    for triple in vocabulary_triples():
+    for triple in [*vocabulary_triples(), *parameter_triples()]:
         shared.add(*triple)
     for kind, concepts in corpus.concepts.items():
         _concepts(shared, kind, concepts)
@@ -238,8 +238,10 @@ def _concepts(w: _Writer, kind: str, concepts: dict[str, schema.Concept]) -> Non
         w.add(node, SKOS.prefLabel, Literal(c.label, lang="en"))
         w.add(node, SKOS.definition, Literal(c.definition, lang="en") if c.definition else None)
         w.many(node, SKOS.broader, [concept_iri(b) for b in c.broader])
-        w.many(node, SKOS.exactMatch, [URIRef(u) for u in c.exact_match])
-        w.many(node, SKOS.broadMatch, [URIRef(u) for u in c.broad_match])
+        for predicate, matches in ((SKOS.exactMatch, c.exact_match), (SKOS.broadMatch, c.broad_match)):
+            for match in matches:
+                w.add(node, predicate, URIRef(match.iri))
+                w.add(URIRef(match.iri), RDFS.label, match.label)
         if isinstance(c, schema.Mechanism):
             w.many(node, LBP.actsOn, [concept_iri(s) for s in c.acts_on])
             w.add(node, LBP.direction, value(vocab.DIRECTIONS, c.direction))
@@ -278,6 +280,8 @@ def _source(w: _Writer, s: schema.Source) -> None:
     w.add(node, LBP.populationDescription, s.population_description)
     w.many(node, LBP.studiedIntervention, [concept_iri(x) for x in s.interventions])
     w.many(node, LBP.studiedOutcome, [concept_iri(x) for x in s.outcomes])
+    w.many(node, LBP.reviewedDesign, [value(vocab.DESIGNS, x) for x in s.reviewed_designs])
+    w.many(node, LBP.riskOfBias, [value(vocab.RISKS_OF_BIAS, x) for x in s.risk_of_bias])
     w.add(node, LBP.finding, s.finding)
     w.add(node, LBP.verification, value(vocab.VERIFICATION, s.verification))
     w.many(node, LBP.verifiedAt, [URIRef(u) for u in s.verified_at])
@@ -287,13 +291,14 @@ def _source(w: _Writer, s: schema.Source) -> None:
     for n, cite in enumerate(s.cites, start=1):
         cit = NS["citation"][f"s.{s.id}.{n}"]
         _citation(w, cit, node, cite.source, "in-text-marker", cite.marker, None, cite.relation,
-                  cite.fidelity, cite.stance, "certain", cite.note, n)
+                  cite.fidelity, cite.stance, "certain", cite.note, n, cite.indirect)
         w.many(cit, LBP.forClaim, [claim_iri(c) for c in cite.claims])
 
 
 def _citation(w: _Writer, cit: URIRef, citing: URIRef, source_id: str | None, mode: str,
               marker: str | None, as_printed: str | None, relation: str, fidelity: str | None,
-              stance: str | None, confidence: str, note: str | None, position: int) -> None:
+              stance: str | None, confidence: str, note: str | None, position: int,
+              indirect: tuple[str, ...] | list[str] = ()) -> None:
     w.add(cit, RDF.type, CITO.Citation)
     w.add(citing, LBP.hasCitation, cit)
     w.add(cit, CITO.hasCitingEntity, citing)
@@ -304,6 +309,7 @@ def _citation(w: _Writer, cit: URIRef, citing: URIRef, source_id: str | None, mo
     w.add(cit, DCTERMS.bibliographicCitation, as_printed)
     w.add(cit, LBP.fidelity, value(vocab.FIDELITY, fidelity) if fidelity else None)
     w.add(cit, LBP.stance, value(vocab.STANCES, stance) if stance else None)
+    w.many(cit, LBP.indirectness, [value(vocab.INDIRECTNESS, x) for x in indirect])
     w.add(cit, LBP.identificationConfidence, value(vocab.CONFIDENCE, confidence))
     w.add(cit, RDFS.comment, note)
     if source_id is not None:
@@ -444,5 +450,5 @@ def _appearance(w: _Writer, article: Article, app: schema.Appearance) -> None:
     for n, cite in enumerate(app.citations, start=1):
         cit = NS["citation"][f"a.{article.id}.{app.id}.{n}"]
         _citation(w, cit, node, cite.source, cite.mode, cite.marker, cite.as_printed, cite.relation,
-                  cite.fidelity, cite.stance, cite.confidence, cite.note, n)
+                  cite.fidelity, cite.stance, cite.confidence, cite.note, n, cite.indirect)
         w.add(cit, LBP.forClaim, claim)

@@ -152,6 +152,16 @@ def sparql_prologue() -> str:
     return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in vocab.PREFIXES.items())
 
 
+PARAMETERS = "rules/parameters.ttl"
+
+
+def parameter_triples() -> list[tuple[Any, Any, Any]]:
+    """The rules' parameters (thresholds, where certainty starts), from ``rules/parameters.ttl``."""
+    from rdflib import Graph
+    text = (resources.files("lbpgraph") / PARAMETERS).read_text(encoding="utf-8")
+    return sorted(Graph().parse(data=text, format="turtle"))
+
+
 def load_rules() -> list[Rule]:
     """The shipped rules in the fixed order they run."""
     folder = resources.files("lbpgraph") / "rules"

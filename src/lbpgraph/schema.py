@@ -20,7 +20,7 @@ import re
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from . import vocab
@@ -95,12 +95,25 @@ NotClaimReason = _value(vocab.NOT_CLAIM_REASONS)
 Relation = Annotated[str, AfterValidator(_one_of(vocab.CITO_RELATIONS, "CiTO relation"))]
 SourceKind = Annotated[str, AfterValidator(_one_of(vocab.SOURCE_KINDS, "source kind"))]
 Appeal = Annotated[str, AfterValidator(_one_of(("authority", "tradition", "anecdote"), "appeal"))]
+RiskOfBias = _value(vocab.RISKS_OF_BIAS)
+Indirectness = _value(vocab.INDIRECTNESS)
 
 
 class Model(BaseModel):
     """Base: unknown keys are errors; records are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _judged(citation: Any) -> Any:
+    """A citation that supports its claim says how the source states it, and a judgement of
+    indirectness says why: both decide the verdict."""
+    if citation.source and citation.fidelity in vocab.SUPPORTING_FIDELITY and citation.stance is None:
+        raise PydanticCustomError("missing_stance", "a citation with fidelity {fidelity} needs a stance "
+                                  "(how the source states the claim)", {"fidelity": citation.fidelity})
+    if citation.indirect and not citation.note:
+        raise PydanticCustomError("missing_note", "a citation judged indirect needs a note saying why", {})
+    return citation
 
 
 # --- shared claims ------------------------------------------------------------------------
@@ -156,7 +169,8 @@ class Citation(Model):
     """One citation made by an appearance.
 
     ``source`` may be left out only for a vague attribution that names no identifiable work.
-    ``stance`` says how the cited source itself states the claim.
+    ``stance`` says how the cited source itself states the claim; ``indirect`` lists how the
+    source's question differs from the claim's, as the curators judge it (explained in ``note``).
     """
 
     source: Id | None = None
@@ -166,8 +180,13 @@ class Citation(Model):
     relation: Relation = "citesAsEvidence"
     fidelity: Fidelity
     stance: Stance | None = None
+    indirect: list[Indirectness] = Field(default_factory=list)
     confidence: Confidence = "certain"
     note: str | None = None
+
+    @model_validator(mode="after")
+    def check_judgement(self) -> Any:
+        return _judged(self)
 
 
 class Appearance(Model):
@@ -238,7 +257,12 @@ class SourceCitation(Model):
     relation: Relation = "citesAsEvidence"
     fidelity: Fidelity
     stance: Stance | None = None
+    indirect: list[Indirectness] = Field(default_factory=list)
     note: str | None = None
+
+    @model_validator(mode="after")
+    def check_judgement(self) -> Any:
+        return _judged(self)
 
 
 class Source(Model):
@@ -267,6 +291,8 @@ class Source(Model):
     population_description: str | None = None
     interventions: list[Id] = Field(default_factory=list)
     outcomes: list[Id] = Field(default_factory=list)
+    reviewed_designs: list[Design] = Field(default_factory=list)  # a review: designs it included
+    risk_of_bias: list[RiskOfBias] = Field(default_factory=list)
     finding: str | None = None
     verification: Verification
     verified_at: list[Url] = Field(default_factory=list)
@@ -284,13 +310,20 @@ ArticleFile.model_rebuild()
 
 # --- concepts -----------------------------------------------------------------------------
 
+class ExternalConcept(Model):
+    """A concept of MeSH or UBERON, with the label it was checked against."""
+
+    iri: Url
+    label: Text
+
+
 class Concept(Model):
     id: Id
     label: Text
     definition: str | None = None
     broader: list[Id] = Field(default_factory=list)
-    exact_match: list[Url] = Field(default_factory=list)
-    broad_match: list[Url] = Field(default_factory=list)
+    exact_match: list[ExternalConcept] = Field(default_factory=list)
+    broad_match: list[ExternalConcept] = Field(default_factory=list)
 
 
 class Intervention(Concept):

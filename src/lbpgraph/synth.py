@@ -43,13 +43,13 @@ T = TypeVar("T")
 # FIXED_TRIPLES + TRIPLES_PER_ARTICLE * articles. The model is linear because the pools grow in
 # step with the articles, the warnings the graph knows are fixed, and the mix of claims an
 # article makes does not depend on the pools (see _make_shared_claims and pick_claim).
-# Least-squares fit to 24 builds: 20 of 10-30 articles (20k-65k triples, seeds 0-3) and 4 of
-# 100 and 200 articles (194k-393k triples, seeds 0-1); every build lies within 8% of it (the
-# large ones within 2%).
+# Least-squares fit to 12 builds with the certainty rules: 9 of 10, 20 and 30 articles (25k-73k
+# triples, seeds 0-2), 2 of 100 and 1 of 200 articles (213k-443k triples); every build lies
+# within 6.4% of it (the large ones within 1%).
 # tests/test_synth.py checks it at a small size. Rules that derive more or fewer facts will
 # need a new fit.
-FIXED_TRIPLES = 2970
-TRIPLES_PER_ARTICLE = 1943
+FIXED_TRIPLES = 4233
+TRIPLES_PER_ARTICLE = 2166
 
 ZIPF_EXPONENT = 1.1
 CLAIMS_PER_ARTICLE = (9, 11)  # appearances per article (and a testimonial in some), inclusive range
@@ -265,7 +265,8 @@ CLAIM_KINDS = (("efficacy", 45), ("mechanism", 15), ("physiology", 10), ("safety
 # (kind, peer review, designs) profiles of the shared pool, with their weights
 SOURCE_PROFILES: tuple[tuple[str, str, tuple[str, ...], int], ...] = (
     ("journal-article", "yes", ("randomised-controlled-trial", "non-randomised-controlled-study",
-                                "cohort-or-cross-sectional", "case-series-or-uncontrolled-pilot", "case-report",
+                                "cohort-or-cross-sectional", "case-control", "case-series-or-uncontrolled-pilot",
+                                "case-report",
                                 "laboratory-or-mechanistic"), 60),
     ("review-article", "yes", ("systematic-review", "narrative-review-or-expert-opinion"), 12),
     ("conference-paper", "unclear", ("laboratory-or-mechanistic", "case-series-or-uncontrolled-pilot"), 6),
@@ -285,7 +286,8 @@ VENUES = {
     "web-page": ("synthetic-health-site.example",),
 }
 SAMPLE_SIZES = {"randomised-controlled-trial": (30, 400), "non-randomised-controlled-study": (20, 200),
-                "cohort-or-cross-sectional": (100, 5000), "case-series-or-uncontrolled-pilot": (5, 30),
+                "cohort-or-cross-sectional": (100, 5000), "case-control": (20, 200),
+                "case-series-or-uncontrolled-pilot": (5, 30),
                 "case-report": (1, 1), "laboratory-or-mechanistic": (8, 40)}
 SYLLABLES = ("qor", "vel", "mar", "bris", "tan", "lud", "orn", "vesk", "pal", "dru", "sen", "kav", "ith", "mop",
              "zar", "fel", "gund", "rho", "tel", "wyn")
@@ -443,6 +445,10 @@ class _Corpus:
         self.articles = articles
         self.sources: list[_Source] = []
         self.by_id: dict[str, _Source] = {}
+        self.studies: dict[str, int] = {}  # "group:intervention:outcome" -> a source made for it
+        self.contrary_cited = False  # has an article cited a study that found otherwise?
+        self.consulted_listed = False  # has an article listed works it consulted?
+        self.grey_data_cited = False  # has an article cited grey literature with data on its claim?
         self.claims: list[_Claim] = []  # shared claims (claims.yaml)
         self.counts = {"claims": 0, "sources": 0, "citations": 0}  # what the articles add
         self._decks: dict[str, list[str]] = {}
@@ -499,6 +505,12 @@ class _Corpus:
         for iv in INTERVENTIONS:
             pool.group(f"peer:{iv}", [i for i in pool.groups["peer"][0] if iv in self.sources[i].interventions])
             pool.group(f"any:{iv}", [i for i, s in enumerate(self.sources) if iv in s.interventions])
+            for group in ("peer", "grey", "laboratory"):  # studies of a claim's own question
+                for outcome in OUTCOMES:
+                    members = [i for i in pool.groups[group][0]
+                               if iv in self.sources[i].interventions and outcome in self.sources[i].outcomes]
+                    if members:
+                        pool.group(f"{group}:{iv}:{outcome}", members)
 
     def _source(self, sid: str, kind: str, review: str, design: str, n: int) -> _Source:
         rng = self.rng
@@ -522,6 +534,26 @@ class _Corpus:
                        year=rng.randint(1985, 2024), title=title, venue=rng.choice(VENUES[kind]),
                        sample_size=rng.randint(low, high) if high else None, population=population,
                        interventions=ivs, outcomes=outcomes)
+
+    def study_of(self, group: str, intervention: str, outcome: str | None) -> int:
+        """A source of ``group`` (peer, grey or laboratory) that studied ``intervention`` and
+        ``outcome``; when the pool has none, a new one (a conference paper for grey literature)."""
+        name = f"{group}:{intervention}:{outcome}"
+        if name in self.pool.groups or outcome is None:
+            return self.pool.draw(name, f"{group}:{intervention}", group)
+        if name not in self.studies:
+            self.studies[name] = self.new_study(group, intervention, outcome)
+        return self.studies[name]
+
+    def new_study(self, group: str, intervention: str, outcome: str | None) -> int:
+        """A new source of ``group`` that studied ``intervention`` and ``outcome``."""
+        kind, review, design = {"peer": ("journal-article", "yes", "randomised-controlled-trial"),
+                                "grey": ("conference-paper", "unclear", "case-series-or-uncontrolled-pilot"),
+                                "laboratory": ("journal-article", "yes", vocab.LABORATORY_DESIGN)}[group]
+        source = self._source(f"syn-q{len(self.sources) + 1:05d}", kind, review, design, len(self.sources) + 1)
+        source.interventions, source.outcomes = [intervention], [outcome] if outcome else source.outcomes
+        self.add(source)
+        return len(self.sources) - 1
 
     def add(self, source: _Source) -> None:
         self.sources.append(source)
@@ -855,21 +887,35 @@ class _Article:
                 record["appeal"] = [card]
             return lead, []
         citations: list[dict[str, Any]] = []  # a study, a book or a web page, by marker
+        group = {"laboratory": "laboratory", "grey": "grey"}.get(card, "peer")
         for _ in range(rng.choice((1, 1, 1, 2, 2, 3)) if card == "peer" else 1):
-            if card == "peer" and claim.intervention and rng.random() < 0.5:
-                source = c.pool.draw(f"peer:{claim.intervention}", "peer")
+            # a study that found otherwise beside the first (always, the first time: every corpus has one)
+            contrary = bool(citations) and claim.intervention is not None and (
+                not (c.contrary_cited or self.draft) or rng.random() < 0.25)
+            # the first grey card of a corpus cites proceedings with data on the claim's question
+            first_grey = card == "grey" and not (c.grey_data_cited or self.draft) and claim.intervention is not None
+            if contrary:
+                source = c.new_study(group, claim.intervention, claim.outcome)
+            elif claim.intervention and (first_grey or rng.random() < 0.5):  # often a study of its own question
+                source = c.study_of(group, claim.intervention, claim.outcome)
             else:
-                source = c.pool.draw({"laboratory": "laboratory", "grey": "grey"}.get(card, "peer"))
-            if card == "broken":
+                source = c.pool.draw(group)
+            if contrary:
+                fidelity, stance = "does-not-support", "finding"
+            elif card == "broken":  # a study that found otherwise, one that does not address it, or unverified
                 fidelity = rng.choice(("does-not-support", "contradicts", "unverified"))
-                stance = {"does-not-support": "not-addressed", "contradicts": "finding"}.get(fidelity)
+                stance = {"does-not-support": rng.choice(("finding", "not-addressed")),
+                          "contradicts": "finding"}.get(fidelity)
             else:
                 fidelity = self.supporting()
                 stance = {"peer-overstated": rng.choice(vocab.CAUTIOUS_STANCES), "peer-association": "association",
                           "laboratory": rng.choice(("finding", "hypothesis"))}.get(card) or \
                     c.weighted((("finding", 6), ("hedged-finding", 2), ("recommendation", 1), ("background", 1)))
+                if first_grey:
+                    stance, c.grey_data_cited = "finding", True
             if c.sources[source].id not in {x["source"] for x in citations}:
                 citations.append(self.cite(source, fidelity, stance))
+                c.contrary_cited = c.contrary_cited or (contrary and not self.draft)
         return rng.choice(LEADS["peer"]), citations
 
     # --- the whole article -----------------------------------------------------------------
@@ -965,13 +1011,14 @@ class _Article:
 
     def consulted(self) -> list[dict[str, Any]]:
         """Works listed under further reading and linked to no claim."""
-        if self.rng.random() < 0.4:
+        if self.rng.random() < 0.4 and self.c.consulted_listed:  # every corpus has one such list
             return []
         out: list[dict[str, Any]] = []
-        for _ in range(self.rng.randint(1, 3)):
+        for _ in range(self.rng.randint(1, 3) if self.c.consulted_listed else 10):
             sid = self.c.sources[self.c.pool.draw(f"any:{self.topic}", "identified")].id
             if sid not in self.cited and sid not in {x["source"] for x in out}:
                 out.append({"source": sid, "marker": f"{len(out) + 1}.", "as_printed": self.reference_text(sid)})
+        self.c.consulted_listed = self.c.consulted_listed or bool(out)
         return out
 
     def reference_list(self, heading: str, entries: list[str], markers: list[str]) -> None:

@@ -30,9 +30,11 @@ PREFIXES: dict[str, str] = {
     "concept": ID + "concept/",
     "contraindication": ID + "contraindication/",
     "derivation": ID + "derivation/",
+    "downgrade": ID + "downgrade/",
     "graph": ID + "graph/",
     "warning": ID + "missing-warning/",
     "offer": ID + "offer/",
+    "rating": ID + "rating/",
     "rule": ID + "rule/",
     "source": ID + "source/",
     "span": ID + "span/",
@@ -103,18 +105,24 @@ class ValueSet:
 
 BASES = ValueSet("basis", "BasisScheme", "Evidence basis of an appearance", (
     Term("peer-reviewed", "peer-reviewed",
-         "A citation to a peer-reviewed source whose fidelity is supports or partially-supports.", 1),
+         "A peer-reviewed source whose own data bear on the claim (its finding or association, or "
+         "a systematic review's synthesis), on the claim's intervention and outcome or narrower "
+         "ones, cited with fidelity supports or partially-supports.", 1),
     Term("grey-literature", "grey literature",
-         "Only sources that are not peer-reviewed (books, proceedings, web pages), cited with "
-         "fidelity supports or partially-supports.", 2),
+         "Only identified sources that are not peer-reviewed (books, proceedings, web pages) "
+         "whose own data support the claim.", 2),
+    Term("expert-opinion", "expert opinion",
+         "An identified source's hypothesis, background statement or recommendation, not its "
+         "data: OCEBM 2011 level 5 (mechanism-based reasoning), whatever the design of the study "
+         "that voiced it.", 3),
     Term("vague-attribution", "vague attribution",
-         "'Studies show', 'researchers found', a journal named without a paper.", 3),
-    Term("authority", "authority", "An appeal to authorities ('most authorities recognise').", 4),
-    Term("tradition", "tradition", "An appeal to tradition ('a traditional remedy').", 5),
-    Term("anecdote", "anecdote", "Personal experience or a testimonial.", 6),
+         "'Studies show', 'researchers found', a journal named without a paper.", 4),
+    Term("authority", "authority", "An appeal to authorities ('most authorities recognise').", 5),
+    Term("tradition", "tradition", "An appeal to tradition ('a traditional remedy').", 6),
+    Term("anecdote", "anecdote", "Personal experience or a testimonial.", 7),
     Term("unsupported", "unsupported",
          "Nothing offered, or nothing that holds: every citation offered is unverified, does "
-         "not support the claim, or contradicts it.", 7),
+         "not support the claim, contradicts it, or studied another intervention or outcome.", 8),
 ))
 
 FLAGS = ValueSet("flag", "FlagScheme", "Warning flags on a verdict", (
@@ -161,15 +169,18 @@ DESIGNS = ValueSet("design", "DesignScheme", "Study design hierarchy", (
     Term("cohort-or-cross-sectional", "cohort / cross-sectional",
          "Uncontrolled cohort or cross-sectional study: no comparison of treated and untreated "
          "people, so for a treatment question it sits with OCEBM 2011 level 4.", 4, 4),
+    Term("case-control", "case-control study",
+         "People with the condition compared with people without it (cases and controls), "
+         "looking back at exposures or measuring differences. OCEBM 2011 level 4.", 5, 4),
     Term("case-series-or-uncontrolled-pilot", "case series / uncontrolled pilot",
-         "Case series, case-control or uncontrolled (or healthy-control) pilot. OCEBM 2011 "
-         "level 4.", 5, 4),
-    Term("case-report", "case report", "A single case. Nearest OCEBM 2011 level: 4.", 6, 4),
+         "Case series, or a pilot with no untreated comparison group (controls, if any, got the "
+         "same treatment). OCEBM 2011 level 4.", 6, 4),
+    Term("case-report", "case report", "A single case. Nearest OCEBM 2011 level: 4.", 7, 4),
     Term("laboratory-or-mechanistic", "laboratory or mechanistic study",
          "Laboratory, biomechanical, physiological or in-vitro study: OCEBM 2011 level 5, "
-         "mechanism-based reasoning.", 7, 5),
+         "mechanism-based reasoning.", 8, 5),
     Term("narrative-review-or-expert-opinion", "narrative review / expert opinion",
-         "Narrative review or expert opinion: OCEBM 2011 level 5.", 8, 5),
+         "Narrative review or expert opinion: OCEBM 2011 level 5.", 9, 5),
 ))
 LABORATORY_DESIGN = "laboratory-or-mechanistic"
 
@@ -204,6 +215,10 @@ STANCES = ValueSet("stance", "StanceScheme", "How the cited source states the cl
 ))
 #: Stances that a certain, unhedged appearance overstates.
 CAUTIOUS_STANCES = ("hedged-finding", "hypothesis")
+#: Stances that report the source's own data: only these can ground peer-reviewed support.
+DATA_STANCES = ("finding", "hedged-finding", "association")
+#: Stances that voice an opinion, not data: they ground at most an expert-opinion basis.
+OPINION_STANCES = ("hypothesis", "background", "recommendation")
 
 HEDGING = ValueSet("hedging", "HedgingScheme", "How certainly an appearance states its claim", (
     Term("certain", "certain", "Stated as fact ('has been proven', 'researchers have found')."),
@@ -298,13 +313,57 @@ NOT_CLAIM_REASONS = ValueSet("not-claim", "NotClaimReasonScheme", "Why a span is
     Term("off-topic", "off-topic", "Not about health."),
 ))
 
+CERTAINTY = ValueSet("certainty", "CertaintyScheme", "Certainty of the evidence for a claim (GRADE)", (
+    Term("high", "high",
+         "Further research is very unlikely to change confidence in the claim.", 1),
+    Term("moderate", "moderate",
+         "Further research is likely to have an important impact on confidence in the claim.", 2),
+    Term("low", "low",
+         "Further research is very likely to have an important impact on confidence in the claim.", 3),
+    Term("very-low", "very low", "Any estimate of the effect is very uncertain.", 4),
+    Term("none", "none", "No peer-reviewed source gives the claim data of its own.", 5),
+))
+
+CONCERNS = ValueSet("concern", "ConcernScheme", "Reasons to rate certainty down (GRADE)", (
+    Term("risk-of-bias", "risk of bias",
+         "The source's design or conduct may bias its result (pilot, uncontrolled, retrospective, "
+         "primary endpoint not reported, non-random allocation, an association offered as an effect)."),
+    Term("indirectness", "indirectness",
+         "The source studied another population, only part of the claim's interventions, or a "
+         "comparison or outcome the curators judged indirect."),
+    Term("imprecision", "imprecision",
+         "The sample is smaller than the optimal information size (or not known)."),
+    Term("inconsistency", "inconsistency",
+         "Another cited peer-reviewed source studied the claim and does not support or contradicts it."),
+))
+
+RISKS_OF_BIAS = ValueSet("bias", "RiskOfBiasScheme", "Facts about a study that put it at risk of bias", (
+    Term("pilot", "pilot study", "A pilot or feasibility study, not powered to test an effect."),
+    Term("uncontrolled", "no comparison group",
+         "No untreated or comparison group: a pre-post design, or controls who got the same treatment."),
+    Term("retrospective", "retrospective", "Data analysed after the fact from records."),
+    Term("primary-endpoint-not-reported", "primary endpoint not reported",
+         "The pre-specified primary endpoint's result is not reported, or was not seen."),
+    Term("non-random-allocation", "non-random allocation",
+         "Called randomised, but allocation was judged not truly random (or was not concealed)."),
+))
+
+INDIRECTNESS = ValueSet("indirect", "IndirectnessScheme", "How a source's question differs from the claim's", (
+    Term("population", "population", "The source studied other people than the claim is about."),
+    Term("intervention", "intervention",
+         "The source studied the intervention only together with, or in a form unlike, what the claim says."),
+    Term("comparator", "comparator",
+         "The source's comparison does not isolate the claim's intervention (both arms got it)."),
+    Term("outcome", "outcome", "The source measured the outcome differently from what the claim says."),
+))
+
 SOURCE_KINDS = ("journal-article", "review-article", "conference-paper", "book-chapter", "book",
                 "web-page", "unidentified")
 
 VALUE_SETS: tuple[ValueSet, ...] = (
     BASES, FLAGS, FIDELITY, DESIGNS, CITATION_MODES, CONFIDENCE, STANCES, HEDGING, SEVERITIES,
     PEER_REVIEW, VERIFICATION, SPEAKER_ROLES, ARTICLE_KINDS, CLAIM_KINDS, EFFECTS, OUTCOME_KINDS,
-    DIRECTIONS, NOT_CLAIM_REASONS,
+    DIRECTIONS, NOT_CLAIM_REASONS, CERTAINTY, CONCERNS, RISKS_OF_BIAS, INDIRECTNESS,
 )
 
 
@@ -363,6 +422,9 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:InferredCaution", "class", "A contraindication (precaution) inferred by a rule from a mechanism, not stated by an article."),
     VocabTerm("lbp:MissingWarning", "class", "A warning an article omits though the graph knows it for an intervention the article recommends."),
     VocabTerm("lbp:Rule", "class", "A rule of evidence (a SPARQL CONSTRUCT file shipped with lbpgraph)."),
+    VocabTerm("lbp:Parameter", "class", "A parameter of the rules (rules/parameters.ttl), such as the optimal information size."),
+    VocabTerm("lbp:EvidenceRating", "class", "Derived: the certainty of one peer-reviewed source's data for one claim (GRADE)."),
+    VocabTerm("lbp:Downgrade", "class", "Derived: one reason to rate a rating down (risk of bias, indirectness, imprecision, inconsistency)."),
     VocabTerm("lbp:Derivation", "class", "Provenance of one derived triple: which rule made it."),
     VocabTerm("prov:Plan", "class", "A rule, as a PROV plan."),
     VocabTerm("prov:Entity", "class", "A derivation, as a PROV entity."),
@@ -424,6 +486,7 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("dcterms:bibliographicCitation", "property", "The reference as printed in the article, errors included."),
     VocabTerm("lbp:fidelity", "property", "Citation or assessment -> fidelity (lbp:fidelity-*)."),
     VocabTerm("lbp:stance", "property", "Citation -> how the source states the claim (lbp:stance-*)."),
+    VocabTerm("lbp:indirectness", "property", "Citation -> how the curators judged the source's question indirect for the claim (lbp:indirect-*)."),
     VocabTerm("lbp:identificationConfidence", "property", "Citation -> confidence of the identification (lbp:confidence-*)."),
     VocabTerm("lbp:forClaim", "property", "Citation -> the claim it is offered for."),
     VocabTerm("lbp:position", "property", "Order of a citation within its appearance (1-based)."),
@@ -447,6 +510,8 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:populationDescription", "property", "The population in words."),
     VocabTerm("lbp:studiedIntervention", "property", "Source -> an intervention it studied."),
     VocabTerm("lbp:studiedOutcome", "property", "Source -> an outcome it measured."),
+    VocabTerm("lbp:reviewedDesign", "property", "Review -> a design of the studies it included (lbp:design-*)."),
+    VocabTerm("lbp:riskOfBias", "property", "Source -> a fact that puts it at risk of bias (lbp:bias-*)."),
     VocabTerm("lbp:finding", "property", "What the source found (paraphrase)."),
     VocabTerm("lbp:verification", "property", "Source -> verification status (lbp:verification-*)."),
     VocabTerm("lbp:verifiedAt", "property", "A public page where the record was checked."),
@@ -465,6 +530,9 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:outcomeKind", "property", "Outcome -> clinical or mechanistic."),
     VocabTerm("lbp:rank", "property", "Order of a controlled value (1 is strongest)."),
     VocabTerm("lbp:cebmLevel", "property", "Design tier -> Oxford CEBM 2011 level (treatment benefits)."),
+    VocabTerm("lbp:gradeStart", "property", "Design tier -> the certainty a rating of it starts at (rules/parameters.ttl)."),
+    VocabTerm("lbp:impliedRiskOfBias", "property", "Design tier -> a risk of bias every study of that design has (rules/parameters.ttl)."),
+    VocabTerm("rdf:value", "property", "The value of a rule parameter."),
     # contraindication and curator evidence
     VocabTerm("lbp:intervention", "property", "Contraindication -> intervention."),
     VocabTerm("lbp:condition", "property", "Contraindication -> condition."),
@@ -487,6 +555,17 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:peerReviewedSupport", "property", "Derived: claim -> true when an appearance has basis peer-reviewed."),
     VocabTerm("lbp:strength", "property", "Derived: claim -> strongest design tier among its supporting peer-reviewed sources."),
     VocabTerm("lbp:flag", "property", "Derived: appearance or claim -> a flag (lbp:flag-*)."),
+    VocabTerm("lbp:dataBearsOn", "property", "Derived: citation -> the claim its source has data of its own on (data stance, the claim's intervention and outcome)."),
+    VocabTerm("lbp:certainty", "property", "Derived: claim or rating -> certainty of the evidence (lbp:certainty-*, GRADE)."),
+    VocabTerm("lbp:certaintyFrom", "property", "Derived: claim -> the rating(s) its certainty comes from."),
+    VocabTerm("lbp:certaintyReasons", "property", "Derived: claim -> its certainty in words: the rated sources and every downgrade, sorted."),
+    VocabTerm("lbp:ratesClaim", "property", "Derived: rating -> the claim it rates."),
+    VocabTerm("lbp:ratedSource", "property", "Derived: rating -> the peer-reviewed source whose data it rates."),
+    VocabTerm("lbp:startCertainty", "property", "Derived: rating -> the certainty it starts at, from the source's design."),
+    VocabTerm("lbp:downgrade", "property", "Derived: rating -> a reason it is rated down."),
+    VocabTerm("lbp:concern", "property", "Derived: downgrade -> its GRADE domain (lbp:concern-*)."),
+    VocabTerm("lbp:levels", "property", "Derived: downgrade -> how many levels it rates down (1, or 2 when very serious)."),
+    VocabTerm("lbp:reason", "property", "Derived: downgrade -> why, in words."),
     VocabTerm("lbp:sentenceCount", "property", "Derived: article -> number of sentences."),
     VocabTerm("lbp:accountedSentenceCount", "property", "Derived: article -> sentences in a claim appearance or a not-a-claim span."),
     VocabTerm("lbp:derivedSubject", "property", "Derivation -> subject of the derived triple."),
