@@ -131,7 +131,8 @@ def _ordered(value_set: vocab.ValueSet, iris: list[str]) -> list[str]:
     return [n for n in value_set.notations if n in notations]
 
 
-_EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lbp:peerReviewedSupportFrom")
+_EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lbp:peerReviewedSupportFrom",
+              "lbp:certainty", "lbp:reason")
 
 
 def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[dict[str, Any]]]:
@@ -229,6 +230,7 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
                    curator_added=vocab.expand("lbp:CuratorEvidence") in _all(props, "rdf:type"),
                    note=_first(props, "rdfs:comment"))
 
+    ratings = _ratings(resources, why)
     claims = resources.typed("schema:Claim")
     for iri, props in claims.items():
         strength = _notation(vocab.DESIGNS, _first(props, "lbp:strength"))
@@ -243,6 +245,8 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
                    basis=_ordered(vocab.BASES, _all(props, "lbp:basis")),
                    strength=strength,
                    flags=_ordered(vocab.FLAGS, _all(props, "lbp:flag")),
+                   certainty=_notation(vocab.CERTAINTY, _first(props, "lbp:certainty")) or "none",
+                   certainty_from=[ratings[r] for r in _all(props, "lbp:certaintyFrom") if r in ratings],
                    note=_first(props, "rdfs:comment"), why=why.get(iri, []))
         for x in _all(props, "schema:about"):
             g.add_edge(iri, x, rel="about")
@@ -285,6 +289,7 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
                    confidence=_notation(vocab.CONFIDENCE, _first(props, "lbp:identificationConfidence")),
                    as_printed=_first(props, "dcterms:bibliographicCitation"),
                    for_claims=[local(c, "claim") for c in _all(props, "lbp:forClaim")],
+                   data_on=[local(c, "claim") for c in _all(props, "lbp:dataBearsOn")],
                    note=_first(props, "rdfs:comment"))
         citing = _first(props, "cito:hasCitingEntity")
         g.add_edge(citing, iri, rel="lists" if citing in articles else "cites")
@@ -324,6 +329,30 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
     if focus is not None:  # ends of edges that lead out of the focus
         g.remove_nodes_from([n for n, d in g.nodes(data=True) if "kind" not in d])
     return g
+
+
+def _ratings(resources: _Resources, why: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Each evidence rating (GRADE: one claim, one source): where it starts, where it ends, and
+    every downgrade with its reasons, each reason with the rule and premises that derived it."""
+    concerns = vocab.CONCERNS.notations
+    downgrades = resources.typed("lbp:Downgrade")
+    out = {}
+    for iri, props in resources.typed("lbp:EvidenceRating").items():
+        steps = []
+        for d in _all(props, "lbp:downgrade"):
+            dp = downgrades.get(d, {})
+            reasons = [{"reason": w["value"], "rule": w["rule"], "premises": w["premises"]}
+                       for w in why.get(d, []) if w["property"] == "reason"]
+            steps.append({"concern": _notation(vocab.CONCERNS, _first(dp, "lbp:concern")),
+                          "levels": _first(dp, "lbp:levels") or 0,
+                          "reasons": reasons or [{"reason": r, "rule": None, "premises": []}
+                                                 for r in _all(dp, "lbp:reason")]})
+        steps.sort(key=lambda x: (concerns.index(x["concern"]) if x["concern"] in concerns else 99))
+        out[iri] = {"source": _first(props, "lbp:ratedSource"),
+                    "start": _notation(vocab.CERTAINTY, _first(props, "lbp:startCertainty")),
+                    "certainty": _notation(vocab.CERTAINTY, _first(props, "lbp:certainty")),
+                    "downgrades": steps}
+    return out
 
 
 def _year(value: Any) -> int | None:
@@ -371,6 +400,10 @@ def neighbourhood(store: Store, claim_iri: str) -> list[str]:
           UNION {{ ?n lbp:assessesClaim {c} }}
           UNION {{ ?x lbp:assessesClaim {c} ; lbp:evidenceSource ?n }}
           UNION {{ ?n lbp:statedBy {c} }}
+          UNION {{ ?n lbp:ratesClaim {c} }}
+          UNION {{ ?rating lbp:ratesClaim {c} ; lbp:downgrade ?n }}
+          UNION {{ ?rating lbp:ratesClaim {c} ; lbp:downgrade ?down .
+                   GRAPH graph:derived {{ ?d lbp:derivedSubject ?down ; prov:used ?n }} }}
           UNION {{ GRAPH graph:derived {{ ?d lbp:derivedSubject {c} ; prov:used ?n }} }}
           UNION {{ ?s oa:hasBody {c} . GRAPH graph:derived {{ ?d lbp:derivedSubject ?s ; prov:used ?n }} }}
           UNION {{ ?s a schema:MedicalContraindication ; lbp:statedBy {c} .

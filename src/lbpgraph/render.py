@@ -18,8 +18,13 @@ if TYPE_CHECKING:
 
 #: One colour per evidence basis, shared by the report's charts and the graph page.
 BASIS_COLOURS = {
-    "peer-reviewed": "#2e7d32", "grey-literature": "#7cb342", "vague-attribution": "#f9a825",
-    "authority": "#ef6c00", "tradition": "#8d6e63", "anecdote": "#c62828", "unsupported": "#9e9e9e",
+    "peer-reviewed": "#2e7d32", "grey-literature": "#7cb342", "expert-opinion": "#7e57c2",
+    "vague-attribution": "#f9a825", "authority": "#ef6c00", "tradition": "#8d6e63", "anecdote": "#c62828",
+    "unsupported": "#9e9e9e",
+}
+#: One colour per certainty level (GRADE), from dark green (high) to grey (none): what a reader sees first.
+CERTAINTY_COLOURS = {
+    "high": "#1b5e20", "moderate": "#43a047", "low": "#f9a825", "very-low": "#e65100", "none": "#9e9e9e",
 }
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
 _WIDTH = 100
@@ -44,6 +49,24 @@ def md(text: Any) -> str:
 def _wrap(text: str, indent: str) -> list[str]:
     width = max(40, _WIDTH - len(indent))
     return textwrap.wrap(" ".join(text.split()), width=width, break_on_hyphens=False) or [""]
+
+
+def certainty_line(verdict: dict[str, Any]) -> str:
+    """'low (GRADE), peer-reviewed support: yes': what a reader sees first."""
+    label = {"very-low": "very low"}.get(verdict["certainty"], verdict["certainty"])
+    support = "yes" if verdict["peer_reviewed_support"] else "no"
+    return f"{label} (GRADE) · peer-reviewed support: {support}"
+
+
+def certainty_lines(verdict: dict[str, Any]) -> list[str]:
+    """Where the certainty comes from: per rated source, its start and each downgrade."""
+    lines = []
+    for origin in verdict["certainty_from"]:
+        design = (origin["design"] or "no design").replace("-", " ")
+        lines.append(f"from {origin['label']} ({design}): starts {origin['start']}, ends {origin['certainty']}")
+        lines += [f"  -{r['levels']} {r['concern'].replace('-', ' ')}: {r['reason']}"
+                  for r in verdict["certainty_reasons"] if r["source"] == origin["source"]]
+    return lines
 
 
 def _strength(verdict: dict[str, Any]) -> str:
@@ -116,7 +139,9 @@ def trace_text(t: Trace, explain: bool = False) -> str:
     lines += ["  " + safe(x) for x in _wrap(c["statement"], "  ")]
     lines.append("")
     lines.append("Verdict")
-    lines.append(f"  peer-reviewed support: {'yes' if v['peer_reviewed_support'] else 'no'}")
+    lines.append(f"  certainty: {certainty_line(v)}")
+    for line in certainty_lines(v):
+        lines += [f"    {safe(x)}" if i == 0 else f"        {safe(x)}" for i, x in enumerate(_wrap(line, "        "))]
     lines.append(f"  basis:    {', '.join(v['basis']) or 'none'}")
     lines.append(f"  strength: {_strength(v)}")
     lines.append(f"  flags:    {', '.join(v['flags']) or 'none'}")
@@ -198,8 +223,12 @@ def trace_markdown(t: Trace, explain: bool = False) -> str:
     """The trace as Markdown: headings, a verdict table and nested lists."""
     c, v = t.claim, t.verdict
     out = [f"## Claim `{c['id']}`", "", f"> {md(c['statement'])}", "",
+           f"**Certainty: {md(certainty_line(v))}**", "",
+           *(f"- {md(x)}" if not x.startswith(" ") else f"  - {md(x)}" for x in certainty_lines(v)),
+           *([""] if v["certainty_from"] else []),
            "| verdict | |", "|---|---|",
            f"| peer-reviewed support | {'yes' if v['peer_reviewed_support'] else 'no'} |",
+           f"| certainty | {md(v['certainty'])} |",
            f"| basis | {', '.join(v['basis']) or 'none'} |",
            f"| strength | {md(_strength(v))} |",
            f"| flags | {', '.join(v['flags']) or 'none'} |", "",

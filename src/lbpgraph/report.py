@@ -15,7 +15,7 @@ from typing import Any
 
 from . import vocab
 from .metrics import metrics
-from .render import BASIS_COLOURS
+from .render import BASIS_COLOURS, CERTAINTY_COLOURS
 
 TABLES = ("claims", "articles", "sources")
 
@@ -39,12 +39,17 @@ def build_report(graph: Any, traces: dict[str, Any]) -> dict[str, Any]:
             "id": claim_id, "statement": t["claim"]["statement"], "kind": t["claim"]["kind"],
             "articles": sorted({a["article"]["id"] for a in t["appearances"]}),
             "basis": v["basis"], "peer_reviewed_support": v["peer_reviewed_support"],
+            "certainty": v["certainty"],
+            "certainty_reasons": [f"{r['concern'].replace('-', ' ')} -{r['levels']}: {r['reason']}"
+                                  for r in v["certainty_reasons"]],
             "strength": v["strength"]["label"] if v["strength"] else None,
             "cebm_level": v["strength"]["cebm_level"] if v["strength"] else None,
             "flags": v["flags"], "amplification": d["amplification"]["summary"],
             "transmutations": len(d["transmutation"]), "dead_ends": len(d["dead_ends"]),
             "diversions": len(d["diversion"]), "consulted_not_cited": len(d["consulted_as_evidence"]),
         })
+    certainty_rank = vocab.CERTAINTY.notations.index
+    claims.sort(key=lambda c: (certainty_rank(c["certainty"]), -len(c["articles"]), c["id"]))
     missing: dict[str, list[dict[str, Any]]] = {}
     for n, d in nodes(data=True):
         if d["kind"] == "missing-warning":
@@ -79,16 +84,19 @@ def build_report(graph: Any, traces: dict[str, Any]) -> dict[str, Any]:
                         "curator_added": d["curator_added"], "claims": len(r["claims"]),
                         "articles": len(r["articles"])})
     sources.sort(key=lambda s: (-s["claims"], -s["articles"], s["id"]))
+    certainty = Counter(c["certainty"] for c in claims)
     strength = Counter(c["strength"] or "no peer-reviewed support" for c in claims)
     strength_order = [t.label for t in vocab.DESIGNS.terms] + ["no peer-reviewed support"]
     return {
         "claims": claims, "articles": articles, "sources": sources, "metrics": m,
         "charts": {
+            "claims_by_certainty": [{"certainty": c, "claims": certainty[c]} for c in vocab.CERTAINTY.notations],
             "claims_by_article_and_basis": [{"article": a["id"], "by_basis": a["by_basis"]} for a in articles],
             "claims_by_strength": [{"strength": s, "claims": strength[s]} for s in strength_order if strength[s]],
         },
         "totals": {"claims": len(claims), "articles": len(articles), "sources": len(sources),
                    "peer_reviewed_support": sum(1 for c in claims if c["peer_reviewed_support"]),
+                   "by_certainty": {c: certainty[c] for c in vocab.CERTAINTY.notations},
                    "missing_warnings": sum(len(a["missing_warnings"]) for a in articles)},
     }
 
@@ -100,10 +108,11 @@ def render_csv(report: dict[str, Any], table: str = "claims") -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     if table == "claims":
-        w.writerow(["id", "statement", "articles", "basis", "peer_reviewed_support", "strength", "cebm_level",
-                    "flags", "amplification"])
+        w.writerow(["id", "statement", "certainty", "certainty_reasons", "articles", "basis", "peer_reviewed_support",
+                    "strength", "cebm_level", "flags", "amplification"])
         for c in report["claims"]:
-            w.writerow([c["id"], c["statement"], " ".join(c["articles"]), " ".join(c["basis"]),
+            w.writerow([c["id"], c["statement"], c["certainty"], "; ".join(c["certainty_reasons"]),
+                        " ".join(c["articles"]), " ".join(c["basis"]),
                         "true" if c["peer_reviewed_support"] else "false", c["strength"] or "",
                         c["cebm_level"] or "", " ".join(c["flags"]), c["amplification"]])
     elif table == "articles":
@@ -131,6 +140,8 @@ def render_markdown(report: dict[str, Any]) -> str:
     out = ["# lbpgraph evidence report", "",
            f"{t['claims']} claims in {t['articles']} articles; {t['peer_reviewed_support']} have peer-reviewed "
            f"support; {t['sources']} sources; {t['missing_warnings']} missing warnings.", "",
+           "Claims by certainty of their evidence (GRADE): "
+           + ", ".join(f"{name.replace('-', ' ')} {n}" for name, n in t["by_certainty"].items()) + ".", "",
            "## Articles", "",
            "| article | claims | " + " | ".join(vocab.BASES.notations) + " | peer-reviewed share | sells | missing warnings |",
            "|---|---:|" + "---:|" * len(vocab.BASES.notations) + "---:|---|---:|"]
@@ -139,11 +150,14 @@ def render_markdown(report: dict[str, Any]) -> str:
                    + " | ".join(str(n) for n in a["by_basis"].values())
                    + f" | {a['peer_reviewed_share']:.0%} | {md('; '.join(a['commercial_interest']))} "
                      f"| {len(a['missing_warnings'])} |")
-    out += ["", "## Claims", "", "| claim | articles | basis | peer-reviewed | strength | flags | amplification |",
-            "|---|---|---|---|---|---|---|"]
+    out += ["", "## Claims", "", "Most certain first, then most repeated.", "",
+            "| certainty | claim | articles | basis | peer-reviewed | strength | flags | amplification |",
+            "|---|---|---|---|---|---|---|---|"]
     for c in report["claims"]:
         strength = f"{c['strength']} (level {c['cebm_level']})" if c["strength"] else ""
-        out.append(f"| `{c['id']}` {md(c['statement'])} | {' '.join(c['articles'])} | {', '.join(c['basis'])} | "
+        why = f" ({md('; '.join(c['certainty_reasons']))})" if c["certainty_reasons"] else ""
+        out.append(f"| **{c['certainty']}**{why} | `{c['id']}` {md(c['statement'])} | {' '.join(c['articles'])} | "
+                   f"{', '.join(c['basis'])} | "
                    f"{'yes' if c['peer_reviewed_support'] else 'no'} | {md(strength)} | {', '.join(c['flags'])} | "
                    f"{md(c['amplification'])} |")
     out += ["", "## Sources", "", "| source | design | n | peer review | claims | articles |", "|---|---|---:|---|---:|---:|"]
@@ -181,11 +195,16 @@ def _bars(report: dict[str, Any]) -> dict[str, Any]:
                 x += n * scale
         stacked.append({"article": r["article"], "y": 10 + i * 30, "total": sum(r["by_basis"].values()),
                         "end": 70 + x, "segments": segments})
+    certainty = report["charts"]["claims_by_certainty"]
+    fullest = max((c["claims"] for c in certainty), default=1) or 1
+    levels = [{"label": c["certainty"], "n": c["claims"], "y": 10 + i * 26, "width": c["claims"] * 360 / fullest,
+               "colour": CERTAINTY_COLOURS[c["certainty"]]} for i, c in enumerate(certainty)]
     strength = report["charts"]["claims_by_strength"]
     most = max((s["claims"] for s in strength), default=1) or 1
     bars = [{"label": s["strength"], "n": s["claims"], "y": 10 + i * 26, "width": s["claims"] * 360 / most}
             for i, s in enumerate(strength)]
-    return {"stacked": stacked, "stacked_height": 20 + 30 * len(rows), "strength": bars,
+    return {"certainty": levels, "certainty_height": 20 + 26 * len(levels), "certainty_colours": CERTAINTY_COLOURS,
+            "stacked": stacked, "stacked_height": 20 + 30 * len(rows), "strength": bars,
             "strength_height": 20 + 26 * len(bars), "colours": BASIS_COLOURS}
 
 

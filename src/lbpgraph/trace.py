@@ -138,10 +138,11 @@ def chain_tree(g: nx.DiGraph, citation: str, claim_id: str) -> nx.DiGraph:
     return nx.dfs_tree(view, citation, depth_limit=g.number_of_nodes())
 
 
-def _citation(g: nx.DiGraph, tree: nx.DiGraph, citation: str) -> dict[str, Any]:
+def _citation(g: nx.DiGraph, tree: nx.DiGraph, citation: str, claim_id: str) -> dict[str, Any]:
     c = g.nodes[citation]
     item = {key: c[key] for key in ("id", "position", "marker", "mode", "relation", "fidelity",
                                     "stance", "confidence", "as_printed", "note")}
+    item["data_on_claim"] = claim_id in c["data_on"]
     cited = list(tree.successors(citation))
     if not cited:
         item["source"] = None
@@ -150,7 +151,7 @@ def _citation(g: nx.DiGraph, tree: nx.DiGraph, citation: str) -> dict[str, Any]:
     source = cited[0]
     item["source"] = _source(g, source)
     onward = sorted(tree.successors(source), key=lambda n: g.nodes[n]["position"])
-    item["source"]["citations"] = [_citation(g, tree, n) for n in onward]
+    item["source"]["citations"] = [_citation(g, tree, n, claim_id) for n in onward]
     if not g.nodes[source]["identified"]:
         item["dead_end"] = "unidentified source"
     elif c["fidelity"] in _BROKEN_LINK:
@@ -192,8 +193,8 @@ def compute(g: nx.DiGraph, claim_id: str) -> Trace:
     if c["strength"]:
         term = vocab.DESIGNS.term(c["strength"])
         strength = {"design": term.notation, "label": term.label, "cebm_level": term.cebm_level}
-    verdict = {"peer_reviewed_support": c["peer_reviewed_support"], "basis": c["basis"],
-               "strength": strength, "flags": c["flags"]}
+    verdict = {"peer_reviewed_support": c["peer_reviewed_support"], "certainty": c["certainty"],
+               **certainty_reasons(g, claim), "basis": c["basis"], "strength": strength, "flags": c["flags"]}
     appearances = []
     for app in sorted(_successors(g, claim, "appearance"),
                       key=lambda a: (g.nodes[a]["article"], g.nodes[a]["start"])):
@@ -201,7 +202,7 @@ def compute(g: nx.DiGraph, claim_id: str) -> Trace:
         article = next(u for u in g.predecessors(app) if g.edges[u, app]["rel"] == "contains")
         citations = []
         for cit in sorted(_successors(g, app, "cites"), key=lambda n: g.nodes[n]["position"]):
-            citations.append(_citation(g, chain_tree(g, cit, c["id"]), cit))
+            citations.append(_citation(g, chain_tree(g, cit, c["id"]), cit, c["id"]))
         appearances.append({
             "id": a["id"], "article": {"id": a["article"], "title": g.nodes[article]["title"],
                                        "kind": g.nodes[article]["article_kind"]},
@@ -233,7 +234,26 @@ def compute(g: nx.DiGraph, claim_id: str) -> Trace:
 
 # --- why: the rules and premises behind a verdict ---------------------------------------------
 
-_STANCE_WITH_DATA = ("finding", "hedged-finding", "association")
+def certainty_reasons(g: nx.DiGraph, claim: str) -> dict[str, list[dict[str, Any]]]:
+    """``certainty_from``: the ratings (one per peer-reviewed source) the claim's certainty comes
+    from, with where each starts; ``certainty_reasons``: each downgrade of those ratings, with
+    the rule that made it and its premises."""
+    rules = g.graph.get("rules", {})
+    ratings = sorted(g.nodes[claim]["certainty_from"], key=lambda r: r["source"])
+    origin, reasons = [], []
+    for r in ratings:
+        source = g.nodes[r["source"]] if r["source"] in g else {"id": r["source"], "label": r["source"]}
+        origin.append({"source": source["id"], "label": source["label"], "design": source.get("design"),
+                       "start": r["start"], "certainty": r["certainty"]})
+        for step in r["downgrades"]:
+            for why in step["reasons"]:
+                rule = rules.get(why["rule"], {})
+                reasons.append({"source": source["id"], "concern": step["concern"], "levels": step["levels"],
+                                "reason": why["reason"], "rule": why["rule"], "rule_file": rule.get("file"),
+                                "premises": [premise(g, p) for p in why["premises"] if p != claim]})
+    return {"certainty_from": origin, "certainty_reasons": reasons}
+
+
 _INDIRECT_RULES = {"flag-indirect-intervention": "intervention", "flag-indirect-population": "population",
                    "flag-indirect-outcome": "outcome"}
 
@@ -242,6 +262,10 @@ def premise(g: nx.DiGraph, iri: str) -> dict[str, str]:
     """A premise of a derivation: its kind, id and the facts about it that rules read."""
     if iri not in g:
         prefix = next((p for p, ns in vocab.PREFIXES.items() if iri.startswith(ns) and p != "lbp"), None)
+        if prefix == "rating":  # claim.source: ids hold no '.'
+            claim_id, _, source_id = iri[len(vocab.PREFIXES[prefix]):].partition(".")
+            return {"kind": "rating", "id": f"{claim_id}.{source_id}",
+                    "text": f"the rating of {source_id}'s data for claim {claim_id}"}
         return {"kind": prefix or "resource", "id": iri[len(vocab.PREFIXES[prefix]):] if prefix else iri,
                 "text": iri[len(vocab.PREFIXES[prefix]):] if prefix else iri}
     d = g.nodes[iri]
@@ -303,8 +327,18 @@ def explanation(g: nx.DiGraph, claim: str, app_nodes: list[str]) -> list[dict[st
                 out.append(entry("basis", "unsupported", node["id"], d))
             elif d["property"] == "flag":
                 out.append(entry("flag", vocab.FLAGS.notation_of(value), node["id"], d))
-    parts = ("peer_reviewed_support", "strength", "basis", "flag")
-    return sorted(out, key=lambda e: (parts.index(e["part"]), e["appearance"] or "", e["value"], e["rule"]))
+    for d in c["why"]:
+        if d["property"] == "certainty":
+            out.append(entry("certainty", vocab.CERTAINTY.notation_of(d["value"]), None, d))
+    for r in certainty_reasons(g, claim)["certainty_reasons"]:
+        rule = rules.get(r["rule"], {})
+        out.append({"part": "certainty", "value": f"{r['concern']} -{r['levels']}: {r['reason']}",
+                    "appearance": None, "rule": r["rule"], "rule_file": r["rule_file"],
+                    "because": rule.get("description"), "premises": r["premises"]})
+    parts = ("peer_reviewed_support", "certainty", "strength", "basis", "flag")
+    overall = set(vocab.CERTAINTY.notations)  # the certainty itself before its reasons
+    return sorted(out, key=lambda e: (parts.index(e["part"]), e["appearance"] or "", e["value"] not in overall,
+                                      e["value"], e["rule"] or ""))
 
 
 def _chain_links(citations: list[dict[str, Any]], appearance: str, path: tuple[str, ...] = ()
@@ -321,8 +355,7 @@ def distortions(g: nx.DiGraph, app_nodes: list[str], appearances: list[dict[str,
     diversion, and works the article only consulted offered as if they were its evidence."""
     links = [link for a in appearances for link in _chain_links(a["citations"], a["id"])]
     primary = sorted({cit["source"]["id"] for _, _, cit in links
-                      if cit["source"] and cit["source"]["identified"] and cit["fidelity"] in ("supports", "partially-supports")
-                      and cit["stance"] in _STANCE_WITH_DATA})
+                      if cit["source"] and cit["fidelity"] in vocab.SUPPORTING_FIDELITY and cit["data_on_claim"]})
     dead_ends = [{"appearance": a, "path": [*path, (cit["source"] or {}).get("label", "no work named")],
                   "reason": cit["dead_end"]} for a, path, cit in links if cit.get("dead_end")]
     by_rule: dict[str, list[tuple[str, dict[str, Any]]]] = {}

@@ -7,8 +7,8 @@ so the file works offline and requests nothing from any host. Every string from 
 data: labels are drawn on a canvas, tooltips are plain text, the side panel uses textContent,
 node ids are opaque and the data block is JSON escaped for a script element.
 
-Colour says the evidence basis (claims) or the kind of support (sources); shape says the kind
-of node. Positions come from :mod:`lbpgraph.layout`; physics is on only for small graphs.
+Colour says the certainty of a claim's evidence (GRADE; its basis is a filter) or the kind of
+support (sources); shape says the kind of node. Positions come from :mod:`lbpgraph.layout`; physics is on only for small graphs.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from typing import Any
 import networkx as nx
 
 from . import vocab
-from .render import BASIS_COLOURS
+from .render import CERTAINTY_COLOURS
 
 SHAPES = {"article": "box", "claim": "dot", "source": "square", "intervention": "diamond",
           "mechanism": "triangle", "structure": "hexagon", "condition": "star"}
@@ -71,12 +71,14 @@ class _Builder:
         d = self.g.nodes[c]
         basis = d["basis"][0] if d["basis"] else "unsupported"
         strength = vocab.DESIGNS.term(d["strength"]).label if d["strength"] else "none"
-        title = "\n".join([f"claim {d['id']}", d["statement"], f"basis: {', '.join(d['basis']) or 'none'}",
+        certainty = vocab.CERTAINTY.term(d["certainty"]).label
+        title = "\n".join([f"claim {d['id']}", d["statement"], f"certainty: {certainty} (GRADE)",
                            f"peer-reviewed support: {'yes' if d['peer_reviewed_support'] else 'no'}",
+                           f"basis: {', '.join(d['basis']) or 'none'}",
                            f"strength: {strength}", f"flags: {', '.join(d['flags']) or 'none'}"])
         search = " ".join([d["id"], d["statement"], *(self.g.nodes[a]["quote"] for a in _rel(self.g, c, "appearance"))])
-        return self.node(c, "claim", _short(d["statement"]), title, BASIS_COLOURS[basis], basis=basis,
-                         search=" ".join(search.lower().split()), claim=d["id"])
+        return self.node(c, "claim", _short(d["statement"]), title, CERTAINTY_COLOURS[d["certainty"]], basis=basis,
+                         certainty=d["certainty"], search=" ".join(search.lower().split()), claim=d["id"])
 
     def source(self, s: str, curator: bool = False) -> str:
         d = self.g.nodes[s]
@@ -179,7 +181,7 @@ class View:
         return page.render(
             title=self.title, nodes=self.nodes, edges=self.edges, focus=self.focus,
             options=_options(self.physics, len(self.nodes)), kinds=KINDS, shapes=SHAPES,
-            basis_colours=BASIS_COLOURS, source_legend=SOURCE_LEGEND,
+            bases=vocab.BASES.notations, certainty_colours=CERTAINTY_COLOURS, source_legend=SOURCE_LEGEND,
             vis_js=_without_source_map((lib / "vis-network.min.js").read_text(encoding="utf-8")),
             vis_css=(lib / "vis-network.css").read_text(encoding="utf-8"))
 
@@ -244,13 +246,13 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
         x, y = positions[ids[k]]
         border = "#24292f" if n["kind"] == "claim" else n["colour"]
         fill = "#ffffff" if n.get("dashed") else n["colour"]
-        keep = {"background": fill, "border": "#000000"}  # selection keeps the basis colour
+        keep = {"background": fill, "border": "#000000"}  # selection keeps the certainty colour
         node = {"id": ids[k], "label": n["label"], "title": n["title"], "shape": SHAPES[n["kind"]],
                 "color": {"background": fill, "border": border, "highlight": keep, "hover": keep},
                 "x": x, "y": y, "kind": n["kind"], "size": 14 if n["kind"] == "claim" else 11}
         if n.get("dashed"):
             node["shapeProperties"] = {"borderDashes": [4, 3]}
-        for extra in ("basis", "search", "claim"):
+        for extra in ("basis", "certainty", "search", "claim"):
             if extra in n:
                 node[extra] = n[extra]
         if n["kind"] == "article":
