@@ -93,7 +93,7 @@ def test_draft_validates_is_traced_and_never_counts(tmp_path: Path) -> None:
     app = next(a for a in draft["appearances"] if a["claim"] == claim)
     app["claim"] = "bw-reduces-lbp"
     app["hedging"] = "certain"
-    app["citations"][0]["fidelity"] = "supports"
+    app["citations"][0].update(fidelity="supports", stance="finding")
     draft["claims"] = [c for c in draft["claims"] if c["id"] != claim]
     draft_path.write_text(yaml.safe_dump(draft, sort_keys=False, allow_unicode=True), encoding="utf-8")
     assert project.trace("bw-reduces-lbp").verdict["peer_reviewed_support"] is False
@@ -112,7 +112,9 @@ def test_draft_validates_is_traced_and_never_counts(tmp_path: Path) -> None:
     context = data / "context.yaml"
     lines = context.read_text(encoding="utf-8").split("  - claim: ")
     context.write_text("  - claim: ".join(x for x in lines if "ahmad2023_physioquart" not in x), encoding="utf-8")
-    assert project.trace("bw-reduces-lbp").verdict["peer_reviewed_support"] is True
+    reviewed = project.trace("bw-reduces-lbp").verdict
+    assert reviewed["peer_reviewed_support"] is True
+    assert [o["source"] for o in reviewed["certainty_from"]] == ["ahmad2023_physioquart"]
 
 
 def test_robust_to_web_text(tmp_path: Path, sources: dict) -> None:

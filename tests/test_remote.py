@@ -141,7 +141,7 @@ def test_select_cells_in_variable_order_unbound_none(store: SparqlStore,
                                                      built: Project) -> None:
     text = check_query(named_queries()["claims"][1])
     rows = store.select(text)
-    assert any(None in row for row in rows) and all(len(row) == 8 for row in rows)
+    assert any(None in row for row in rows) and all(len(row) == 9 for row in rows)
     assert Counter(map(json.dumps, rows)) == Counter(map(json.dumps, MemoryStore(built.dataset()).select(text)))
 
 

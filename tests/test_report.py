@@ -70,7 +70,7 @@ def test_fragile_claims_match_the_graph(built: Project) -> None:
         GROUP BY ?claim HAVING (COUNT(DISTINCT ?s) = 1)""")
     expected = sorted(r["claim"].rsplit("/", 1)[1] for r in fragile)
     assert [f["claim"] for f in metrics(built.projection())["fragile_claims"]] == expected
-    assert "bw-unloads-discs" in expected  # all of it rests on Dufek et al. 2011
+    assert "device-relieves-chronic-lbp" in expected  # all of it rests on Barzilay et al. 2016
 
 
 def test_longest_chains_reach_the_unidentified_references(built: Project) -> None:
@@ -87,9 +87,10 @@ def test_html_is_self_contained_and_has_the_charts(built: Project, tmp_path: Pat
     html = out.read_text(encoding="utf-8")
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
     assert not re.search(r"<script|\s(src|href)\s*=", html, re.I)
-    assert html.count("<svg") == 2
+    assert html.count("<svg") == 3
+    assert html.index("Claims by certainty of their evidence (GRADE)") < html.index("Claims per article, by the strongest")
     assert "Claims per article, by the strongest basis the article offers" in html
-    assert html.count('<tr><td><code>') == len(built.traces())
+    assert html.count('<tr><td><span class="certainty ') == len(built.traces())
 
 
 def test_html_escapes_article_strings(tmp_path: Path) -> None:
@@ -109,8 +110,14 @@ def test_csv_tables_and_markdown(built: Project, report: dict) -> None:
         assert len(parsed) == len(report[key])
     claims = {r["id"]: r for r in csv.DictReader(io.StringIO(
         run("report", "--format", "csv", build=built.build_dir).stdout_bytes.decode(), newline=""))}
-    assert claims["bw-unloads-discs"]["peer_reviewed_support"] == "true"
-    assert claims["bw-unloads-discs"]["cebm_level"] == "4"
+    assert claims["bw-unloads-discs"]["peer_reviewed_support"] == "false"
+    assert (claims["bw-unloads-discs"]["certainty"], claims["bw-unloads-discs"]["cebm_level"]) == ("none", "5")
+    assert claims["walking-relieves-lbp"]["certainty"] == "very-low"
+    assert "primary endpoint not reported" in claims["walking-relieves-lbp"]["certainty_reasons"]
+    # most certain first, then the claims most articles make
+    rank = {c: i for i, c in enumerate(vocab.CERTAINTY.notations)}
+    order = [(rank[c["certainty"]], -len(c["articles"].split())) for c in claims.values()]
+    assert order == sorted(order)
     markdown = run("report", "--format", "md", build=built.build_dir).stdout
     for heading in ("## Articles", "## Claims", "## Sources", "## Metrics", "## Missing warnings"):
         assert heading in markdown

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from lbpgraph import vocab
 from lbpgraph.errors import AmbiguousClaim, ClaimNotFound
 from lbpgraph.project import Project
 from lbpgraph.trace import Trace
@@ -33,27 +34,40 @@ def by_article(t: Trace, article: str) -> list[dict[str, Any]]:
     return [a for a in t.appearances if a["article"]["id"] == article]
 
 
-def test_disc_unloading_rests_on_an_unidentified_source(built: Project) -> None:
+def test_disc_unloading_rests_on_a_hypothesis_and_unidentified_sources(built: Project) -> None:
+    """000 quotes Dufek's discussion: a hypothesis, no data on disc load. It is expert opinion
+    (OCEBM level 5), never the pilot's design, and it ends at unidentified references (9), (22)."""
     t = built.trace("bw-unloads-discs")
     v = t.verdict
-    assert v["peer_reviewed_support"] is True
-    assert v["basis"] == ["peer-reviewed", "vague-attribution"]
-    assert v["strength"] == {"design": "case-series-or-uncontrolled-pilot",
-                             "label": "case series / uncontrolled pilot", "cebm_level": 4}
-    assert {"dead-end", "second-hand", "overstated", "mechanism-only", "unresolved-attribution"} <= set(v["flags"])
-    # both appearances end at Dufek's unidentified reference (9)
-    for appearance in t.appearances:
-        [citation] = appearance["citations"]
-        assert citation["source"]["id"] == "dufek2011"
-        [onward] = citation["source"]["citations"]
-        assert (onward["marker"], onward["source"]["id"], onward["source"]["identified"]) == ("(9)", "dufek2011_ref09", False)
-        assert onward["dead_end"] == "unidentified source"
-    # 000 quotes Dufek's hypothesis; 001 turns it into "researchers have found"
-    [quoted] = by_article(t, "000")
-    [retold] = by_article(t, "001")
-    assert "overstated" not in quoted["flags"] and "overstated" in retold["flags"]
-    assert retold["citations"][0]["mode"] == "named-venue"
-    assert retold["citations"][0]["confidence"] == "high"
+    assert v["peer_reviewed_support"] is False
+    assert (v["certainty"], v["certainty_from"], v["certainty_reasons"]) == ("none", [], [])
+    assert v["basis"] == ["expert-opinion"]
+    assert v["strength"] == {"design": "narrative-review-or-expert-opinion",
+                             "label": "narrative review / expert opinion", "cebm_level": 5}
+    assert {"dead-end", "second-hand", "mechanism-only"} <= set(v["flags"])
+    [quoted] = t.appearances  # 001's "opens the discs" is a claim of its own (bw-opens-discs)
+    assert quoted["article"]["id"] == "000"
+    [citation] = quoted["citations"]
+    assert (citation["source"]["id"], citation["stance"], citation["data_on_claim"]) == ("dufek2011", "hypothesis", False)
+    onward = {c["marker"]: c for c in citation["source"]["citations"]}
+    assert set(onward) == {"(9)", "(22)"}
+    assert all(c["source"]["identified"] is False and c["dead_end"] == "unidentified source" for c in onward.values())
+
+
+def test_opening_the_discs_is_001s_own_narrower_claim(built: Project) -> None:
+    """001 writes only "opens the discs": no facet loading, so no inferred caution rests on 001's words."""
+    t = built.trace("bw-opens-discs")
+    assert [a["article"]["id"] for a in t.appearances] == ["001"]
+    assert t.claim["mechanisms"] == []
+    assert (t.verdict["peer_reviewed_support"], t.verdict["certainty"], t.verdict["basis"]) == (False, "none", ["vague-attribution"])
+    [retold] = t.appearances  # "researchers have found" turns the hypothesis into a finding
+    assert "overstated" in retold["flags"]
+    assert (retold["citations"][0]["mode"], retold["citations"][0]["confidence"]) == ("named-venue", "high")
+    rows = built.query("""SELECT DISTINCT ?premise WHERE {
+        ?caution a lbp:InferredCaution . ?d lbp:derivedSubject ?caution ; prov:used ?premise }""").rows
+    premises = {row["premise"]["value"] for row in rows}
+    assert vocab.PREFIXES["claim"] + "bw-unloads-discs" in premises
+    assert not any(p.startswith(vocab.PREFIXES["appearance"] + "001.") or p.endswith("/bw-opens-discs") for p in premises)
 
 
 def test_dufek_is_a_ten_person_uncontrolled_pilot(built: Project) -> None:
@@ -75,16 +89,23 @@ def test_device_testimonial_is_anecdote_with_commercial_interest(built: Project)
     assert {a["speaker"]["role"] for a in t.appearances} == {"commenter"}
 
 
-def test_walking_rests_on_trials_with_distortions(built: Project) -> None:
+def test_walking_rests_on_indirect_small_trials_with_distortions(built: Project) -> None:
     t = built.trace("walking-relieves-lbp")
-    assert t.verdict["peer_reviewed_support"] is True
-    assert t.verdict["strength"]["design"] == "randomised-controlled-trial"
-    assert t.verdict["strength"]["cebm_level"] == 2
-    assert {"commercial-interest", "overstated", "indirect"} <= set(t.verdict["flags"])
-    # Kim 2017 is an association offered as treatment evidence
-    kim = [a for a in by_article(t, "002") if "kim2017" in {c["source"]["id"] for c in a["citations"] if c["source"]}]
-    assert kim and all("overstated" in a["flags"] for a in kim)
-    assert all(c["stance"] == "association" for a in kim for c in a["citations"] if c["source"]["id"] == "kim2017")
+    v = t.verdict
+    assert v["peer_reviewed_support"] is True
+    assert v["strength"]["design"] == "randomised-controlled-trial" and v["strength"]["cebm_level"] == 2
+    # two randomised trials, each rated down to very low: neither tested walking against no walking
+    assert v["certainty"] == "very-low"
+    assert {(o["source"], o["start"], o["certainty"]) for o in v["certainty_from"]} == {
+        ("krein2013", "high", "very-low"), ("lee_kang2016", "high", "very-low")}
+    krein = {(r["concern"], r["levels"]) for r in v["certainty_reasons"] if r["source"] == "krein2013"}
+    assert krein == {("risk-of-bias", 1), ("indirectness", 1), ("imprecision", 1)}
+    assert all(r["rule"] and r["rule_file"].startswith("rules/07") and r["premises"] for r in v["certainty_reasons"])
+    assert {"commercial-interest", "dead-end"} <= set(v["flags"])
+    # Kim 2017 measured the prevalence of current LBP: offered for relief, it studied another outcome
+    kim = [c for a in by_article(t, "002") for c in a["citations"] if c["source"] and c["source"]["id"] == "kim2017"]
+    assert kim and all((c["stance"], c["fidelity"], c["data_on_claim"]) == ("association", "does-not-support", False)
+                       for c in kim)
     # curator-added evidence is shown beside the articles' own and never counted
     assert {e["source"]["id"] for e in t.curator_evidence} == {"pocovi2024_walkback", "hendrick2010"}
     assert not chain_sources(t) & {"pocovi2024_walkback", "hendrick2010"}
@@ -112,9 +133,12 @@ def test_tradition_is_a_basis_of_its_own(built: Project) -> None:
 def test_a_journal_named_without_a_paper(built: Project) -> None:
     t = built.trace("backward-locomotion-causes-weight-loss")
     assert t.verdict["basis"] == ["vague-attribution"]
-    assert {"indirect", "unresolved-attribution"} <= set(t.verdict["flags"])
+    assert (t.verdict["peer_reviewed_support"], t.verdict["certainty"]) == (False, "none")
+    assert set(t.verdict["flags"]) == {"dead-end", "unresolved-attribution"}
     [citation] = t.appearances[0]["citations"]
     assert (citation["mode"], citation["source"]["id"], citation["confidence"]) == ("named-venue", "terblanche2005", "high")
+    # Terblanche reports body fat and skinfolds, not weight: it does not support weight loss
+    assert (citation["fidelity"], citation["stance"]) == ("does-not-support", "not-addressed")
 
 
 def test_back_walking_never_reaches_backward_walking_evidence(built: Project) -> None:
@@ -140,7 +164,6 @@ def test_every_basis_but_grey_literature_and_every_flag_occur_in_the_corpus(buil
     graph = built.projection()
     bases = {d["basis"] for _, d in graph.nodes(data=True) if d["kind"] == "appearance"}
     flags = {f for _, d in graph.nodes(data=True) if d["kind"] == "claim" for f in d["flags"]}
-    from lbpgraph import vocab
     assert bases == set(vocab.BASES.notations) - {"grey-literature"}
     assert flags == set(vocab.FLAGS.notations)
 
@@ -200,19 +223,34 @@ def test_json_format(built: Project) -> None:
     result = run("trace", "bw-unloads-discs", "--format", "json", build=built.build_dir)
     doc = json.loads(result.stdout)
     assert doc["claim"]["id"] == "bw-unloads-discs" and doc["claim"]["statement"]
-    assert set(doc["verdict"]) == {"peer_reviewed_support", "basis", "strength", "flags"}
+    assert set(doc["verdict"]) == {"peer_reviewed_support", "certainty", "certainty_from", "certainty_reasons",
+                                   "basis", "strength", "flags"}
     appearance = doc["appearances"][0]
     assert {"article", "quote", "basis", "citations"} <= set(appearance)
-    assert appearance["citations"][0]["source"]["citations"][0]["source"]["id"] == "dufek2011_ref09"
+    onward = {c["source"]["id"] for c in appearance["citations"][0]["source"]["citations"]}
+    assert onward == {"dufek2011_ref09", "dufek2011_ref22"}
+    walking = json.loads(run("trace", "walking-relieves-lbp", "--format", "json", build=built.build_dir).stdout)
+    assert walking["verdict"]["certainty"] == "very-low"
+    assert {"source", "concern", "levels", "reason", "rule", "rule_file", "premises"} <= set(
+        walking["verdict"]["certainty_reasons"][0])
 
 
 def test_text_and_markdown_formats(built: Project) -> None:
     text = run("trace", "bw-unloads-discs", build=built.build_dir).stdout
     assert "✗ dead end: reference (9) of Dufek et al. 2011 (unidentified source)" in text
-    assert "peer-reviewed support: yes" in text
+    verdict = text[text.index("Verdict"):].splitlines()
+    assert verdict[1] == "  certainty: none (GRADE) · peer-reviewed support: no"  # certainty comes first
     markdown = run("trace", "bw-unloads-discs", "--format", "markdown", build=built.build_dir).stdout
     assert markdown.startswith("## Claim `bw-unloads-discs`")
-    assert "| strength | case series / uncontrolled pilot (OCEBM 2011 level 4) |" in markdown
+    assert "| strength | narrative review / expert opinion (OCEBM 2011 level 5) |" in markdown
+    walking = run("trace", "walking-relieves-lbp", build=built.build_dir).stdout
+    lines = walking[walking.index("Verdict"):].splitlines()
+    assert lines[1] == "  certainty: very low (GRADE) · peer-reviewed support: yes"
+    assert "from Krein SL et al. 2013 (randomised controlled trial): starts high, ends very-low" in walking
+    assert "-1 risk of bias: primary endpoint not reported" in walking
+    walking_md = run("trace", "walking-relieves-lbp", "--format", "markdown", build=built.build_dir).stdout
+    assert "**Certainty: very low (GRADE) · peer-reviewed support: yes**" in walking_md
+    assert "| certainty | very-low |" in walking_md
 
 
 def test_article_strings_stay_data_in_every_format(tmp_path: Path) -> None:
@@ -236,11 +274,14 @@ def test_article_strings_stay_data_in_every_format(tmp_path: Path) -> None:
 
 
 def test_fixture_exercises_grey_literature(tmp_path: Path) -> None:
-    """No real article cites grey literature for a claim, so a fixture shows the basis works."""
+    """No real article cites grey literature for a claim, so a fixture shows the basis works:
+    proceedings whose own data (a finding on the claim's intervention and outcome) support it."""
     data = factory.corpus()
-    data["bibliography.yaml"]["sources"][0]["peer_reviewed"] = "unclear"
+    data["bibliography.yaml"]["sources"][0].update(peer_reviewed="unclear", outcomes=["disc-load"])
+    data["annotations"]["a"]["appearances"][1]["citations"][0]["stance"] = "finding"
     project = Project(factory.write(tmp_path, data), tmp_path / "build")
     t = project.trace("bw-unloads")
     assert t.verdict["basis"] == ["grey-literature"]
     assert t.verdict["peer_reviewed_support"] is False
     assert t.verdict["strength"] is None
+    assert t.verdict["certainty"] == "none"

@@ -12,6 +12,7 @@ from pathlib import Path
 from pyvis.network import Network
 
 from lbpgraph.project import Project
+from lbpgraph.render import CERTAINTY_COLOURS
 from lbpgraph.view import _fill, build_view
 
 from . import factory
@@ -43,7 +44,11 @@ def test_neighbourhood_holds_the_chain_and_the_concepts(built: Project) -> None:
     assert {e["label"] for e in cites} == {"cites · partially-supports", "cites · unverified"}
     assert all(re.fullmatch(r"n\d+", n["id"]) for n in page.nodes)  # opaque ids
     claim = next(n for n in page.nodes if n["kind"] == "claim")
-    assert claim["color"]["background"] == "#2e7d32"  # basis peer-reviewed
+    assert (claim["certainty"], claim["basis"]) == ("none", "expert-opinion")  # colour: certainty; basis: a filter
+    assert claim["color"]["background"] == CERTAINTY_COLOURS["none"]
+    assert claim["title"].splitlines()[2] == "certainty: none (GRADE)"
+    walking = next(n for n in build_view(built.projection(), "walking-relieves-lbp").nodes if n["kind"] == "claim")
+    assert walking["color"]["background"] == CERTAINTY_COLOURS["very-low"] != CERTAINTY_COLOURS["none"]
     assert not page.physics
 
 

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from lbpgraph.project import Project, atomic_write
+from lbpgraph.render import CERTAINTY_COLOURS
 from lbpgraph.synth import tiled_projection
 from lbpgraph.view import View, build_view
 
@@ -90,8 +91,14 @@ def test_claim_page_offline_counts_and_selection(browser: Browser, built: Projec
     opened.js("id => lbpgraphView.select(id)", claim)
     chain = {opened.js("id => lbpgraphView.node(id).label", n) for n in opened.js("lbpgraphView.highlighted()")}
     assert {"Dufek JS et al. 2011", "reference (9) of Dufek et al. 2011"} <= chain
-    assert any(label.startswith("000:") for label in chain) and any(label.startswith("001:") for label in chain)
+    assert any(label.startswith("000:") for label in chain)  # 001's "opens the discs" is another claim
+    assert not any(label.startswith("001:") for label in chain)
     assert "backward walking" not in chain  # concepts are not part of the citation chain
+    # the claim is drawn in the colour of its certainty, and the panel says it first
+    assert opened.js("id => lbpgraphView.node(id).color.background", claim) == CERTAINTY_COLOURS["none"]
+    assert opened.page.locator("#details").inner_text().splitlines()[2] == "certainty: none (GRADE)"
+    legend = opened.page.locator("aside .legend-list").inner_text()
+    assert "claim, certainty very-low" in legend and "claim: peer-reviewed" not in legend
     screenshot(opened, "view-claim-bw-unloads-discs.png")
     opened.page.close()
 
@@ -123,6 +130,11 @@ def test_whole_graph_search_and_filters(browser: Browser, built: Project, tmp_pa
     page.check("input[data-basis=unsupported]")
     page.check("input[data-kind=source]")
     assert opened.js("lbpgraphView.visibleCount()") == before
+    uncertain = sum(1 for n in view.nodes if n.get("certainty") == "very-low")
+    assert uncertain > 5
+    page.uncheck("input[data-certainty=very-low]")
+    assert opened.js("lbpgraphView.visibleCount()") == before - uncertain
+    page.check("input[data-certainty=very-low]")
     assert opened.errors == []
     screenshot(opened, "view-all.png")
     page.close()
