@@ -18,7 +18,10 @@ import hashlib
 import json
 import os
 import pickle
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +41,7 @@ GRAPH_FILE = "graph.trig"
 PROJECTION_FILE = "projection.pickle"
 TRACES_FILE = "traces.json"
 MANIFEST_FILE = "manifest.json"
+LOCK_FILE = ".lock"  # see build_lock
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -56,6 +60,22 @@ def atomic_write(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """Hold the build lock of ``folder`` (a build folder, or an ``oxigraph:DIR``): an exclusive
+    ``flock`` on ``folder/.lock``. A second build waits until the first is done, saying so on
+    stderr; the kernel releases the lock when its holder ends, however it ends."""
+    import fcntl
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "ab") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"lbpgraph: waiting for another build of {folder} to finish", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _umask() -> int:
@@ -168,30 +188,43 @@ class Project:
         always counts as current: it holds what was last pushed)."""
         if self.store_kind == "sparql":
             return True
+        fingerprint = fingerprint or self.fingerprint()
         if self.store_kind == "oxigraph":
             from .store import OxigraphStore
             manifest = OxigraphStore.manifest(self.store_location)
-            return manifest is not None and manifest.get("fingerprint") == (fingerprint or self.fingerprint())
+            return manifest is not None and manifest.get("fingerprint") == fingerprint
         manifest = self._manifest()
-        return (manifest is not None
-                and manifest.get("fingerprint") == (fingerprint or self.fingerprint())
+        return (manifest is not None and manifest.get("fingerprint") == fingerprint
                 and all((self.build_dir / f).is_file() for f in (GRAPH_FILE, PROJECTION_FILE, TRACES_FILE)))
 
     def build(self, force: bool = False) -> BuildResult:
-        """Validate ``data/``, build the dataset and write ``build/``; skip if already current.
+        """Validate ``data/``, build the dataset and publish it; skip if already current.
+
+        Builds into one build folder (memory) or one ``oxigraph:DIR`` run one at a time
+        (:func:`build_lock`): a second build waits for the first, then skips if that one left it
+        nothing to do. Holding the lock, a build first removes what a killed build left behind,
+        and it rebuilds a store whose published build is incomplete or no longer opens.
 
         Raises :class:`~lbpgraph.errors.InvalidInput` (and writes nothing) on bad input.
         """
+        from .errors import UsageError
+        if self.store_kind == "sparql":
+            raise UsageError(f"{self.store_spec} is filled by lbpgraph push, not built in place")
         start = time.perf_counter()
-        fingerprint = self.fingerprint()
-        if not force and self.is_current(fingerprint):
-            manifest = self._manifest() or {}
-            return BuildResult(self.graph_path, manifest.get("articles", 0), manifest.get("claims", 0),
-                               manifest.get("triples", 0), manifest.get("derived_triples", 0),
-                               time.perf_counter() - start, rebuilt=False)
-        corpus = self.corpus()
-        if self.store_kind != "memory":
-            return self._build_store(corpus, fingerprint, start)
+        with build_lock(self.build_dir if self.store_kind == "memory" else Path(self.store_location)):
+            self._remove_leftovers()
+            fingerprint = self.fingerprint()
+            if not force and self.is_current(fingerprint) and self._opens():
+                return self._result(start, rebuilt=False)
+            corpus = self.corpus()
+            if self.store_kind == "oxigraph":
+                self._build_oxigraph(corpus, fingerprint)
+            else:
+                self._build_memory(corpus, fingerprint)
+        return self._result(start, rebuilt=True)
+
+    def _build_memory(self, corpus: Any, fingerprint: str) -> None:
+        """Build into the build folder: graph.trig, projection.pickle, traces.json, manifest.json."""
         from .build import build_store, derived_count, to_dataset
         from .projection import project
         from .rdf import to_trig
@@ -204,12 +237,11 @@ class Project:
         projection = project(OxigraphMemoryStore(built))  # the same rows as rdflib's, many times faster
         traces = {d["id"]: compute(projection, d["id"]).to_json()
                   for _, d in projection.nodes(data=True) if d["kind"] == "claim"}
-        triples, derived = len(built), derived_count(built)
         manifest = {
             "fingerprint": fingerprint, "lbpgraph": __version__,
             "graph_sha256": hashlib.sha256(trig).hexdigest(),
             "articles": len(corpus.articles), "claims": len(corpus.claims),
-            "triples": triples, "derived_triples": derived,
+            "triples": len(built), "derived_triples": derived_count(built),
         }
         (self.build_dir / MANIFEST_FILE).unlink(missing_ok=True)  # invalidate first
         atomic_write(self.graph_path, trig)
@@ -219,8 +251,55 @@ class Project:
         atomic_write(self.build_dir / MANIFEST_FILE,
                      (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
         self._projection, self._dataset, self._traces = projection, ds, traces
-        return BuildResult(self.graph_path, len(corpus.articles), len(corpus.claims), triples, derived,
-                           time.perf_counter() - start, rebuilt=True)
+
+    def _build_oxigraph(self, corpus: Any, fingerprint: str) -> None:
+        """Build into a new Oxigraph version and publish it."""
+        from .store import OxigraphStore
+        self.close()
+        version = OxigraphStore.create(self.store_location)
+        try:
+            triples, derived = version.build(corpus)
+            version.publish({"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
+                             "claims": len(corpus.claims), "triples": triples, "derived_triples": derived})
+        except BaseException:
+            version.discard()
+            raise
+        self._store = version
+
+    def _remove_leftovers(self) -> None:
+        """Remove what a killed build left: temporary files in the build folder (memory), or
+        versions no reader uses in an ``oxigraph:DIR``. Only the holder of the build lock may."""
+        if self.store_kind == "oxigraph":
+            from .store import OxigraphStore
+            OxigraphStore.remove_unused(self.store_location)
+            return
+        for name in (GRAPH_FILE, PROJECTION_FILE, TRACES_FILE, MANIFEST_FILE):
+            for tmp in self.build_dir.glob(f".{name}.*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+    def _opens(self) -> bool:
+        """Whether the published build can be read: an Oxigraph database that fails to open
+        (damaged or half deleted) is rebuilt rather than reported up to date."""
+        if self.store_kind != "oxigraph":
+            return True
+        from .errors import QueryFailed
+        from .store import OxigraphStore
+        self.close()
+        try:
+            self._store = OxigraphStore(self.store_location)
+        except QueryFailed:
+            return False
+        return True
+
+    def _result(self, start: float, rebuilt: bool) -> BuildResult:
+        """What the published build holds, from its manifest."""
+        if self.store_kind == "oxigraph":
+            from .store import OxigraphStore
+            where, manifest = Path(self.store_location), OxigraphStore.manifest(self.store_location) or {}
+        else:
+            where, manifest = self.graph_path, self._manifest() or {}
+        return BuildResult(where, manifest.get("articles", 0), manifest.get("claims", 0), manifest.get("triples", 0),
+                           manifest.get("derived_triples", 0), time.perf_counter() - start, rebuilt)
 
     def corpus(self) -> Any:
         """Load and validate data/ (raises :class:`~lbpgraph.errors.InvalidInput`)."""
@@ -231,26 +310,6 @@ class Project:
         except InvalidInput as exc:
             exc.data_dir = str(self.data_dir)
             raise
-
-    def _build_store(self, corpus: Any, fingerprint: str, start: float) -> BuildResult:
-        """Build into a new Oxigraph version and publish it (a SPARQL server is filled by push)."""
-        from .errors import UsageError
-        from .store import OxigraphStore
-        if self.store_kind == "sparql":
-            raise UsageError(f"{self.store_spec} is filled by lbpgraph push, not built in place")
-        self.close()
-        version = OxigraphStore.create(self.store_location)
-        try:
-            triples, derived = version.build(corpus)
-            manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
-                        "claims": len(corpus.claims), "triples": triples, "derived_triples": derived}
-            version.publish(manifest)
-        except BaseException:
-            version.discard()
-            raise
-        self._store = version
-        return BuildResult(Path(self.store_location), len(corpus.articles), len(corpus.claims), triples, derived,
-                           time.perf_counter() - start, rebuilt=True)
 
     def store(self) -> Store:
         """The store the project reads, rebuilt first if ``data/`` changed (local stores)."""
@@ -278,8 +337,8 @@ class Project:
             return
         if not self.is_current():
             self._projection = self._dataset = self._traces = None
-            self._store = None
-            self.build(force=True)  # also refreshes the in-memory copies
+            self.close()
+            self.build()  # after any build in progress, and only if that one did not bring it up to date
         self._checked = True
 
     def projection(self) -> nx.DiGraph:
