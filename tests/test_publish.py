@@ -165,6 +165,8 @@ main()
 @pytest.mark.parametrize(("store", "killed_at", "then"), [
     ("oxigraph", "manifest.json", "Up to date:"),  # the new version half done
     ("oxigraph", "current", "Up to date:"),        # the new version complete, its link made, not swapped in
+    ("memory", "graph.trig", "Up to date:"),       # every output written beside its target, none renamed
+    ("memory", "manifest.json", "Built"),          # every output renamed but the manifest: not a build to trust
 ])
 def test_the_next_build_removes_what_a_killed_build_left(tmp_path: Path, store: str, killed_at: str,
                                                          then: str) -> None:

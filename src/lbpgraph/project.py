@@ -41,12 +41,24 @@ GRAPH_FILE = "graph.trig"
 PROJECTION_FILE = "projection.pickle"
 TRACES_FILE = "traces.json"
 MANIFEST_FILE = "manifest.json"
+OUTPUTS = (GRAPH_FILE, PROJECTION_FILE, TRACES_FILE)  # of the memory store, replaced together
 LOCK_FILE = ".lock"  # see build_lock
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    tmp = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_temp(path: Path, data: bytes) -> Path:
+    """``data`` on disk in a new temporary file beside ``path`` (named ``.NAME.*.tmp``), ready
+    to be renamed over it; nothing is left behind if writing fails."""
     import tempfile
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -56,10 +68,10 @@ def atomic_write(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs follow the umask
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 @contextmanager
@@ -82,6 +94,11 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
 
 
 def _tree_digest(root: Path, pattern: str = "**/*") -> hashlib._Hash:
@@ -193,9 +210,16 @@ class Project:
             from .store import OxigraphStore
             manifest = OxigraphStore.manifest(self.store_location)
             return manifest is not None and manifest.get("fingerprint") == fingerprint
-        manifest = self._manifest()
+        manifest, outputs = self._manifest(), self._outputs()
         return (manifest is not None and manifest.get("fingerprint") == fingerprint
-                and all((self.build_dir / f).is_file() for f in (GRAPH_FILE, PROJECTION_FILE, TRACES_FILE)))
+                and outputs is not None and manifest.get("outputs") == outputs)
+
+    def _outputs(self) -> dict[str, list[int]] | None:
+        """Size and modification time of each output of the memory store; None if one is missing."""
+        try:
+            return {name: _stamp(self.build_dir / name) for name in OUTPUTS}
+        except OSError:
+            return None
 
     def build(self, force: bool = False) -> BuildResult:
         """Validate ``data/``, build the dataset and publish it; skip if already current.
@@ -243,14 +267,32 @@ class Project:
             "articles": len(corpus.articles), "claims": len(corpus.claims),
             "triples": len(built), "derived_triples": derived_count(built),
         }
-        (self.build_dir / MANIFEST_FILE).unlink(missing_ok=True)  # invalidate first
-        atomic_write(self.graph_path, trig)
-        atomic_write(self.build_dir / PROJECTION_FILE, pickle.dumps(projection, protocol=5))
-        atomic_write(self.build_dir / TRACES_FILE,
-                     json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-        atomic_write(self.build_dir / MANIFEST_FILE,
-                     (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+        self._replace_outputs({
+            GRAPH_FILE: trig,
+            PROJECTION_FILE: pickle.dumps(projection, protocol=5),
+            TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+        }, manifest)
         self._projection, self._dataset, self._traces = projection, ds, traces
+
+    def _replace_outputs(self, outputs: dict[str, bytes], manifest: dict[str, Any]) -> None:
+        """Replace the memory store's outputs, the manifest last, so that a build that fails or
+        is killed leaves the previous one readable. Every file is first written in full beside
+        its target (the only step that takes disk space: a full disk stops the build here, with
+        nothing replaced), then each is renamed over its target. The manifest records the size
+        and time of each output, so an old manifest does not match outputs that a build killed
+        between two renames already replaced: such a build folder is rebuilt, never read."""
+        temps: dict[str, Path] = {}
+        try:
+            for name, data in outputs.items():
+                temps[name] = write_temp(self.build_dir / name, data)
+            manifest["outputs"] = {name: _stamp(tmp) for name, tmp in temps.items()}  # a rename keeps both
+            temps[MANIFEST_FILE] = write_temp(self.build_dir / MANIFEST_FILE,
+                                              (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+            for name, tmp in temps.items():
+                os.replace(tmp, self.build_dir / name)
+        finally:
+            for tmp in temps.values():
+                tmp.unlink(missing_ok=True)
 
     def _build_oxigraph(self, corpus: Any, fingerprint: str) -> None:
         """Build into a new Oxigraph version and publish it."""
@@ -273,7 +315,7 @@ class Project:
             from .store import OxigraphStore
             OxigraphStore.remove_unused(self.store_location)
             return
-        for name in (GRAPH_FILE, PROJECTION_FILE, TRACES_FILE, MANIFEST_FILE):
+        for name in (*OUTPUTS, MANIFEST_FILE):
             for tmp in self.build_dir.glob(f".{name}.*.tmp"):
                 tmp.unlink(missing_ok=True)
 
