@@ -1,14 +1,17 @@
 """Builds never damage what readers use: one build at a time per store, a version in use is kept,
-what a killed build left is removed, and a damaged store is rebuilt.
+what a killed build left is removed, a damaged store is rebuilt, and a full disk is reported and
+survived.
 
 All of it for real: lbpgraph runs in subprocesses on Oxigraph stores and files on disk; a build is
-killed with SIGKILL. Races are made deterministic by holding the lock (or a reader) from the test,
-never by sleeping.
+killed with SIGKILL; the disk that fills up is a small tmpfs, mounted in a mount namespace of the
+test's own so that nothing outside sees it. Races are made deterministic by holding the lock
+(or a reader) from the test, never by sleeping.
 """
 
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import shutil
 import subprocess
@@ -59,10 +62,10 @@ def _published(db: Path) -> str:
     return os.readlink(db / "current")
 
 
-def _one_line_error(result: subprocess.CompletedProcess[str], code: int, text: str) -> None:
-    assert result.returncode == code, result.stderr
-    assert "Traceback" not in result.stderr
-    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("Error: ") and text in result.stderr
+def _one_line_error(returncode: int, stderr: str, code: int, text: str) -> None:
+    assert returncode == code, stderr
+    assert "Traceback" not in stderr
+    assert len(stderr.splitlines()) == 1 and stderr.startswith("Error: ") and text in stderr, stderr
 
 
 # --- one build at a time ------------------------------------------------------------------------
@@ -144,7 +147,8 @@ def test_reading_a_damaged_database_says_so_in_one_line(tmp_path: Path, damage: 
     db = tmp_path / "db"
     assert lbpgraph(tmp_path, "oxigraph", "build").returncode == 0
     DAMAGE[damage](db / _published(db))
-    _one_line_error(lbpgraph(tmp_path, "oxigraph", "trace", CLAIM), 4, "run lbpgraph build to rebuild it")
+    read = lbpgraph(tmp_path, "oxigraph", "trace", CLAIM)
+    _one_line_error(read.returncode, read.stderr, 4, "run lbpgraph build to rebuild it")
 
 
 # --- a killed build ------------------------------------------------------------------------------
@@ -184,3 +188,64 @@ def test_the_next_build_removes_what_a_killed_build_left(tmp_path: Path, store: 
     else:
         assert sorted(p.name for p in folder.iterdir()) == MEMORY_FILES
     assert lbpgraph(tmp_path, store, "trace", CLAIM).returncode == 0
+
+
+# --- a full disk -----------------------------------------------------------------------------------
+
+FILL_THE_DISK = """
+import json, os, subprocess, sys
+disk, data, store, claim = sys.argv[1:]
+subprocess.run(["mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", disk], check=True)
+options = ["--data", data, "--build-dir", f"{disk}/build", "--store",
+           f"oxigraph:{disk}/db" if store == "oxigraph" else "memory"]
+def lbpgraph(*args):
+    done = subprocess.run([sys.executable, "-m", "lbpgraph", *options, *args], capture_output=True, text=True)
+    return {"code": done.returncode, "out": done.stdout, "err": done.stderr}
+steps = {"build": lbpgraph("build")}
+fd = os.open(f"{disk}/filler", os.O_WRONLY | os.O_CREAT)
+for size in (1 << 16, 1 << 12, 1):
+    try:
+        while True:
+            os.write(fd, bytes(size))
+    except OSError as exc:
+        assert exc.errno == 28, exc
+os.close(fd)
+steps["full: build --force"] = lbpgraph("build", "--force")
+steps["full: view"] = lbpgraph("view", claim, "--out", f"{disk}/page.html")
+steps["full: trace"] = lbpgraph("trace", claim)
+steps["full: stats"] = lbpgraph("stats")
+os.remove(f"{disk}/filler")
+steps["freed: build"] = lbpgraph("build")
+steps["freed: trace"] = lbpgraph("trace", claim)
+steps["files"] = sorted(os.listdir(f"{disk}/db" if store == "oxigraph" else f"{disk}/build"))
+print(json.dumps(steps))
+"""
+
+
+def _on_a_small_disk(tmp_path: Path, store: str) -> dict[str, Any]:
+    """FILL_THE_DISK's steps, run in a mount namespace of its own (as root, or as a user that
+    may create user namespaces), where a 32 MB tmpfs is the disk."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    unshare = ["unshare", "--mount"] if os.geteuid() == 0 else ["unshare", "--user", "--map-root-user", "--mount"]
+    done = subprocess.run([*unshare, sys.executable, "-c", FILL_THE_DISK, str(disk), str(DATA), store, CLAIM],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.fail(f"could not run on a small tmpfs (needs root or user namespaces): {done.stderr}", pytrace=False)
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_a_full_disk_is_reported_in_one_line_and_the_previous_build_still_serves(tmp_path: Path, store: str) -> None:
+    steps = _on_a_small_disk(tmp_path, store)
+    assert steps["build"]["code"] == 0, steps["build"]["err"]
+    for step in ("full: build --force", "full: view"):
+        _one_line_error(steps[step]["code"], steps[step]["err"], 7, "Error: the disk is full (")
+    for step in ("full: trace", "full: stats"):  # reads need no space (stats only fails to cache its projection)
+        assert steps[step]["code"] == 0, steps[step]["err"]
+    assert steps["freed: build"]["out"].startswith("Up to date:"), steps["freed: build"]
+    assert steps["freed: trace"]["code"] == 0 and steps["freed: trace"]["out"] == steps["full: trace"]["out"]
+    if store == "oxigraph":
+        assert len(steps["files"]) == 3 and steps["files"][:2] == [LOCK, "current"], steps["files"]
+    else:
+        assert steps["files"] == MEMORY_FILES

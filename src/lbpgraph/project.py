@@ -68,8 +68,10 @@ def write_temp(path: Path, data: bytes) -> Path:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs follow the umask
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a failed write names no file: name the one being written
         raise
     return Path(tmp)
 
@@ -411,7 +413,10 @@ class Project:
         except (OSError, ValueError, EOFError, pickle.UnpicklingError):
             pass
         graph = project(store)
-        atomic_write(cache, pickle.dumps((version, graph), protocol=5))
+        try:
+            atomic_write(cache, pickle.dumps((version, graph), protocol=5))
+        except OSError:
+            pass  # only a cache: a full or read-only disk does not stop a read
         return graph
 
     def _store_version(self, store: Store) -> str | None:
