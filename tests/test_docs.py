@@ -25,6 +25,18 @@ def test_readme_documents_every_command_and_term() -> None:
         assert f"`{term.curie}`" in readme and term.iri in readme
 
 
+def test_every_exit_code_is_documented() -> None:
+    from lbpgraph import errors
+    from lbpgraph.cli import cli
+    codes = {0, 2} | {c.exit_code for c in vars(errors).values()
+                      if isinstance(c, type) and issubclass(c, errors.LbpgraphError)}
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Exit codes\n")[1].split("\n## ")[0]
+    assert {int(c) for c in re.findall(r"^\| (\d+) \|", section, re.M)} == codes
+    assert {int(c) for c in re.findall(r"^(\d+)  ", errors.__doc__ or "", re.M)} == codes
+    assert {int(c) for c in re.findall(r"[:;]\s+(\d+) ", (cli.help or "").split("Exit codes")[1])} == codes
+
+
 def test_the_two_commands_and_ci() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make run " in readme and "make test " in readme

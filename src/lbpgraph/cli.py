@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import AmbiguousClaim, ClaimNotFound, InvalidInput, Issue, LbpgraphError
+from .errors import AmbiguousClaim, ClaimNotFound, DiskFull, InvalidInput, Issue, LbpgraphError, is_disk_full
 from .project import Project
 from .render import safe
 
@@ -35,13 +35,17 @@ def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
 
 
 class _Group(click.Group):
-    """Maps lbpgraph's errors to a one-line message and their documented exit code."""
+    """Maps lbpgraph's errors, and a full disk, to a one-line message and their documented exit code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except LbpgraphError as exc:
             _fail(ctx, exc)
+        except (OSError, RuntimeError) as exc:
+            if not is_disk_full(exc):
+                raise
+            _fail(ctx, DiskFull(exc))
 
 
 def _json(data: Any) -> None:
@@ -64,7 +68,7 @@ def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, 
 
     Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input;
     4 query refused or failed; 5 query time limit; 6 store unavailable (server down, slow or
-    refusing the credentials).
+    refusing the credentials); 7 disk full (nothing replaced).
     """
     settings = _settings(ctx, config)
     try:

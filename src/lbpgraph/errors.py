@@ -10,11 +10,14 @@ Exit codes (documented in the README):
 4  query refused: not read-only, reaches the network, or not valid SPARQL
 5  time limit: the query ran longer than --timeout
 6  SPARQL server: unreachable, too slow, refused the credentials or an upload
+7  disk full: nothing was replaced, the previous build still serves
 == ==========================================================================
 """
 
 from __future__ import annotations
 
+import errno
+import os
 from dataclasses import dataclass
 
 
@@ -107,3 +110,24 @@ class RemoteStoreError(LbpgraphError):
     credentials or an upload. The message names the URL, never the password."""
 
     exit_code = 6
+
+
+class DiskFull(LbpgraphError):
+    """The disk filled up (or a quota was reached) while a command wrote. Files are replaced
+    only once written in full, so nothing was replaced and the previous build still serves."""
+
+    exit_code = 7
+
+    def __init__(self, cause: BaseException) -> None:
+        super().__init__(f"the disk is full ({cause}); nothing was replaced: free some space and run it again")
+
+
+_DISK_FULL = (errno.ENOSPC, errno.EDQUOT)
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    """Whether ``exc`` says the disk is full: an OSError with that errno, or Oxigraph's
+    (RocksDB's) error, which carries only the system's text (an OSError or a RuntimeError)."""
+    if isinstance(exc, OSError) and exc.errno is not None:
+        return exc.errno in _DISK_FULL
+    return isinstance(exc, (OSError, RuntimeError)) and any(os.strerror(e) in str(exc) for e in _DISK_FULL)

@@ -18,7 +18,10 @@ import hashlib
 import json
 import os
 import pickle
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,11 +41,24 @@ GRAPH_FILE = "graph.trig"
 PROJECTION_FILE = "projection.pickle"
 TRACES_FILE = "traces.json"
 MANIFEST_FILE = "manifest.json"
+OUTPUTS = (GRAPH_FILE, PROJECTION_FILE, TRACES_FILE)  # of the memory store, replaced together
+LOCK_FILE = ".lock"  # see build_lock
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    tmp = write_temp(path, data)
+    try:
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_temp(path: Path, data: bytes) -> Path:
+    """``data`` on disk in a new temporary file beside ``path`` (named ``.NAME.*.tmp``), ready
+    to be renamed over it; nothing is left behind if writing fails."""
     import tempfile
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -52,16 +68,39 @@ def atomic_write(path: Path, data: bytes) -> None:
             f.flush()
             os.fsync(f.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs follow the umask
-        os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a failed write names no file: name the one being written
         raise
+    return Path(tmp)
+
+
+@contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """Hold the build lock of ``folder`` (a build folder, or an ``oxigraph:DIR``): an exclusive
+    ``flock`` on ``folder/.lock``. A second build waits until the first is done, saying so on
+    stderr; the kernel releases the lock when its holder ends, however it ends."""
+    import fcntl
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "ab") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"lbpgraph: waiting for another build of {folder} to finish", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]
 
 
 def _tree_digest(root: Path, pattern: str = "**/*") -> hashlib._Hash:
@@ -168,30 +207,50 @@ class Project:
         always counts as current: it holds what was last pushed)."""
         if self.store_kind == "sparql":
             return True
+        fingerprint = fingerprint or self.fingerprint()
         if self.store_kind == "oxigraph":
             from .store import OxigraphStore
             manifest = OxigraphStore.manifest(self.store_location)
-            return manifest is not None and manifest.get("fingerprint") == (fingerprint or self.fingerprint())
-        manifest = self._manifest()
-        return (manifest is not None
-                and manifest.get("fingerprint") == (fingerprint or self.fingerprint())
-                and all((self.build_dir / f).is_file() for f in (GRAPH_FILE, PROJECTION_FILE, TRACES_FILE)))
+            return manifest is not None and manifest.get("fingerprint") == fingerprint
+        manifest, outputs = self._manifest(), self._outputs()
+        return (manifest is not None and manifest.get("fingerprint") == fingerprint
+                and outputs is not None and manifest.get("outputs") == outputs)
+
+    def _outputs(self) -> dict[str, list[int]] | None:
+        """Size and modification time of each output of the memory store; None if one is missing."""
+        try:
+            return {name: _stamp(self.build_dir / name) for name in OUTPUTS}
+        except OSError:
+            return None
 
     def build(self, force: bool = False) -> BuildResult:
-        """Validate ``data/``, build the dataset and write ``build/``; skip if already current.
+        """Validate ``data/``, build the dataset and publish it; skip if already current.
+
+        Builds into one build folder (memory) or one ``oxigraph:DIR`` run one at a time
+        (:func:`build_lock`): a second build waits for the first, then skips if that one left it
+        nothing to do. Holding the lock, a build first removes what a killed build left behind,
+        and it rebuilds a store whose published build is incomplete or no longer opens.
 
         Raises :class:`~lbpgraph.errors.InvalidInput` (and writes nothing) on bad input.
         """
+        from .errors import UsageError
+        if self.store_kind == "sparql":
+            raise UsageError(f"{self.store_spec} is filled by lbpgraph push, not built in place")
         start = time.perf_counter()
-        fingerprint = self.fingerprint()
-        if not force and self.is_current(fingerprint):
-            manifest = self._manifest() or {}
-            return BuildResult(self.graph_path, manifest.get("articles", 0), manifest.get("claims", 0),
-                               manifest.get("triples", 0), manifest.get("derived_triples", 0),
-                               time.perf_counter() - start, rebuilt=False)
-        corpus = self.corpus()
-        if self.store_kind != "memory":
-            return self._build_store(corpus, fingerprint, start)
+        with build_lock(self.build_dir if self.store_kind == "memory" else Path(self.store_location)):
+            self._remove_leftovers()
+            fingerprint = self.fingerprint()
+            if not force and self.is_current(fingerprint) and self._opens():
+                return self._result(start, rebuilt=False)
+            corpus = self.corpus()
+            if self.store_kind == "oxigraph":
+                self._build_oxigraph(corpus, fingerprint)
+            else:
+                self._build_memory(corpus, fingerprint)
+        return self._result(start, rebuilt=True)
+
+    def _build_memory(self, corpus: Any, fingerprint: str) -> None:
+        """Build into the build folder: graph.trig, projection.pickle, traces.json, manifest.json."""
         from .build import build_store, derived_count, to_dataset
         from .projection import project
         from .rdf import to_trig
@@ -204,23 +263,87 @@ class Project:
         projection = project(OxigraphMemoryStore(built))  # the same rows as rdflib's, many times faster
         traces = {d["id"]: compute(projection, d["id"]).to_json()
                   for _, d in projection.nodes(data=True) if d["kind"] == "claim"}
-        triples, derived = len(built), derived_count(built)
         manifest = {
             "fingerprint": fingerprint, "lbpgraph": __version__,
             "graph_sha256": hashlib.sha256(trig).hexdigest(),
             "articles": len(corpus.articles), "claims": len(corpus.claims),
-            "triples": triples, "derived_triples": derived,
+            "triples": len(built), "derived_triples": derived_count(built),
         }
-        (self.build_dir / MANIFEST_FILE).unlink(missing_ok=True)  # invalidate first
-        atomic_write(self.graph_path, trig)
-        atomic_write(self.build_dir / PROJECTION_FILE, pickle.dumps(projection, protocol=5))
-        atomic_write(self.build_dir / TRACES_FILE,
-                     json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"))
-        atomic_write(self.build_dir / MANIFEST_FILE,
-                     (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+        self._replace_outputs({
+            GRAPH_FILE: trig,
+            PROJECTION_FILE: pickle.dumps(projection, protocol=5),
+            TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+        }, manifest)
         self._projection, self._dataset, self._traces = projection, ds, traces
-        return BuildResult(self.graph_path, len(corpus.articles), len(corpus.claims), triples, derived,
-                           time.perf_counter() - start, rebuilt=True)
+
+    def _replace_outputs(self, outputs: dict[str, bytes], manifest: dict[str, Any]) -> None:
+        """Replace the memory store's outputs, the manifest last, so that a build that fails or
+        is killed leaves the previous one readable. Every file is first written in full beside
+        its target (the only step that takes disk space: a full disk stops the build here, with
+        nothing replaced), then each is renamed over its target. The manifest records the size
+        and time of each output, so an old manifest does not match outputs that a build killed
+        between two renames already replaced: such a build folder is rebuilt, never read."""
+        temps: dict[str, Path] = {}
+        try:
+            for name, data in outputs.items():
+                temps[name] = write_temp(self.build_dir / name, data)
+            manifest["outputs"] = {name: _stamp(tmp) for name, tmp in temps.items()}  # a rename keeps both
+            temps[MANIFEST_FILE] = write_temp(self.build_dir / MANIFEST_FILE,
+                                              (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
+            for name, tmp in temps.items():
+                os.replace(tmp, self.build_dir / name)
+        finally:
+            for tmp in temps.values():
+                tmp.unlink(missing_ok=True)
+
+    def _build_oxigraph(self, corpus: Any, fingerprint: str) -> None:
+        """Build into a new Oxigraph version and publish it."""
+        from .store import OxigraphStore
+        self.close()
+        version = OxigraphStore.create(self.store_location)
+        try:
+            triples, derived = version.build(corpus)
+            version.publish({"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
+                             "claims": len(corpus.claims), "triples": triples, "derived_triples": derived})
+        except BaseException:
+            version.discard()
+            raise
+        self._store = version
+
+    def _remove_leftovers(self) -> None:
+        """Remove what a killed build left: temporary files in the build folder (memory), or
+        versions no reader uses in an ``oxigraph:DIR``. Only the holder of the build lock may."""
+        if self.store_kind == "oxigraph":
+            from .store import OxigraphStore
+            OxigraphStore.remove_unused(self.store_location)
+            return
+        for name in (*OUTPUTS, MANIFEST_FILE):
+            for tmp in self.build_dir.glob(f".{name}.*.tmp"):
+                tmp.unlink(missing_ok=True)
+
+    def _opens(self) -> bool:
+        """Whether the published build can be read: an Oxigraph database that fails to open
+        (damaged or half deleted) is rebuilt rather than reported up to date."""
+        if self.store_kind != "oxigraph":
+            return True
+        from .errors import QueryFailed
+        from .store import OxigraphStore
+        self.close()
+        try:
+            self._store = OxigraphStore(self.store_location)
+        except QueryFailed:
+            return False
+        return True
+
+    def _result(self, start: float, rebuilt: bool) -> BuildResult:
+        """What the published build holds, from its manifest."""
+        if self.store_kind == "oxigraph":
+            from .store import OxigraphStore
+            where, manifest = Path(self.store_location), OxigraphStore.manifest(self.store_location) or {}
+        else:
+            where, manifest = self.graph_path, self._manifest() or {}
+        return BuildResult(where, manifest.get("articles", 0), manifest.get("claims", 0), manifest.get("triples", 0),
+                           manifest.get("derived_triples", 0), time.perf_counter() - start, rebuilt)
 
     def corpus(self) -> Any:
         """Load and validate data/ (raises :class:`~lbpgraph.errors.InvalidInput`)."""
@@ -231,26 +354,6 @@ class Project:
         except InvalidInput as exc:
             exc.data_dir = str(self.data_dir)
             raise
-
-    def _build_store(self, corpus: Any, fingerprint: str, start: float) -> BuildResult:
-        """Build into a new Oxigraph version and publish it (a SPARQL server is filled by push)."""
-        from .errors import UsageError
-        from .store import OxigraphStore
-        if self.store_kind == "sparql":
-            raise UsageError(f"{self.store_spec} is filled by lbpgraph push, not built in place")
-        self.close()
-        version = OxigraphStore.create(self.store_location)
-        try:
-            triples, derived = version.build(corpus)
-            manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
-                        "claims": len(corpus.claims), "triples": triples, "derived_triples": derived}
-            version.publish(manifest)
-        except BaseException:
-            version.discard()
-            raise
-        self._store = version
-        return BuildResult(Path(self.store_location), len(corpus.articles), len(corpus.claims), triples, derived,
-                           time.perf_counter() - start, rebuilt=True)
 
     def store(self) -> Store:
         """The store the project reads, rebuilt first if ``data/`` changed (local stores)."""
@@ -278,8 +381,8 @@ class Project:
             return
         if not self.is_current():
             self._projection = self._dataset = self._traces = None
-            self._store = None
-            self.build(force=True)  # also refreshes the in-memory copies
+            self.close()
+            self.build()  # after any build in progress, and only if that one did not bring it up to date
         self._checked = True
 
     def projection(self) -> nx.DiGraph:
@@ -310,7 +413,10 @@ class Project:
         except (OSError, ValueError, EOFError, pickle.UnpicklingError):
             pass
         graph = project(store)
-        atomic_write(cache, pickle.dumps((version, graph), protocol=5))
+        try:
+            atomic_write(cache, pickle.dumps((version, graph), protocol=5))
+        except OSError:
+            pass  # only a cache: a full or read-only disk does not stop a read
         return graph
 
     def _store_version(self, store: Store) -> str | None:

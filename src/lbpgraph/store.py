@@ -24,7 +24,7 @@ import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .errors import QueryFailed, QueryTimeout, UsageError
 
@@ -290,30 +290,63 @@ class OxigraphMemoryStore(_Oxigraph):
 
 CURRENT = "current"          # symlink to the published database inside an oxigraph:DIR
 MANIFEST = "manifest.json"   # what was built into it, and from which inputs
+READERS = "readers.lock"     # in each version: held shared by every reader that has the version open
 
 
 class OxigraphStore(_Oxigraph):
     """An Oxigraph database under ``DIR``: ``DIR/current`` links to the published version.
 
-    A build writes a new version beside the old one and then swaps the link, so readers
-    never see a half-loaded database, and a failed build leaves the previous one in place.
+    A build (holding the build lock of ``DIR``, :func:`lbpgraph.project.build_lock`) writes a
+    new version beside the published one and then swaps the link, so readers never see a
+    half-loaded database and a failed build leaves the previous one in place.
+
+    No version is deleted under a reader: a reader holds a shared lock on its version's
+    ``readers.lock`` for as long as it has the version open, and a build deletes a version
+    only when it is not the published one and it can lock that file exclusively
+    (:meth:`remove_unused`, run before each build and after each publish). A version still
+    in use stays until a later build finds it free.
     """
 
     def __init__(self, root: Path | str, *, path: Path | None = None, writable: bool = False) -> None:
         import pyoxigraph as ox
         self.root = Path(root)
         self.spec = f"oxigraph:{self.root}"
-        self.path = path or self.root / CURRENT
-        if not writable and not (self.path / MANIFEST).is_file():
-            raise QueryFailed(f"{self.spec}: no published build there (run lbpgraph build)")
-        self.store = ox.Store(str(self.path)) if writable else ox.Store.read_only(str(self.path))
+        self._readers: BinaryIO | None = None
+        if writable:
+            assert path is not None
+            self.path, self.store = path, ox.Store(str(path))
+            return
+        self.path, self._readers = self._pin()
+        try:
+            self.store = ox.Store.read_only(str(self.path))
+        except (OSError, RuntimeError) as exc:  # RocksDB reports a damaged database as either
+            self.close()
+            raise QueryFailed(f"{self.spec}: the published build cannot be opened ({exc}); "
+                              "run lbpgraph build to rebuild it") from None
+
+    def _pin(self) -> tuple[Path, BinaryIO]:
+        """The published version and its readers' lock, held shared (no build deletes it now)."""
+        import fcntl
+        for _ in range(3):  # a retry means that a build published another version meanwhile
+            try:
+                version = (self.root / CURRENT).resolve(strict=True)
+                readers = open(version / READERS, "rb")  # noqa: SIM115 - held while the store is open
+            except OSError:
+                continue
+            fcntl.flock(readers, fcntl.LOCK_SH)
+            if (self.root / CURRENT).resolve() == version and (version / MANIFEST).is_file():
+                return version, readers
+            readers.close()
+        raise QueryFailed(f"{self.spec}: no published build there (run lbpgraph build)")
 
     @classmethod
     def create(cls, root: Path | str) -> OxigraphStore:
         """A new, empty, writable version under ``root``, to be :meth:`publish`-ed."""
         import tempfile
         Path(root).mkdir(parents=True, exist_ok=True)
-        return cls(root, path=Path(tempfile.mkdtemp(prefix="version-", dir=root)), writable=True)
+        path = Path(tempfile.mkdtemp(prefix="version-", dir=root))
+        (path / READERS).touch()  # before any reader can see the version, so readers need no write access
+        return cls(root, path=path, writable=True)
 
     @staticmethod
     def manifest(root: Path | str) -> dict[str, Any] | None:
@@ -322,6 +355,31 @@ class OxigraphStore(_Oxigraph):
             return json.loads((Path(root) / CURRENT / MANIFEST).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
+
+    @staticmethod
+    def remove_unused(root: Path | str) -> None:
+        """Delete what no reader uses: the versions other than the published one whose readers'
+        lock is free (replaced ones, and those a killed build left), and stray temporary links.
+        Only a build that holds the build lock of ``root`` calls this."""
+        import fcntl
+        root = Path(root)
+        published = (root / CURRENT).resolve().name
+        for version in root.glob("version-*"):
+            if version.name == published:
+                continue
+            try:
+                readers = open(version / READERS, "rb")
+            except OSError:  # a version that never got one has never had a reader
+                shutil.rmtree(version, ignore_errors=True)
+                continue
+            with readers:
+                try:
+                    fcntl.flock(readers, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    continue  # open in some reader: a later build removes it
+                shutil.rmtree(version, ignore_errors=True)
+        for link in root.glob(f".{CURRENT}-*.tmp"):
+            link.unlink(missing_ok=True)
 
     def build(self, corpus: Corpus) -> tuple[int, int]:
         """Build ``corpus`` into this unpublished version; return (quads, derived triples).
@@ -338,30 +396,32 @@ class OxigraphStore(_Oxigraph):
         return len(scratch), derived_count(scratch)
 
     def publish(self, manifest: dict[str, Any]) -> None:
-        """Make this version the current one (atomically) and remove older versions."""
+        """Make this version the current one (atomically), keep it open for reading, and remove
+        the versions no reader uses. The temporary link is named after the version, so no two
+        builds share it, and one a killed build left is removed by the next."""
+        import pyoxigraph as ox
+
         from .project import atomic_write
         self.store.flush()
         self.store.optimize()
         atomic_write(self.path / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
-        del self.store
-        link = self.root / f".{CURRENT}.tmp"
+        self.store = None  # closes the writable database
+        link = self.root / f".{CURRENT}-{self.path.name}.tmp"
         link.unlink(missing_ok=True)
         os.symlink(self.path.name, link)
         os.replace(link, self.root / CURRENT)
-        for old in self.root.glob("version-*"):
-            if old.name != self.path.name:
-                shutil.rmtree(old, ignore_errors=True)
-        self.path = self.root / CURRENT
-        import pyoxigraph as ox
+        self.path, self._readers = self._pin()
         self.store = ox.Store.read_only(str(self.path))
+        self.remove_unused(self.root)
 
     def discard(self) -> None:
-        """Throw away an unpublished version."""
-        del self.store
-        shutil.rmtree(self.path, ignore_errors=True)
+        """Close this version and throw it away, unless it got published."""
+        self.close()
+        if (self.root / CURRENT).resolve() != self.path.resolve():
+            shutil.rmtree(self.path, ignore_errors=True)
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
-        path = str(self.path.resolve())
+        path = str(self.path)  # the version this store holds, whatever is published meanwhile
 
         def work() -> QueryResult:
             import pyoxigraph as ox
@@ -370,3 +430,6 @@ class OxigraphStore(_Oxigraph):
 
     def close(self) -> None:
         self.store = None  # type: ignore[assignment]
+        if self._readers is not None:
+            self._readers.close()  # lets a build delete the version once it is no longer published
+            self._readers = None
