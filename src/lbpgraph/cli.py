@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import AmbiguousClaim, ClaimNotFound, InvalidInput, Issue, LbpgraphError
+from .errors import AmbiguousClaim, ClaimNotFound, InvalidInput, Issue, LbpgraphError, one_line
 from .project import Project
 from .render import safe
 
@@ -30,7 +30,7 @@ def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
     if exc.hint:
         lines.append(f"Hint: {exc.hint}")
     for line in lines:
-        click.echo(safe(line), err=True)
+        click.echo(safe(one_line(line)), err=True)
     ctx.exit(exc.exit_code)
 
 
