@@ -73,6 +73,11 @@ def scheme_iri(kind: str) -> URIRef:
     return LBP[f"{kind.rstrip('s').capitalize()}Scheme"]
 
 
+def _url(url: str) -> URIRef:
+    """The IRI of a URL from the annotations (``|``, ``{``, ... percent-encoded; see data/README.md)."""
+    return URIRef(schema.url_iri(url))
+
+
 def _date(value: str) -> Literal:
     datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
     return Literal(value, datatype=datatype)
@@ -238,8 +243,8 @@ def _concepts(w: _Writer, kind: str, concepts: dict[str, schema.Concept]) -> Non
         w.add(node, SKOS.prefLabel, Literal(c.label, lang="en"))
         w.add(node, SKOS.definition, Literal(c.definition, lang="en") if c.definition else None)
         w.many(node, SKOS.broader, [concept_iri(b) for b in c.broader])
-        w.many(node, SKOS.exactMatch, [URIRef(u) for u in c.exact_match])
-        w.many(node, SKOS.broadMatch, [URIRef(u) for u in c.broad_match])
+        w.many(node, SKOS.exactMatch, [_url(u) for u in c.exact_match])
+        w.many(node, SKOS.broadMatch, [_url(u) for u in c.broad_match])
         if isinstance(c, schema.Mechanism):
             w.many(node, LBP.actsOn, [concept_iri(s) for s in c.acts_on])
             w.add(node, LBP.direction, value(vocab.DIRECTIONS, c.direction))
@@ -280,7 +285,7 @@ def _source(w: _Writer, s: schema.Source) -> None:
     w.many(node, LBP.studiedOutcome, [concept_iri(x) for x in s.outcomes])
     w.add(node, LBP.finding, s.finding)
     w.add(node, LBP.verification, value(vocab.VERIFICATION, s.verification))
-    w.many(node, LBP.verifiedAt, [URIRef(u) for u in s.verified_at])
+    w.many(node, LBP.verifiedAt, [_url(u) for u in s.verified_at])
     for correction in s.corrections:
         w.add(node, LBP.correction, correction)
     w.add(node, RDFS.comment, s.note)
@@ -376,7 +381,7 @@ def _offer(w: _Writer, article_id: str, owner: URIRef, o: schema.Offer) -> None:
     w.add(owner, LBP.commercialInterest, node)
     w.add(node, RDF.type, SCHEMA.Offer)
     w.add(node, SCHEMA.name, o.name)
-    w.add(node, SCHEMA.url, URIRef(o.url) if o.url else None)
+    w.add(node, SCHEMA.url, _url(o.url) if o.url else None)
     w.many(node, LBP.relatedIntervention, [concept_iri(x) for x in o.interventions])
 
 
@@ -388,7 +393,7 @@ def _article(w: _Writer, article: Article) -> None:
     if a.draft:
         w.add(node, LBP.draft, True)
     w.add(node, SCHEMA.name, a.title)
-    w.add(node, SCHEMA.url, URIRef(a.url) if a.url else None)
+    w.add(node, SCHEMA.url, _url(a.url) if a.url else None)
     w.add(node, SCHEMA.datePublished, _date(a.published) if a.published else None)
     w.add(node, SCHEMA.publisher, a.publisher)
     w.add(node, RDFS.comment, a.note)
