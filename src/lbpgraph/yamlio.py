@@ -74,9 +74,7 @@ def loads(text: str) -> Document:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", line) from None
+        raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", _error_line(exc)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlProblem(f"YAML syntax: {exc}", 1) from None
     finally:
@@ -84,6 +82,19 @@ def loads(text: str) -> Document:
     doc = Document(None)
     doc.data = _convert(node, (), doc.lines, set()) if node is not None else None
     return doc
+
+
+def _error_line(exc: yaml.MarkedYAMLError) -> int:
+    """The 1-based line of a syntax error (libyaml's marks are 0-based).
+
+    An unclosed flow collection (``[``, ``{``) or a token the scanner started (a quoted scalar, a
+    key without its colon) is noticed only at the next token, often lines later: its context
+    mark is where the mistake is. Otherwise the problem mark is (a block mapping's context mark
+    is only where the enclosing mapping began)."""
+    context = exc.context or ""
+    use_context = exc.context_mark is not None and ("flow" in context or context.startswith("while scanning"))
+    mark = exc.context_mark if use_context else exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark else 1
 
 
 def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]) -> Any:
