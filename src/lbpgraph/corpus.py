@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -98,8 +98,9 @@ def _record_name(data: Any, path: tuple[Any, ...]) -> str | None:
 class _Checker:
     """Collects issues; knows each file's raw data and line map."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, overlay: Mapping[str, bytes]) -> None:
         self.root = root
+        self.overlay = overlay  # relative path -> content read instead of the file
         self.issues: list[Issue] = []
         self.docs: dict[str, Document] = {}
         self.models: dict[str, BaseModel] = {}
@@ -115,11 +116,12 @@ class _Checker:
 
     def exists(self, rel: str) -> bool:
         """Whether anything (even a dangling link) is at ``rel``."""
-        return os.path.lexists(self.root / rel)
+        return rel in self.overlay or os.path.lexists(self.root / rel)
 
     def read(self, rel: str) -> bytes:
-        """The bytes of ``rel`` (see :func:`read_regular`)."""
-        return read_regular(self.root / rel)
+        """The bytes of ``rel``: the overlay's, else the regular file's (see :func:`read_regular`)."""
+        found = self.overlay.get(rel)
+        return found if found is not None else read_regular(self.root / rel)
 
     # --- pass 1: YAML and schema ---------------------------------------------------------
 
@@ -213,12 +215,16 @@ def _register(c: _Checker, seen: dict[str, tuple[str, tuple[Any, ...]]], file: s
     return rid
 
 
-def load_corpus(root: Path | str) -> Corpus:
-    """Read and validate ``root`` (a data folder); raise :class:`InvalidInput` on any problem."""
+def load_corpus(root: Path | str, overlay: Mapping[str, bytes] | None = None) -> Corpus:
+    """Read and validate ``root`` (a data folder); raise :class:`InvalidInput` on any problem.
+
+    ``overlay`` maps paths relative to ``root`` (``annotations/x.yaml``, ``articles/x.txt``) to
+    contents read instead of the files there, if any: so ingest validates what it would write
+    before writing it."""
     root = Path(root)
     if not root.is_dir():
         raise InvalidInput([Issue("", 1, "data", f"data folder {root} not found")])
-    c = _Checker(root)
+    c = _Checker(root, overlay or {})
     shared_files = []
     for name, model in schema.SHARED_FILES.items():
         if c.exists(name):
@@ -231,6 +237,7 @@ def load_corpus(root: Path | str) -> Corpus:
             c.add_file(extra, f"unknown file; expected {', '.join(schema.SHARED_FILES)}")
     article_files: dict[str, str] = {}
     names = {p.name for p in (root / ANNOTATIONS_DIR).glob("*.yaml")}
+    names.update(Path(rel).name for rel in c.overlay if Path(rel).parent.as_posix() == ANNOTATIONS_DIR)
     for name in sorted(n for n in names if n.endswith(".yaml") and not is_hidden(n)):
         rel, stem = f"{ANNOTATIONS_DIR}/{name}", name.removesuffix(".yaml")
         if not vocab.ID_PATTERN.fullmatch(stem):
