@@ -13,6 +13,7 @@ from lbpgraph.corpus import load_corpus
 from lbpgraph.ingest import analyse
 from lbpgraph.project import Project
 
+from .bad_inputs import snapshot
 from .conftest import DATA, ROOT, run
 
 CASES = ROOT / "tests" / "data" / "ingest"
@@ -142,7 +143,7 @@ def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert (data / "articles" / "latin.txt").read_text(encoding="utf-8").startswith("Caf\u00e9 walking \u2013")
     again = run("ingest", str(latin), "--encoding", "cp1252", data=data, build=tmp_path / "b")
-    assert again.exit_code == 3 and "never overwritten" in again.stderr
+    assert again.exit_code == 2 and "--force" in again.stderr
 
 
 def test_batch_shows_progress_and_writes_every_draft(tmp_path: Path) -> None:
@@ -156,3 +157,91 @@ def test_batch_shows_progress_and_writes_every_draft(tmp_path: Path) -> None:
         assert (data / "annotations" / f"{n}.yaml").is_file()
     load_corpus(data)
     assert run("ingest", *map(str, files), "--id", "x", data=data, build=tmp_path / "b").exit_code == 2
+
+
+VANCOUVER = (CASES / "vancouver.txt").read_text(encoding="utf-8")
+
+
+def _refused(result, code: int, fragment: str) -> None:  # noqa: ANN001
+    assert result.exit_code == code, result.stderr
+    [line] = [x for x in result.stderr.splitlines() if not x.startswith("Ingesting")]
+    assert line.startswith("Error: ") and fragment in line, line
+
+
+def test_force_never_replaces_a_reviewed_annotation(data_copy: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.txt"
+    other.write_text(VANCOUVER, encoding="utf-8")
+    before = snapshot(data_copy)
+    for force in ([], ["--force"]):
+        result = run("ingest", "--id", "001", *force, str(other), data=data_copy, build=tmp_path / "b")
+        _refused(result, 2, "data/annotations/001.yaml is a reviewed annotation (no 'draft: true')")
+        assert snapshot(data_copy) == before
+    # nor the text a reviewed annotation uses, even when its own id is free
+    (data_copy / "articles" / "x.txt").write_bytes((data_copy / "annotations" / "001.yaml").read_bytes())
+    annotation = data_copy / "annotations" / "001.yaml"
+    annotation.write_text(annotation.read_text(encoding="utf-8").replace(
+        "text: 001_97e0ff875c19001c.txt", "text: x.txt"), encoding="utf-8")
+    (data_copy / "articles" / "x.txt").write_bytes((data_copy / "articles" / "001_97e0ff875c19001c.txt").read_bytes())
+    before = snapshot(data_copy)
+    result = run("ingest", "--id", "x", "--force", str(other), data=data_copy, build=tmp_path / "b")
+    _refused(result, 2, "is the text of the reviewed annotation annotations/001.yaml")
+    assert snapshot(data_copy) == before
+
+
+def test_force_replaces_a_draft_and_its_text(data_copy: Path, tmp_path: Path) -> None:
+    first = run("ingest", "--id", "retro", str(CASES / "vancouver.txt"), data=data_copy, build=tmp_path / "b")
+    assert first.exit_code == 0, first.stderr
+    before = snapshot(data_copy)
+    again = run("ingest", "--id", "retro", str(CASES / "author-year.txt"), data=data_copy, build=tmp_path / "b")
+    _refused(again, 2, "exists (a draft); give another --id, or --force to replace the draft")
+    assert snapshot(data_copy) == before
+    forced = run("ingest", "--id", "retro", "--force", str(CASES / "author-year.txt"), data=data_copy,
+                 build=tmp_path / "b")
+    assert forced.exit_code == 0, forced.stderr
+    assert (data_copy / "articles" / "retro.txt").read_bytes() == (CASES / "author-year.txt").read_bytes()
+    assert load_corpus(data_copy).articles["retro"].annotation.draft
+
+
+@pytest.mark.parametrize("title", ["1e3", "1e+3", "yes", "no", "null", "true", "0x1F", "2014-02-08", ".5"])
+def test_a_title_that_reads_as_another_type_stays_a_string(data_copy: Path, tmp_path: Path, title: str) -> None:
+    article = tmp_path / "odd.txt"
+    article.write_text(title + "\n" + VANCOUVER.split("\n", 1)[1], encoding="utf-8")
+    result = run("ingest", str(article), data=data_copy, build=tmp_path / "b")
+    assert result.exit_code == 0, result.stderr
+    assert load_corpus(data_copy).articles["odd"].annotation.title == title
+    assert yaml.safe_load((data_copy / "annotations" / "odd.yaml").read_text(encoding="utf-8"))["title"] == title
+
+
+@pytest.mark.parametrize("value", ["1e3", "yes", "null", "~", "", "a: b", "\x85x", "caf\u00e9\u2028", "- x", "@x", "'q'"])
+def test_yaml_dumps_reads_back_unchanged(value: str) -> None:
+    from lbpgraph.yamlio import dumps, loads
+    data = {"k": value, "list": [value, 1, True, None]}
+    assert loads(dumps(data)).data == data == yaml.safe_load(dumps(data))
+
+
+def test_a_reference_list_printed_twice(data_copy: Path, tmp_path: Path) -> None:
+    article = tmp_path / "twice.txt"
+    article.write_text(VANCOUVER + "\n" + VANCOUVER[VANCOUVER.index("References"):], encoding="utf-8")
+    result = run("ingest", str(article), data=data_copy, build=tmp_path / "b")
+    assert result.exit_code == 0, result.stderr
+    assert run("build", "--check", data=data_copy).exit_code == 0
+
+
+def test_a_failed_ingest_writes_nothing(data_copy: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("\n", encoding="utf-8")
+    before = snapshot(data_copy)
+    # a batch is all or nothing: the good article before the empty one is not written either
+    result = run("ingest", str(CASES / "vancouver.txt"), str(empty), data=data_copy, build=tmp_path / "b")
+    _refused(result, 3, "the file is empty")
+    assert snapshot(data_copy) == before
+    # replacing a draft's text under it (the json format archives the text only) would break the draft
+    assert run("ingest", "--id", "retro", str(CASES / "vancouver.txt"), data=data_copy, build=tmp_path / "b").exit_code == 0
+    before = snapshot(data_copy)
+    result = run("ingest", "--id", "retro", "--force", "--format", "json", str(CASES / "author-year.txt"),
+                 data=data_copy, build=tmp_path / "b")
+    assert result.exit_code == 3, result.stderr
+    assert "data/annotations/retro.yaml:" in result.stderr and "quote not found in articles/retro.txt" in result.stderr
+    assert "Hint: these are problems of what ingest would have written (articles/retro.txt)" in result.stderr
+    assert snapshot(data_copy) == before
+    assert run("build", "--check", data=data_copy).exit_code == 0

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from lbpgraph.corpus import load_corpus
 from lbpgraph.errors import InvalidInput, Issue
 
 from . import factory
+from .bad_inputs import CASES, BadInput, snapshot
 from .conftest import run
 
 
@@ -47,7 +50,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
     assert issue.file == "annotations/a.yaml"
     assert issue.message.startswith("YAML syntax")
     assert issue.record == "article a"
-    assert issue.line >= line_of(path, "kind: [personal-blog")
+    assert issue.line == line_of(path, "kind: [personal-blog")
 
 
 def test_unknown_key(tmp_path: Path) -> None:
@@ -216,3 +219,67 @@ def test_cli_reports_one_line_per_problem_and_writes_nothing(tmp_path: Path) -> 
     assert {p.name: p.read_bytes() for p in build.iterdir()} == before
     # other commands refuse to run on invalid data rather than serve the stale build
     assert run("trace", "bw-helps", data=folder, build=build).exit_code == 3
+
+
+@pytest.fixture(scope="module")
+def good_builds(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid corpus built on the memory store (``build``) and on Oxigraph (``ox``)."""
+    root = tmp_path_factory.mktemp("good")
+    folder = factory.write(root, factory.corpus())
+    assert run("build", data=folder, build=root / "build").exit_code == 0
+    assert run("--store", f"oxigraph:{root / 'ox'}", "build", data=folder, build=root / "build").exit_code == 0
+    return root
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
+def test_check_and_every_build_refuse_a_bad_input_alike(tmp_path: Path, good_builds: Path, case: BadInput) -> None:
+    """``build --check`` and ``build`` (memory and oxigraph:DIR) accept exactly the same inputs: a bad
+    one gets the same exit code and one line per problem naming file and line, and nothing changes."""
+    build, ox = tmp_path / "build", tmp_path / "ox"
+    shutil.copytree(good_builds / "build", build, symlinks=True)
+    shutil.copytree(good_builds / "ox", ox, symlinks=True)
+    folder = case.write(tmp_path)
+    before = [snapshot(p) for p in (folder, build, ox)]
+    for args in (("build", "--check"), ("build",), ("--store", f"oxigraph:{ox}", "build")):
+        result = run(*args, data=folder, build=build)
+        lines = result.stderr.splitlines()
+        assert result.exit_code == case.exit_code, (args, result.stderr)
+        assert lines[-1].startswith("Error: ") and all(x.startswith(f"{folder}/") for x in lines[:-1]), lines
+        assert any(x.startswith(case.location(folder)) and case.fragment in x for x in lines), (args, lines)
+        assert [snapshot(p) for p in (folder, build, ox)] == before, args
+
+
+def test_urls_an_iri_cannot_hold_are_percent_encoded_in_the_graph(tmp_path: Path) -> None:
+    """A real URL may hold | { } " < > \\ ^ `: the graph has them percent-encoded, on every store."""
+    encoded = {
+        "https://go.gale.com/ps/i.do?id=GALE|A123&v=2.1": "https://go.gale.com/ps/i.do?id=GALE%7CA123&v=2.1",
+        "https://example.org/{a}": "https://example.org/%7Ba%7D",
+        'https://example.org/a"b': "https://example.org/a%22b",
+        "https://example.org/<a>": "https://example.org/%3Ca%3E",
+        "https://example.org/a\\b^c`d": "https://example.org/a%5Cb%5Ec%60d",
+        "https://example.org/caf\u00e9%7C": "https://example.org/caf\u00e9%7C",  # the rest as written
+    }
+    data = factory.corpus()
+    data["annotations"]["a"]["url"] = next(iter(encoded))
+    data["bibliography.yaml"]["sources"][0]["verified_at"] = list(encoded)
+    folder = factory.write(tmp_path, data)
+    sparql = "SELECT DISTINCT ?u WHERE { { ?x schema:url ?u } UNION { ?x lbp:verifiedAt ?u } }"
+    for store in ("memory", f"oxigraph:{tmp_path / 'ox'}"):
+        for args in (("build", "--check"), ("build",), ("query", sparql, "--format", "json")):
+            result = run("--store", store, *args, data=folder, build=tmp_path / "build")
+            assert result.exit_code == 0, (store, args, result.stderr)
+        rows = json.loads(result.stdout)["results"]["bindings"]
+        assert {row["u"]["value"] for row in rows} == set(encoded.values()), store
+
+
+def test_hidden_entries_are_not_data(tmp_path: Path, good_builds: Path) -> None:
+    """An editor's lock link (.#a.yaml) or a hidden file is neither validated nor fingerprinted,
+    so ``build --check`` and ``build`` (reusing a build) agree on it."""
+    build = tmp_path / "build"
+    shutil.copytree(good_builds / "build", build)
+    folder = factory.write(tmp_path, factory.corpus())
+    (folder / "annotations" / ".#a.yaml").symlink_to("someone@host.1234")
+    (folder / "annotations" / ".a.yaml").write_text("not: [an annotation", encoding="utf-8")
+    for args in (("build", "--check"), ("build",)):
+        result = run(*args, data=folder, build=build)
+        assert result.exit_code == 0, (args, result.stderr)

@@ -73,6 +73,11 @@ def scheme_iri(kind: str) -> URIRef:
     return LBP[f"{kind.rstrip('s').capitalize()}Scheme"]
 
 
+def _url(url: str) -> URIRef:
+    """The IRI of a URL from the annotations (``|``, ``{``, ... percent-encoded; see data/README.md)."""
+    return URIRef(schema.url_iri(url))
+
+
 def _date(value: str) -> Literal:
     datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
     return Literal(value, datatype=datatype)
@@ -240,8 +245,8 @@ def _concepts(w: _Writer, kind: str, concepts: dict[str, schema.Concept]) -> Non
         w.many(node, SKOS.broader, [concept_iri(b) for b in c.broader])
         for predicate, matches in ((SKOS.exactMatch, c.exact_match), (SKOS.broadMatch, c.broad_match)):
             for match in matches:
-                w.add(node, predicate, URIRef(match.iri))
-                w.add(URIRef(match.iri), RDFS.label, match.label)
+                w.add(node, predicate, _url(match.iri))
+                w.add(_url(match.iri), RDFS.label, match.label)
         if isinstance(c, schema.Mechanism):
             w.many(node, LBP.actsOn, [concept_iri(s) for s in c.acts_on])
             w.add(node, LBP.direction, value(vocab.DIRECTIONS, c.direction))
@@ -284,7 +289,7 @@ def _source(w: _Writer, s: schema.Source) -> None:
     w.many(node, LBP.riskOfBias, [value(vocab.RISKS_OF_BIAS, x) for x in s.risk_of_bias])
     w.add(node, LBP.finding, s.finding)
     w.add(node, LBP.verification, value(vocab.VERIFICATION, s.verification))
-    w.many(node, LBP.verifiedAt, [URIRef(u) for u in s.verified_at])
+    w.many(node, LBP.verifiedAt, [_url(u) for u in s.verified_at])
     for correction in s.corrections:
         w.add(node, LBP.correction, correction)
     w.add(node, RDFS.comment, s.note)
@@ -382,7 +387,7 @@ def _offer(w: _Writer, article_id: str, owner: URIRef, o: schema.Offer) -> None:
     w.add(owner, LBP.commercialInterest, node)
     w.add(node, RDF.type, SCHEMA.Offer)
     w.add(node, SCHEMA.name, o.name)
-    w.add(node, SCHEMA.url, URIRef(o.url) if o.url else None)
+    w.add(node, SCHEMA.url, _url(o.url) if o.url else None)
     w.many(node, LBP.relatedIntervention, [concept_iri(x) for x in o.interventions])
 
 
@@ -394,7 +399,7 @@ def _article(w: _Writer, article: Article) -> None:
     if a.draft:
         w.add(node, LBP.draft, True)
     w.add(node, SCHEMA.name, a.title)
-    w.add(node, SCHEMA.url, URIRef(a.url) if a.url else None)
+    w.add(node, SCHEMA.url, _url(a.url) if a.url else None)
     w.add(node, SCHEMA.datePublished, _date(a.published) if a.published else None)
     w.add(node, SCHEMA.publisher, a.publisher)
     w.add(node, RDFS.comment, a.note)

@@ -15,7 +15,8 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import AmbiguousClaim, ClaimNotFound, DiskFull, InvalidInput, Issue, LbpgraphError, is_disk_full
+from .errors import (AmbiguousClaim, ClaimNotFound, DiskFull, InvalidInput, Issue, LbpgraphError, is_disk_full,
+                     one_line)
 from .project import Project
 from .render import safe
 
@@ -30,7 +31,7 @@ def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
     if exc.hint:
         lines.append(f"Hint: {exc.hint}")
     for line in lines:
-        click.echo(safe(line), err=True)
+        click.echo(safe(one_line(line)), err=True)
     ctx.exit(exc.exit_code)
 
 
@@ -237,7 +238,7 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
               help="yaml: write the draft annotation; json: print references, citations and cues.")
 @click.option("--encoding", help="Decode the texts with this encoding instead of UTF-8 (archived as UTF-8).")
-@click.option("--force", is_flag=True, help="Overwrite an existing draft or archived text.")
+@click.option("--force", is_flag=True, help="Replace an existing draft and its text (never a reviewed annotation).")
 @click.pass_obj
 def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None, out: Path | None, fmt: str,
            encoding: str | None, force: bool) -> None:
@@ -246,16 +247,15 @@ def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None,
     The draft (marked draft: true) holds the parsed references, every in-text citation linked to
     its sentence and reference, and cue sentences (anecdote, commercial, vague attribution,
     hedging). Drafts validate, are drawn and traced, and never count toward a verdict.
+    All or nothing: files are written only when every article ingests and data/ still validates.
     """
     if len(articles) > 1 and (article_id or out):
         raise click.UsageError("--id and --out take one article")
-    from .ingest import ingest_file
-    results = []
+    from .ingest import ingest_files
     with click.progressbar(articles, label="Ingesting", file=sys.stderr, show_pos=True,
                            item_show_func=lambda p: p.name if p else None) as bar:
-        for path in bar:
-            results.append(ingest_file(project.data_dir, path, article_id, out if fmt == "yaml" else None,
-                                       encoding, force, write_draft=fmt == "yaml"))
+        results = ingest_files(project.data_dir, bar, article_id, out if fmt == "yaml" else None,
+                               encoding, force, write_draft=fmt == "yaml")
     for r in results:
         if fmt == "json":
             text = json.dumps(r.analysis.to_json(), indent=2, ensure_ascii=False) + "\n"

@@ -13,7 +13,8 @@ there is none is the :class:`Corpus` assembled from the validated models.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import schema, vocab
 from .errors import InvalidInput, Issue
+from .files import Unreadable, is_hidden, read_regular
 from .text import ArticleText, Span
 from .yamlio import Document, YamlProblem, loads
 
@@ -96,8 +98,9 @@ def _record_name(data: Any, path: tuple[Any, ...]) -> str | None:
 class _Checker:
     """Collects issues; knows each file's raw data and line map."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, overlay: Mapping[str, bytes]) -> None:
         self.root = root
+        self.overlay = overlay  # relative path -> content read instead of the file
         self.issues: list[Issue] = []
         self.docs: dict[str, Document] = {}
         self.models: dict[str, BaseModel] = {}
@@ -111,11 +114,23 @@ class _Checker:
     def add_file(self, file: str, message: str, line: int = 1) -> None:
         self.issues.append(Issue(file, line, file_record(file), message))
 
+    def exists(self, rel: str) -> bool:
+        """Whether anything (even a dangling link) is at ``rel``."""
+        return rel in self.overlay or os.path.lexists(self.root / rel)
+
+    def read(self, rel: str) -> bytes:
+        """The bytes of ``rel``: the overlay's, else the regular file's (see :func:`read_regular`)."""
+        found = self.overlay.get(rel)
+        return found if found is not None else read_regular(self.root / rel)
+
     # --- pass 1: YAML and schema ---------------------------------------------------------
 
     def parse(self, rel: str, model: type[BaseModel]) -> None:
         try:
-            raw = (self.root / rel).read_text(encoding="utf-8")
+            raw = self.read(rel).decode("utf-8")
+        except Unreadable as exc:
+            self.add_file(rel, f"{rel} {exc}")
+            return
         except UnicodeDecodeError as exc:
             self.add_file(rel, f"not UTF-8 text ({exc.reason})")
             return
@@ -200,30 +215,36 @@ def _register(c: _Checker, seen: dict[str, tuple[str, tuple[Any, ...]]], file: s
     return rid
 
 
-def load_corpus(root: Path | str) -> Corpus:
-    """Read and validate ``root`` (a data folder); raise :class:`InvalidInput` on any problem."""
+def load_corpus(root: Path | str, overlay: Mapping[str, bytes] | None = None) -> Corpus:
+    """Read and validate ``root`` (a data folder); raise :class:`InvalidInput` on any problem.
+
+    ``overlay`` maps paths relative to ``root`` (``annotations/x.yaml``, ``articles/x.txt``) to
+    contents read instead of the files there, if any: so ingest validates what it would write
+    before writing it."""
     root = Path(root)
     if not root.is_dir():
         raise InvalidInput([Issue("", 1, "data", f"data folder {root} not found")])
-    c = _Checker(root)
+    c = _Checker(root, overlay or {})
     shared_files = []
     for name, model in schema.SHARED_FILES.items():
-        if (root / name).is_file():
+        if c.exists(name):
             c.parse(name, model)
             shared_files.append(name)
         elif name in ("bibliography.yaml", "concepts.yaml"):
             c.add_file(name, "required file is missing")
-    for extra in sorted(p.name for p in root.glob("*.yaml")):
+    for extra in sorted(p.name for p in root.glob("*.yaml") if not is_hidden(p.name)):
         if extra not in schema.SHARED_FILES:
             c.add_file(extra, f"unknown file; expected {', '.join(schema.SHARED_FILES)}")
     article_files: dict[str, str] = {}
-    for path in sorted((root / ANNOTATIONS_DIR).glob("*.yaml")):
-        rel = f"{ANNOTATIONS_DIR}/{path.name}"
-        if not schema._ID.match(path.stem):
+    names = {p.name for p in (root / ANNOTATIONS_DIR).glob("*.yaml")}
+    names.update(Path(rel).name for rel in c.overlay if Path(rel).parent.as_posix() == ANNOTATIONS_DIR)
+    for name in sorted(n for n in names if n.endswith(".yaml") and not is_hidden(n)):
+        rel, stem = f"{ANNOTATIONS_DIR}/{name}", name.removesuffix(".yaml")
+        if not vocab.ID_PATTERN.fullmatch(stem):
             c.add_file(rel, "bad article id in file name (lower-case letters, digits, '-' or '_')")
             continue
         c.parse(rel, schema.ArticleFile)
-        article_files[path.stem] = rel
+        article_files[stem] = rel
     if not article_files:
         c.add_file(ANNOTATIONS_DIR, "no article annotations found")
 
@@ -234,7 +255,7 @@ def load_corpus(root: Path | str) -> Corpus:
     located = {aid: _check_article(c, ids, aid, rel) for aid, rel in article_files.items()}
     _check_assessments(c, ids)
     if c.issues:
-        raise InvalidInput(sorted(set(c.issues)))
+        raise InvalidInput(sorted(set(c.issues)), str(root))
     return _assemble(c, root, shared_files, article_files, located)
 
 
@@ -339,12 +360,14 @@ def _check_article(c: _Checker, ids: _Ids, article_id: str, rel: str) -> tuple[A
     if text_name is not None:
         if "/" in text_name or "\\" in text_name or text_name.startswith("."):
             c.add(rel, ("text",), f"text must be a file name in {ARTICLES_DIR}/, not a path")
+        elif any(ch < " " or ch == "\x7f" for ch in text_name):
+            c.add(rel, ("text",), "text must be a file name without control characters (NUL, newline, ...)")
         else:
             try:
-                raw = (c.root / ARTICLES_DIR / text_name).read_bytes()
+                raw = c.read(f"{ARTICLES_DIR}/{text_name}")
                 text = ArticleText(raw.decode("utf-8"))
-            except OSError:
-                c.add(rel, ("text",), f"archived text {ARTICLES_DIR}/{text_name} not found")
+            except Unreadable as exc:
+                c.add(rel, ("text",), f"archived text {ARTICLES_DIR}/{text_name} {exc}")
             except UnicodeDecodeError as exc:
                 c.add(rel, ("text",), f"{ARTICLES_DIR}/{text_name} is not UTF-8 ({exc.reason} at byte {exc.start})")
     text_file = f"{ARTICLES_DIR}/{text_name}"

@@ -21,6 +21,15 @@ import os
 from dataclasses import dataclass
 
 
+_LINE_BREAKS = {c: f"\\u{c:04X}" for c in map(ord, "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")}
+
+
+def one_line(text: str) -> str:
+    """``text`` with its line breaks written as ``\\uXXXX``, so that a message stays on one line
+    (a value or a file name may hold a newline)."""
+    return text.translate(_LINE_BREAKS)
+
+
 @dataclass(frozen=True, order=True)
 class Issue:
     """One problem in the input: file (relative to the data folder), line, record, message."""

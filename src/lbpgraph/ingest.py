@@ -11,25 +11,30 @@ new work an unverified record local to the article.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import schema
 from .citations import InText, find_citations, is_heading
+from .corpus import ANNOTATIONS_DIR, ARTICLES_DIR, Corpus, load_corpus
 from .cues import (hedging, is_anecdote, is_claim_like, is_commercial, is_strongly_commercial,
                    is_testimonial)
-from .errors import LbpgraphError
+from .errors import InvalidInput, LbpgraphError, UsageError
+from .files import Unreadable, read_regular
 from .references import Reference, ReferenceList, find_reference_lists
 from .text import ArticleText, Span
+from .yamlio import YamlProblem, dumps, loads
 
 CUE_CATEGORIES = ("anecdote", "commercial", "vague-attribution", "unsupported", "hedged")
 
 
 class IngestError(LbpgraphError):
-    """An article could not be ingested (unreadable, empty, or would overwrite an annotation)."""
+    """An article could not be ingested (unreadable or empty)."""
 
     exit_code = 3
 
@@ -181,7 +186,7 @@ def _new_source(ref: Reference, taken: set[str]) -> schema.Source:
     taken.add(source_id)
     return schema.Source(id=source_id, kind="journal-article", authors=list(ref.authors), year=ref.year,
                          title=ref.title, venue=ref.venue, volume=ref.volume, issue=ref.issue, pages=ref.pages,
-                         doi=ref.doi if ref.doi and re.match(r"^10\.\d{4,9}/\S+$", ref.doi) else None,
+                         doi=ref.doi if ref.doi and schema._DOI.fullmatch(ref.doi) else None,
                          peer_reviewed="unknown", verification="unverified",
                          note="Parsed by lbpgraph ingest from the article's reference list; not yet checked.")
 
@@ -211,7 +216,7 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
     first_line = next((s for s in analysis.text.sentences()), None)
     for s in analysis.text.sentences():
         words = text[s.start:s.end]
-        quote = {"quote": words, **({"occurrence": _occurrence(analysis.text, s)} if len(analysis.text.find(words)) > 1 else {})}
+        quote = _quote(analysis.text, s)
         if any(s.overlaps(x) for x in excluded):
             continue
         if s == first_line or is_heading(words):
@@ -252,7 +257,7 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
     consulted = [{"source": source_of[r.key], **({"marker": str(r.number)} if r.number is not None else {}),
                   "as_printed": r.text} for r in analysis.references if r.key not in cited_keys]
     for lst in analysis.lists:
-        not_claims.append({"quote": text[lst.span.start:lst.span.end], "reason": "reference-list"})
+        not_claims.append({**_quote(analysis.text, lst.span), "reason": "reference-list"})
     title = " ".join(text[first_line.start:first_line.end].split()) if first_line else "untitled"
     draft: dict[str, Any] = {
         "draft": True, "text": text_file, "title": title, "kind": "health-info",
@@ -269,25 +274,21 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
     return draft
 
 
-def _occurrence(article: ArticleText, span: Span) -> int:
-    for i, found in enumerate(article.find(article.text[span.start:span.end]), start=1):
-        if found.start == span.start:
-            return i
-    return 1
+def _quote(article: ArticleText, span: Span) -> dict[str, Any]:
+    """``{"quote": ...}`` of the text at ``span``, with its ``occurrence`` when it is printed more
+    than once (a repeated heading, a reference list printed twice)."""
+    words = article.text[span.start:span.end]
+    found = article.find(words)
+    if len(found) < 2:
+        return {"quote": words}
+    return {"quote": words, "occurrence": next((i for i, f in enumerate(found, 1) if f.start == span.start), 1)}
 
 
 def to_yaml(draft: dict[str, Any]) -> str:
-    """The draft as YAML in the style of the curated annotations."""
-    import yaml
-
-    class Dumper(yaml.SafeDumper):
-        pass
-
-    def text_style(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value)
-    Dumper.add_representer(str, text_style)
+    """The draft as YAML in the style of the curated annotations; it reads back unchanged (a
+    title such as "1e3", "yes" or "null" stays a string)."""
     header = "# Draft annotation written by `lbpgraph ingest`: review it, then remove `draft: true`.\n"
-    return header + yaml.dump(draft, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return header + dumps(draft)
 
 
 @dataclass(frozen=True)
@@ -302,28 +303,88 @@ class Ingested:
 
 def ingest_file(data_dir: Path, path: Path, article_id: str | None = None, out: Path | None = None,
                 encoding: str | None = None, force: bool = False, write_draft: bool = True) -> Ingested:
-    """Archive ``path`` under ``data_dir/articles`` and write its draft annotation.
+    """Ingest one article; see :func:`ingest_files`."""
+    [result] = ingest_files(data_dir, [path], article_id, out, encoding, force, write_draft)
+    return result
 
-    The draft goes to ``out`` or ``data_dir/annotations/<id>.yaml``; an existing annotation is
-    never overwritten without ``force``. The corpus (with the draft) must still validate.
+
+def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None = None, out: Path | None = None,
+                 encoding: str | None = None, force: bool = False, write_draft: bool = True) -> list[Ingested]:
+    """Archive each text under ``data_dir/articles`` and write its draft annotation: all or nothing.
+
+    A draft goes to ``data_dir/annotations/<id>.yaml`` (or ``out``, for one article). An existing
+    draft, or a text only drafts use, is replaced only with ``force``; a reviewed annotation (no
+    ``draft: true``) or its text never is (:class:`~lbpgraph.errors.UsageError`). Nothing is
+    written unless the corpus with every new file passes the validation ``build --check`` runs
+    (:class:`~lbpgraph.errors.InvalidInput`); then every file is written at once.
     """
-    from .corpus import load_corpus
-    from .project import atomic_write
-    article_id = slug(article_id or path.stem)
-    text = read_article(path, encoding)
+    from .project import atomic_write_all
     corpus = load_corpus(data_dir)
-    archived = data_dir / "articles" / f"{article_id}.txt"
-    data = text.encode("utf-8")
-    if archived.exists() and archived.read_bytes() != data and not force:
-        raise IngestError(f"{archived} already holds a different text; give another --id or --force")
-    target = out or data_dir / "annotations" / f"{article_id}.yaml"
-    if write_draft and target.exists() and not force:
-        raise IngestError(f"{target} exists; a reviewed annotation is never overwritten (use --force for a draft)")
-    analysis = analyse(text, corpus.sources)
-    atomic_write(archived, data)
-    if write_draft:
-        draft = draft_annotation(analysis, article_id, archived.name, corpus.sources)
-        atomic_write(target, to_yaml(draft).encode("utf-8"))
-        if target.parent == data_dir / "annotations":
-            load_corpus(data_dir)  # the draft validates with the rest of the corpus
-    return Ingested(article_id, archived, target if write_draft else None, analysis)
+    sources = dict(corpus.sources)
+    files: dict[str, bytes] = {}  # path relative to data_dir -> content, as the corpus will read it
+    writes: dict[Path, bytes] = {}  # where each is written (a draft may go to ``out``)
+    results = []
+    for path in paths:
+        aid = slug(article_id or path.stem)
+        text = read_article(path, encoding)
+        data = text.encode("utf-8")
+        text_rel = f"{ARTICLES_DIR}/{aid}.txt"
+        if text_rel in files:
+            raise UsageError(f"{path}: another article given is also '{aid}'; ingest it on its own with --id")
+        target = (out or data_dir / ANNOTATIONS_DIR / f"{aid}.yaml") if write_draft else None
+        if target is not None:
+            _check_draft(target, force)
+        _check_text(data_dir / text_rel, data, corpus, force)
+        analysis = analyse(text, sources)
+        files[text_rel] = writes[data_dir / text_rel] = data
+        if target is not None:
+            draft = draft_annotation(analysis, aid, f"{aid}.txt", sources)
+            sources.update((s["id"], schema.Source.model_validate(s)) for s in draft.get("sources", []))
+            files[f"{ANNOTATIONS_DIR}/{aid}.yaml"] = writes[target] = to_yaml(draft).encode("utf-8")
+        results.append(Ingested(aid, data_dir / text_rel, target, analysis))
+    try:
+        load_corpus(data_dir, files)
+    except InvalidInput as exc:
+        exc.hint = f"these are problems of what ingest would have written ({', '.join(files)})"
+        raise
+    atomic_write_all(writes)
+    return results
+
+
+def _check_text(archived: Path, data: bytes, corpus: Corpus, force: bool) -> None:
+    """Refuse to replace an archived text, unless ``force`` is given and no reviewed annotation uses it."""
+    if not os.path.lexists(archived):
+        return
+    try:
+        if read_regular(archived) == data:
+            return
+    except Unreadable as exc:
+        raise UsageError(f"{archived} {exc}; give another --id") from None
+    if not force:
+        raise UsageError(f"{archived} already holds a different text; give another --id "
+                         "(or --force to replace a draft's text)")
+    reviewed = sorted(a.annotation_file for a in corpus.articles.values()
+                      if a.annotation.text == archived.name and not a.annotation.draft)
+    if reviewed:
+        raise UsageError(f"{archived} is the text of the reviewed annotation {reviewed[0]}; ingest never "
+                         "replaces it, even with --force: give another --id")
+
+
+def _check_draft(target: Path, force: bool) -> None:
+    """Refuse to replace an annotation, unless it is a draft and ``force`` is given."""
+    if not os.path.lexists(target):
+        return
+    if not _is_draft(target):
+        raise UsageError(f"{target} is a reviewed annotation (no 'draft: true'); ingest never replaces one, "
+                         "even with --force: give another --id")
+    if not force:
+        raise UsageError(f"{target} exists (a draft); give another --id, or --force to replace the draft")
+
+
+def _is_draft(path: Path) -> bool:
+    """Whether ``path`` holds an annotation marked ``draft: true`` (what cannot be read is not)."""
+    try:
+        data = loads(read_regular(path).decode("utf-8")).data
+    except (Unreadable, UnicodeDecodeError, YamlProblem):
+        return False
+    return isinstance(data, dict) and data.get("draft") is True

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, vocab
+from .files import Unreadable, is_hidden, read_regular
 
 if TYPE_CHECKING:  # heavy imports stay out of fast commands
     import networkx as nx
@@ -48,11 +49,22 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
-    tmp = write_temp(path, data)
+    atomic_write_all({path: data})
+
+
+def atomic_write_all(files: dict[Path, bytes]) -> None:
+    """Write several files, each atomically, and none of them if any fails: every file is
+    written in full beside its target (where a full disk or a refused folder shows) before
+    the first is renamed into place."""
+    staged: list[tuple[Path, Path]] = []
     try:
-        os.replace(tmp, path)
+        for path, data in files.items():
+            staged.append((write_temp(path, data), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
         raise
 
 
@@ -104,20 +116,27 @@ def _stamp(path: Path) -> list[int]:
 
 
 def _tree_digest(root: Path, pattern: str = "**/*") -> hashlib._Hash:
+    """Digest of every entry under ``root``: a file's bytes, or what else it is (a folder, a
+    dangling link, a FIFO), so that a build is current only for exactly what was validated."""
     digest = hashlib.sha256()
     if root.is_dir():
-        for path in sorted(p for p in root.glob(pattern) if p.is_file()):
+        for path in sorted(root.glob(pattern)):
             rel = path.relative_to(root)
-            if any(part.startswith(".") or part == "__pycache__" for part in rel.parts):
+            if any(is_hidden(part) or part == "__pycache__" for part in rel.parts):
                 continue
+            try:
+                content = read_regular(path)
+            except Unreadable as exc:
+                content = str(exc).encode()
             digest.update(str(rel).encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+            digest.update(content + b"\0")
     return digest
 
 
 def _tree_stamp(root: Path | str) -> list[tuple[str, int, int]]:
-    """Path, size and modification time of every file under ``root``: a cheap change detector
-    (one ``stat`` per file; hidden folders, ``__pycache__`` and linked folders are skipped)."""
+    """Path, size and modification time of every file under ``root``, and the path of every
+    other entry: a cheap change detector (one ``stat`` per file; what is inside hidden folders,
+    ``__pycache__`` and linked folders is skipped)."""
     stamp: list[tuple[str, int, int]] = []
     try:
         with os.scandir(root) as it:
@@ -126,11 +145,14 @@ def _tree_stamp(root: Path | str) -> list[tuple[str, int, int]]:
         return stamp
     for entry in entries:
         if entry.is_dir():
+            stamp.append((entry.path, -1, -1))  # even an empty folder named like a data file
             if not (entry.name.startswith(".") or entry.name == "__pycache__" or entry.is_symlink()):
                 stamp.extend(_tree_stamp(entry.path))
         elif entry.is_file():
             st = entry.stat()
             stamp.append((entry.path, st.st_size, st.st_mtime_ns))
+        else:  # a dangling link, a FIFO: validation reports it
+            stamp.append((entry.path, -1, -1))
     return stamp
 
 

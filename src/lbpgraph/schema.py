@@ -25,15 +25,18 @@ from pydantic_core import PydanticCustomError
 
 from . import vocab
 
+# Checked with fullmatch (so no trailing newline slips through); digits are ASCII only ([0-9],
+# never \d, which accepts every script's digits).
 _ID = vocab.ID_PATTERN
-_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
-_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
-_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
+_URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
+_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
+_IRI_UNSAFE = re.compile(r'[<>"{}|\\^`]')  # printable characters an IRI cannot hold (RFC 3987)
 
 
 def _check(pattern: re.Pattern[str], kind: str, example: str):  # noqa: ANN202
     def check(value: str) -> str:
-        if not pattern.match(value) or value != value.strip():
+        if not pattern.fullmatch(value) or value != value.strip():
             raise PydanticCustomError("bad_identifier", f"bad {kind} '{{value}}' (expected {example})",
                                       {"value": value})
         return value
@@ -51,7 +54,7 @@ def _one_of(values: tuple[str, ...], what: str):  # noqa: ANN202
 
 
 def _check_date(value: str) -> str:
-    if not _DATE.match(value):
+    if not _DATE.fullmatch(value):
         raise PydanticCustomError("bad_date", "bad date '{value}' (expected YYYY, YYYY-MM or YYYY-MM-DD)",
                                   {"value": value})
     parts = [int(p) for p in value.split("-")]
@@ -62,11 +65,29 @@ def _check_date(value: str) -> str:
     return value
 
 
+def url_iri(url: str) -> str:
+    """``url`` as an IRI: the printable characters an IRI cannot hold (``<>"{}|\\^` ``)
+    percent-encoded, as a browser sends them; the rest as written."""
+    return _IRI_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)
+
+
+def _check_url(value: str) -> str:
+    """An http(s) URL that, once :func:`url_iri` encoded it, the build's IRI parser accepts."""
+    import pyoxigraph
+    try:
+        pyoxigraph.NamedNode(url_iri(value))
+    except ValueError as exc:
+        raise PydanticCustomError("bad_url", "bad URL '{value}': {reason}",
+                                  {"value": value, "reason": str(exc)}) from None
+    return value
+
+
 Id = Annotated[str, AfterValidator(_check(_ID, "id", "lower-case letters, digits, '-' or '_'"))]
 Doi = Annotated[str, AfterValidator(_check(_DOI, "DOI", "10.NNNN/suffix, without https://doi.org/"))]
-Pmid = Annotated[str, AfterValidator(_check(re.compile(r"^[1-9]\d{0,8}$"), "PMID", "digits"))]
-Pmcid = Annotated[str, AfterValidator(_check(re.compile(r"^PMC\d+$"), "PMCID", "PMC followed by digits"))]
-Url = Annotated[str, AfterValidator(_check(_URL, "URL", "http:// or https:// address"))]
+Pmid = Annotated[str, AfterValidator(_check(re.compile(r"[1-9][0-9]{0,8}"), "PMID", "digits"))]
+Pmcid = Annotated[str, AfterValidator(_check(re.compile(r"PMC[0-9]+"), "PMCID", "PMC followed by digits"))]
+Url = Annotated[str, AfterValidator(_check(_URL, "URL", "http:// or https:// address")),
+                AfterValidator(_check_url)]
 PartialDate = Annotated[str, AfterValidator(_check_date)]
 Text = Annotated[str, Field(min_length=1)]
 
@@ -100,9 +121,10 @@ Indirectness = _value(vocab.INDIRECTNESS)
 
 
 class Model(BaseModel):
-    """Base: unknown keys are errors; records are immutable."""
+    """Base: unknown keys are errors; records are immutable; values are never coerced (strict:
+    "2" is not an integer, "yes" is not a boolean)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 def _judged(citation: Any) -> Any:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 BASE = "https://w3id.org/lbpgraph/"
 LBP = BASE + "vocab#"
 ID = BASE + "id/"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # every lbpgraph id, so ids are safe in IRIs
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")  # every lbpgraph id, so ids are safe in IRIs (\Z: no trailing newline)
 
 #: Every prefix lbpgraph binds, in the order they are written. Instance namespaces first.
 PREFIXES: dict[str, str] = {

@@ -7,6 +7,9 @@ The loader is deliberately strict and boring:
   the curator's back;
 - duplicate keys are errors, not silent overwrites;
 - anchors, aliases, merge keys and tags other than the core ones are refused.
+
+:func:`dumps` writes data that :func:`loads` (and YAML 1.1 readers such as ``yaml.safe_load``)
+read back unchanged: a string that either would read as another type is quoted.
 """
 
 from __future__ import annotations
@@ -34,16 +37,32 @@ class _Resolver(yaml.resolver.BaseResolver):
 
 
 # YAML 1.2 core schema: null, bool (true/false), int, float; everything else is a string.
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789"))
-_Resolver.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+0123456789."))
+_CORE = [
+    ("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")),
+    ("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), list("-+0123456789")),
+    ("tag:yaml.org,2002:float", re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$"),
+     list("-+0123456789.")),
+]
+for _tag, _regexp, _first in _CORE:
+    _Resolver.add_implicit_resolver(_tag, _regexp, _first)
+
+
+class _Dumper(yaml.SafeDumper):
+    """Knows YAML 1.1's implicit types and the core ones above, so it quotes a string that
+    either would read as something else ("1e3", "yes", "null")."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    # PyYAML writes U+0085 (a YAML 1.1 line break) raw in plain and single-quoted scalars, where
+    # it reads back as a line break; double quotes escape it.
+    style = '"' if "\x85" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+for _tag, _regexp, _first in _CORE:
+    _Dumper.add_implicit_resolver(_tag, _regexp, _first)
+_Dumper.add_representer(str, _represent_str)
 
 
 class _Loader(CParser, _Resolver):  # libyaml's parser and composer, our resolver
@@ -74,9 +93,7 @@ def loads(text: str) -> Document:
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else 1
-        raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", line) from None
+        raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", _error_line(exc)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlProblem(f"YAML syntax: {exc}", 1) from None
     finally:
@@ -84,6 +101,24 @@ def loads(text: str) -> Document:
     doc = Document(None)
     doc.data = _convert(node, (), doc.lines, set()) if node is not None else None
     return doc
+
+
+def _error_line(exc: yaml.MarkedYAMLError) -> int:
+    """The 1-based line of a syntax error (libyaml's marks are 0-based).
+
+    An unclosed flow collection (``[``, ``{``) or a token the scanner started (a quoted scalar, a
+    key without its colon) is noticed only at the next token, often lines later: its context
+    mark is where the mistake is. Otherwise the problem mark is (a block mapping's context mark
+    is only where the enclosing mapping began)."""
+    context = exc.context or ""
+    use_context = exc.context_mark is not None and ("flow" in context or context.startswith("while scanning"))
+    mark = exc.context_mark if use_context else exc.problem_mark or exc.context_mark
+    return mark.line + 1 if mark else 1
+
+
+def dumps(data: Any) -> str:
+    """``data`` as block-style YAML that :func:`loads` reads back unchanged."""
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
 
 
 def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]) -> Any:
