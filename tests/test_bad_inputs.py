@@ -1,0 +1,158 @@
+"""Bad inputs through the real command line: a documented exit code and a one-line message, never
+a Python traceback or a hang.
+
+Each case runs the installed ``lbpgraph`` entry point in a subprocess, as a user would, so a
+traceback, a second message or a hang is seen exactly as a user sees it. To add a case (for any
+command), append a :class:`Case` to ``CASES``: its arguments, the exit code, a pattern the
+``Error:`` line must match and, if it needs files, a ``setup`` that makes them in its own
+temporary folder.
+
+The shape of stderr on failure: exactly one line ``Error: ...``; before it, one line per
+problem in the input (``file:line: record: message``) or click's usage lines; after it, optional ``Hint: ...`` lines
+and lists of claims (``Closest claims:`` and indented ``  id  statement`` lines).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from lbpgraph.project import Project
+
+from .conftest import DATA
+
+LBPGRAPH = Path(sys.executable).with_name("lbpgraph")  # the entry point installed beside this Python
+
+BEFORE_ERROR = re.compile(r"\S+:\d+: |Usage: |Try '.+' for help\.$|$")  # problems in the input; click's usage
+AFTER_ERROR = re.compile(r"Hint: \S|Closest claims:$|  \S+  \S")  # a hint, or a list of claims
+LONGEST_LINE = 400  # no message echoes a whole input back
+
+
+@dataclass(frozen=True)
+class Case:
+    """One bad input and what the command line must answer.
+
+    ``args`` and ``options`` may name ``{data}`` (the real corpus), ``{build}`` (its build
+    folder, built once), ``{oxigraph}`` (the corpus built into an Oxigraph store, once) and
+    ``{tmp}`` (a temporary folder of the case's own, filled by ``setup``). ``stdin`` is a path
+    (filled in the same way) opened as standard input.
+    """
+
+    id: str
+    args: tuple[str, ...]
+    exit_code: int
+    message: str  # a regular expression the Error line must contain
+    setup: Callable[[Path], None] | None = None
+    options: tuple[str, ...] = ("--data", "{data}", "--build-dir", "{build}")
+    stdin: str | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    seconds: float = 20.0  # the command must end within this (a hang fails the case)
+    hint: str | None = None  # a regular expression a Hint line must contain
+
+
+def _empty(tmp: Path) -> None:
+    (tmp / "empty.rq").write_text("", encoding="utf-8")
+
+
+def _nul(tmp: Path) -> None:
+    (tmp / "nul.rq").write_text("SELECT * WHERE { ?s ?p ?o \0 }", encoding="utf-8")
+
+
+CASES = [
+    # queries refused before anything runs: exit 4
+    Case("query-file-empty", ("query", "{tmp}/empty.rq"), 4, r"empty query", _empty),
+    Case("query-nul-byte", ("query", "{tmp}/nul.rq"), 4, r"not valid SPARQL", _nul),
+    Case("query-update", ("query", "DELETE WHERE { ?s ?p ?o }"), 4, r"DeleteWhere refused"),
+    Case("query-bad-syntax", ("query", "SELECT * WHERE { ?s ?p }"), 4, r"not valid SPARQL \(line 1"),
+    # usage errors: exit 2
+    Case("query-timeout-zero", ("query", "--timeout", "0", "ASK {}"), 2, r"Invalid value for '--timeout'"),
+    Case("query-unknown-store", ("--store", "nosuch", "query", "ASK {}"), 2, r"unknown store 'nosuch'"),
+    # trace: no answer is exit 1, and the message never echoes a long text back
+    Case("trace-empty", ("trace", ""), 1, r"no claim matches ''"),
+    Case("trace-blank", ("trace", " \t "), 1, r"no claim matches"),
+    Case("trace-newline-and-controls", ("trace", "zz\nqq\x1b[31m"), 1, r"no claim matches 'zz\\nqq\\x1b\[31m'"),
+    Case("trace-ambiguous", ("trace", "back walking"), 1, r"claims match 'back walking'; give one of their ids"),
+    Case("trace-not-utf8", ("trace", os.fsdecode(b"walking \xff\xfe")), 1, r"no claim matches 'walking \\udcff"),
+]
+
+
+# --- running them -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def places(built: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    folder = tmp_path_factory.mktemp("oxigraph")
+    Project(DATA, folder / "build", f"oxigraph:{folder / 'db'}").build()
+    return {"data": str(DATA), "build": str(built.build_dir), "oxigraph": str(folder / "db")}
+
+
+def lbpgraph(argv: list[str], stdin: str | None = None, env: dict[str, str] | None = None,
+             seconds: float = 20.0) -> tuple[subprocess.CompletedProcess[bytes], float]:
+    """Run the installed command line; fail (never hang) when it runs longer than ``seconds``."""
+    start = time.monotonic()
+    with open(stdin or os.devnull, "rb") as source:
+        process = subprocess.Popen([str(LBPGRAPH), *argv], stdin=source, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, env={**os.environ, "COLUMNS": "100", **(env or {})},
+                                   start_new_session=True)  # a group of its own: a hang ends with its children
+        try:
+            stdout, stderr = process.communicate(timeout=seconds)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            pytest.fail(f"lbpgraph {' '.join(argv)[:200]} ran longer than {seconds} s", pytrace=False)
+    done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+    return done, time.monotonic() - start
+
+
+def assert_one_error_line(stderr: str, message: str) -> None:
+    """Exactly one ``Error:`` line, matching ``message``, and only documented lines around it."""
+    assert "Traceback" not in stderr, stderr
+    lines = stderr.splitlines()
+    errors = [i for i, line in enumerate(lines) if line.startswith("Error: ")]
+    assert len(errors) == 1, stderr
+    [at] = errors
+    assert re.search(message, lines[at]), lines[at]
+    for line in lines[:at]:
+        assert BEFORE_ERROR.match(line), line
+    for line in lines[at + 1:]:
+        assert AFTER_ERROR.match(line), line
+    assert max(len(line) for line in lines) <= LONGEST_LINE, max(lines, key=len)[:200]
+
+
+def fill(text: str, where: dict[str, str]) -> str:
+    """``text`` with ``{data}``, ``{build}`` and ``{tmp}`` replaced (SPARQL's own braces stay)."""
+    for name, value in where.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_bad_input(case: Case, places: dict[str, str], tmp_path: Path) -> None:
+    if case.setup:
+        case.setup(tmp_path)
+    where = {**places, "tmp": str(tmp_path)}
+    argv = [fill(a, where) for a in (*case.options, *case.args)]
+    done, _ = lbpgraph(argv, case.stdin and fill(case.stdin, where), case.env, case.seconds)
+    stderr = done.stderr.decode("utf-8", "replace")
+    assert done.returncode == case.exit_code, stderr[-2000:]
+    assert_one_error_line(stderr, case.message)
+    if case.hint:
+        assert any(line.startswith("Hint: ") and re.search(case.hint, line) for line in stderr.splitlines()), stderr
+
+
+def test_case_ids_are_unique() -> None:
+    assert len({c.id for c in CASES}) == len(CASES)
+
+
+def copy_data(tmp: Path) -> Path:
+    """A private copy of the real corpus under ``tmp`` (for cases that change it: build, ingest)."""
+    return Path(shutil.copytree(DATA, tmp / "data"))
