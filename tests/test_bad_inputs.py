@@ -60,6 +60,8 @@ class Case:
     hint: str | None = None  # a regular expression a Hint line must contain
 
 
+# --- what the cases need ------------------------------------------------------------------------
+
 def _empty(tmp: Path) -> None:
     (tmp / "empty.rq").write_text("", encoding="utf-8")
 
@@ -67,6 +69,8 @@ def _empty(tmp: Path) -> None:
 def _nul(tmp: Path) -> None:
     (tmp / "nul.rq").write_text("SELECT * WHERE { ?s ?p ?o \0 }", encoding="utf-8")
 
+
+TEN_KB = " ".join(["lumbar walking backwards study shows muscles improve"] * 200)[:10_240]
 
 CASES = [
     # queries refused before anything runs: exit 4
@@ -78,6 +82,8 @@ CASES = [
     Case("query-timeout-zero", ("query", "--timeout", "0", "ASK {}"), 2, r"Invalid value for '--timeout'"),
     Case("query-unknown-store", ("--store", "nosuch", "query", "ASK {}"), 2, r"unknown store 'nosuch'"),
     # trace: no answer is exit 1, and the message never echoes a long text back
+    Case("trace-10-kb", ("trace", TEN_KB), 1, r"no claim matches 'lumbar walking .{0,80}…' \(10240 characters\)",
+         seconds=5),
     Case("trace-empty", ("trace", ""), 1, r"no claim matches ''"),
     Case("trace-blank", ("trace", " \t "), 1, r"no claim matches"),
     Case("trace-newline-and-controls", ("trace", "zz\nqq\x1b[31m"), 1, r"no claim matches 'zz\\nqq\\x1b\[31m'"),

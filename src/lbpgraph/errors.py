@@ -17,6 +17,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+EXCERPT = 60  # characters of a user's text that a message repeats
+
+
+def excerpt(text: str) -> str:
+    """``text`` quoted on one line for a message, cut to its first characters when long."""
+    if len(text) <= EXCERPT:
+        return repr(text)
+    quoted = repr(text[:EXCERPT])
+    return f"{quoted[:-1]}\u2026{quoted[-1]} ({len(text)} characters)"
+
 
 @dataclass(frozen=True, order=True)
 class Issue:
@@ -64,7 +74,7 @@ class ClaimNotFound(LbpgraphError):
     def __init__(self, query: str, candidates: list[tuple[str, str]]) -> None:
         self.query = query
         self.candidates = candidates
-        super().__init__(f"no claim matches {query!r}")
+        super().__init__(f"no claim matches {excerpt(query)}")
 
 
 class AmbiguousClaim(LbpgraphError):
@@ -75,7 +85,7 @@ class AmbiguousClaim(LbpgraphError):
     def __init__(self, query: str, matches: list[tuple[str, str]]) -> None:
         self.query = query
         self.matches = matches
-        super().__init__(f"{len(matches)} claims match {query!r}; give one of their ids")
+        super().__init__(f"{len(matches)} claims match {excerpt(query)}; give one of their ids")
 
 
 class QueryRefused(LbpgraphError):
