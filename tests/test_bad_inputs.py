@@ -62,6 +62,27 @@ class Case:
 
 # --- what the cases need ------------------------------------------------------------------------
 
+def _fifo(tmp: Path) -> None:
+    os.mkfifo(tmp / "q.rq")
+    os.mkfifo(tmp / "fifo")
+
+
+def _folder(tmp: Path) -> None:
+    (tmp / "folder.rq").mkdir()
+
+
+def _dev_zero_link(tmp: Path) -> None:
+    (tmp / "zero.rq").symlink_to("/dev/zero")
+
+
+def _not_utf8(tmp: Path) -> None:
+    (tmp / "latin1.rq").write_bytes("SELECT * WHERE { ?s ?p \"caf\u00e9\" }".encode("latin-1"))
+
+
+def _huge(tmp: Path) -> None:
+    (tmp / "huge.rq").write_text("# " + "x" * 2_000_000 + "\nSELECT * WHERE { ?s ?p ?o }", encoding="utf-8")
+
+
 def _empty(tmp: Path) -> None:
     (tmp / "empty.rq").write_text("", encoding="utf-8")
 
@@ -73,6 +94,19 @@ def _nul(tmp: Path) -> None:
 TEN_KB = " ".join(["lumbar walking backwards study shows muscles improve"] * 200)[:10_240]
 
 CASES = [
+    # query files that cannot be used: exit 3, saying what is wrong with the file
+    Case("query-file-missing", ("query", "{tmp}/nope.rq"), 3, r"query file '.*nope\.rq': no such file"),
+    Case("query-path-missing", ("query", "{tmp}/no/such/query"), 3, r"query file '.*no/such/query': no such file"),
+    Case("query-file-folder", ("query", "{tmp}/folder.rq"), 3, r"'.*folder\.rq' is a folder", _folder),
+    Case("query-file-fifo", ("query", "{tmp}/q.rq"), 3, r"'.*q\.rq' is not a regular file", _fifo, seconds=10),
+    Case("query-fifo-no-suffix", ("query", "{tmp}/fifo"), 3, r"'.*fifo' is not a regular file", _fifo, seconds=10),
+    Case("query-dev-zero", ("query", "/dev/zero"), 3, r"'/dev/zero' is not a regular file", seconds=10),
+    Case("query-link-to-dev-zero", ("query", "{tmp}/zero.rq"), 3, r"'.*zero\.rq' is not a regular file",
+         _dev_zero_link, seconds=10),
+    Case("query-stdin-dev-zero", ("query", "-"), 3, r"standard input: larger than 1 MB", stdin="/dev/zero",
+         seconds=10),
+    Case("query-file-too-large", ("query", "{tmp}/huge.rq"), 3, r"'.*huge\.rq': larger than 1 MB", _huge),
+    Case("query-file-not-utf8", ("query", "{tmp}/latin1.rq"), 3, r"'.*latin1\.rq': not UTF-8", _not_utf8),
     # queries refused before anything runs: exit 4
     Case("query-file-empty", ("query", "{tmp}/empty.rq"), 4, r"empty query", _empty),
     Case("query-nul-byte", ("query", "{tmp}/nul.rq"), 4, r"not valid SPARQL", _nul),

@@ -7,6 +7,7 @@ Exit codes (documented in the README):
 1  no answer: the claim was not found or matched several claims
 2  usage error (wrong option or argument; click's own code)
 3  invalid input: annotations, article texts or a query file could not be used
+   (a query file: missing, unreadable, not a regular file, over 1 MB or not UTF-8)
 4  query refused: not read-only, reaches the network, or not valid SPARQL
 5  time limit: the query ran longer than --timeout
 6  SPARQL server: unreachable, too slow, refused the credentials or an upload
@@ -86,6 +87,13 @@ class AmbiguousClaim(LbpgraphError):
         self.query = query
         self.matches = matches
         super().__init__(f"{len(matches)} claims match {excerpt(query)}; give one of their ids")
+
+
+class QueryFileError(LbpgraphError):
+    """A query file (or standard input) could not be used: missing, unreadable, not a regular
+    file, too large or not UTF-8."""
+
+    exit_code = 3
 
 
 class QueryRefused(LbpgraphError):

@@ -2,33 +2,38 @@
 
 One path for every query, named or typed by a user:
 
-1. parse only (rdflib's parser); anything that is not a query (an UPDATE, LOAD, CLEAR, ...)
+1. read: a query file must be a regular file (not a FIFO, device or folder) of at most 1 MB of
+   UTF-8 text; standard input is read up to the same size;
+2. parse only (rdflib's parser); anything that is not a query (an UPDATE, LOAD, CLEAR, ...)
    is refused, as are ``SERVICE`` (federation: it would make lbpgraph fetch a URL) and dataset
    clauses ``FROM`` / ``FROM NAMED`` (rdflib would download them), all before anything runs;
-2. evaluation by the store (:mod:`lbpgraph.store`) over the union of all named graphs: local
+3. evaluation by the store (:mod:`lbpgraph.store`) over the union of all named graphs: local
    stores evaluate in a forked child process with an audit hook that refuses every network
    connection, killed when it exceeds the time limit; a SPARQL server gets the same time limit;
-3. results as SPARQL 1.1 JSON, SPARQL 1.1 CSV, or an aligned table.
+4. results as SPARQL 1.1 JSON, SPARQL 1.1 CSV, or an aligned table.
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
+import os
+import stat
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import vocab
-from .errors import InvalidInput, Issue, QueryRefused
+from .errors import QueryFileError, QueryRefused
 
 if TYPE_CHECKING:
     from .store import Store
 
 DEFAULT_TIMEOUT = 30.0
+MAX_QUERY_BYTES = 1_000_000  # of a query file or standard input
 Term = dict[str, str]
 
 
@@ -46,27 +51,78 @@ def named_queries() -> dict[str, tuple[str, str]]:
     return result
 
 
-def resolve(argument: str, stdin: str | None = None) -> str:
-    """SPARQL text for a query argument: ``-`` (stdin), a named query, a file, or SPARQL itself."""
+def resolve(argument: str, stdin: BinaryIO | None = None) -> str:
+    """SPARQL text for a query argument: ``-`` (stdin), a named query, a file, or SPARQL itself.
+
+    Raises :class:`QueryFileError` for a file (or stdin) that cannot be used.
+    """
     if argument == "-":
-        return stdin if stdin is not None else sys.stdin.read()
+        stream = stdin or getattr(sys.stdin, "buffer", None)
+        if stream is None:
+            raise QueryFileError("standard input is closed")
+        return _decode(_read_capped(stream, "standard input"), "standard input")
     named = named_queries()
     if argument in named:
         return named[argument][1]
-    path = Path(argument)
-    if argument.endswith((".rq", ".sparql")) or _is_file(path):
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InvalidInput([Issue(argument, 1, "query", f"cannot read query file: {exc}")]) from None
+    if _names_a_file(argument):
+        return read_query_file(argument)
     return argument
 
 
-def _is_file(path: Path) -> bool:
+def _names_a_file(argument: str) -> bool:
+    """Whether ``argument`` names a file: a .rq/.sparql name, something that exists, or a path
+    (a slash, and nothing SPARQL needs: no space, brace or angle bracket)."""
+    if argument.endswith((".rq", ".sparql")) or os.path.lexists(argument):
+        return True
+    return "/" in argument and not any(c.isspace() or c in "{}<>" for c in argument)
+
+
+def read_query_file(path: str) -> str:
+    """The text of a query file: a regular file of at most :data:`MAX_QUERY_BYTES` of UTF-8.
+
+    Never blocks on a FIFO nor reads a device without end; raises :class:`QueryFileError`.
+    """
+    shown = f"query file {path!r}"
     try:
-        return path.is_file()
-    except (OSError, ValueError):  # SPARQL text too long or odd to be a file name
-        return False
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # opening a FIFO must not wait for a writer
+    except OSError as exc:
+        raise QueryFileError(f"{shown}: {_reason(exc)}") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise QueryFileError(f"{path!r} is a folder, not a query file")
+        if not stat.S_ISREG(mode):
+            raise QueryFileError(f"{path!r} is not a regular file (a FIFO, device or socket); "
+                                 "give a query file, or - to read standard input")
+        with open(fd, "rb", closefd=False) as file:
+            data = _read_capped(file, shown)
+    finally:
+        os.close(fd)
+    return _decode(data, shown)
+
+
+def _read_capped(stream: BinaryIO, shown: str) -> bytes:
+    """At most one byte more than :data:`MAX_QUERY_BYTES` from ``stream``."""
+    try:
+        return stream.read(MAX_QUERY_BYTES + 1)
+    except OSError as exc:
+        raise QueryFileError(f"{shown}: {_reason(exc)}") from None
+
+
+def _decode(data: bytes, shown: str) -> str:
+    """Query text from bytes read by :func:`_read_capped` (a UTF-8 byte order mark is dropped)."""
+    if len(data) > MAX_QUERY_BYTES:
+        raise QueryFileError(f"{shown}: larger than {MAX_QUERY_BYTES // 1_000_000} MB, the most a query may be")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise QueryFileError(f"{shown}: not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+
+
+def _reason(exc: OSError) -> str:
+    reasons = {errno.ENOENT: "no such file", errno.EACCES: "permission denied",
+               errno.ENOTDIR: "a part of the path is not a folder", errno.EISDIR: "is a folder"}
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))
 
 
 # --- the guard --------------------------------------------------------------------------------
