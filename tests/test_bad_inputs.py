@@ -91,6 +91,15 @@ def _nul(tmp: Path) -> None:
     (tmp / "nul.rq").write_text("SELECT * WHERE { ?s ?p ?o \0 }", encoding="utf-8")
 
 
+def _nested(tmp: Path) -> None:
+    depth = 5000
+    (tmp / "parens.rq").write_text(
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * depth + "?o" + ")" * depth + ") }", encoding="utf-8")
+    (tmp / "braces.rq").write_text("SELECT * WHERE " + "{" * depth + " ?s ?p ?o " + "}" * depth, encoding="utf-8")
+    (tmp / "fifty.rq").write_text(
+        "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 50 + "?o" + ")" * 50 + ") }", encoding="utf-8")
+
+
 TEN_KB = " ".join(["lumbar walking backwards study shows muscles improve"] * 200)[:10_240]
 
 CASES = [
@@ -110,6 +119,15 @@ CASES = [
     # queries refused before anything runs: exit 4
     Case("query-file-empty", ("query", "{tmp}/empty.rq"), 4, r"empty query", _empty),
     Case("query-nul-byte", ("query", "{tmp}/nul.rq"), 4, r"not valid SPARQL", _nul),
+    Case("query-5000-parentheses", ("query", "{tmp}/parens.rq"), 4, r"nested too deeply", _nested),
+    Case("query-5000-braces", ("query", "{tmp}/braces.rq"), 4, r"nested too deeply", _nested),
+    Case("query-50-parentheses", ("query", "{tmp}/fifty.rq"), 4, r"nested too deeply", _nested),
+    Case("query-prefixed-service", ("query", "PREFIX ex: <http://x/> SELECT * { SERVICE ex:s { ?a ?b ?c } }"), 4,
+         r"SERVICE ex:s refused"),
+    Case("query-service-variable", ("query", "SELECT * { SERVICE ?where { ?a ?b ?c } }"), 4,
+         r"SERVICE \?where refused"),
+    Case("query-prefixed-from", ("query", "PREFIX ex: <http://x/> SELECT * FROM ex:g { ?a ?b ?c }"), 4,
+         r"FROM ex:g refused"),
     Case("query-update", ("query", "DELETE WHERE { ?s ?p ?o }"), 4, r"DeleteWhere refused"),
     Case("query-bad-syntax", ("query", "SELECT * WHERE { ?s ?p }"), 4, r"not valid SPARQL \(line 1"),
     # usage errors: exit 2

@@ -85,6 +85,14 @@ def test_listener_counts_a_real_connection(listener: Listener) -> None:
     ("SELECT * WHERE { ?s ?p ?o . OPTIONAL { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?x } } }", "SERVICE <http://127.0.0.1:9/sparql> refused"),
     ("SELECT * WHERE { ?s ?p }", "not valid SPARQL (line 1"),
     ("   ", "empty query"),
+    # shown as written: a prefixed name, a variable
+    ("PREFIX ex: <http://x/> SELECT * { SERVICE ex:s { ?a ?b ?c } }", "SERVICE ex:s refused"),
+    ("PREFIX : <http://x/> SELECT * { SERVICE SILENT :s { ?a ?b ?c } }", "SERVICE :s refused"),
+    ("SELECT * { SERVICE ?where { ?a ?b ?c } }", "SERVICE ?where refused"),
+    ("PREFIX ex: <http://x/> SELECT * FROM NAMED ex:g { ?a ?b ?c }", "FROM NAMED ex:g refused"),
+    # rdflib's parser recurses about 35 frames per bracket
+    ("SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 5000 + "?o" + ")" * 5000 + ") }", "nested too deeply"),
+    ("SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000, "nested too deeply"),
 ])
 def test_guard_refuses_before_running(query: str, refused: str) -> None:
     with pytest.raises(QueryRefused, match=refused.replace("(", r"\(").replace("?", r"\?")):

@@ -8,7 +8,8 @@ Exit codes (documented in the README):
 2  usage error (wrong option or argument; click's own code)
 3  invalid input: annotations, article texts or a query file could not be used
    (a query file: missing, unreadable, not a regular file, over 1 MB or not UTF-8)
-4  query refused: not read-only, reaches the network, or not valid SPARQL
+4  query refused: not read-only, reaches the network, not valid SPARQL or nested
+   too deeply to parse; or the query failed while it ran
 5  time limit: the query ran longer than --timeout
 6  SPARQL server: unreachable, too slow, refused the credentials or an upload
 == ==========================================================================
@@ -97,7 +98,7 @@ class QueryFileError(LbpgraphError):
 
 
 class QueryRefused(LbpgraphError):
-    """A query was refused before anything ran (not read-only, network, bad syntax)."""
+    """A query was refused before anything ran (not read-only, network, bad syntax, too deep)."""
 
     exit_code = 4
 

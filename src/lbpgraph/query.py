@@ -5,8 +5,9 @@ One path for every query, named or typed by a user:
 1. read: a query file must be a regular file (not a FIFO, device or folder) of at most 1 MB of
    UTF-8 text; standard input is read up to the same size;
 2. parse only (rdflib's parser); anything that is not a query (an UPDATE, LOAD, CLEAR, ...)
-   is refused, as are ``SERVICE`` (federation: it would make lbpgraph fetch a URL) and dataset
-   clauses ``FROM`` / ``FROM NAMED`` (rdflib would download them), all before anything runs;
+   is refused, as are ``SERVICE`` (federation: it would make lbpgraph fetch a URL), dataset
+   clauses ``FROM`` / ``FROM NAMED`` (rdflib would download them) and expressions nested too
+   deeply for the parser, all before anything runs;
 3. evaluation by the store (:mod:`lbpgraph.store`) over the union of all named graphs: local
    stores evaluate in a forked child process with an audit hook that refuses every network
    connection, killed when it exceeds the time limit; a SPARQL server gets the same time limit;
@@ -151,31 +152,53 @@ def check_query(text: str) -> str:
 
     Raises :class:`QueryRefused` naming the clause, before anything is evaluated.
     """
-    from pyparsing import ParseException
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
     if not text.strip():
         raise QueryRefused("empty query")
     prologue, offset = _prologue()
     full = prologue + text
     try:
-        parsed = parseQuery(full)
-    except ParseException as exc:
-        try:
-            update = parseUpdate(full)
-        except ParseException:
-            line = max(1, exc.lineno - offset)
-            raise QueryRefused(f"not valid SPARQL (line {line}, column {exc.col}): {exc.msg}") from None
-        ops = sorted({op.name for op in update.get("request", [])})
-        raise QueryRefused(f"{'/'.join(ops) or 'UPDATE'} refused: lbpgraph query is read-only") from None
+        parsed = _parse(full, offset)
+    except RecursionError:  # rdflib's parser recurses about 35 frames per bracket
+        raise QueryRefused("the query is nested too deeply to parse (rdflib's parser takes about 20 "
+                           "levels of brackets); flatten its expressions or split it") from None
     for node in _walk(parsed):
         # CompValue.get returns the key's name for a missing key, so test membership first
         if node.name == "ServiceGraphPattern":
-            raise QueryRefused(f"SERVICE <{node['term']}> refused: queries never reach the network")
+            raise QueryRefused(f"SERVICE {_as_written(node['term'])} refused: queries never reach the network")
         if node.name == "DatasetClause":
             clause, key = ("FROM NAMED", "named") if "named" in node else ("FROM", "default")
-            raise QueryRefused(f"{clause} <{node[key]}> refused: queries run on the built graph only")
+            raise QueryRefused(f"{clause} {_as_written(node[key])} refused: queries run on the built graph only")
     return full
+
+
+def _parse(full: str, offset: int) -> Any:
+    """rdflib's parse tree of a query; :class:`QueryRefused` for an update or invalid SPARQL."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        return parseQuery(full)
+    except ParseException as exc:
+        error = exc
+    try:
+        update = parseUpdate(full)
+    except ParseException:
+        line = max(1, error.lineno - offset)
+        raise QueryRefused(f"not valid SPARQL (line {line}, column {error.col}): {error.msg}") from None
+    ops = sorted({op.name for op in update.get("request", [])})
+    raise QueryRefused(f"{'/'.join(ops) or 'UPDATE'} refused: lbpgraph query is read-only")
+
+
+def _as_written(term: Any) -> str:
+    """A SERVICE or FROM target as a user writes it: ``<iri>``, ``prefix:name`` or ``?var``."""
+    from rdflib import URIRef, Variable
+    from rdflib.plugins.sparql.parserutils import CompValue
+    if isinstance(term, CompValue) and term.name == "pname":
+        return "".join([term["prefix"] if "prefix" in term else "", ":",
+                        term["localname"] if "localname" in term else ""])
+    if isinstance(term, Variable):
+        return f"?{term}"
+    return f"<{term}>" if isinstance(term, URIRef) else str(term)
 
 
 # --- results ----------------------------------------------------------------------------------
