@@ -100,6 +100,12 @@ def _nested(tmp: Path) -> None:
         "SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 50 + "?o" + ")" * 50 + ") }", encoding="utf-8")
 
 
+def _values(tmp: Path) -> None:
+    """About 600 KB of VALUES: rdflib takes about 25 s to parse and evaluate it."""
+    values = " ".join(f'"value number {i}"' for i in range(32_000))
+    (tmp / "values.rq").write_text(f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}", encoding="utf-8")
+
+
 TEN_KB = " ".join(["lumbar walking backwards study shows muscles improve"] * 200)[:10_240]
 
 CASES = [
@@ -130,6 +136,13 @@ CASES = [
          r"FROM ex:g refused"),
     Case("query-update", ("query", "DELETE WHERE { ?s ?p ?o }"), 4, r"DeleteWhere refused"),
     Case("query-bad-syntax", ("query", "SELECT * WHERE { ?s ?p }"), 4, r"not valid SPARQL \(line 1"),
+    # resource limits: exit 5, within the limit
+    Case("query-timeout-covers-parsing", ("query", "--timeout", "2", "{tmp}/values.rq"), 5,
+         r"time limit of 2 s", _values, seconds=10),
+    Case("query-table-too-long", ("query", "SELECT * WHERE { ?s ?p ?o }"), 5,
+         r"more than 10000 rows, the most --format table shows", hint=r"use --format csv"),
+    Case("query-table-too-long-oxigraph", ("--store", "oxigraph:{oxigraph}", "query", "SELECT * WHERE { ?s ?p ?o }"),
+         5, r"more than 10000 rows, the most --format table shows", hint=r"use --format csv"),
     # usage errors: exit 2
     Case("query-timeout-zero", ("query", "--timeout", "0", "ASK {}"), 2, r"Invalid value for '--timeout'"),
     Case("query-unknown-store", ("--store", "nosuch", "query", "ASK {}"), 2, r"unknown store 'nosuch'"),

@@ -63,8 +63,8 @@ def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, 
     """Claims and citations of web articles about low back pain, as a graph you can query.
 
     Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input;
-    4 query refused or failed; 5 query time limit; 6 store unavailable (server down, slow or
-    refusing the credentials).
+    4 query refused or failed; 5 query limit (time, table rows); 6 store unavailable
+    (server down, slow or refusing the credentials).
     """
     settings = _settings(ctx, config)
     try:
@@ -113,9 +113,10 @@ def build(project: Project, check: bool, force: bool) -> None:
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="csv and json stream any number of rows; table shows at most 10000.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Stop the query after this many seconds (exit code 5).")
+              help="Stop the query after this many seconds, from parsing to the last row written (exit code 5).")
 @click.pass_obj
 def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, timeout: float) -> None:
     """Run a read-only SPARQL query: SPARQL text, a named query, a .rq file, or - for stdin.
@@ -123,21 +124,24 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
     lbpgraph's prefixes (lbp:, claim:, source:, schema:, cito:, ...) are predeclared and the
     default graph is the union of all named graphs. UPDATE, LOAD, SERVICE, FROM and FROM NAMED
     are refused before anything runs.
+
+    Limits: a query file is a regular UTF-8 file of at most 1 MB (exit 3). A query stops with
+    exit 5 at --timeout, or when a table would have more than 10000 rows; csv and json rows
+    written before that stay written.
     """
-    from .query import named_queries, resolve
+    from .query import named_queries, resolve, stream_query
     if list_queries:
         from .render import table
         click.echo(table(["name", "description"], [[n, d] for n, (d, _) in named_queries().items()]), nl=False)
         return
     if not sparql:
         raise click.UsageError("give a query (SPARQL text, a name from --list, a file, or -)")
-    result = project.query(resolve(sparql), timeout=timeout)
-    if fmt == "json":
-        _json(result.to_json())
-    elif fmt == "csv":
-        click.echo(result.to_csv(), nl=False)
-    else:
-        click.echo(result.to_table(), nl=False)
+    text = resolve(sparql)
+
+    def write(data: bytes) -> None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    stream_query(project.store(), text, fmt, write, timeout=timeout)
 
 
 @cli.command()

@@ -10,7 +10,8 @@ Exit codes (documented in the README):
    (a query file: missing, unreadable, not a regular file, over 1 MB or not UTF-8)
 4  query refused: not read-only, reaches the network, not valid SPARQL or nested
    too deeply to parse; or the query failed while it ran
-5  time limit: the query ran longer than --timeout
+5  resource limit: the query ran longer than --timeout, or its answer has more
+   rows than --format table shows (CSV and JSON stream any number)
 6  SPARQL server: unreachable, too slow, refused the credentials or an upload
 == ==========================================================================
 """
@@ -103,10 +104,20 @@ class QueryRefused(LbpgraphError):
     exit_code = 4
 
 
-class QueryTimeout(LbpgraphError):
-    """A query ran longer than its time limit and was stopped."""
+class ResourceLimit(LbpgraphError):
+    """A query was stopped at one of its limits: time or the rows a table shows."""
 
     exit_code = 5
+
+
+class QueryTimeout(ResourceLimit):
+    """A query ran longer than its time limit and was stopped."""
+
+
+class TooManyRows(ResourceLimit):
+    """An answer has more rows than the table format shows."""
+
+    hint = "use --format csv or --format json, which stream any number of rows, or add LIMIT"
 
 
 class QueryFailed(LbpgraphError):

@@ -1,4 +1,4 @@
-"""Read-only SPARQL over the built dataset, guarded and time-limited.
+"""Read-only SPARQL over the built dataset, guarded and limited in time and rows.
 
 One path for every query, named or typed by a user:
 
@@ -7,11 +7,15 @@ One path for every query, named or typed by a user:
 2. parse only (rdflib's parser); anything that is not a query (an UPDATE, LOAD, CLEAR, ...)
    is refused, as are ``SERVICE`` (federation: it would make lbpgraph fetch a URL), dataset
    clauses ``FROM`` / ``FROM NAMED`` (rdflib would download them) and expressions nested too
-   deeply for the parser, all before anything runs;
+   deeply for the parser, all before anything runs. Parsing runs in a forked child within the
+   time limit: rdflib takes seconds over a large query;
 3. evaluation by the store (:mod:`lbpgraph.store`) over the union of all named graphs: local
    stores evaluate in a forked child process with an audit hook that refuses every network
-   connection, killed when it exceeds the time limit; a SPARQL server gets the same time limit;
-4. results as SPARQL 1.1 JSON, SPARQL 1.1 CSV, or an aligned table.
+   connection, killed when it exceeds what is left of the time limit;
+   a SPARQL server gets the same time limit;
+4. results as SPARQL 1.1 JSON, SPARQL 1.1 CSV, or an aligned table. :func:`stream_query`
+   renders them where the store evaluates, as rows arrive, so the time limit covers writing
+   too: CSV and JSON stream any number of rows, a table shows at most :data:`TABLE_ROWS`.
 """
 
 from __future__ import annotations
@@ -19,22 +23,28 @@ from __future__ import annotations
 import csv
 import errno
 import io
+import json
 import os
 import stat
 import sys
-from collections.abc import Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import vocab
-from .errors import QueryFileError, QueryRefused
+from .errors import QueryFileError, QueryRefused, QueryTimeout, TooManyRows
 
 if TYPE_CHECKING:
     from .store import Store
 
 DEFAULT_TIMEOUT = 30.0
 MAX_QUERY_BYTES = 1_000_000  # of a query file or standard input
+TABLE_ROWS = 10_000          # the most rows --format table shows; CSV and JSON stream any number
 Term = dict[str, str]
 
 
@@ -203,9 +213,15 @@ def _as_written(term: Any) -> str:
 
 # --- results ----------------------------------------------------------------------------------
 
+TRIPLE_VARIABLES = ["subject", "predicate", "object"]  # the columns of a CONSTRUCT answer
+
+
 @dataclass
 class QueryResult:
-    """Materialised results: variables and rows (SELECT), a boolean (ASK) or triples."""
+    """Materialised results: variables and rows (SELECT), a boolean (ASK) or triples.
+
+    An answer that :func:`stream_query` wrote out as it came holds only its kind and variables.
+    """
 
     kind: str  # "SELECT", "ASK" or "CONSTRUCT"
     variables: list[str] = field(default_factory=list)
@@ -217,33 +233,16 @@ class QueryResult:
         """SPARQL 1.1 Query Results JSON (for SELECT and ASK)."""
         if self.kind == "ASK":
             return {"head": {}, "boolean": bool(self.boolean)}
-        if self.kind == "SELECT":
-            return {"head": {"vars": self.variables}, "results": {"bindings": self.rows}}
-        return {"head": {"vars": ["subject", "predicate", "object"]},
-                "results": {"bindings": [dict(zip(("subject", "predicate", "object"), t))
-                                         for t in self.triples]}}
+        variables, rows = self._tabular()
+        return {"head": {"vars": variables}, "results": {"bindings": list(rows)}}
 
     def to_csv(self) -> str:
         """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\r\n")
-        if self.kind == "ASK":
-            writer.writerows([["boolean"], ["true" if self.boolean else "false"]])
-            return buf.getvalue()
-        variables, rows = self._tabular()
-        writer.writerow(variables)
-        for row in rows:
-            writer.writerow([_csv_value(row.get(v)) for v in variables])
-        return buf.getvalue()
+        return "".join(csv_chunks(self.kind, *self._tabular(), self.boolean))
 
-    def to_table(self) -> str:
-        from .render import table
-        if self.kind == "ASK":
-            return "true\n" if self.boolean else "false\n"
-        variables, rows = self._tabular()
-        body = [[_compact(row.get(v)) for v in variables] for row in rows]
-        noun = "row" if len(rows) == 1 else "rows"
-        return table(variables, body) + f"({len(rows)} {noun})\n"
+    def to_table(self, limit: int | None = None) -> str:
+        """An aligned table; :class:`TooManyRows` past ``limit`` rows (no limit by default)."""
+        return table_text(self.kind, *self._tabular(), self.boolean, limit)
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks; every value is escaped."""
@@ -256,11 +255,10 @@ class QueryResult:
                        for row in rows)
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
-    def _tabular(self) -> tuple[list[str], list[dict[str, Term]]]:
+    def _tabular(self) -> tuple[list[str], Iterable[dict[str, Term]]]:
         if self.kind == "SELECT":
             return self.variables, self.rows
-        return (["subject", "predicate", "object"],
-                [dict(zip(("subject", "predicate", "object"), t)) for t in self.triples])
+        return TRIPLE_VARIABLES, (dict(zip(TRIPLE_VARIABLES, t)) for t in self.triples)
 
 
 def _csv_value(term: Term | None) -> str:
@@ -281,18 +279,214 @@ def _compact(term: Term | None) -> str:
     return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
 
 
+# --- the three formats, row by row ------------------------------------------------------------
+
+Renderer = Callable[[str, list[str], Iterable[dict[str, Term]], "bool | None"], Iterator[str]]
+
+
+def csv_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
+               boolean: bool | None) -> Iterator[str]:
+    """SPARQL 1.1 CSV in pieces of about 64 KB, as rows arrive."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    if kind == "ASK":
+        writer.writerows([["boolean"], ["true" if boolean else "false"]])
+        yield buf.getvalue()
+        return
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_csv_value(row.get(v)) for v in variables])
+        if buf.tell() > 65_536:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()
+
+
+def json_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
+                boolean: bool | None) -> Iterator[str]:
+    """SPARQL 1.1 JSON as rows arrive: the same text as ``json.dumps(result.to_json(), indent=2)``
+    and a newline."""
+    def dumps(data: Any) -> str:
+        return json.dumps(data, indent=2, ensure_ascii=False)
+    if kind == "ASK":
+        yield dumps({"head": {}, "boolean": bool(boolean)}) + "\n"
+        return
+    before, after = dumps({"head": {"vars": variables}, "results": {"bindings": []}}).split('"bindings": []')
+    yield before + '"bindings": ['
+    separator = "\n"
+    for row in rows:
+        yield separator + "\n".join("      " + line for line in dumps(row).split("\n"))
+        separator = ",\n"
+    yield ("]" if separator == "\n" else "\n    ]") + after + "\n"
+
+
+def table_text(kind: str, variables: list[str], rows: Iterable[dict[str, Term]], boolean: bool | None,
+               limit: int | None = TABLE_ROWS) -> str:
+    """An aligned table with a row count; :class:`TooManyRows` as soon as a row past ``limit`` comes."""
+    from .render import table
+    if kind == "ASK":
+        return "true\n" if boolean else "false\n"
+    body: list[list[str]] = []
+    for row in rows:
+        if limit is not None and len(body) == limit:
+            raise TooManyRows(f"the answer has more than {limit} rows, the most --format table shows")
+        body.append([_compact(row.get(v)) for v in variables])
+    noun = "row" if len(body) == 1 else "rows"
+    return table(variables, body) + f"({len(body)} {noun})\n"
+
+
+def _table_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
+                  boolean: bool | None) -> Iterator[str]:
+    yield table_text(kind, variables, rows, boolean)
+
+
+FORMATS: dict[str, Renderer] = {"csv": csv_chunks, "json": json_chunks, "table": _table_chunks}
+
+
+# --- answers: collected, or written out as they come -----------------------------------------
+
+class _Output:
+    """Where an answer being streamed goes: the write end of a pipe, in one format.
+
+    Made in the process that runs :func:`stream_query`; used by whichever process evaluates
+    (a forked child for local stores), which first closes the inherited read end, so that a
+    reader that went away (``| head``) makes its writes fail instead of filling the pipe.
+    """
+
+    def __init__(self, reader: int, writer: int, fmt: str) -> None:
+        self.reader, self.writer, self.fmt = reader, writer, fmt
+        self.owner = os.getpid()
+
+    def answer(self, kind: str, variables: list[str], rows: Iterable[dict[str, Term]], boolean: bool | None) -> None:
+        if os.getpid() != self.owner:
+            os.close(self.reader)
+        pending: list[str] = []
+        size = 0
+        for chunk in FORMATS[self.fmt](kind, variables, rows, boolean):
+            pending.append(chunk)
+            size += len(chunk)
+            if size > 65_536:
+                self._write("".join(pending))
+                pending, size = [], 0
+        self._write("".join(pending))
+
+    def _write(self, text: str) -> None:
+        data = memoryview(text.encode("utf-8"))
+        while data:
+            data = data[os.write(self.writer, data):]
+
+
+_OUTPUT: ContextVar[_Output | None] = ContextVar("lbpgraph_query_output", default=None)
+
+
 def materialise(kind: str, variables: list[str] | None = None, rows: Iterable[list[Term | None]] = (),
                 boolean: bool | None = None, triples: Iterable[list[Term]] = ()) -> QueryResult:
-    """A :class:`QueryResult` from any store's answer (cells as SPARQL 1.1 JSON terms)."""
+    """A :class:`QueryResult` from any store's answer (cells as SPARQL 1.1 JSON terms).
+
+    While :func:`stream_query` runs, the answer is written out as the rows come instead, and
+    the result holds only its kind and variables.
+    """
+    names = variables or []
     if kind == "ASK":
-        return QueryResult("ASK", boolean=boolean)
-    if kind == "SELECT":
-        names = variables or []
-        return QueryResult("SELECT", names, [{v: t for v, t in zip(names, row) if t is not None} for row in rows])
-    ordered = sorted((tuple(t) for t in triples), key=lambda t: tuple((x["type"], x["value"]) for x in t))
-    return QueryResult("CONSTRUCT", triples=ordered)  # type: ignore[arg-type]
+        result = QueryResult("ASK", boolean=boolean)
+    elif kind == "SELECT":
+        bindings = ({v: t for v, t in zip(names, row) if t is not None} for row in rows)
+        if (output := _OUTPUT.get()) is not None:
+            output.answer(kind, names, bindings, None)
+            return QueryResult(kind, names)
+        return QueryResult("SELECT", names, list(bindings))
+    else:
+        ordered = sorted((tuple(t) for t in triples), key=lambda t: tuple((x["type"], x["value"]) for x in t))
+        result = QueryResult("CONSTRUCT", triples=ordered)  # type: ignore[arg-type]
+    if (output := _OUTPUT.get()) is not None:
+        output.answer(result.kind, *result._tabular(), result.boolean)
+        return QueryResult(result.kind, result.variables)
+    return result
+
+
+class _Deadline:
+    """One time limit over the steps of a query (parsing, evaluating, writing)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> float:
+        """Seconds left; :class:`QueryTimeout` when none are."""
+        left = self.end - time.monotonic()
+        if left <= 0:
+            raise QueryTimeout()
+        return left
+
+    @contextmanager
+    def enforced(self) -> Iterator[None]:
+        """Report any step's timeout with the whole limit (a step only knows what was left)."""
+        try:
+            yield
+        except QueryTimeout:
+            raise QueryTimeout(f"the query ran longer than the time limit of {self.seconds:g} s "
+                               "and was stopped") from None
+
+
+def checked(text: str, timeout: float) -> str:
+    """:func:`check_query` in a forked child, stopped after ``timeout`` seconds."""
+    from .store import in_child
+    return in_child(lambda: check_query(text), timeout)  # type: ignore[no-any-return]
 
 
 def run_query(store: Store, text: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
-    """Check ``text`` (see :func:`check_query`), then evaluate it on ``store`` within ``timeout`` seconds."""
-    return store.run(check_query(text), timeout)
+    """Check ``text`` (see :func:`check_query`), then evaluate it on ``store``: both within
+    ``timeout`` seconds."""
+    deadline = _Deadline(timeout)
+    with deadline.enforced():
+        return store.run(checked(text, deadline.left()), deadline.left())
+
+
+def stream_query(store: Store, text: str, fmt: str, write: Callable[[bytes], None],
+                 timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Like :func:`run_query`, writing the answer in ``fmt`` (csv, json or table) through
+    ``write`` as its rows arrive; ``timeout`` covers parsing, evaluating and writing.
+
+    Rows written before a limit stopped the query stay written (the exception says so).
+    """
+    deadline = _Deadline(timeout)
+    with deadline.enforced():
+        full = checked(text, deadline.left())
+        with _streaming(fmt, write):
+            store.run(full, deadline.left())
+
+
+class _Copier(threading.Thread):
+    """Copies what arrives on a pipe to ``write`` until the pipe closes; keeps the error of ``write``."""
+
+    def __init__(self, reader: int, write: Callable[[bytes], None]) -> None:
+        super().__init__(name="lbpgraph-query-output", daemon=True)
+        self.reader, self.write = reader, write
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            while data := os.read(self.reader, 65_536):
+                self.write(data)
+        except BaseException as exc:  # noqa: BLE001 - re-raised by _streaming
+            self.error = exc
+        finally:
+            os.close(self.reader)  # a writer still at work now fails instead of waiting
+
+
+@contextmanager
+def _streaming(fmt: str, write: Callable[[bytes], None]) -> Iterator[None]:
+    """While inside, :func:`materialise` writes answers in ``fmt`` to ``write`` instead of collecting them."""
+    reader, writer = os.pipe()
+    copier = _Copier(reader, write)
+    copier.start()  # before the evaluating child is forked; it waits in os.read, holding no lock
+    token = _OUTPUT.set(_Output(reader, writer, fmt))
+    try:
+        yield
+    finally:
+        _OUTPUT.reset(token)
+        os.close(writer)
+        copier.join()
+        if copier.error is not None:
+            raise copier.error

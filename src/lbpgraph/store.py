@@ -26,7 +26,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .errors import QueryFailed, QueryTimeout, UsageError
+from .errors import LbpgraphError, QueryFailed, QueryTimeout, UsageError
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -76,7 +76,10 @@ class Store(ABC):
 
 
 def in_child(work: Callable[[], Any], timeout: float) -> Any:
-    """``work()`` in a forked child that cannot open network connections, killed after ``timeout``."""
+    """``work()`` in a forked child that cannot open network connections, killed after ``timeout``.
+
+    lbpgraph's errors raised in the child are raised here as they are.
+    """
     import multiprocessing
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
@@ -86,6 +89,8 @@ def in_child(work: Callable[[], Any], timeout: float) -> Any:
         leave_network()  # and for code outside Python (Oxigraph's SERVICE client), the kernel's refusal
         try:
             sender.send(("ok", work()))
+        except LbpgraphError as exc:
+            sender.send(("raise", exc))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent as a message
             sender.send(("error", f"{type(exc).__name__}: {exc}"))
         finally:
@@ -105,6 +110,8 @@ def in_child(work: Callable[[], Any], timeout: float) -> Any:
             process.kill()
         process.join()
         receiver.close()
+    if status == "raise":
+        raise payload
     if status == "error":
         raise QueryFailed(f"the query failed: {payload}")
     return payload
