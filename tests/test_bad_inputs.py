@@ -106,6 +106,13 @@ def _values(tmp: Path) -> None:
     (tmp / "values.rq").write_text(f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}", encoding="utf-8")
 
 
+def _doubling(tmp: Path) -> None:
+    """A string that doubles 25 times (512 MB at the end, about 1 GB in all)."""
+    binds = " ".join(f"BIND(CONCAT(?a{i}, ?a{i}) AS ?a{i + 1})" for i in range(25))
+    (tmp / "doubling.rq").write_text(
+        f'SELECT (STRLEN(?a25) AS ?n) WHERE {{ BIND("0123456789abcdef" AS ?a0) {binds} }}', encoding="utf-8")
+
+
 TEN_KB = " ".join(["lumbar walking backwards study shows muscles improve"] * 200)[:10_240]
 
 CASES = [
@@ -143,6 +150,14 @@ CASES = [
          r"more than 10000 rows, the most --format table shows", hint=r"use --format csv"),
     Case("query-table-too-long-oxigraph", ("--store", "oxigraph:{oxigraph}", "query", "SELECT * WHERE { ?s ?p ?o }"),
          5, r"more than 10000 rows, the most --format table shows", hint=r"use --format csv"),
+    Case("query-memory-limit", ("query", "--timeout", "60", "{tmp}/doubling.rq"), 5,
+         r"needed more than its memory limit of 300 MB", _doubling, env={"LBPGRAPH_QUERY_MEMORY": "300"},
+         hint="raise LBPGRAPH_QUERY_MEMORY"),
+    Case("query-memory-limit-oxigraph", ("--store", "oxigraph:{oxigraph}", "query", "--timeout", "60",
+                                         "{tmp}/doubling.rq"), 5,
+         r"aborted, most likely at its memory limit of 300 MB", _doubling, env={"LBPGRAPH_QUERY_MEMORY": "300"}),
+    Case("query-memory-not-a-number", ("query", "ASK {}"), 2, r"LBPGRAPH_QUERY_MEMORY must be a whole number of MB",
+         env={"LBPGRAPH_QUERY_MEMORY": "lots"}),
     # usage errors: exit 2
     Case("query-timeout-zero", ("query", "--timeout", "0", "ASK {}"), 2, r"Invalid value for '--timeout'"),
     Case("query-unknown-store", ("--store", "nosuch", "query", "ASK {}"), 2, r"unknown store 'nosuch'"),

@@ -63,7 +63,7 @@ def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, 
     """Claims and citations of web articles about low back pain, as a graph you can query.
 
     Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input;
-    4 query refused or failed; 5 query limit (time, table rows); 6 store unavailable
+    4 query refused or failed; 5 query limit (time, memory, table rows); 6 store unavailable
     (server down, slow or refusing the credentials).
     """
     settings = _settings(ctx, config)
@@ -126,7 +126,8 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
     are refused before anything runs.
 
     Limits: a query file is a regular UTF-8 file of at most 1 MB (exit 3). A query stops with
-    exit 5 at --timeout, or when a table would have more than 10000 rows; csv and json rows
+    exit 5 at --timeout, when it needs more memory than LBPGRAPH_QUERY_MEMORY MB (default 4096)
+    beyond lbpgraph's own, or when a table would have more than 10000 rows; csv and json rows
     written before that stay written.
     """
     from .query import named_queries, resolve, stream_query

@@ -10,8 +10,9 @@ Exit codes (documented in the README):
    (a query file: missing, unreadable, not a regular file, over 1 MB or not UTF-8)
 4  query refused: not read-only, reaches the network, not valid SPARQL or nested
    too deeply to parse; or the query failed while it ran
-5  resource limit: the query ran longer than --timeout, or its answer has more
-   rows than --format table shows (CSV and JSON stream any number)
+5  resource limit: the query ran longer than --timeout, needed more memory than
+   its limit (LBPGRAPH_QUERY_MEMORY), or its answer has more rows than
+   --format table shows (CSV and JSON stream any number)
 6  SPARQL server: unreachable, too slow, refused the credentials or an upload
 == ==========================================================================
 """
@@ -105,13 +106,19 @@ class QueryRefused(LbpgraphError):
 
 
 class ResourceLimit(LbpgraphError):
-    """A query was stopped at one of its limits: time or the rows a table shows."""
+    """A query was stopped at one of its limits: time, memory or the rows a table shows."""
 
     exit_code = 5
 
 
 class QueryTimeout(ResourceLimit):
     """A query ran longer than its time limit and was stopped."""
+
+
+class QueryOutOfMemory(ResourceLimit):
+    """A query needed more memory than its process may use and was stopped."""
+
+    hint = "narrow the query (LIMIT, fewer variables) or raise LBPGRAPH_QUERY_MEMORY (MB)"
 
 
 class TooManyRows(ResourceLimit):

@@ -1,4 +1,4 @@
-"""Read-only SPARQL over the built dataset, guarded and limited in time and rows.
+"""Read-only SPARQL over the built dataset, guarded and limited in time, memory and rows.
 
 One path for every query, named or typed by a user:
 
@@ -11,7 +11,7 @@ One path for every query, named or typed by a user:
    time limit: rdflib takes seconds over a large query;
 3. evaluation by the store (:mod:`lbpgraph.store`) over the union of all named graphs: local
    stores evaluate in a forked child process with an audit hook that refuses every network
-   connection, killed when it exceeds what is left of the time limit;
+   connection and a cap on its memory, killed when it exceeds what is left of the time limit;
    a SPARQL server gets the same time limit;
 4. results as SPARQL 1.1 JSON, SPARQL 1.1 CSV, or an aligned table. :func:`stream_query`
    renders them where the store evaluates, as rows arrive, so the time limit covers writing
