@@ -7,7 +7,9 @@ libraries are imported inside the commands that need them, so ``lbpgraph --help`
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -15,7 +17,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import AmbiguousClaim, ClaimNotFound, InvalidInput, Issue, LbpgraphError
+from .errors import AmbiguousClaim, ClaimNotFound, InternalError, InvalidInput, Issue, LbpgraphError
 from .project import Project
 from .render import safe
 
@@ -35,13 +37,27 @@ def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
 
 
 class _Group(click.Group):
-    """Maps lbpgraph's errors to a one-line message and their documented exit code."""
+    """Maps lbpgraph's errors to a one-line message and their documented exit code, and anything
+    unexpected to exit 70 with one line too (``LBPGRAPH_DEBUG=1`` shows the traceback instead)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except LbpgraphError as exc:
             _fail(ctx, exc)
+        except Exception as exc:
+            if _click_handles(exc) or os.environ.get("LBPGRAPH_DEBUG"):
+                raise
+            error = InternalError(f"unexpected {type(exc).__name__}: {exc}")
+            if isinstance(exc, OSError):
+                error.hint = None  # the system's refusal (disk full, permissions), not a bug
+            _fail(ctx, error)
+
+
+def _click_handles(exc: Exception) -> bool:
+    """Exceptions click turns into its own message or exit: usage errors, exits, and a closed stdout."""
+    return (isinstance(exc, (click.ClickException, click.exceptions.Exit, click.Abort))
+            or (isinstance(exc, OSError) and exc.errno == errno.EPIPE))
 
 
 def _json(data: Any) -> None:
@@ -62,9 +78,9 @@ def _json(data: Any) -> None:
 def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, config: Path) -> None:
     """Claims and citations of web articles about low back pain, as a graph you can query.
 
-    Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input;
-    4 query refused or failed; 5 query limit (time, memory, table rows); 6 store unavailable
-    (server down, slow or refusing the credentials).
+    Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input (data or a
+    query file); 4 query refused or failed; 5 query limit (time, memory, table rows); 6 store
+    unavailable (server down, slow or refusing the credentials); 70 internal error (a bug).
     """
     settings = _settings(ctx, config)
     try:

@@ -4,7 +4,8 @@ Exit codes (documented in the README):
 
 == ==========================================================================
 0  success
-1  no answer: the claim was not found or matched several claims
+1  no answer: the claim was not found or matched several claims; also a closed
+   stdout (``lbpgraph query ... | head``: the query stops, nothing is printed)
 2  usage error (wrong option or argument; click's own code)
 3  invalid input: annotations, article texts or a query file could not be used
    (a query file: missing, unreadable, not a regular file, over 1 MB or not UTF-8)
@@ -14,6 +15,8 @@ Exit codes (documented in the README):
    its limit (LBPGRAPH_QUERY_MEMORY), or its answer has more rows than
    --format table shows (CSV and JSON stream any number)
 6  SPARQL server: unreachable, too slow, refused the credentials or an upload
+70 internal error: a bug in lbpgraph, or a system error nothing else reports
+   (disk full, ...): one line; LBPGRAPH_DEBUG=1 shows the traceback
 == ==========================================================================
 """
 
@@ -144,3 +147,10 @@ class RemoteStoreError(LbpgraphError):
     credentials or an upload. The message names the URL, never the password."""
 
     exit_code = 6
+
+
+class InternalError(LbpgraphError):
+    """Anything lbpgraph did not expect: a bug, reported on one line instead of a traceback."""
+
+    exit_code = 70
+    hint = "this is a bug in lbpgraph; run again with LBPGRAPH_DEBUG=1 to see the traceback"
