@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import errno
+import functools
 import io
 import json
 import os
@@ -432,7 +433,17 @@ class _Deadline:
 def checked(text: str, timeout: float) -> str:
     """:func:`check_query` in a forked child, stopped after ``timeout`` seconds."""
     from .store import in_child
+    _warm_parser()
     return in_child(lambda: check_query(text), timeout)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _warm_parser() -> None:
+    """Import rdflib's parser and parse a tiny query here once, so that every forked child
+    inherits a prepared grammar (the import and pyparsing's preparation on a first parse cost
+    each child about 0.1 s otherwise)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+    parseQuery(_prologue()[0] + "ASK {}")
 
 
 def run_query(store: Store, text: str, timeout: float = DEFAULT_TIMEOUT) -> QueryResult:
