@@ -95,7 +95,8 @@ CASES: list[BadInput] = [
     BadInput("verified-at-two-fragments", "bad URL", "bibliography.yaml", "a#b#c",
              edit=_source(verified_at=["https://example.org/a#b#c"])),
     BadInput("exact-match-bad-escape", "bad URL", "concepts.yaml", "%zz",
-             edit=lambda d: d["concepts.yaml"]["structures"][0].update(exact_match=["http://example.org/%zz"])),
+             edit=lambda d: d["concepts.yaml"]["structures"][0].update(
+                 exact_match=[{"iri": "http://example.org/%zz", "label": "disc"}])),
     # values of the wrong type are refused, not coerced (pydantic's lax mode made "1" an int, "yes" True)
     BadInput("occurrence-as-string", "occurrence: Input should be a valid integer", "annotations/a.yaml",
              "occurrence:", edit=_appearance(occurrence="1")),

@@ -63,3 +63,19 @@ def test_trace_reads_the_cached_traces_without_heavy_libraries(built: Project) -
         f"try:\n    cli(['--data', {str(DATA)!r}, '--build-dir', {str(built.build_dir)!r}, 'trace', 'bw-unloads-discs'],"
         " prog_name='lbpgraph')\nexcept SystemExit as e:\n    assert e.code == 0, e.code")
     assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml"}
+
+
+def test_an_unexpected_error_is_one_line_with_exit_70(built: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug anywhere reaches the user as one line and exit 70, not a traceback;
+    LBPGRAPH_DEBUG=1 shows the traceback."""
+    def broken(self: Project) -> None:
+        raise KeyError("boom")
+    monkeypatch.setattr(Project, "stats", broken)
+    result = run("stats", build=built.build_dir)
+    assert result.exit_code == 70
+    assert result.stderr.splitlines() == [
+        "Error: unexpected KeyError: 'boom'",
+        "Hint: this is a bug in lbpgraph; run again with LBPGRAPH_DEBUG=1 to see the traceback"]
+    monkeypatch.setenv("LBPGRAPH_DEBUG", "1")
+    with pytest.raises(KeyError):
+        run("stats", build=built.build_dir)

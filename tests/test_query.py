@@ -5,19 +5,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import signal
 import socket
+import subprocess
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from lbpgraph.errors import QueryFailed, QueryRefused, QueryTimeout
+from lbpgraph.errors import QueryFailed, QueryRefused, QueryTimeout, TooManyRows
 from lbpgraph.project import Project
-from lbpgraph.query import check_query, named_queries, run_query
+from lbpgraph.query import TABLE_ROWS, check_query, named_queries, run_query, stream_query
 
 from . import factory
-from .conftest import run
+from .conftest import DATA, run
+from .test_bad_inputs import LBPGRAPH, assert_one_error_line, lbpgraph
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +90,14 @@ def test_listener_counts_a_real_connection(listener: Listener) -> None:
     ("SELECT * WHERE { ?s ?p ?o . OPTIONAL { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?x } } }", "SERVICE <http://127.0.0.1:9/sparql> refused"),
     ("SELECT * WHERE { ?s ?p }", "not valid SPARQL (line 1"),
     ("   ", "empty query"),
+    # shown as written: a prefixed name, a variable
+    ("PREFIX ex: <http://x/> SELECT * { SERVICE ex:s { ?a ?b ?c } }", "SERVICE ex:s refused"),
+    ("PREFIX : <http://x/> SELECT * { SERVICE SILENT :s { ?a ?b ?c } }", "SERVICE :s refused"),
+    ("SELECT * { SERVICE ?where { ?a ?b ?c } }", "SERVICE ?where refused"),
+    ("PREFIX ex: <http://x/> SELECT * FROM NAMED ex:g { ?a ?b ?c }", "FROM NAMED ex:g refused"),
+    # rdflib's parser recurses about 35 frames per bracket
+    ("SELECT * WHERE { ?s ?p ?o FILTER(" + "(" * 5000 + "?o" + ")" * 5000 + ") }", "nested too deeply"),
+    ("SELECT * WHERE " + "{" * 5000 + " ?s ?p ?o " + "}" * 5000, "nested too deeply"),
 ])
 def test_guard_refuses_before_running(query: str, refused: str) -> None:
     with pytest.raises(QueryRefused, match=refused.replace("(", r"\(").replace("?", r"\?")):
@@ -174,3 +187,77 @@ def test_query_from_file_and_stdin(mini: Project, tmp_path: Path) -> None:
 def test_query_output_is_deterministic(mini: Project) -> None:
     first = run("query", "sources", "--format", "csv", data=mini.data_dir, build=mini.build_dir).stdout
     assert first == run("query", "sources", "--format", "csv", data=mini.data_dir, build=mini.build_dir).stdout
+
+
+# --- limits: time from parsing to the last row, rows written as they come ----------------------
+
+def test_the_time_limit_covers_parsing(mini: Project) -> None:
+    """rdflib takes about 9 s to parse this query (and as long again to evaluate it)."""
+    values = " ".join(f'"value number {i}"' for i in range(32_000))
+    start = time.monotonic()
+    with pytest.raises(QueryTimeout, match="time limit of 1 s"):
+        run_query(mini.store(), f"SELECT ?x WHERE {{ VALUES ?x {{ {values} }} }}", timeout=1)
+    assert time.monotonic() - start < 6
+
+
+STREAMED = {
+    "csv": lambda r: r.to_csv(),
+    "json": lambda r: json.dumps(r.to_json(), indent=2, ensure_ascii=False) + "\n",
+    "table": lambda r: r.to_table(),
+}
+
+
+@pytest.mark.parametrize("fmt", sorted(STREAMED))
+def test_streamed_answers_are_the_collected_ones(built: Project, fmt: str) -> None:
+    queries = [text for _, text in named_queries().values()] + [
+        "ASK { ?s ?p ?o }", "SELECT ?x WHERE { ?x a schema:Nothing }",
+        'SELECT ?x ?y WHERE { BIND("line\\u2028separator\\u0085next \\"quoted\\"\\n" AS ?x) }',
+        "CONSTRUCT { ?c schema:text ?t } WHERE { ?c a schema:Claim ; schema:text ?t } ORDER BY ?c LIMIT 7"]
+    for text in queries:
+        chunks: list[bytes] = []
+        stream_query(built.store(), text, fmt, chunks.append, timeout=30)
+        assert b"".join(chunks).decode("utf-8") == STREAMED[fmt](run_query(built.store(), text)), text
+
+
+def test_the_table_stops_at_its_row_limit(built: Project) -> None:
+    chunks: list[bytes] = []
+    with pytest.raises(TooManyRows, match=f"more than {TABLE_ROWS} rows"):
+        stream_query(built.store(), "SELECT * WHERE { ?s ?p ?o }", "table", chunks.append, timeout=30)
+    assert chunks == []
+    csv_rows: list[bytes] = []
+    stream_query(built.store(), "SELECT * WHERE { ?s ?p ?o }", "csv", csv_rows.append, timeout=30)
+    assert b"".join(csv_rows).count(b"\r\n") == 1 + len(built.dataset())
+
+
+ENDLESS = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"  # 23439 squared rows
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_rows_are_written_as_they_come(built: Project, fmt: str) -> None:
+    """Stopped at its time limit, a query has already written the rows it found."""
+    done, seconds = lbpgraph(["--data", str(DATA), "--build-dir", str(built.build_dir), "query", "--format", fmt,
+                              "--timeout", "3", ENDLESS], seconds=20)
+    assert done.returncode == 5
+    assert_one_error_line(done.stderr.decode(), "time limit of 3 s")
+    assert done.stdout.count(b"\n") > 1000
+    assert seconds < 15
+
+
+def test_a_closed_stdout_stops_the_query(built: Project) -> None:
+    """``lbpgraph query ... | head``: the query stops when the reader goes, without a traceback."""
+    process = subprocess.Popen([str(LBPGRAPH), "--data", str(DATA), "--build-dir", str(built.build_dir), "query",
+                                "--format", "csv", "--timeout", "60", ENDLESS],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    assert process.stdout is not None and process.stderr is not None
+    try:
+        assert sorted(process.stdout.readline().strip().split(b",")) == [b"a", b"b", b"c", b"d", b"e", b"f"]
+        process.stdout.close()
+        start = time.monotonic()
+        process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert time.monotonic() - start < 20
+    assert process.returncode == 1  # click's code for a closed stdout
+    assert process.stderr.read() == b""

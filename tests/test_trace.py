@@ -211,6 +211,17 @@ def test_no_match_gives_the_closest_candidates(built: Project) -> None:
     assert "Closest claims:" in result.stderr
 
 
+def test_a_long_text_is_not_echoed_back(built: Project) -> None:
+    """A pasted page of text gets the closest claims and a message of one short line."""
+    text = " ".join(["lumbar walking backwards study shows muscles improve"] * 200)[:10_240]
+    with pytest.raises(ClaimNotFound) as info:
+        built.trace(text)
+    assert len(info.value.candidates) == 5
+    assert str(info.value) == f"no claim matches {text[:60]!r}"[:-1] + "\u2026' (10240 characters)"
+    ambiguous = AmbiguousClaim("walking " * 20, [("a", "A."), ("b", "B.")])
+    assert str(ambiguous).endswith("\u2026' (160 characters); give one of their ids")
+
+
 def test_query_like_input_is_only_text(built: Project) -> None:
     result = run("trace", "bw-reduces-lbp> } ; DELETE { ?s ?p ?o } #", build=built.build_dir)
     assert result.exit_code == 1

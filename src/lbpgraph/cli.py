@@ -7,7 +7,9 @@ libraries are imported inside the commands that need them, so ``lbpgraph --help`
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, NoReturn
@@ -15,8 +17,8 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import (AmbiguousClaim, ClaimNotFound, DiskFull, InvalidInput, Issue, LbpgraphError, is_disk_full,
-                     one_line)
+from .errors import (AmbiguousClaim, ClaimNotFound, DiskFull, InternalError, InvalidInput, Issue, LbpgraphError,
+                     is_disk_full, one_line)
 from .project import Project
 from .render import safe
 
@@ -36,17 +38,29 @@ def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
 
 
 class _Group(click.Group):
-    """Maps lbpgraph's errors, and a full disk, to a one-line message and their documented exit code."""
+    """Maps lbpgraph's errors, and a full disk, to a one-line message and their documented exit code,
+    and anything unexpected to exit 70 with one line too (``LBPGRAPH_DEBUG=1`` shows the traceback)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except LbpgraphError as exc:
             _fail(ctx, exc)
-        except (OSError, RuntimeError) as exc:
-            if not is_disk_full(exc):
+        except Exception as exc:
+            if _click_handles(exc) or os.environ.get("LBPGRAPH_DEBUG"):
                 raise
-            _fail(ctx, DiskFull(exc))
+            if isinstance(exc, (OSError, RuntimeError)) and is_disk_full(exc):
+                _fail(ctx, DiskFull(exc))
+            error = InternalError(f"unexpected {type(exc).__name__}: {exc}")
+            if isinstance(exc, OSError):
+                error.hint = None  # the system's refusal (permissions, ...), not a bug
+            _fail(ctx, error)
+
+
+def _click_handles(exc: Exception) -> bool:
+    """Exceptions click turns into its own message or exit: usage errors, exits, and a closed stdout."""
+    return (isinstance(exc, (click.ClickException, click.exceptions.Exit, click.Abort))
+            or (isinstance(exc, OSError) and exc.errno == errno.EPIPE))
 
 
 def _json(data: Any) -> None:
@@ -67,9 +81,10 @@ def _json(data: Any) -> None:
 def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, config: Path) -> None:
     """Claims and citations of web articles about low back pain, as a graph you can query.
 
-    Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input;
-    4 query refused or failed; 5 query time limit; 6 store unavailable (server down, slow or
-    refusing the credentials); 7 disk full (nothing replaced).
+    Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input (data or a
+    query file); 4 query refused or failed; 5 query limit (time, memory, table rows); 6 store
+    unavailable (server down, slow or refusing the credentials); 7 disk full (nothing replaced);
+    70 internal error (a bug).
     """
     settings = _settings(ctx, config)
     try:
@@ -118,9 +133,10 @@ def build(project: Project, check: bool, force: bool) -> None:
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
+              help="csv and json stream any number of rows; table shows at most 10000.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
-              help="Stop the query after this many seconds (exit code 5).")
+              help="Stop the query after this many seconds, from parsing to the last row written (exit code 5).")
 @click.pass_obj
 def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, timeout: float) -> None:
     """Run a read-only SPARQL query: SPARQL text, a named query, a .rq file, or - for stdin.
@@ -128,21 +144,25 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
     lbpgraph's prefixes (lbp:, claim:, source:, schema:, cito:, ...) are predeclared and the
     default graph is the union of all named graphs. UPDATE, LOAD, SERVICE, FROM and FROM NAMED
     are refused before anything runs.
+
+    Limits: a query file is a regular UTF-8 file of at most 1 MB (exit 3). A query stops with
+    exit 5 at --timeout, when it needs more memory than LBPGRAPH_QUERY_MEMORY MB (default 4096)
+    beyond lbpgraph's own, or when a table would have more than 10000 rows; csv and json rows
+    written before that stay written.
     """
-    from .query import named_queries, resolve
+    from .query import named_queries, resolve, stream_query
     if list_queries:
         from .render import table
         click.echo(table(["name", "description"], [[n, d] for n, (d, _) in named_queries().items()]), nl=False)
         return
     if not sparql:
         raise click.UsageError("give a query (SPARQL text, a name from --list, a file, or -)")
-    result = project.query(resolve(sparql), timeout=timeout)
-    if fmt == "json":
-        _json(result.to_json())
-    elif fmt == "csv":
-        click.echo(result.to_csv(), nl=False)
-    else:
-        click.echo(result.to_table(), nl=False)
+    text = resolve(sparql)
+
+    def write(data: bytes) -> None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    stream_query(project.store(), text, fmt, write, timeout=timeout)
 
 
 @cli.command()

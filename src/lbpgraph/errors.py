@@ -4,13 +4,20 @@ Exit codes (documented in the README):
 
 == ==========================================================================
 0  success
-1  no answer: the claim was not found or matched several claims
+1  no answer: the claim was not found or matched several claims; also a closed
+   stdout (``lbpgraph query ... | head``: the query stops, nothing is printed)
 2  usage error (wrong option or argument; click's own code)
 3  invalid input: annotations, article texts or a query file could not be used
-4  query refused: not read-only, reaches the network, or not valid SPARQL
-5  time limit: the query ran longer than --timeout
+   (a query file: missing, unreadable, not a regular file, over 1 MB or not UTF-8)
+4  query refused: not read-only, reaches the network, not valid SPARQL or nested
+   too deeply to parse; or the query failed while it ran
+5  resource limit: the query ran longer than --timeout, needed more memory than
+   its limit (LBPGRAPH_QUERY_MEMORY), or its answer has more rows than
+   --format table shows (CSV and JSON stream any number)
 6  SPARQL server: unreachable, too slow, refused the credentials or an upload
 7  disk full: nothing was replaced, the previous build still serves
+70 internal error: a bug in lbpgraph, or a system error nothing else reports:
+   one line; LBPGRAPH_DEBUG=1 shows the traceback
 == ==========================================================================
 """
 
@@ -19,6 +26,16 @@ from __future__ import annotations
 import errno
 import os
 from dataclasses import dataclass
+
+EXCERPT = 60  # characters of a user's text that a message repeats
+
+
+def excerpt(text: str) -> str:
+    """``text`` quoted on one line for a message, cut to its first characters when long."""
+    if len(text) <= EXCERPT:
+        return repr(text)
+    quoted = repr(text[:EXCERPT])
+    return f"{quoted[:-1]}\u2026{quoted[-1]} ({len(text)} characters)"
 
 
 _LINE_BREAKS = {c: f"\\u{c:04X}" for c in map(ord, "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029")}
@@ -76,7 +93,7 @@ class ClaimNotFound(LbpgraphError):
     def __init__(self, query: str, candidates: list[tuple[str, str]]) -> None:
         self.query = query
         self.candidates = candidates
-        super().__init__(f"no claim matches {query!r}")
+        super().__init__(f"no claim matches {excerpt(query)}")
 
 
 class AmbiguousClaim(LbpgraphError):
@@ -87,19 +104,42 @@ class AmbiguousClaim(LbpgraphError):
     def __init__(self, query: str, matches: list[tuple[str, str]]) -> None:
         self.query = query
         self.matches = matches
-        super().__init__(f"{len(matches)} claims match {query!r}; give one of their ids")
+        super().__init__(f"{len(matches)} claims match {excerpt(query)}; give one of their ids")
+
+
+class QueryFileError(LbpgraphError):
+    """A query file (or standard input) could not be used: missing, unreadable, not a regular
+    file, too large or not UTF-8."""
+
+    exit_code = 3
 
 
 class QueryRefused(LbpgraphError):
-    """A query was refused before anything ran (not read-only, network, bad syntax)."""
+    """A query was refused before anything ran (not read-only, network, bad syntax, too deep)."""
 
     exit_code = 4
 
 
-class QueryTimeout(LbpgraphError):
-    """A query ran longer than its time limit and was stopped."""
+class ResourceLimit(LbpgraphError):
+    """A query was stopped at one of its limits: time, memory or the rows a table shows."""
 
     exit_code = 5
+
+
+class QueryTimeout(ResourceLimit):
+    """A query ran longer than its time limit and was stopped."""
+
+
+class QueryOutOfMemory(ResourceLimit):
+    """A query needed more memory than its process may use and was stopped."""
+
+    hint = "narrow the query (LIMIT, fewer variables) or raise LBPGRAPH_QUERY_MEMORY (MB)"
+
+
+class TooManyRows(ResourceLimit):
+    """An answer has more rows than the table format shows."""
+
+    hint = "use --format csv or --format json, which stream any number of rows, or add LIMIT"
 
 
 class QueryFailed(LbpgraphError):
@@ -140,3 +180,10 @@ def is_disk_full(exc: BaseException) -> bool:
     if isinstance(exc, OSError) and exc.errno is not None:
         return exc.errno in _DISK_FULL
     return isinstance(exc, (OSError, RuntimeError)) and any(os.strerror(e) in str(exc) for e in _DISK_FULL)
+
+
+class InternalError(LbpgraphError):
+    """Anything lbpgraph did not expect: a bug, reported on one line instead of a traceback."""
+
+    exit_code = 70
+    hint = "this is a bug in lbpgraph; run again with LBPGRAPH_DEBUG=1 to see the traceback"

@@ -20,13 +20,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sys
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .errors import QueryFailed, QueryTimeout, UsageError
+from .errors import LbpgraphError, QueryFailed, QueryOutOfMemory, QueryTimeout, UsageError
 
 if TYPE_CHECKING:
     from rdflib import Dataset
@@ -76,16 +77,28 @@ class Store(ABC):
 
 
 def in_child(work: Callable[[], Any], timeout: float) -> Any:
-    """``work()`` in a forked child that cannot open network connections, killed after ``timeout``."""
+    """``work()`` in a forked child that cannot open network connections, killed after ``timeout``.
+
+    The child may map :func:`query_memory` MB more than this process; lbpgraph's errors raised
+    in it are raised here as they are, and it reports only through its pipe (its stderr is
+    silenced: Rust code prints there when an allocation fails).
+    """
     import multiprocessing
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
+    memory = query_memory()
 
     def child() -> None:
         sys.addaudithook(_deny_network)  # this process only lives for one query
         leave_network()  # and for code outside Python (Oxigraph's SERVICE client), the kernel's refusal
+        _silence_stderr()  # the child reports through its pipe only
+        _cap_memory(memory)
         try:
             sender.send(("ok", work()))
+        except LbpgraphError as exc:
+            sender.send(("raise", exc))
+        except MemoryError:
+            sender.send(("memory", None))
         except BaseException as exc:  # noqa: BLE001 - reported to the parent as a message
             sender.send(("error", f"{type(exc).__name__}: {exc}"))
         finally:
@@ -99,15 +112,59 @@ def in_child(work: Callable[[], Any], timeout: float) -> Any:
             raise QueryTimeout(f"the query ran longer than the time limit of {timeout:g} s and was stopped")
         status, payload = receiver.recv()
     except EOFError:
-        raise QueryFailed("the query process ended without an answer") from None
+        status, payload = "ended", None
     finally:
         if process.is_alive():
             process.kill()
         process.join()
         receiver.close()
+    if status == "ended" and process.exitcode == -signal.SIGABRT:  # how Rust code ends when an allocation fails
+        raise QueryOutOfMemory(f"the query process aborted, most likely at its memory limit of {memory} MB")
+    if status == "ended":
+        raise QueryFailed(f"the query process ended without an answer (exit code {process.exitcode})")
+    if status == "memory":
+        raise QueryOutOfMemory(f"the query needed more than its memory limit of {memory} MB and was stopped")
+    if status == "raise":
+        raise payload
     if status == "error":
         raise QueryFailed(f"the query failed: {payload}")
     return payload
+
+
+QUERY_MEMORY = 4096  # MB a query child may map beyond its parent, unless LBPGRAPH_QUERY_MEMORY says otherwise
+
+
+def query_memory() -> int:
+    """The memory cap of query children in MB: LBPGRAPH_QUERY_MEMORY, or :data:`QUERY_MEMORY`."""
+    value = os.environ.get("LBPGRAPH_QUERY_MEMORY", "").strip()
+    if not value:
+        return QUERY_MEMORY
+    if not value.isascii() or not value.isdigit() or int(value) == 0:
+        raise UsageError(f"LBPGRAPH_QUERY_MEMORY must be a whole number of MB, not {value!r}")
+    return int(value)
+
+
+def _silence_stderr() -> None:
+    """Send this process's stderr (file descriptor 2, which Rust code writes to) to /dev/null."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    os.close(devnull)
+
+
+def _cap_memory(memory: int) -> None:
+    """Let this process map at most ``memory`` MB more than it has now (Linux; never raises a
+    limit already set)."""
+    try:
+        import resource
+        with open("/proc/self/statm", encoding="ascii") as f:
+            size = int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE") + memory * 2**20
+    except (ImportError, OSError, ValueError):
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    for limit in (soft, hard):
+        if limit != resource.RLIM_INFINITY:
+            size = min(size, limit)
+    resource.setrlimit(resource.RLIMIT_AS, (size, hard))
 
 
 _CLONE_NEWNET, _CLONE_NEWUSER = 0x40000000, 0x10000000

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 _BROKEN_LINK = {"does-not-support": "the source does not support the claim",
                 "contradicts": "the source contradicts the claim"}
+_COMPARED = 200  # characters of a query compared letter by letter (SequenceMatcher is quadratic)
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 
 
@@ -61,15 +62,18 @@ class ClaimIndex:
             return matches[0]
         if matches:
             raise AmbiguousClaim(query, [(cid, self._statement[cid]) for cid in matches])
-        scored = sorted(((self._similarity(wanted, cid), cid) for cid in self._folded), reverse=True)
+        words = set(wanted.split())
+        scored = sorted(((self._similarity(wanted[:_COMPARED], words, cid), cid) for cid in self._folded),
+                        reverse=True)
         raise ClaimNotFound(query, [(cid, self._statement[cid]) for _, cid in scored[:5]])
 
-    def _similarity(self, wanted: str, claim_id: str) -> float:
-        words = set(wanted.split())
+    def _similarity(self, head: str, words: set[str], claim_id: str) -> float:
+        """How close a query is to a claim's texts: the share of its ``words`` they hold, and the
+        letters its ``head`` (first characters) shares with them."""
         best = 0.0
         for text in self._folded[claim_id]:
             overlap = len(words & set(text.split())) / max(len(words), 1)
-            ratio = difflib.SequenceMatcher(None, wanted, text).ratio()
+            ratio = difflib.SequenceMatcher(None, head, text).ratio()
             best = max(best, 0.6 * overlap + 0.4 * ratio)
         return best
 
