@@ -29,6 +29,8 @@ import pytest
 
 from lbpgraph.project import Project
 
+from .bad_inputs import CASES as BAD_ANNOTATIONS
+from .bad_inputs import BadInput
 from .conftest import DATA
 
 LBPGRAPH = Path(sys.executable).with_name("lbpgraph")  # the entry point installed beside this Python
@@ -242,3 +244,34 @@ def test_case_ids_are_unique() -> None:
 def copy_data(tmp: Path) -> Path:
     """A private copy of the real corpus under ``tmp`` (for cases that change it: build, ingest)."""
     return Path(shutil.copytree(DATA, tmp / "data"))
+
+
+# --- build and ingest: the annotation inputs of tests/bad_inputs.py, through the real command -----
+
+def _corpus(bad: BadInput) -> Callable[[Path], None]:
+    def setup(tmp: Path) -> None:
+        bad.write(tmp)
+    return setup
+
+
+def _other_article(tmp: Path) -> None:
+    copy_data(tmp)
+    (tmp / "other.txt").write_text("Walking backwards cures everything (1).\n", encoding="utf-8")
+
+
+BUILD_CASES = [
+    Case(f"build-{bad.name}", ("build",), bad.exit_code, re.escape(bad.fragment) if bad.exit_code != 3 else
+         r"problems? in the annotations; nothing was written", _corpus(bad),
+         options=("--data", "{tmp}/data", "--build-dir", "{tmp}/build"))
+    for bad in BAD_ANNOTATIONS
+] + [
+    Case("ingest-force-over-reviewed", ("ingest", "--id", "001", "--force", "{tmp}/other.txt"), 2,
+         r"reviewed", _other_article, options=("--data", "{tmp}/data", "--build-dir", "{tmp}/build")),
+]
+
+
+@pytest.mark.parametrize("case", BUILD_CASES, ids=[c.id for c in BUILD_CASES])
+def test_bad_annotation_input(case: Case, tmp_path: Path) -> None:
+    """Every bad annotation input of the validation table, through the installed command: the
+    documented exit code, one line per problem naming its file, and one Error line."""
+    test_bad_input(case, {}, tmp_path)

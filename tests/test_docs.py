@@ -33,7 +33,7 @@ def test_every_exit_code_is_documented() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     section = readme.split("\n## Exit codes\n")[1].split("\n## ")[0]
     assert {int(c) for c in re.findall(r"^\| (\d+) \|", section, re.M)} == codes
-    assert {int(c) for c in re.findall(r"^(\d+)  ", errors.__doc__ or "", re.M)} == codes
+    assert {int(c) for c in re.findall(r"^(\d+) +\S", errors.__doc__ or "", re.M)} == codes
     assert {int(c) for c in re.findall(r"[:;]\s+(\d+) ", (cli.help or "").split("Exit codes")[1])} == codes
 
 

@@ -7,6 +7,7 @@ libraries are imported inside the commands that need them, so ``lbpgraph --help`
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import os
@@ -272,8 +273,10 @@ def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None,
     if len(articles) > 1 and (article_id or out):
         raise click.UsageError("--id and --out take one article")
     from .ingest import ingest_files
-    with click.progressbar(articles, label="Ingesting", file=sys.stderr, show_pos=True,
-                           item_show_func=lambda p: p.name if p else None) as bar:
+    progress = (click.progressbar(articles, label="Ingesting", file=sys.stderr, show_pos=True,
+                                  item_show_func=lambda p: p.name if p else None)
+                if sys.stderr.isatty() else contextlib.nullcontext(articles))  # a log gets no bar
+    with progress as bar:
         results = ingest_files(project.data_dir, bar, article_id, out if fmt == "yaml" else None,
                                encoding, force, write_draft=fmt == "yaml")
     for r in results:
