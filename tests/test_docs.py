@@ -20,13 +20,13 @@ def test_readme_documents_every_command_and_term() -> None:
     from lbpgraph.cli import cli
     for command in cli.commands:
         assert f"### `lbpgraph {command}`" in readme
-    from lbpgraph import vocab
+    from lbpgraph.core import vocab
     for term in vocab.TERMS:
         assert f"`{term.curie}`" in readme and term.iri in readme
 
 
 def test_every_exit_code_is_documented() -> None:
-    from lbpgraph import errors
+    from lbpgraph.core import errors
     from lbpgraph.cli import cli
     codes = {0, 2} | {c.exit_code for c in vars(errors).values()
                       if isinstance(c, type) and issubclass(c, errors.LbpgraphError)}

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from lbpgraph.corpus import load_corpus
-from lbpgraph.ingest import analyse
+from lbpgraph.model.corpus import load_corpus
+from lbpgraph.ingest.draft import analyse
 from lbpgraph.project import Project
 
 from .bad_inputs import snapshot
@@ -214,7 +214,7 @@ def test_a_title_that_reads_as_another_type_stays_a_string(data_copy: Path, tmp_
 
 @pytest.mark.parametrize("value", ["1e3", "yes", "null", "~", "", "a: b", "\x85x", "caf\u00e9\u2028", "- x", "@x", "'q'"])
 def test_yaml_dumps_reads_back_unchanged(value: str) -> None:
-    from lbpgraph.yamlio import dumps, loads
+    from lbpgraph.model.yamlio import dumps, loads
     data = {"k": value, "list": [value, 1, True, None]}
     assert loads(dumps(data)).data == data == yaml.safe_load(dumps(data))
 

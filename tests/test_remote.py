@@ -18,13 +18,13 @@ from typing import Any
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from lbpgraph.build import build_store
-from lbpgraph.errors import QueryRefused, QueryTimeout, RemoteStoreError
+from lbpgraph.build.writer import build_store
+from lbpgraph.core.errors import QueryRefused, QueryTimeout, RemoteStoreError
 from lbpgraph.project import Project
-from lbpgraph.query import QueryResult, check_query, named_queries, run_query
-from lbpgraph import remote
-from lbpgraph.remote import STAGING, SparqlStore, _iri, _swap_requests
-from lbpgraph.store import MemoryStore
+from lbpgraph.analysis.query import QueryResult, check_query, named_queries, run_query
+from lbpgraph.stores import sparql as remote
+from lbpgraph.stores.sparql import STAGING, SparqlStore, _iri, _swap_requests
+from lbpgraph.stores.oxigraph import MemoryStore
 
 from .conftest import run
 from .virtuoso import USER, Virtuoso, free_port

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from lbpgraph.text import _normalise_with_map, normalise
+from lbpgraph.core.text import _normalise_with_map, normalise
 
 WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from lbpgraph import vocab
-from lbpgraph.errors import AmbiguousClaim, ClaimNotFound
+from lbpgraph.core import vocab
+from lbpgraph.core.errors import AmbiguousClaim, ClaimNotFound
 from lbpgraph.project import Project
-from lbpgraph.trace import Trace
+from lbpgraph.analysis.trace import Trace
 
 from . import factory
 from .conftest import run
@@ -177,7 +177,7 @@ def test_every_claim_appears_somewhere(built: Project) -> None:
 
 def test_cached_traces_equal_networkx_traces_of_the_projection(built: Project) -> None:
     """The build's trace cache is exactly what NetworkX computes over the projection."""
-    from lbpgraph.trace import trace
+    from lbpgraph.analysis.trace import trace
     graph = built.projection()
     for claim_id in sorted(built.traces()):
         assert built.trace(claim_id).to_json() == trace(graph, claim_id).to_json(), claim_id

@@ -12,8 +12,8 @@ from pathlib import Path
 from pyvis.network import Network
 
 from lbpgraph.project import Project
-from lbpgraph.render import CERTAINTY_COLOURS
-from lbpgraph.view import _fill, build_view
+from lbpgraph.presentation.render import CERTAINTY_COLOURS
+from lbpgraph.presentation.view import _fill, build_view
 
 from . import factory
 from .conftest import DATA, ROOT, run

@@ -18,9 +18,9 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from lbpgraph.project import Project, atomic_write
-from lbpgraph.render import CERTAINTY_COLOURS
-from lbpgraph.synth import tiled_projection
-from lbpgraph.view import View, build_view
+from lbpgraph.presentation.render import CERTAINTY_COLOURS
+from lbpgraph.devtools.synth import tiled_projection
+from lbpgraph.presentation.view import View, build_view
 
 from . import factory
 from .conftest import ROOT

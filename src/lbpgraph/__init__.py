@@ -21,9 +21,9 @@ __all__ = [
 
 _LAZY = {
     "Project": "lbpgraph.project",
-    "Trace": "lbpgraph.trace",
-    "load_corpus": "lbpgraph.corpus",
-    **{name: "lbpgraph.errors" for name in (
+    "Trace": "lbpgraph.analysis.trace",
+    "load_corpus": "lbpgraph.model.corpus",
+    **{name: "lbpgraph.core.errors" for name in (
         "AmbiguousClaim", "ClaimNotFound", "InvalidInput", "Issue", "LbpgraphError",
         "QueryRefused", "QueryTimeout")},
 }

@@ -12,7 +12,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import vocab
+from .core import vocab
 
 
 def cli_reference() -> str:
@@ -44,19 +44,19 @@ def values_table() -> str:
 
 
 def rules_table() -> str:
-    from .rules import COVERAGE_RULE, load_rules
+    from .build.rules import COVERAGE_RULE, load_rules
     rows = ["| order | rule | what it derives |", "|---|---|---|"]
     for r in [*load_rules(), COVERAGE_RULE]:
-        rows.append(f"| {r.order:03d} | [`{r.name}`](src/lbpgraph/{r.file}) | {r.description} |"
+        rows.append(f"| {r.order:03d} | [`{r.name}`](src/lbpgraph/build/{r.file}) | {r.description} |"
                     if r.file.startswith("rules/") else f"| {r.order:03d} | `{r.name}` | {r.description} |")
     return "\n".join(rows) + "\n"
 
 
 def queries_table() -> str:
-    from .query import named_queries
+    from .analysis.query import named_queries
     rows = ["| name | what it lists |", "|---|---|"]
     for name, (description, _) in named_queries().items():
-        rows.append(f"| [`{name}`](src/lbpgraph/queries/{name}.rq) | {description} |")
+        rows.append(f"| [`{name}`](src/lbpgraph/analysis/queries/{name}.rq) | {description} |")
     return "\n".join(rows) + "\n"
 
 

@@ -26,17 +26,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, vocab
-from .files import Unreadable, is_hidden, read_regular
+from . import __version__
+from .core import vocab
+from .core.files import Unreadable, is_hidden, read_regular
 
 if TYPE_CHECKING:  # heavy imports stay out of fast commands
     import networkx as nx
     from rdflib import Dataset
 
-    from .query import QueryResult
-    from .store import Store
-    from .trace import Trace
-    from .view import View
+    from .analysis.query import QueryResult
+    from .stores.oxigraph import Store
+    from .analysis.trace import Trace
+    from .presentation.view import View
 
 GRAPH_FILE = "graph.trig"
 PROJECTION_FILE = "projection.pickle"
@@ -183,7 +184,7 @@ class Project:
 
     def __init__(self, data_dir: Path | str = "data", build_dir: Path | str = "build",
                  store: str = "memory", *, watch: bool = True, **remote: Any) -> None:
-        from .store import parse_spec
+        from .stores.oxigraph import parse_spec
         self.data_dir = Path(data_dir)
         self.build_dir = Path(build_dir)
         self.store_spec = store
@@ -231,7 +232,7 @@ class Project:
             return True
         fingerprint = fingerprint or self.fingerprint()
         if self.store_kind == "oxigraph":
-            from .store import OxigraphStore
+            from .stores.oxigraph import OxigraphStore
             manifest = OxigraphStore.manifest(self.store_location)
             return manifest is not None and manifest.get("fingerprint") == fingerprint
         manifest, outputs = self._manifest(), self._outputs()
@@ -255,7 +256,7 @@ class Project:
 
         Raises :class:`~lbpgraph.errors.InvalidInput` (and writes nothing) on bad input.
         """
-        from .errors import UsageError
+        from .core.errors import UsageError
         if self.store_kind == "sparql":
             raise UsageError(f"{self.store_spec} is filled by lbpgraph push, not built in place")
         start = time.perf_counter()
@@ -273,11 +274,11 @@ class Project:
 
     def _build_memory(self, corpus: Any, fingerprint: str) -> None:
         """Build into the build folder: graph.trig, projection.pickle, traces.json, manifest.json."""
-        from .build import build_store, derived_count, to_dataset
-        from .projection import project
-        from .rdf import to_trig
-        from .store import OxigraphMemoryStore
-        from .trace import compute
+        from .build.writer import build_store, derived_count, to_dataset
+        from .analysis.projection import project
+        from .rdf.namespaces import to_trig
+        from .stores.oxigraph import OxigraphMemoryStore
+        from .analysis.trace import compute
 
         built = build_store(corpus)
         ds = to_dataset(built)
@@ -320,7 +321,7 @@ class Project:
 
     def _build_oxigraph(self, corpus: Any, fingerprint: str) -> None:
         """Build into a new Oxigraph version and publish it."""
-        from .store import OxigraphStore
+        from .stores.oxigraph import OxigraphStore
         self.close()
         version = OxigraphStore.create(self.store_location)
         try:
@@ -336,7 +337,7 @@ class Project:
         """Remove what a killed build left: temporary files in the build folder (memory), or
         versions no reader uses in an ``oxigraph:DIR``. Only the holder of the build lock may."""
         if self.store_kind == "oxigraph":
-            from .store import OxigraphStore
+            from .stores.oxigraph import OxigraphStore
             OxigraphStore.remove_unused(self.store_location)
             return
         for name in (*OUTPUTS, MANIFEST_FILE):
@@ -348,8 +349,8 @@ class Project:
         (damaged or half deleted) is rebuilt rather than reported up to date."""
         if self.store_kind != "oxigraph":
             return True
-        from .errors import QueryFailed
-        from .store import OxigraphStore
+        from .core.errors import QueryFailed
+        from .stores.oxigraph import OxigraphStore
         self.close()
         try:
             self._store = OxigraphStore(self.store_location)
@@ -360,7 +361,7 @@ class Project:
     def _result(self, start: float, rebuilt: bool) -> BuildResult:
         """What the published build holds, from its manifest."""
         if self.store_kind == "oxigraph":
-            from .store import OxigraphStore
+            from .stores.oxigraph import OxigraphStore
             where, manifest = Path(self.store_location), OxigraphStore.manifest(self.store_location) or {}
         else:
             where, manifest = self.graph_path, self._manifest() or {}
@@ -369,8 +370,8 @@ class Project:
 
     def corpus(self) -> Any:
         """Load and validate data/ (raises :class:`~lbpgraph.errors.InvalidInput`)."""
-        from .corpus import load_corpus
-        from .errors import InvalidInput
+        from .model.corpus import load_corpus
+        from .core.errors import InvalidInput
         try:
             return load_corpus(self.data_dir)
         except InvalidInput as exc:
@@ -382,13 +383,13 @@ class Project:
         if self._store is None or (self.watch and not self.is_current()):
             self._ensure_built()
             if self.store_kind == "memory":
-                from .store import MemoryStore
+                from .stores.oxigraph import MemoryStore
                 self._store = MemoryStore(self.dataset())
             elif self.store_kind == "oxigraph":
-                from .store import OxigraphStore
+                from .stores.oxigraph import OxigraphStore
                 self._store = self._store or OxigraphStore(self.store_location)
             else:
-                from .remote import SparqlStore
+                from .stores.sparql import SparqlStore
                 self._store = SparqlStore(self.store_spec, **self.remote)
         return self._store
 
@@ -423,7 +424,7 @@ class Project:
         return self._projection
 
     def _store_projection(self) -> nx.DiGraph:
-        from .projection import project
+        from .analysis.projection import project
         store = self.store()
         version = self._store_version(store)
         cache = self.build_dir / f"projection-{hashlib.sha256(self.store_spec.encode()).hexdigest()[:12]}.pickle"
@@ -443,7 +444,7 @@ class Project:
 
     def _store_version(self, store: Store) -> str | None:
         if self.store_kind == "oxigraph":
-            from .store import OxigraphStore
+            from .stores.oxigraph import OxigraphStore
             return (OxigraphStore.manifest(self.store_location) or {}).get("fingerprint")
         return store.fingerprint()  # type: ignore[attr-defined]
 
@@ -451,7 +452,7 @@ class Project:
         """The built RDF dataset (all named graphs), rebuilding first if needed."""
         self._ensure_built()
         if self._dataset is None:
-            from .rdf import new_dataset
+            from .rdf.namespaces import new_dataset
             ds = new_dataset()
             ds.parse(self.graph_path, format="trig")
             self._dataset = ds
@@ -464,7 +465,7 @@ class Project:
             if self.store_kind == "memory":
                 self._traces = json.loads((self.build_dir / TRACES_FILE).read_text(encoding="utf-8"))
             else:
-                from .trace import compute
+                from .analysis.trace import compute
                 g = self.projection()
                 self._traces = {d["id"]: compute(g, d["id"]).to_json()
                                 for _, d in g.nodes(data=True) if d["kind"] == "claim"}
@@ -475,8 +476,8 @@ class Project:
         changes on the server unless every graph arrived."""
         import pyoxigraph as ox
 
-        from .build import build_store, derived_count
-        from .errors import UsageError
+        from .build.writer import build_store, derived_count
+        from .core.errors import UsageError
         if self.store_kind != "sparql":
             raise UsageError(f"push sends the build to a SPARQL server; the store is {self.store_spec}")
         start = time.perf_counter()
@@ -493,7 +494,7 @@ class Project:
         Reads the traces the build computed, so it needs neither NetworkX nor rdflib; raises
         :class:`~lbpgraph.errors.AmbiguousClaim` or :class:`~lbpgraph.errors.ClaimNotFound`.
         """
-        from .trace import ClaimIndex, Trace
+        from .analysis.trace import ClaimIndex, Trace
         if self.store_kind != "memory":
             return self._store_trace(claim)
         traces = self.traces()
@@ -503,8 +504,8 @@ class Project:
 
     def _store_trace(self, claim: str) -> Trace:
         """Trace from the store itself: find the claim, project its neighbourhood, compute."""
-        from .projection import neighbourhood, project
-        from .trace import compute, find_claim
+        from .analysis.projection import neighbourhood, project
+        from .analysis.trace import compute, find_claim
         store = self.store()
         claim_id = find_claim(store, claim)
         focus = neighbourhood(store, vocab.PREFIXES["claim"] + claim_id)
@@ -515,21 +516,21 @@ class Project:
 
         Other stores than memory project only the claim's neighbourhood for a one-claim view.
         """
-        from .view import build_view
+        from .presentation.view import build_view
         if claim_id is None or self.store_kind == "memory":
             g = self.projection()
         else:
-            from .projection import neighbourhood, project
+            from .analysis.projection import neighbourhood, project
             store = self.store()
             g = project(store, neighbourhood(store, vocab.PREFIXES["claim"] + claim_id))
         return build_view(g, claim_id, seed=seed, physics_threshold=physics_threshold)
 
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         """Run a read-only SPARQL query on the project's store; see :func:`lbpgraph.query.run_query`."""
-        from .query import DEFAULT_TIMEOUT, run_query
+        from .analysis.query import DEFAULT_TIMEOUT, run_query
         return run_query(self.store(), sparql, timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
 
     def stats(self) -> dict[str, Any]:
         """Counts and per-article coverage; see :func:`lbpgraph.stats.stats`."""
-        from .stats import stats
+        from .analysis.stats import stats
         return stats(self.projection())

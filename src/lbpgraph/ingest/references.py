@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .text import Span
+from ..core.text import Span
 
 _HEADING = re.compile(
     r"^\s*(references?|reference list|works consulted|works cited|bibliography|sources|literature cited|"

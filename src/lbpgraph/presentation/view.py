@@ -23,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import vocab
+from ..core import vocab
 from .render import CERTAINTY_COLOURS
 
 SHAPES = {"article": "box", "claim": "dot", "source": "square", "intervention": "diamond",
@@ -176,7 +176,7 @@ class View:
         """The page: one self-contained HTML file."""
         from jinja2 import Environment, StrictUndefined
         env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        page = env.from_string((resources.files("lbpgraph") / "templates" / "view.html.j2").read_text(encoding="utf-8"))
+        page = env.from_string((resources.files("lbpgraph.presentation") / "templates" / "view.html.j2").read_text(encoding="utf-8"))
         lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
         return page.render(
             title=self.title, nodes=self.nodes, edges=self.edges, focus=self.focus,

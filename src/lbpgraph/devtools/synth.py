@@ -28,10 +28,10 @@ from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import vocab
-from .corpus import ANNOTATIONS_DIR, ARTICLES_DIR
-from .errors import LbpgraphError
-from .project import _umask
+from ..core import vocab
+from ..model.corpus import ANNOTATIONS_DIR, ARTICLES_DIR
+from ..core.errors import LbpgraphError
+from ..project import _umask
 
 if TYPE_CHECKING:
     import networkx as nx

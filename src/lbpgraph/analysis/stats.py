@@ -41,7 +41,7 @@ def stats(g: nx.DiGraph) -> dict[str, Any]:
 
 
 def stats_text(result: dict[str, Any]) -> str:
-    from .render import table
+    from ..presentation.render import table
     counts = table(["count", "value"], [[k.replace("_", " "), v] for k, v in result["counts"].items()])
     coverage = table(["article", "sentences", "accounted", "coverage", "title"],
                      [[a["id"], a["sentences"], a["accounted"], f"{100 * a['coverage']:.1f}%", a["title"]]

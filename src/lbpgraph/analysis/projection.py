@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from . import vocab
+from ..core import vocab
 
 if TYPE_CHECKING:
-    from .store import Row, Store, Term
+    from ..stores.oxigraph import Row, Store, Term
 
 Props = dict[str, list[Any]]
 
@@ -80,7 +80,7 @@ def python_value(term: Term) -> Any:
 
 
 def _rows(store: Store, query: str) -> list[Row]:
-    from .rules import sparql_prologue
+    from ..build.rules import sparql_prologue
     return store.select(sparql_prologue() + query)
 
 

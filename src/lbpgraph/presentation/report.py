@@ -13,8 +13,8 @@ import io
 from collections import Counter
 from typing import Any
 
-from . import vocab
-from .metrics import metrics
+from ..core import vocab
+from ..analysis.metrics import metrics
 from .render import BASIS_COLOURS, CERTAINTY_COLOURS
 
 TABLES = ("claims", "articles", "sources")
@@ -214,5 +214,5 @@ def render_html(report: dict[str, Any]) -> str:
 
     from jinja2 import Environment, StrictUndefined
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    template = env.from_string((resources.files("lbpgraph") / "templates" / "report.html.j2").read_text(encoding="utf-8"))
+    template = env.from_string((resources.files("lbpgraph.presentation") / "templates" / "report.html.j2").read_text(encoding="utf-8"))
     return template.render(report=report, chart=_bars(report), bases=vocab.BASES.notations)

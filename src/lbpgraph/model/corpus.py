@@ -21,10 +21,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import schema, vocab
-from .errors import InvalidInput, Issue
-from .files import Unreadable, is_hidden, read_regular
-from .text import ArticleText, Span
+from ..core import vocab
+from . import schema
+from ..core.errors import InvalidInput, Issue
+from ..core.files import Unreadable, is_hidden, read_regular
+from ..core.text import ArticleText, Span
 from .yamlio import Document, YamlProblem, loads
 
 ARTICLES_DIR = "articles"

@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from . import vocab
+from ..core import vocab
 
 # Checked with fullmatch (so no trailing newline slips through); digits are ASCII only ([0-9],
 # never \d, which accepts every script's digits).

@@ -19,16 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import schema
+from ..model import schema
 from .citations import InText, find_citations, is_heading
-from .corpus import ANNOTATIONS_DIR, ARTICLES_DIR, Corpus, load_corpus
+from ..model.corpus import ANNOTATIONS_DIR, ARTICLES_DIR, Corpus, load_corpus
 from .cues import (hedging, is_anecdote, is_claim_like, is_commercial, is_strongly_commercial,
                    is_testimonial)
-from .errors import InvalidInput, LbpgraphError, UsageError
-from .files import Unreadable, read_regular
+from ..core.errors import InvalidInput, LbpgraphError, UsageError
+from ..core.files import Unreadable, read_regular
 from .references import Reference, ReferenceList, find_reference_lists
-from .text import ArticleText, Span
-from .yamlio import YamlProblem, dumps, loads
+from ..core.text import ArticleText, Span
+from ..model.yamlio import YamlProblem, dumps, loads
 
 CUE_CATEGORIES = ("anecdote", "commercial", "vague-attribution", "unsupported", "hedged")
 
@@ -318,7 +318,7 @@ def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None =
     written unless the corpus with every new file passes the validation ``build --check`` runs
     (:class:`~lbpgraph.errors.InvalidInput`); then every file is written at once.
     """
-    from .project import atomic_write_all
+    from ..project import atomic_write_all
     corpus = load_corpus(data_dir)
     sources = dict(corpus.sources)
     files: dict[str, bytes] = {}  # path relative to data_dir -> content, as the corpus will read it

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from . import vocab
+from ..core import vocab
 
 # Whole-corpus verdict written by hand from the curated triples, as a user would: a claim has
 # peer-reviewed support when a published appearance cites, by marker or quotation, a work that
@@ -84,8 +84,8 @@ def run(triples: int, work_dir: Path | None = None, seed: int = 0, claims: int =
         progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr)) -> dict[str, Any]:
     """Run every task once on each store in ``stores`` (``memory``, ``oxigraph``, ``sparql:URL``
     with ``remote`` settings) and the plain way; return ``{"triples", "rows": [...], "peak_rss_mb", ...}``."""
-    from .errors import UsageError
-    from .store import parse_spec
+    from ..core.errors import UsageError
+    from ..stores.oxigraph import parse_spec
     kinds = [parse_spec(spec if spec != "oxigraph" else "oxigraph:db")[0]  # a bad spec fails before any work;
              for spec in stores]                                         # plain "oxigraph" is in the work folder
     if len(set(kinds)) < len(kinds) or not kinds:
@@ -96,7 +96,7 @@ def run(triples: int, work_dir: Path | None = None, seed: int = 0, claims: int =
 
 def _run(root: Path, triples: int, seed: int, claims: int, stores: tuple[str, ...], remote: dict[str, Any],
          clock: _Clock) -> dict[str, Any]:
-    from .rules import sparql_prologue
+    from ..build.rules import sparql_prologue
     from .synth import generate
 
     prologue = sparql_prologue()
@@ -144,8 +144,8 @@ def _run(root: Path, triples: int, seed: int, claims: int, stores: tuple[str, ..
 def _our_tasks(root: Path, index: int, spec: str, remote: dict[str, Any], sample: list[str], seed: int, claims: int,
                clock: _Clock, prologue: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
     """Time each task on one store; return the times, the answers (to compare stores) and the build result."""
-    from .project import Project
-    from .query import named_queries
+    from ..project import Project
+    from ..analysis.query import named_queries
 
     kind = spec.partition(":")[0]
     ours = Project(root / "data", root / f"build-{index}", spec, watch=False, **(remote if kind == "sparql" else {}))
@@ -179,7 +179,7 @@ def _our_tasks(root: Path, index: int, spec: str, remote: dict[str, Any], sample
 
 def _freshness_ms(root: Path) -> float:
     """What a watching Project pays before each read: looking for changed files under data/."""
-    from .project import Project
+    from ..project import Project
     watching = Project(root / "data", root / "build-freshness")
     watching.fingerprint()
     start = time.perf_counter()
@@ -192,8 +192,8 @@ def _dump_built(data: Path, out: Path) -> None:
     """The built dataset as N-Quads, for the baseline (not timed)."""
     import pyoxigraph as ox
 
-    from .build import build_store
-    from .corpus import load_corpus
+    from ..build.writer import build_store
+    from ..model.corpus import load_corpus
     build_store(load_corpus(data)).dump(output=str(out), format=ox.RdfFormat.N_QUADS)
 
 
@@ -202,8 +202,8 @@ def _plain_tasks(root: Path, nquads: Path, sample: list[str], prologue: str, clo
     in memory), and rdflib with property paths."""
     import pyoxigraph as ox
 
-    from .query import named_queries
-    from .rdf import new_dataset
+    from ..analysis.query import named_queries
+    from ..rdf.namespaces import new_dataset
     bare_s, _ = clock.time("baseline: bare pyoxigraph bulk load of the same quads to disk",
                            lambda: ox.Store(str(root / "bare")).bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS))
     bare_memory_s, _ = clock.time("baseline: bare pyoxigraph bulk load of the same quads in memory",
@@ -248,7 +248,7 @@ def _row(task: str, store: str, seconds: float, baseline: float) -> dict[str, An
 
 def to_text(result: dict[str, Any]) -> str:
     """The result as an aligned table with the headline checks."""
-    from .render import table
+    from ..presentation.render import table
     body = [[r["task"], r["store"], f"{r['seconds']:.4f}", f"{r['baseline_seconds']:.4f}", f"{r['speedup']:.2f}x"]
             for r in result["rows"]]
     agree = ("yes" if result["stores_agree"] else "NO: " + "; ".join(result["disagreements"]))

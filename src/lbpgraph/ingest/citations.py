@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .references import Reference
-from .text import Span
+from ..core.text import Span
 
 _NUMERIC = re.compile(r"[\[(]\s*(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\s*[\])]")
 _PHONE_AFTER = re.compile(r"^\s*\d{3}[\s.-]\d{4}")

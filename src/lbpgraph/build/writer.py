@@ -15,12 +15,13 @@ from typing import TYPE_CHECKING, Any
 from rdflib import Dataset, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from . import schema, vocab
-from .corpus import Article, Corpus
-from .rdf import (CITO, CURATORS, DCTERMS, FABIO, GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, LBP, NS, OA,
+from ..core import vocab
+from ..model import schema
+from ..model.corpus import Article, Corpus
+from ..rdf.namespaces import (CITO, CURATORS, DCTERMS, FABIO, GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, LBP, NS, OA,
                   PRISM, PROV, RDFS, SCHEMA, SKOS, article_graph, new_dataset, nt_term, nt_value,
                   value, vocabulary_triples, XSD_STRING)
-from .text import Span
+from ..core.text import Span
 
 if TYPE_CHECKING:
     import pyoxigraph as ox

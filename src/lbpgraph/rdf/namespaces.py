@@ -15,7 +15,7 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, XSD, NamespaceManager
 from rdflib.term import Node
 
-from . import vocab
+from ..core import vocab
 
 class _Namespace(Namespace):
     """A Namespace that mints each recently used term once (rdflib mints and validates a new

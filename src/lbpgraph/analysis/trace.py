@@ -15,13 +15,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from . import vocab
-from .errors import AmbiguousClaim, ClaimNotFound
+from ..core import vocab
+from ..core.errors import AmbiguousClaim, ClaimNotFound
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .store import Store
+    from ..stores.oxigraph import Store
 
 _BROKEN_LINK = {"does-not-support": "the source does not support the claim",
                 "contradicts": "the source contradicts the claim"}
@@ -103,11 +103,11 @@ class Trace:
         return cls(**data)
 
     def to_text(self, explain: bool = False) -> str:
-        from .render import trace_text
+        from ..presentation.render import trace_text
         return trace_text(self, explain)
 
     def to_markdown(self, explain: bool = False) -> str:
-        from .render import trace_markdown
+        from ..presentation.render import trace_markdown
         return trace_markdown(self, explain)
 
 
@@ -165,7 +165,7 @@ def _citation(g: nx.DiGraph, tree: nx.DiGraph, citation: str, claim_id: str) -> 
 
 def find_claim(store: Store, query: str) -> str:
     """The id of the claim ``query`` designates (see :meth:`ClaimIndex.find`), asking ``store``."""
-    from .rules import sparql_prologue
+    from ..build.rules import sparql_prologue
     claim_ns = vocab.PREFIXES["claim"]
     wanted = fold(query)
     if vocab.ID_PATTERN.match(wanted) and store.select(  # an id: one cheap lookup (ids need no escaping)

@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from http.client import HTTPException
 from typing import Any
 
-from .errors import (
+from ..core.errors import (
     LbpgraphError,
     QueryFailed,
     QueryRefused,
@@ -56,8 +56,8 @@ from .errors import (
     RemoteStoreError,
     UsageError,
 )
-from .query import QueryResult, materialise
-from .store import Row, Store, Term, parse_spec, rdflib_term
+from ..analysis.query import QueryResult, materialise
+from .oxigraph import Row, Store, Term, parse_spec, rdflib_term
 
 USER_ENV, PASSWORD_ENV = "LBPGRAPH_SPARQL_USER", "LBPGRAPH_SPARQL_PASSWORD"
 CONTROL = "urn:x-lbpgraph:control"            # the graph recording what the current dataset is

@@ -27,14 +27,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from .errors import LbpgraphError, QueryFailed, QueryOutOfMemory, QueryTimeout, UsageError
+from ..core.errors import LbpgraphError, QueryFailed, QueryOutOfMemory, QueryTimeout, UsageError
 
 if TYPE_CHECKING:
     from rdflib import Dataset
 
-    from .corpus import Corpus
+    from ..model.corpus import Corpus
 
-    from .query import QueryResult
+    from ..analysis.query import QueryResult
 
 Term = dict[str, str]
 Row = tuple[Term | None, ...]
@@ -225,7 +225,7 @@ class MemoryStore(Store):
         def work() -> QueryResult:
             import rdflib.plugins.sparql as rdflib_sparql
 
-            from .query import materialise
+            from ..analysis.query import materialise
             rdflib_sparql.SPARQL_LOAD_GRAPHS = False
             result = self.dataset.query(sparql)
             if result.type == "ASK":
@@ -308,7 +308,7 @@ def oxigraph_answer(store: Any, sparql: str) -> QueryResult:
     """A user query's whole answer from a pyoxigraph store."""
     import pyoxigraph as ox
 
-    from .query import materialise
+    from ..analysis.query import materialise
     result = store.query(sparql, use_default_graph_as_union=True)
     if isinstance(result, ox.QueryBoolean):
         return materialise("ASK", boolean=bool(result))
@@ -446,7 +446,7 @@ class OxigraphStore(_Oxigraph):
         store receives, the curated quads first and then each rule's output."""
         import pyoxigraph as ox
 
-        from .build import derived_count, fill
+        from ..build.writer import derived_count, fill
         scratch = ox.Store()
         with _BackgroundLoader(self.store) as disk:
             fill(scratch, corpus, disk.put)
@@ -458,7 +458,7 @@ class OxigraphStore(_Oxigraph):
         builds share it, and one a killed build left is removed by the next."""
         import pyoxigraph as ox
 
-        from .project import atomic_write
+        from ..project import atomic_write
         self.store.flush()
         self.store.optimize()
         atomic_write(self.path / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())

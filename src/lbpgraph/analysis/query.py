@@ -37,11 +37,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from . import vocab
-from .errors import QueryFileError, QueryRefused, QueryTimeout, TooManyRows
+from ..core import vocab
+from ..core.errors import QueryFileError, QueryRefused, QueryTimeout, TooManyRows
 
 if TYPE_CHECKING:
-    from .store import Store
+    from ..stores.oxigraph import Store
 
 DEFAULT_TIMEOUT = 30.0
 MAX_QUERY_BYTES = 1_000_000  # of a query file or standard input
@@ -53,7 +53,7 @@ Term = dict[str, str]
 
 def named_queries() -> dict[str, tuple[str, str]]:
     """Shipped queries: name -> (one-line description, SPARQL text)."""
-    folder = resources.files("lbpgraph") / "queries"
+    folder = resources.files("lbpgraph.analysis") / "queries"
     result = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".rq"):
@@ -140,7 +140,7 @@ def _reason(exc: OSError) -> str:
 # --- the guard --------------------------------------------------------------------------------
 
 def _prologue() -> tuple[str, int]:
-    from .rules import sparql_prologue
+    from ..build.rules import sparql_prologue
     text = sparql_prologue()
     return text, text.count("\n")
 
@@ -325,7 +325,7 @@ def json_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]]
 def table_text(kind: str, variables: list[str], rows: Iterable[dict[str, Term]], boolean: bool | None,
                limit: int | None = TABLE_ROWS) -> str:
     """An aligned table with a row count; :class:`TooManyRows` as soon as a row past ``limit`` comes."""
-    from .render import table
+    from ..presentation.render import table
     if kind == "ASK":
         return "true\n" if boolean else "false\n"
     body: list[list[str]] = []
@@ -432,7 +432,7 @@ class _Deadline:
 
 def checked(text: str, timeout: float) -> str:
     """:func:`check_query` in a forked child, stopped after ``timeout`` seconds."""
-    from .store import in_child
+    from ..stores.oxigraph import in_child
     _warm_parser()
     return in_child(lambda: check_query(text), timeout)  # type: ignore[no-any-return]
 

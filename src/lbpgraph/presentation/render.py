@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .trace import Trace
+    from ..analysis.trace import Trace
 
 #: One colour per evidence basis, shared by the report's charts and the graph page.
 BASIS_COLOURS = {

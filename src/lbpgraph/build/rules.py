@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from . import vocab
+from ..core import vocab
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from .build import Sink
-    from .corpus import Corpus
+    from .writer import Sink
+    from ..model.corpus import Corpus
 
 _CONSTRUCT = re.compile(r"CONSTRUCT\s*\{([^{}]*)\}\s*WHERE", re.S)
 
@@ -158,13 +158,13 @@ PARAMETERS = "rules/parameters.ttl"
 def parameter_triples() -> list[tuple[Any, Any, Any]]:
     """The rules' parameters (thresholds, where certainty starts), from ``rules/parameters.ttl``."""
     from rdflib import Graph
-    text = (resources.files("lbpgraph") / PARAMETERS).read_text(encoding="utf-8")
+    text = (resources.files("lbpgraph.build") / PARAMETERS).read_text(encoding="utf-8")
     return sorted(Graph().parse(data=text, format="turtle"))
 
 
 def load_rules() -> list[Rule]:
     """The shipped rules in the fixed order they run."""
-    folder = resources.files("lbpgraph") / "rules"
+    folder = resources.files("lbpgraph.build") / "rules"
     rules = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".rq"):
@@ -188,7 +188,7 @@ def rule_records(rule: Rule) -> Iterator[tuple[Any, Any, Any]]:
     from rdflib import Literal, URIRef
     from rdflib.namespace import RDF
 
-    from .rdf import LBP, PROV, RDFS
+    from ..rdf.namespaces import LBP, PROV, RDFS
     iri = URIRef(rule.iri)
     yield iri, RDF.type, LBP.Rule
     yield iri, RDF.type, PROV.Plan
@@ -203,7 +203,7 @@ def derived_by_python(triple: tuple[Any, Any, Any], rule: Rule) -> Iterator[tupl
     from rdflib import URIRef
     from rdflib.namespace import RDF
 
-    from .rdf import LBP, PROV
+    from ..rdf.namespaces import LBP, PROV
     d = URIRef(derivation_iri(triple, rule))
     yield triple
     yield d, RDF.type, LBP.Derivation
@@ -218,8 +218,8 @@ def python_derived(corpus: Corpus) -> list[tuple[Any, Any, Any]]:
     """Rule descriptions and the facts lbpgraph derives in Python (sentence coverage)."""
     from rdflib import Literal
 
-    from .rdf import LBP, NS
-    from .text import coverage
+    from ..rdf.namespaces import LBP, NS
+    from ..core.text import coverage
     triples = [t for rule in [*load_rules(), COVERAGE_RULE] for t in rule_records(rule)]
     for article in corpus.articles.values():
         node = NS["article"][article.id]
@@ -238,7 +238,7 @@ def apply_rules(store: ox.Store, copy_to: Sink | None = None) -> None:
     is faster than ``bulk_load`` for an in-memory store)."""
     import pyoxigraph as ox
 
-    from .rdf import GRAPH_DERIVED
+    from ..rdf.namespaces import GRAPH_DERIVED
     graph = ox.NamedNode(GRAPH_DERIVED)
     for rule in load_rules():
         found = store.query(rule.construct(), use_default_graph_as_union=True)
