@@ -15,7 +15,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from lbpgraph.project import Project, atomic_write
+from lbpgraph.core.files import atomic_write
+from lbpgraph.project import Project
 from lbpgraph.devtools.synth import tiled_projection
 from lbpgraph.presentation.view import build_view
 

@@ -14,7 +14,9 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from lbpgraph.core import vocab
-from lbpgraph.project import MANIFEST_FILE, Project, atomic_write
+from lbpgraph.core.files import atomic_write
+from lbpgraph.project import Project
+from lbpgraph.stores.memory import MANIFEST_FILE
 from lbpgraph.rdf.namespaces import GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, article_graph
 
 from .conftest import DATA, ROOT, run

@@ -18,7 +18,8 @@ import pytest
 
 from lbpgraph.core.errors import QueryFailed, QueryRefused, QueryTimeout, TooManyRows
 from lbpgraph.project import Project
-from lbpgraph.analysis.query import TABLE_ROWS, check_query, named_queries, run_query, stream_query
+from lbpgraph.analysis.query import check_query, named_queries, run_query, stream_query
+from lbpgraph.rdf.results import TABLE_ROWS
 
 from . import factory
 from .conftest import DATA, run

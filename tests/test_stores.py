@@ -104,11 +104,12 @@ def test_the_time_limit_holds_on_every_store(other: Project) -> None:
 def test_the_build_projects_in_oxigraph_what_rdflib_projects(built: Project) -> None:
     """The memory build reads its projection from Oxigraph (several times faster than rdflib):
     the same nodes and edges, and the same answers to user queries."""
-    from lbpgraph.build.writer import build_store
     from lbpgraph.analysis.projection import project
     from lbpgraph.analysis.query import check_query
-    from lbpgraph.stores.oxigraph import MemoryStore, OxigraphMemoryStore
-    fast, reference = OxigraphMemoryStore(build_store(built.corpus())), MemoryStore(built.dataset())
+    from lbpgraph.build.pipeline import build_store
+    from lbpgraph.stores.memory import MemoryStore
+    from lbpgraph.stores.oxigraph import OxigraphMemoryStore
+    fast, reference = OxigraphMemoryStore(build_store(built.corpus())), MemoryStore(built.build_dir)
     by_oxigraph, by_rdflib = project(fast), project(reference)
     assert sorted(by_oxigraph.nodes(data=True)) == sorted(by_rdflib.nodes(data=True))
     assert sorted(by_oxigraph.edges(data=True)) == sorted(by_rdflib.edges(data=True))
@@ -155,10 +156,10 @@ def test_a_failed_oxigraph_build_keeps_the_published_version(tmp_path: Path, dat
 def test_the_background_loader_loads_every_chunk_in_order_and_reports_failures(tmp_path: Path) -> None:
     import pyoxigraph as ox
 
-    from lbpgraph.stores.oxigraph import _BackgroundLoader
+    from lbpgraph.stores.oxigraph import BackgroundLoader
     graph = ox.NamedNode("urn:g:derived")
     disk = ox.Store(str(tmp_path / "db"))
-    with _BackgroundLoader(disk) as loader:
+    with BackgroundLoader(disk) as loader:
         loader.put(b'<urn:a> <urn:p> "1" <urn:g:curated> .\n', ox.RdfFormat.N_QUADS, None)
         for n in range(50):
             loader.put(f'<urn:s{n}> <urn:p> "{n}" .\n'.encode(), ox.RdfFormat.N_TRIPLES, graph)
@@ -168,7 +169,7 @@ def test_the_background_loader_loads_every_chunk_in_order_and_reports_failures(t
     del disk
     read_only = ox.Store.read_only(str(tmp_path / "db"))
     with pytest.raises(RuntimeError, match="read-write"):  # the loading thread's error reaches the builder
-        with _BackgroundLoader(read_only) as loader:
+        with BackgroundLoader(read_only) as loader:
             loader.put(b'<urn:b> <urn:p> "2" .\n', ox.RdfFormat.N_TRIPLES, graph)
     assert len(read_only) == 51
 

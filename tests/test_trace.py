@@ -13,6 +13,7 @@ from lbpgraph.core import vocab
 from lbpgraph.core.errors import AmbiguousClaim, ClaimNotFound
 from lbpgraph.project import Project
 from lbpgraph.analysis.trace import Trace
+from lbpgraph.presentation.render import trace_text
 
 from . import factory
 from .conftest import run
@@ -120,7 +121,7 @@ def test_backward_walking_shows_articles_and_current_evidence_separately(built: 
     assert {"raza2023_irj", "ansari2020_ssh", "bw_scoping_sjph2022"} <= evidence
     assert all(e["source"]["curator_added"] for e in t.curator_evidence)
     assert not chain_sources(t) & evidence
-    text = t.to_text()
+    text = trace_text(t)
     assert text.index("Appearances") < text.index("Current evidence added by the curators")
 
 

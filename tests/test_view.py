@@ -12,8 +12,8 @@ from pathlib import Path
 from pyvis.network import Network
 
 from lbpgraph.project import Project
-from lbpgraph.presentation.render import CERTAINTY_COLOURS
-from lbpgraph.presentation.view import _fill, build_view
+from lbpgraph.presentation.palette import CERTAINTY_COLOURS
+from lbpgraph.presentation.view import fill_network, build_view
 
 from . import factory
 from .conftest import DATA, ROOT, run
@@ -27,7 +27,7 @@ def test_bulk_fill_equals_pyvis_add_node_and_add_edge(built: Project) -> None:
     for e in page.edges:
         by_pyvis.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to")})
     filled = Network(directed=True)
-    _fill(filled, page.nodes, page.edges)
+    fill_network(filled, page.nodes, page.edges)
     assert filled.get_network_data()[:2] == by_pyvis.get_network_data()[:2]
     assert filled.node_ids == by_pyvis.node_ids and filled.node_map == by_pyvis.node_map
 

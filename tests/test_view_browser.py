@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from lbpgraph.project import Project, atomic_write
-from lbpgraph.presentation.render import CERTAINTY_COLOURS
+from lbpgraph.core.files import atomic_write
+from lbpgraph.project import Project
+from lbpgraph.presentation.palette import CERTAINTY_COLOURS
 from lbpgraph.devtools.synth import tiled_projection
 from lbpgraph.presentation.view import View, build_view
 

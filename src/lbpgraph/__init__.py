@@ -4,8 +4,9 @@ studies they cite really say it.
 The public API is imported lazily, so ``import lbpgraph`` stays cheap::
 
     from lbpgraph import Project
+    from lbpgraph.presentation.render import trace_text
     project = Project("data", "build")
-    print(project.trace("backward walking reduces low back pain").to_text())
+    print(trace_text(project.trace("backward walking reduces low back pain")))
 """
 
 from __future__ import annotations

@@ -18,10 +18,11 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
+from .core.console import safe
 from .core.errors import (AmbiguousClaim, ClaimNotFound, DiskFull, InternalError, InvalidInput, Issue, LbpgraphError,
                      is_disk_full, one_line)
+from .core.files import atomic_write
 from .project import Project
-from .presentation.render import safe
 
 
 def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
@@ -153,7 +154,7 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
     """
     from .analysis.query import named_queries, resolve, stream_query
     if list_queries:
-        from .presentation.render import table
+        from .core.console import table
         click.echo(table(["name", "description"], [[n, d] for n, (d, _) in named_queries().items()]), nl=False)
         return
     if not sparql:
@@ -177,13 +178,14 @@ def trace(project: Project, claim: str, fmt: str, explain: bool) -> None:
     One clear match is traced; several are listed with their ids (exit 1); none lists the
     closest claims (exit 1). The trace ends with the claim's citation distortions.
     """
+    from .presentation.render import trace_markdown, trace_text
     result = project.trace(claim)
     if fmt == "json":
         _json(result.to_json(explain=explain))
     elif fmt == "markdown":
-        click.echo(result.to_markdown(explain), nl=False)
+        click.echo(trace_markdown(result, explain), nl=False)
     else:
-        click.echo(result.to_text(explain), nl=False)
+        click.echo(trace_text(result, explain), nl=False)
 
 
 @cli.command()
@@ -195,7 +197,7 @@ def stats(project: Project, fmt: str) -> None:
     if fmt == "json":
         _json(result)
     else:
-        from .analysis.stats import stats_text
+        from .presentation.render import stats_text
         click.echo(stats_text(result), nl=False)
 
 
@@ -216,7 +218,6 @@ def report(project: Project, fmt: str, table: str, out: Path | None) -> None:
     if out is None:
         click.echo(text, nl=False)
     else:
-        from .project import atomic_write
         atomic_write(out, text.encode("utf-8"))
         click.echo(f"Wrote {out}", err=True)
 
@@ -240,7 +241,6 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
     """
     if (claim is None) == (not whole):
         raise click.UsageError("give a CLAIM (id or text) or --all, not both")
-    from .project import atomic_write
     claim_id = project.trace(claim).claim["id"] if claim else None
     page = project.view(claim_id, seed=seed, physics_threshold=physics_threshold)
     target = out or project.build_dir / f"view-{claim_id or 'all'}.html"
@@ -283,7 +283,6 @@ def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None,
         if fmt == "json":
             text = json.dumps(r.analysis.to_json(), indent=2, ensure_ascii=False) + "\n"
             if out:
-                from .project import atomic_write
                 atomic_write(out, text.encode("utf-8"))
             else:
                 click.echo(text, nl=False)

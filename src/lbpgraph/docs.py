@@ -85,7 +85,7 @@ def main(argv: list[str]) -> int:
             return 1
         return 0
     if updated != current:
-        from .project import atomic_write
+        from .core.files import atomic_write
         atomic_write(path, updated.encode("utf-8"))
     return 0
 

@@ -32,19 +32,15 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from ..core import vocab
+from ..rdf.sparql import sparql_prologue
+from ..rdf.terms import local_id
+from ..rdf.terms import to_python
 
 if TYPE_CHECKING:
-    from ..stores.oxigraph import Row, Store, Term
+    from ..stores.base import Row, Store
 
 Props = dict[str, list[Any]]
 
-_P = vocab.PREFIXES
-
-
-def local(iri: str, prefix: str) -> str:
-    """``claim:bw-helps`` -> ``bw-helps`` (the id part of an lbpgraph IRI)."""
-    ns = _P[prefix]
-    return iri[len(ns):] if iri.startswith(ns) else iri
 
 
 def _notation(value_set: vocab.ValueSet, iri: str | None) -> str | None:
@@ -60,27 +56,7 @@ def _all(props: Props, curie: str) -> list[Any]:
     return sorted(props.get(vocab.expand(curie), []), key=str)
 
 
-_XSD = vocab.PREFIXES["xsd"]
-_INTEGERS = {_XSD + t for t in ("integer", "int", "long", "nonNegativeInteger", "positiveInteger")}
-
-
-def python_value(term: Term) -> Any:
-    """A term as a plain Python value: IRIs and strings as str, numbers, booleans and dates typed."""
-    value, datatype = term["value"], term.get("datatype")
-    if term["type"] != "literal" or datatype is None:
-        return value
-    if datatype in _INTEGERS:
-        return int(value)
-    if datatype == _XSD + "boolean":
-        return value in ("true", "1")
-    if datatype == _XSD + "date":
-        import datetime
-        return datetime.date.fromisoformat(value)
-    return value
-
-
 def _rows(store: Store, query: str) -> list[Row]:
-    from ..build.rules import sparql_prologue
     return store.select(sparql_prologue() + query)
 
 
@@ -112,7 +88,7 @@ class _Resources:
             key = (s["value"], p["value"], o["type"], o["value"], o.get("datatype"), o.get("xml:lang"))
             if key not in seen:  # the second query may repeat what the first read
                 seen.add(key)
-                self.props[s["value"]][p["value"]].append(python_value(o))
+                self.props[s["value"]][p["value"]].append(to_python(o))
 
     def typed(self, curie: str) -> dict[str, Props]:
         """The resources of one rdf:type."""
@@ -147,7 +123,7 @@ def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[dict[s
         }}"""
     grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
     for s, p, o, rule, premise in _rows(store, query):
-        key = (s["value"], p["value"][len(vocab.LBP):], o["value"], local(rule["value"], "rule"))
+        key = (s["value"], p["value"][len(vocab.LBP):], o["value"], local_id(rule["value"], "rule"))
         if premise is not None:
             grouped[key].add(premise["value"])
         else:
@@ -167,7 +143,7 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
     g = nx.DiGraph()
     resources = _Resources(store, focus)
     g.graph["rules"] = {
-        local(iri, "rule"): {"description": _first(p, "rdfs:comment"), "file": _first(p, "lbp:ruleFile"),
+        local_id(iri, "rule"): {"description": _first(p, "rdfs:comment"), "file": _first(p, "lbp:ruleFile"),
                              "order": _first(p, "lbp:ruleOrder")}
         for iri, p in resources.typed("lbp:Rule").items()}
     why = _derivations(store, focus)
@@ -177,13 +153,13 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
     labels = {iri: _first(p, "skos:prefLabel") for iri, p in concepts.items()}
     for iri, props in concepts.items():
         scheme = _first(props, "skos:inScheme") or ""
-        g.add_node(iri, kind="concept", id=local(iri, "concept"), label=labels[iri],
+        g.add_node(iri, kind="concept", id=local_id(iri, "concept"), label=labels[iri],
                    scheme=scheme[len(vocab.LBP):].removesuffix("Scheme").lower(),
                    definition=_first(props, "skos:definition"),
                    direction=_notation(vocab.DIRECTIONS, _first(props, "lbp:direction")),
                    outcome_kind=_notation(vocab.OUTCOME_KINDS, _first(props, "lbp:outcomeKind")),
                    exact_match=_all(props, "skos:exactMatch"),
-                   broader=[local(b, "concept") for b in _all(props, "skos:broader")])
+                   broader=[local_id(b, "concept") for b in _all(props, "skos:broader")])
     for iri, props in concepts.items():
         for target in _all(props, "lbp:actsOn"):
             g.add_edge(iri, target, rel="acts-on")
@@ -194,7 +170,7 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
     speakers = resources.typed("schema:Person")
     offers = resources.typed("schema:Offer")
     for iri, props in articles.items():
-        g.add_node(iri, kind="article", id=local(iri, "article"), title=_first(props, "schema:name"),
+        g.add_node(iri, kind="article", id=local_id(iri, "article"), title=_first(props, "schema:name"),
                    article_kind=_notation(vocab.ARTICLE_KINDS, _first(props, "lbp:articleKind")),
                    published=_first(props, "schema:datePublished"),
                    sentences=_first(props, "lbp:sentenceCount") or 0,
@@ -202,12 +178,12 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
                    commercial_interest=[_offer(offers, o, labels) for o in _all(props, "lbp:commercialInterest")])
 
     for iri, props in offers.items():
-        g.add_node(iri, kind="offer", id=local(iri, "offer"), name=_first(props, "schema:name"),
+        g.add_node(iri, kind="offer", id=local_id(iri, "offer"), name=_first(props, "schema:name"),
                    interventions=[labels.get(x, x) for x in _all(props, "lbp:relatedIntervention")])
     sources = resources.having("lbp:peerReview")
     for iri, props in sources.items():
         design = _notation(vocab.DESIGNS, _first(props, "lbp:studyDesign"))
-        g.add_node(iri, kind="source", id=local(iri, "source"), label=_first(props, "rdfs:label"),
+        g.add_node(iri, kind="source", id=local_id(iri, "source"), label=_first(props, "rdfs:label"),
                    title=_first(props, "dcterms:title"), authors=_first(props, "lbp:authorList"),
                    year=_year(_first(props, "fabio:hasPublicationYear")),
                    venue=_first(props, "prism:publicationName"),
@@ -234,7 +210,7 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
     claims = resources.typed("schema:Claim")
     for iri, props in claims.items():
         strength = _notation(vocab.DESIGNS, _first(props, "lbp:strength"))
-        g.add_node(iri, kind="claim", id=local(iri, "claim"), statement=_first(props, "schema:text"),
+        g.add_node(iri, kind="claim", id=local_id(iri, "claim"), statement=_first(props, "schema:text"),
                    claim_kind=_notation(vocab.CLAIM_KINDS, _first(props, "lbp:claimKind")),
                    interventions=[labels.get(x, x) for x in _all(props, "schema:about")],
                    mechanisms=[labels.get(x, x) for x in _all(props, "lbp:invokesMechanism")],
@@ -259,8 +235,8 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
         article = _first(props, "dcterms:isPartOf")
         speaker = speakers.get(_first(props, "lbp:speaker"), {})
         quote, start, end = selectors.get(iri, ("", 0, 0))
-        g.add_node(iri, kind="appearance", id=local(iri, "appearance"),
-                   article=local(article, "article"), quote=quote, start=start, end=end,
+        g.add_node(iri, kind="appearance", id=local_id(iri, "appearance"),
+                   article=local_id(article, "article"), quote=quote, start=start, end=end,
                    speaker={"name": _first(speaker, "schema:name"),
                             "role": _notation(vocab.SPEAKER_ROLES, _first(speaker, "lbp:speakerRole")),
                             "credentials": _first(speaker, "lbp:credentials"),
@@ -280,16 +256,16 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
     citations = resources.typed("cito:Citation")
     for iri, props in citations.items():
         relation = _first(props, "cito:hasCitationCharacterization")
-        g.add_node(iri, kind="citation", id=local(iri, "citation"),
+        g.add_node(iri, kind="citation", id=local_id(iri, "citation"),
                    position=_first(props, "lbp:position") or 0, marker=_first(props, "lbp:marker"),
                    mode=_notation(vocab.CITATION_MODES, _first(props, "lbp:citationMode")),
-                   relation=local(relation, "cito") if relation else None,
+                   relation=local_id(relation, "cito") if relation else None,
                    fidelity=_notation(vocab.FIDELITY, _first(props, "lbp:fidelity")),
                    stance=_notation(vocab.STANCES, _first(props, "lbp:stance")),
                    confidence=_notation(vocab.CONFIDENCE, _first(props, "lbp:identificationConfidence")),
                    as_printed=_first(props, "dcterms:bibliographicCitation"),
-                   for_claims=[local(c, "claim") for c in _all(props, "lbp:forClaim")],
-                   data_on=[local(c, "claim") for c in _all(props, "lbp:dataBearsOn")],
+                   for_claims=[local_id(c, "claim") for c in _all(props, "lbp:forClaim")],
+                   data_on=[local_id(c, "claim") for c in _all(props, "lbp:dataBearsOn")],
                    note=_first(props, "rdfs:comment"))
         citing = _first(props, "cito:hasCitingEntity")
         g.add_edge(citing, iri, rel="lists" if citing in articles else "cites")
@@ -298,7 +274,7 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
             g.add_edge(iri, cited, rel="cited")
 
     for iri, props in resources.typed("lbp:CuratorAssessment").items():
-        g.add_node(iri, kind="assessment", id=local(iri, "assessment"),
+        g.add_node(iri, kind="assessment", id=local_id(iri, "assessment"),
                    fidelity=_notation(vocab.FIDELITY, _first(props, "lbp:fidelity")),
                    note=_first(props, "rdfs:comment"))
         g.add_edge(_first(props, "lbp:assessesClaim"), iri, rel="assessed")
@@ -307,7 +283,7 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
     for iri, props in resources.typed("schema:MedicalContraindication").items():
         intervention, condition = _first(props, "lbp:intervention"), _first(props, "lbp:condition")
         mechanism, structure = _first(props, "lbp:viaMechanism"), _first(props, "lbp:loadedStructure")
-        g.add_node(iri, kind="contraindication", id=local(iri, "contraindication"),
+        g.add_node(iri, kind="contraindication", id=local_id(iri, "contraindication"),
                    intervention=labels.get(intervention), condition=labels.get(condition),
                    severity=_notation(vocab.SEVERITIES, _first(props, "lbp:severity")),
                    inferred=vocab.expand("lbp:InferredCaution") in _all(props, "rdf:type"),
@@ -319,7 +295,7 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
             g.add_edge(claim, iri, rel="states")
     for iri, props in resources.typed("lbp:MissingWarning").items():
         article = _first(props, "dcterms:isPartOf")
-        g.add_node(iri, kind="missing-warning", id=local(iri, "warning"), article=local(article, "article"),
+        g.add_node(iri, kind="missing-warning", id=local_id(iri, "warning"), article=local_id(article, "article"),
                    intervention=labels.get(_first(props, "lbp:intervention")),
                    condition=labels.get(_first(props, "lbp:condition")),
                    severity=_notation(vocab.SEVERITIES, _first(props, "lbp:severity")))

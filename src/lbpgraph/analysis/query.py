@@ -8,59 +8,46 @@ One path for every query, named or typed by a user:
    is refused, as are ``SERVICE`` (federation: it would make lbpgraph fetch a URL), dataset
    clauses ``FROM`` / ``FROM NAMED`` (rdflib would download them) and expressions nested too
    deeply for the parser, all before anything runs. Parsing runs in a forked child within the
-   time limit: rdflib takes seconds over a large query;
-3. evaluation by the store (:mod:`lbpgraph.store`) over the union of all named graphs: local
-   stores evaluate in a forked child process with an audit hook that refuses every network
-   connection and a cap on its memory, killed when it exceeds what is left of the time limit;
-   a SPARQL server gets the same time limit;
-4. results as SPARQL 1.1 JSON, SPARQL 1.1 CSV, or an aligned table. :func:`stream_query`
-   renders them where the store evaluates, as rows arrive, so the time limit covers writing
-   too: CSV and JSON stream any number of rows, a table shows at most :data:`TABLE_ROWS`.
+   time limit (:func:`lbpgraph.core.sandbox.in_child`): rdflib takes seconds over a large query;
+3. evaluation by the store (:meth:`lbpgraph.stores.base.Store.run`) over the union of all named
+   graphs: local stores evaluate in a forked child process with an audit hook that refuses every
+   network connection and a cap on its memory, killed when it exceeds what is left of the time
+   limit; a SPARQL server gets the same time limit;
+4. results as SPARQL 1.1 JSON, SPARQL 1.1 CSV, or an aligned table (:mod:`lbpgraph.rdf.results`).
+   :func:`stream_query` renders them where the store evaluates, as rows arrive, so the time
+   limit covers writing too: CSV and JSON stream any number of rows, a table shows at most
+   :data:`~lbpgraph.rdf.results.TABLE_ROWS`.
 """
 
 from __future__ import annotations
 
-import csv
 import errno
 import functools
-import io
-import json
 import os
 import stat
 import sys
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
-from dataclasses import dataclass, field
-from importlib import resources
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..core import vocab
-from ..core.errors import QueryFileError, QueryRefused, QueryTimeout, TooManyRows
+from ..core.errors import QueryFileError, QueryRefused, QueryTimeout
+from ..core.sandbox import in_child
+from ..rdf.results import QueryResult, streaming
+from ..rdf.sparql import query_files, sparql_prologue, walk
 
 if TYPE_CHECKING:
-    from ..stores.oxigraph import Store
+    from ..stores.base import Store
 
 DEFAULT_TIMEOUT = 30.0
 MAX_QUERY_BYTES = 1_000_000  # of a query file or standard input
-TABLE_ROWS = 10_000          # the most rows --format table shows; CSV and JSON stream any number
-Term = dict[str, str]
 
 
 # --- named queries ---------------------------------------------------------------------------
 
 def named_queries() -> dict[str, tuple[str, str]]:
     """Shipped queries: name -> (one-line description, SPARQL text)."""
-    folder = resources.files("lbpgraph.analysis") / "queries"
-    result = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".rq"):
-            text = entry.read_text(encoding="utf-8")
-            first = next((ln[1:].strip() for ln in text.splitlines() if ln.startswith("#")), "")
-            result[entry.name.removesuffix(".rq")] = (first, text)
-    return result
+    return {q.name: (q.comment[0] if q.comment else "", q.text) for q in query_files("lbpgraph.analysis", "queries")}
 
 
 def resolve(argument: str, stdin: BinaryIO | None = None) -> str:
@@ -140,22 +127,8 @@ def _reason(exc: OSError) -> str:
 # --- the guard --------------------------------------------------------------------------------
 
 def _prologue() -> tuple[str, int]:
-    from ..build.rules import sparql_prologue
     text = sparql_prologue()
     return text, text.count("\n")
-
-
-def _walk(node: Any) -> Any:
-    """Every CompValue in an rdflib parse tree."""
-    from pyparsing import ParseResults
-    from rdflib.plugins.sparql.parserutils import CompValue
-    if isinstance(node, CompValue):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, (list, tuple, ParseResults)):
-        for item in node:
-            yield from _walk(item)
 
 
 def check_query(text: str) -> str:
@@ -172,8 +145,11 @@ def check_query(text: str) -> str:
     except RecursionError:  # rdflib's parser recurses about 35 frames per bracket
         raise QueryRefused("the query is nested too deeply to parse (rdflib's parser takes about 20 "
                            "levels of brackets); flatten its expressions or split it") from None
-    for node in _walk(parsed):
+    from rdflib.plugins.sparql.parserutils import CompValue
+    for node in walk(parsed):
         # CompValue.get returns the key's name for a missing key, so test membership first
+        if not isinstance(node, CompValue):
+            continue
         if node.name == "ServiceGraphPattern":
             raise QueryRefused(f"SERVICE {_as_written(node['term'])} refused: queries never reach the network")
         if node.name == "DatasetClause":
@@ -212,199 +188,7 @@ def _as_written(term: Any) -> str:
     return f"<{term}>" if isinstance(term, URIRef) else str(term)
 
 
-# --- results ----------------------------------------------------------------------------------
-
-TRIPLE_VARIABLES = ["subject", "predicate", "object"]  # the columns of a CONSTRUCT answer
-
-
-@dataclass
-class QueryResult:
-    """Materialised results: variables and rows (SELECT), a boolean (ASK) or triples.
-
-    An answer that :func:`stream_query` wrote out as it came holds only its kind and variables.
-    """
-
-    kind: str  # "SELECT", "ASK" or "CONSTRUCT"
-    variables: list[str] = field(default_factory=list)
-    rows: list[dict[str, Term]] = field(default_factory=list)
-    boolean: bool | None = None
-    triples: list[tuple[Term, Term, Term]] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """SPARQL 1.1 Query Results JSON (for SELECT and ASK)."""
-        if self.kind == "ASK":
-            return {"head": {}, "boolean": bool(self.boolean)}
-        variables, rows = self._tabular()
-        return {"head": {"vars": variables}, "results": {"bindings": list(rows)}}
-
-    def to_csv(self) -> str:
-        """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
-        return "".join(csv_chunks(self.kind, *self._tabular(), self.boolean))
-
-    def to_table(self, limit: int | None = None) -> str:
-        """An aligned table; :class:`TooManyRows` past ``limit`` rows (no limit by default)."""
-        return table_text(self.kind, *self._tabular(), self.boolean, limit)
-
-    def _repr_html_(self) -> str:
-        """An HTML table for notebooks; every value is escaped."""
-        from html import escape
-        if self.kind == "ASK":
-            return f"<p>{'true' if self.boolean else 'false'}</p>"
-        variables, rows = self._tabular()
-        head = "".join(f"<th>{escape(v)}</th>" for v in variables)
-        body = "".join("<tr>" + "".join(f"<td>{escape(_compact(row.get(v)))}</td>" for v in variables) + "</tr>"
-                       for row in rows)
-        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-    def _tabular(self) -> tuple[list[str], Iterable[dict[str, Term]]]:
-        if self.kind == "SELECT":
-            return self.variables, self.rows
-        return TRIPLE_VARIABLES, (dict(zip(TRIPLE_VARIABLES, t)) for t in self.triples)
-
-
-def _csv_value(term: Term | None) -> str:
-    if term is None:
-        return ""
-    return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
-
-
-def _compact(term: Term | None) -> str:
-    if term is None:
-        return ""
-    if term["type"] == "uri":
-        value = term["value"]
-        for prefix, ns in sorted(vocab.PREFIXES.items(), key=lambda x: -len(x[1])):
-            if value.startswith(ns) and len(value) > len(ns):
-                return f"{prefix}:{value[len(ns):]}"
-        return f"<{value}>"
-    return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
-
-
-# --- the three formats, row by row ------------------------------------------------------------
-
-Renderer = Callable[[str, list[str], Iterable[dict[str, Term]], "bool | None"], Iterator[str]]
-
-
-def csv_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
-               boolean: bool | None) -> Iterator[str]:
-    """SPARQL 1.1 CSV in pieces of about 64 KB, as rows arrive."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    if kind == "ASK":
-        writer.writerows([["boolean"], ["true" if boolean else "false"]])
-        yield buf.getvalue()
-        return
-    writer.writerow(variables)
-    for row in rows:
-        writer.writerow([_csv_value(row.get(v)) for v in variables])
-        if buf.tell() > 65_536:
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue()
-
-
-def json_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
-                boolean: bool | None) -> Iterator[str]:
-    """SPARQL 1.1 JSON as rows arrive: the same text as ``json.dumps(result.to_json(), indent=2)``
-    and a newline."""
-    def dumps(data: Any) -> str:
-        return json.dumps(data, indent=2, ensure_ascii=False)
-    if kind == "ASK":
-        yield dumps({"head": {}, "boolean": bool(boolean)}) + "\n"
-        return
-    before, after = dumps({"head": {"vars": variables}, "results": {"bindings": []}}).split('"bindings": []')
-    yield before + '"bindings": ['
-    separator = "\n"
-    for row in rows:
-        yield separator + "\n".join("      " + line for line in dumps(row).split("\n"))
-        separator = ",\n"
-    yield ("]" if separator == "\n" else "\n    ]") + after + "\n"
-
-
-def table_text(kind: str, variables: list[str], rows: Iterable[dict[str, Term]], boolean: bool | None,
-               limit: int | None = TABLE_ROWS) -> str:
-    """An aligned table with a row count; :class:`TooManyRows` as soon as a row past ``limit`` comes."""
-    from ..presentation.render import table
-    if kind == "ASK":
-        return "true\n" if boolean else "false\n"
-    body: list[list[str]] = []
-    for row in rows:
-        if limit is not None and len(body) == limit:
-            raise TooManyRows(f"the answer has more than {limit} rows, the most --format table shows")
-        body.append([_compact(row.get(v)) for v in variables])
-    noun = "row" if len(body) == 1 else "rows"
-    return table(variables, body) + f"({len(body)} {noun})\n"
-
-
-def _table_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
-                  boolean: bool | None) -> Iterator[str]:
-    yield table_text(kind, variables, rows, boolean)
-
-
-FORMATS: dict[str, Renderer] = {"csv": csv_chunks, "json": json_chunks, "table": _table_chunks}
-
-
-# --- answers: collected, or written out as they come -----------------------------------------
-
-class _Output:
-    """Where an answer being streamed goes: the write end of a pipe, in one format.
-
-    Made in the process that runs :func:`stream_query`; used by whichever process evaluates
-    (a forked child for local stores), which first closes the inherited read end, so that a
-    reader that went away (``| head``) makes its writes fail instead of filling the pipe.
-    """
-
-    def __init__(self, reader: int, writer: int, fmt: str) -> None:
-        self.reader, self.writer, self.fmt = reader, writer, fmt
-        self.owner = os.getpid()
-
-    def answer(self, kind: str, variables: list[str], rows: Iterable[dict[str, Term]], boolean: bool | None) -> None:
-        if os.getpid() != self.owner:
-            os.close(self.reader)
-        pending: list[str] = []
-        size = 0
-        for chunk in FORMATS[self.fmt](kind, variables, rows, boolean):
-            pending.append(chunk)
-            size += len(chunk)
-            if size > 65_536:
-                self._write("".join(pending))
-                pending, size = [], 0
-        self._write("".join(pending))
-
-    def _write(self, text: str) -> None:
-        data = memoryview(text.encode("utf-8"))
-        while data:
-            data = data[os.write(self.writer, data):]
-
-
-_OUTPUT: ContextVar[_Output | None] = ContextVar("lbpgraph_query_output", default=None)
-
-
-def materialise(kind: str, variables: list[str] | None = None, rows: Iterable[list[Term | None]] = (),
-                boolean: bool | None = None, triples: Iterable[list[Term]] = ()) -> QueryResult:
-    """A :class:`QueryResult` from any store's answer (cells as SPARQL 1.1 JSON terms).
-
-    While :func:`stream_query` runs, the answer is written out as the rows come instead, and
-    the result holds only its kind and variables.
-    """
-    names = variables or []
-    if kind == "ASK":
-        result = QueryResult("ASK", boolean=boolean)
-    elif kind == "SELECT":
-        bindings = ({v: t for v, t in zip(names, row) if t is not None} for row in rows)
-        if (output := _OUTPUT.get()) is not None:
-            output.answer(kind, names, bindings, None)
-            return QueryResult(kind, names)
-        return QueryResult("SELECT", names, list(bindings))
-    else:
-        ordered = sorted((tuple(t) for t in triples), key=lambda t: tuple((x["type"], x["value"]) for x in t))
-        result = QueryResult("CONSTRUCT", triples=ordered)  # type: ignore[arg-type]
-    if (output := _OUTPUT.get()) is not None:
-        output.answer(result.kind, *result._tabular(), result.boolean)
-        return QueryResult(result.kind, result.variables)
-    return result
-
+# --- running, within one time limit ---------------------------------------------------------
 
 class _Deadline:
     """One time limit over the steps of a query (parsing, evaluating, writing)."""
@@ -432,7 +216,6 @@ class _Deadline:
 
 def checked(text: str, timeout: float) -> str:
     """:func:`check_query` in a forked child, stopped after ``timeout`` seconds."""
-    from ..stores.oxigraph import in_child
     _warm_parser()
     return in_child(lambda: check_query(text), timeout)  # type: ignore[no-any-return]
 
@@ -464,40 +247,5 @@ def stream_query(store: Store, text: str, fmt: str, write: Callable[[bytes], Non
     deadline = _Deadline(timeout)
     with deadline.enforced():
         full = checked(text, deadline.left())
-        with _streaming(fmt, write):
+        with streaming(fmt, write):
             store.run(full, deadline.left())
-
-
-class _Copier(threading.Thread):
-    """Copies what arrives on a pipe to ``write`` until the pipe closes; keeps the error of ``write``."""
-
-    def __init__(self, reader: int, write: Callable[[bytes], None]) -> None:
-        super().__init__(name="lbpgraph-query-output", daemon=True)
-        self.reader, self.write = reader, write
-        self.error: BaseException | None = None
-
-    def run(self) -> None:
-        try:
-            while data := os.read(self.reader, 65_536):
-                self.write(data)
-        except BaseException as exc:  # noqa: BLE001 - re-raised by _streaming
-            self.error = exc
-        finally:
-            os.close(self.reader)  # a writer still at work now fails instead of waiting
-
-
-@contextmanager
-def _streaming(fmt: str, write: Callable[[bytes], None]) -> Iterator[None]:
-    """While inside, :func:`materialise` writes answers in ``fmt`` to ``write`` instead of collecting them."""
-    reader, writer = os.pipe()
-    copier = _Copier(reader, write)
-    copier.start()  # before the evaluating child is forked; it waits in os.read, holding no lock
-    token = _OUTPUT.set(_Output(reader, writer, fmt))
-    try:
-        yield
-    finally:
-        _OUTPUT.reset(token)
-        os.close(writer)
-        copier.join()
-        if copier.error is not None:
-            raise copier.error

@@ -39,11 +39,3 @@ def stats(g: nx.DiGraph) -> dict[str, Any]:
                          "accounted": d["accounted"], "coverage": round(share, 4)})
     return {"counts": counts, "articles": articles}
 
-
-def stats_text(result: dict[str, Any]) -> str:
-    from ..presentation.render import table
-    counts = table(["count", "value"], [[k.replace("_", " "), v] for k, v in result["counts"].items()])
-    coverage = table(["article", "sentences", "accounted", "coverage", "title"],
-                     [[a["id"], a["sentences"], a["accounted"], f"{100 * a['coverage']:.1f}%", a["title"]]
-                      for a in result["articles"]])
-    return counts + "\n" + coverage

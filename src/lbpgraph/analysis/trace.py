@@ -21,7 +21,7 @@ from ..core.errors import AmbiguousClaim, ClaimNotFound
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ..stores.oxigraph import Store
+    from ..stores.base import Store
 
 _BROKEN_LINK = {"does-not-support": "the source does not support the claim",
                 "contradicts": "the source contradicts the claim"}
@@ -102,14 +102,6 @@ class Trace:
     def from_json(cls, data: dict[str, Any]) -> Trace:
         return cls(**data)
 
-    def to_text(self, explain: bool = False) -> str:
-        from ..presentation.render import trace_text
-        return trace_text(self, explain)
-
-    def to_markdown(self, explain: bool = False) -> str:
-        from ..presentation.render import trace_markdown
-        return trace_markdown(self, explain)
-
 
 def _successors(g: nx.DiGraph, node: str, rel: str) -> list[str]:
     return [v for v in g.successors(node) if g.edges[node, v]["rel"] == rel]
@@ -165,7 +157,7 @@ def _citation(g: nx.DiGraph, tree: nx.DiGraph, citation: str, claim_id: str) -> 
 
 def find_claim(store: Store, query: str) -> str:
     """The id of the claim ``query`` designates (see :meth:`ClaimIndex.find`), asking ``store``."""
-    from ..build.rules import sparql_prologue
+    from ..rdf.sparql import sparql_prologue
     claim_ns = vocab.PREFIXES["claim"]
     wanted = fold(query)
     if vocab.ID_PATTERN.match(wanted) and store.select(  # an id: one cheap lookup (ids need no escaping)
@@ -187,6 +179,11 @@ def find_claim(store: Store, query: str) -> str:
 def trace(g: nx.DiGraph, query: str) -> Trace:
     """Trace the claim ``query`` designates (see :meth:`ClaimIndex.find`) in a projection."""
     return compute(g, claim_index(g).find(query))
+
+
+def compute_all(g: nx.DiGraph) -> dict[str, Any]:
+    """Every claim's trace in a projection, as JSON: claim id -> trace."""
+    return {d["id"]: compute(g, d["id"]).to_json() for _, d in g.nodes(data=True) if d["kind"] == "claim"}
 
 
 def compute(g: nx.DiGraph, claim_id: str) -> Trace:

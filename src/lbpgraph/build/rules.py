@@ -13,6 +13,8 @@ To run natively in Oxigraph (every build, whatever the store), each rule is comp
 WHERE clause is the rule's own, extended with ``BIND``s that name each derivation (a hash of
 the derived triple and the rule, :func:`derivation_iri`) and keep as premises only the
 lbpgraph ids. Oxigraph adds the result to ``graph:derived`` (:func:`apply_rules`).
+
+A rule's ``file`` (``rules/NNN-name.rq``) is named relative to this package, ``lbpgraph/build``.
 """
 
 from __future__ import annotations
@@ -26,11 +28,12 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 from ..core import vocab
+from ..rdf.sparql import query_files, sparql_prologue
+from ..rdf.terms import derivation_key, derivation_key_sparql
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from .writer import Sink
     from ..model.corpus import Corpus
 
 _CONSTRUCT = re.compile(r"CONSTRUCT\s*\{([^{}]*)\}\s*WHERE", re.S)
@@ -85,28 +88,30 @@ def template_triples(template: str) -> list[tuple[str, str, str]]:
     return triples
 
 
-@functools.lru_cache(maxsize=None)
-def _compiled(name: str, sparql: str) -> str:
+def split_construct(name: str, sparql: str) -> tuple[str, str]:
+    """The template and the WHERE clause of rule ``name``'s CONSTRUCT (``ValueError`` if it is none)."""
     match = _CONSTRUCT.search(sparql)
     if match is None:
         raise ValueError(f"rule {name}: a rule is one CONSTRUCT {{ template }} WHERE {{ ... }} query")
-    where = sparql[match.end():].strip()
+    return match.group(1), sparql[match.end():].strip()
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(name: str, sparql: str) -> str:
+    template_text, where = split_construct(name, sparql)
     variables = sorted(set(_VARIABLE.findall(where)))
     rule = f"<{vocab.PREFIXES['rule']}{name}>"
 
-    def key(x: str) -> str:  # the SPARQL expression of _key(x)
-        if x[0] in "?$":
-            return (f'IF(isIRI({x}), CONCAT("<", STR({x}), ">"), '
-                    f'CONCAT("\\"", STR({x}), "\\"^^<", STR(DATATYPE({x})), ">"))')
+    def key(x: str) -> str:
         if x[0] == '"':
             raise ValueError(f"rule {name}: write constant literals in the WHERE clause and BIND them")
-        return f'CONCAT("<", STR({x}), ">")'
+        return derivation_key_sparql(x)
 
     # A premise is a bound variable whose value is an lbpgraph id; an unbound one leaves no triple.
     binds = [f"BIND (IF(isIRI(?{v}) && STRSTARTS(STR(?{v}), {_string_literal(vocab.ID)}), ?{v}, ?_none) AS ?_id_{v})"
              for v in variables]
     template = []
-    for i, (s_, p_, o_) in enumerate(template_triples(match.group(1))):
+    for i, (s_, p_, o_) in enumerate(template_triples(template_text)):
         d = f"?_derivation{i}"
         used = []
         for v in variables:
@@ -131,25 +136,10 @@ def _string_literal(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _key(x: Any) -> str:
-    """How a term enters a derivation's hash: ``<iri>`` or ``"lexical"^^<datatype>``."""
-    from rdflib import Literal
-    if isinstance(x, Literal):
-        datatype = x.datatype or ("http://www.w3.org/1999/02/22-rdf-syntax-ns#langString" if x.language
-                                  else "http://www.w3.org/2001/XMLSchema#string")
-        return f'"{x}"^^<{datatype}>'
-    return f"<{x}>"
-
-
 def derivation_iri(triple: tuple[Any, Any, Any], rule: Rule) -> str:
     """The IRI of the record of how ``triple`` was derived by ``rule`` (the same in every store)."""
-    key = " ".join(_key(x) for x in triple) + f" <{rule.iri}>"
+    key = " ".join(derivation_key(x) for x in triple) + f" <{rule.iri}>"
     return _DERIVATION + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
-
-
-def sparql_prologue() -> str:
-    """PREFIX lines for every lbpgraph prefix, prepended to shipped and user queries."""
-    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in vocab.PREFIXES.items())
 
 
 PARAMETERS = "rules/parameters.ttl"
@@ -164,15 +154,10 @@ def parameter_triples() -> list[tuple[Any, Any, Any]]:
 
 def load_rules() -> list[Rule]:
     """The shipped rules in the fixed order they run."""
-    folder = resources.files("lbpgraph.build") / "rules"
     rules = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".rq"):
-            continue
-        text = entry.read_text(encoding="utf-8")
-        comment = [ln[1:].strip() for ln in text.splitlines() if ln.startswith("#")]
-        order, _, name = entry.name.removesuffix(".rq").partition("-")
-        rules.append(Rule(int(order), name, f"rules/{entry.name}", " ".join(comment), text))
+    for rq in query_files("lbpgraph.build", "rules"):
+        order, _, name = rq.name.partition("-")
+        rules.append(Rule(int(order), name, f"rules/{rq.name}.rq", " ".join(rq.comment), rq.text))
     return rules
 
 
@@ -231,18 +216,20 @@ def python_derived(corpus: Corpus) -> list[tuple[Any, Any, Any]]:
     return triples
 
 
-def apply_rules(store: ox.Store, copy_to: Sink | None = None) -> None:
-    """Run every rule, in order, in an Oxigraph store holding :func:`~lbpgraph.build.nquads_chunks`;
-    each rule sees what the earlier ones derived. The derived triples never pass through Python:
-    Oxigraph serialises each rule's result and loads it into ``graph:derived`` (``load``, which
-    is faster than ``bulk_load`` for an in-memory store)."""
+def apply_rules(store: ox.Store) -> Iterator[bytes]:
+    """Run every rule, in order, in an Oxigraph store holding the curated graphs
+    (:func:`~lbpgraph.build.writer.nquads_chunks`); each rule sees what the earlier ones derived.
+    Yields what each rule derived, as N-Quads in ``graph:derived``. The derived triples never
+    pass through Python: Oxigraph serialises each rule's result and loads it (``load``, which is
+    faster than ``bulk_load`` for an in-memory store)."""
     import pyoxigraph as ox
 
     from ..rdf.namespaces import GRAPH_DERIVED
     graph = ox.NamedNode(GRAPH_DERIVED)
+    in_graph = f" <{GRAPH_DERIVED}> .\n".encode()
     for rule in load_rules():
         found = store.query(rule.construct(), use_default_graph_as_union=True)
         data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
         store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
-        if copy_to is not None:
-            copy_to(data, ox.RdfFormat.N_TRIPLES, graph)
+        # every N-Triples line ends " .\n" (a line break inside a literal is escaped): name the graph there
+        yield data.replace(b" .\n", in_graph)

@@ -1,30 +1,27 @@
-"""Turn a validated :class:`~lbpgraph.corpus.Corpus` into an RDF dataset.
+"""Write a validated :class:`~lbpgraph.model.corpus.Corpus` as N-Quads: the curated graphs.
 
 Named graphs: one per article annotation (``graph:article-<id>``), one for the shared files
 (bibliography, concepts, shared claims, curator evidence and the lbp: vocabulary:
 ``graph:bibliography``) and one for derived facts (``graph:derived``, filled by
-:mod:`lbpgraph.rules`). IRIs are minted from ids, so there are no blank nodes and the same
+:mod:`lbpgraph.build.rules`). IRIs are minted from ids, so there are no blank nodes and the same
 input always gives the same graph.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
 
-from rdflib import Dataset, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..core import vocab
+from ..core.text import Span
 from ..model import schema
 from ..model.corpus import Article, Corpus
 from ..rdf.namespaces import (CITO, CURATORS, DCTERMS, FABIO, GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, LBP, NS, OA,
-                  PRISM, PROV, RDFS, SCHEMA, SKOS, article_graph, new_dataset, nt_term, nt_value,
-                  value, vocabulary_triples, XSD_STRING)
-from ..core.text import Span
-
-if TYPE_CHECKING:
-    import pyoxigraph as ox
+                              PRISM, PROV, RDFS, SCHEMA, SKOS, article_graph, value, vocabulary_triples)
+from ..rdf.terms import nt_term, nt_value
+from .rules import parameter_triples, python_derived
 
 _ARTICLE_TYPES = {
     "personal-blog": SCHEMA.BlogPosting, "clinic-marketing": SCHEMA.WebPage,
@@ -127,7 +124,6 @@ def nquads_chunks(corpus: Corpus, lines: int = 50_000) -> Iterator[bytes]:
     graphs, and in ``graph:derived`` the rule descriptions and the facts derived in Python), in
     pieces of about ``lines`` quads (whole articles), so that a store can load the first while
     the next are written."""
-    from .rules import parameter_triples, python_derived
     out: list[str] = []  # every writer appends here
     iris: dict[str, str] = {}
     shared = _Writer(GRAPH_BIBLIOGRAPHY, out, iris)
@@ -162,68 +158,6 @@ def nquads_chunks(corpus: Corpus, lines: int = 50_000) -> Iterator[bytes]:
     for triple in python_derived(corpus):
         derived.add(*triple)
     yield "".join(out).encode("utf-8")
-
-
-Sink = Callable[[bytes, "ox.RdfFormat", "ox.NamedNode | None"], None]
-
-
-def fill(store: ox.Store, corpus: Corpus, copy_to: Sink | None = None) -> None:
-    """Load :func:`nquads_chunks` into an (empty, in-memory) Oxigraph store and run the rules of
-    evidence; ``copy_to(data, format, graph)``, if given, also receives everything loaded."""
-    import pyoxigraph as ox
-
-    from .rules import apply_rules
-    for chunk in nquads_chunks(corpus):
-        if copy_to is not None:
-            copy_to(chunk, ox.RdfFormat.N_QUADS, None)
-        store.load(chunk, format=ox.RdfFormat.N_QUADS)
-    apply_rules(store, copy_to)
-
-
-def build_store(corpus: Corpus) -> ox.Store:
-    """The whole built dataset, rules applied, in an in-memory Oxigraph store."""
-    import pyoxigraph as ox
-    store = ox.Store()
-    fill(store, corpus)
-    return store
-
-
-def build_dataset(corpus: Corpus) -> Dataset:
-    """The whole built dataset, rules applied, as an rdflib Dataset (built in memory by Oxigraph)."""
-    return to_dataset(build_store(corpus))
-
-
-def derived_count(store: ox.Store) -> int:
-    """How many triples the rules derived into ``graph:derived``."""
-    [row] = store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{GRAPH_DERIVED}> {{ ?s ?p ?o }} }}")
-    return int(row[0].value)
-
-
-def to_dataset(store: ox.Store) -> Dataset:
-    """An rdflib copy of every named graph in an Oxigraph store."""
-    import pyoxigraph as ox
-    ds = new_dataset()
-    terms: dict[Any, URIRef | Literal] = {}
-
-    def term(x: Any) -> URIRef | Literal:
-        found = terms.get(x)
-        if found is None:
-            if isinstance(x, ox.NamedNode):
-                found = URIRef(x.value)
-            elif x.language:
-                found = Literal(x.value, lang=x.language)
-            else:
-                found = Literal(x.value, datatype=None if x.datatype.value == XSD_STRING else x.datatype.value)
-            terms[x] = found
-        return found
-
-    graphs: dict[Any, Any] = {}
-    for q in store:
-        graph = graphs.get(q.graph_name)
-        if graph is None:
-            graph = graphs[q.graph_name] = ds.graph(term(q.graph_name))
-        graph.add((term(q.subject), term(q.predicate), term(q.object)))
-    return ds
 
 
 def _graph_metadata(w: _Writer, graph: URIRef, label: str, files: list[str]) -> None:

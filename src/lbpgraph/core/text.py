@@ -29,7 +29,7 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def _normalise_with_map(text: str) -> tuple[str, list[int]]:
+def normalise_with_map(text: str) -> tuple[str, list[int]]:
     """Normalised text and, for each of its characters, the offset in ``text``."""
     out: list[str] = []
     offsets: list[int] = []
@@ -64,7 +64,7 @@ class ArticleText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._normalised, self._offsets = _normalise_with_map(text)
+        self._normalised, self._offsets = normalise_with_map(text)
 
     def find(self, quote: str) -> list[Span]:
         """Every occurrence of ``quote`` (whitespace-insensitive), in text order."""

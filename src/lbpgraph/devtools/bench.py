@@ -85,7 +85,7 @@ def run(triples: int, work_dir: Path | None = None, seed: int = 0, claims: int =
     """Run every task once on each store in ``stores`` (``memory``, ``oxigraph``, ``sparql:URL``
     with ``remote`` settings) and the plain way; return ``{"triples", "rows": [...], "peak_rss_mb", ...}``."""
     from ..core.errors import UsageError
-    from ..stores.oxigraph import parse_spec
+    from ..stores.registry import parse_spec
     kinds = [parse_spec(spec if spec != "oxigraph" else "oxigraph:db")[0]  # a bad spec fails before any work;
              for spec in stores]                                         # plain "oxigraph" is in the work folder
     if len(set(kinds)) < len(kinds) or not kinds:
@@ -96,7 +96,7 @@ def run(triples: int, work_dir: Path | None = None, seed: int = 0, claims: int =
 
 def _run(root: Path, triples: int, seed: int, claims: int, stores: tuple[str, ...], remote: dict[str, Any],
          clock: _Clock) -> dict[str, Any]:
-    from ..build.rules import sparql_prologue
+    from ..rdf.sparql import sparql_prologue
     from .synth import generate
 
     prologue = sparql_prologue()
@@ -148,9 +148,10 @@ def _our_tasks(root: Path, index: int, spec: str, remote: dict[str, Any], sample
     from ..analysis.query import named_queries
 
     kind = spec.partition(":")[0]
-    ours = Project(root / "data", root / f"build-{index}", spec, watch=False, **(remote if kind == "sparql" else {}))
-    build_label = "push (local build + upload)" if kind == "sparql" else "build (YAML -> store)"
-    build_s, built = clock.time(f"{kind}: {build_label}", ours.push if kind == "sparql" else ours.build)
+    ours = Project(root / "data", root / f"build-{index}", spec, watch=False, **remote)  # settings only a server reads
+    pushed = ours.capabilities.needs_push
+    build_label = "push (local build + upload)" if pushed else "build (YAML -> store)"
+    build_s, built = clock.time(f"{kind}: {build_label}", ours.push if pushed else ours.build)
     store = ours.store()
     if not sample:
         ids = sorted(t["value"][len(vocab.PREFIXES["claim"]):] for (t,) in
@@ -192,7 +193,7 @@ def _dump_built(data: Path, out: Path) -> None:
     """The built dataset as N-Quads, for the baseline (not timed)."""
     import pyoxigraph as ox
 
-    from ..build.writer import build_store
+    from ..build.pipeline import build_store
     from ..model.corpus import load_corpus
     build_store(load_corpus(data)).dump(output=str(out), format=ox.RdfFormat.N_QUADS)
 
@@ -248,7 +249,7 @@ def _row(task: str, store: str, seconds: float, baseline: float) -> dict[str, An
 
 def to_text(result: dict[str, Any]) -> str:
     """The result as an aligned table with the headline checks."""
-    from ..presentation.render import table
+    from ..core.console import table
     body = [[r["task"], r["store"], f"{r['seconds']:.4f}", f"{r['baseline_seconds']:.4f}", f"{r['speedup']:.2f}x"]
             for r in result["rows"]]
     agree = ("yes" if result["stores_agree"] else "NO: " + "; ".join(result["disagreements"]))

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from ..core import vocab
 from ..model.corpus import ANNOTATIONS_DIR, ARTICLES_DIR
 from ..core.errors import LbpgraphError
-from ..project import _umask
+from ..core.files import umask
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -1163,7 +1163,7 @@ def generate(out_dir: Path | str, triples: int, seed: int = 0) -> SynthSummary:
         (tmp / ANNOTATIONS_DIR).mkdir()
         for rel, text in corpus.files():
             (tmp / rel).write_text(text, encoding="utf-8")
-        os.chmod(tmp, 0o777 & ~_umask())
+        os.chmod(tmp, 0o777 & ~umask())
         os.replace(tmp, out)
     except OSError as exc:
         shutil.rmtree(tmp, ignore_errors=True)

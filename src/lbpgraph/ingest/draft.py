@@ -25,7 +25,7 @@ from ..model.corpus import ANNOTATIONS_DIR, ARTICLES_DIR, Corpus, load_corpus
 from .cues import (hedging, is_anecdote, is_claim_like, is_commercial, is_strongly_commercial,
                    is_testimonial)
 from ..core.errors import InvalidInput, LbpgraphError, UsageError
-from ..core.files import Unreadable, read_regular
+from ..core.files import Unreadable, atomic_write_all, read_regular
 from .references import Reference, ReferenceList, find_reference_lists
 from ..core.text import ArticleText, Span
 from ..model.yamlio import YamlProblem, dumps, loads
@@ -318,7 +318,6 @@ def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None =
     written unless the corpus with every new file passes the validation ``build --check`` runs
     (:class:`~lbpgraph.errors.InvalidInput`); then every file is written at once.
     """
-    from ..project import atomic_write_all
     corpus = load_corpus(data_dir)
     sources = dict(corpus.sources)
     files: dict[str, bytes] = {}  # path relative to data_dir -> content, as the corpus will read it

@@ -1,4 +1,4 @@
-"""Human-readable renderings: the trace tree (text and Markdown) and aligned tables.
+"""Human-readable renderings: the trace tree (text and Markdown) and the corpus statistics.
 
 Every string that comes from an article or a record is data. In text output, control
 characters (which could drive a terminal) are shown as ``\\uXXXX`` escapes; in Markdown,
@@ -9,36 +9,15 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
-from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
+
+from ..core.console import safe, table
 
 if TYPE_CHECKING:
     from ..analysis.trace import Trace
 
-#: One colour per evidence basis, shared by the report's charts and the graph page.
-BASIS_COLOURS = {
-    "peer-reviewed": "#2e7d32", "grey-literature": "#7cb342", "expert-opinion": "#7e57c2",
-    "vague-attribution": "#f9a825", "authority": "#ef6c00", "tradition": "#8d6e63", "anecdote": "#c62828",
-    "unsupported": "#9e9e9e",
-}
-#: One colour per certainty level (GRADE), from dark green (high) to grey (none): what a reader sees first.
-CERTAINTY_COLOURS = {
-    "high": "#1b5e20", "moderate": "#43a047", "low": "#f9a825", "very-low": "#e65100", "none": "#9e9e9e",
-}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
 _WIDTH = 100
-
-
-def safe(text: Any) -> str:
-    """Text with control and format characters made visible, safe to print to a terminal."""
-    out = []
-    for ch in str(text):
-        if ch == "\n" or (unicodedata.category(ch)[0] != "C"):
-            out.append(ch)
-        else:
-            out.append(f"\\u{ord(ch):04X}")
-    return "".join(out)
 
 
 def md(text: Any) -> str:
@@ -278,15 +257,10 @@ def _citation_markdown(out: list[str], cit: dict[str, Any], indent: str) -> None
         _citation_markdown(out, onward, inner + "  ")
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """An aligned plain-text table; cells are made terminal-safe and kept on one line."""
-    cells = [[" ".join(safe("" if x is None else x).split()) for x in row] for row in rows]
-    widths = [len(h) for h in headers]
-    for row in cells:
-        widths = [max(w, len(x)) for w, x in zip(widths, row)]
-    line = "  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip()
-    rule = "  ".join("-" * w for w in widths)
-    body = ["  ".join(x.ljust(w) for x, w in zip(row, widths)).rstrip() for row in cells]
-    return "\n".join([line, rule, *body]) + "\n"
-
-
+def stats_text(result: dict[str, Any]) -> str:
+    """Counts and per-article coverage as two aligned tables."""
+    counts = table(["count", "value"], [[k.replace("_", " "), v] for k, v in result["counts"].items()])
+    coverage = table(["article", "sentences", "accounted", "coverage", "title"],
+                     [[a["id"], a["sentences"], a["accounted"], f"{100 * a['coverage']:.1f}%", a["title"]]
+                      for a in result["articles"]])
+    return counts + "\n" + coverage

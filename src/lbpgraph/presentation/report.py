@@ -15,7 +15,7 @@ from typing import Any
 
 from ..core import vocab
 from ..analysis.metrics import metrics
-from .render import BASIS_COLOURS, CERTAINTY_COLOURS
+from .palette import BASIS_COLOURS, CERTAINTY_COLOURS
 
 TABLES = ("claims", "articles", "sources")
 

@@ -24,15 +24,11 @@ from typing import Any
 import networkx as nx
 
 from ..core import vocab
-from .render import CERTAINTY_COLOURS
+from .palette import (ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, CURATOR_COLOUR, SOURCE_COLOURS,
+                      SOURCE_LEGEND)
 
 SHAPES = {"article": "box", "claim": "dot", "source": "square", "intervention": "diamond",
           "mechanism": "triangle", "structure": "hexagon", "condition": "star"}
-SOURCE_COLOURS = {"yes": "#2e7d32", "no": "#7cb342", "unclear": "#7cb342", "unknown": "#9e9e9e"}
-SOURCE_LEGEND = {"peer-reviewed source": "#2e7d32", "other identified source": "#7cb342",
-                 "unidentified or no work named": "#9e9e9e", "added by the curators (dashed)": "#1565c0"}
-CONCEPT_COLOUR = "#6e7781"
-ARTICLE_COLOUR = "#0969da"
 KINDS = ("article", "claim", "source", "intervention", "mechanism", "structure", "condition")
 PHYSICS_THRESHOLD = 300
 
@@ -91,7 +87,7 @@ class _Builder:
                   f"verification: {d['verification']}"]
         if curator:
             lines.append("added by the curators: never counted in a verdict")
-        colour = "#1565c0" if curator else SOURCE_COLOURS[d["peer_reviewed"]]
+        colour = CURATOR_COLOUR if curator else SOURCE_COLOURS[d["peer_reviewed"]]
         return self.node(s, "source", _short(d["label"], 40), "\n".join(lines), colour,
                          dashed=curator or not d["identified"])
 
@@ -266,14 +262,14 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
         if e["dashed"]:
             edge["dashes"] = True
         edges.append(edge)
-    _fill(net, nodes, edges)
+    fill_network(net, nodes, edges)
     focus = ids[root] if root is not None else None
     title = f"claim {claim_id}" if claim_id else "all claims"
     data_nodes, data_edges, *_ = net.get_network_data()
     return View(title=title, nodes=data_nodes, edges=data_edges, physics=physics, focus=focus)
 
 
-def _fill(net: Any, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
+def fill_network(net: Any, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
     """Load nodes and edges into a pyvis Network in linear time.
 
     pyvis's add_node and add_edge check membership in a list, which is quadratic (about 3 s at

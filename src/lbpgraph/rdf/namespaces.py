@@ -1,21 +1,21 @@
-"""RDF plumbing: IRIs, prefixes, the vocabulary as triples, and a canonical TriG writer.
+"""The namespaces and named graphs lbpgraph binds, and its vocabulary as triples (rdflib terms).
 
-rdflib's own TriG serializer orders named graphs by hash, so its output changes between
-processes. :func:`to_trig` writes graphs, subjects, predicates and objects in sorted order,
-which makes the same dataset always serialise to the same bytes.
+:mod:`lbpgraph.core.vocab` defines the prefixes, terms and value sets as plain Python; this
+module turns them into rdflib namespaces (``NS["claim"]``, :data:`LBP`, ...), the IRIs of the
+named graphs, controlled values (:func:`value`) and the triples that publish the vocabulary.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterable
 
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF, XSD, NamespaceManager
+from rdflib import Dataset, Literal, Namespace, URIRef
+from rdflib.namespace import RDF, NamespaceManager
 from rdflib.term import Node
 
 from ..core import vocab
+
 
 class _Namespace(Namespace):
     """A Namespace that mints each recently used term once (rdflib mints and validates a new
@@ -85,131 +85,3 @@ def vocabulary_triples() -> Iterable[tuple[Node, Node, Node]]:
                 yield node, LBP.rank, Literal(t.rank)
             if t.cebm_level is not None:
                 yield node, LBP.cebmLevel, Literal(t.cebm_level)
-
-
-# --- canonical TriG ------------------------------------------------------------------------
-
-_LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-_NAMESPACES = sorted(((str(ns), p) for p, ns in NS.items()), key=lambda x: -len(x[0]))
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"}
-
-
-def _iri(node: URIRef) -> str:
-    s = str(node)
-    for ns, prefix in _NAMESPACES:
-        if s.startswith(ns) and _LOCAL.match(s[len(ns):]):
-            return f"{prefix}:{s[len(ns):]}"
-    return "<" + "".join(c if c > " " and c not in '<>"{}|^`\\' else f"\\u{ord(c):04X}" for c in s) + ">"
-
-
-def _string(lexical: str) -> str:
-    out = []
-    for ch in lexical:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
-
-
-def _literal(node: Literal) -> str:
-    lexical = str(node)
-    if node.language:
-        return f"{_string(lexical)}@{node.language}"
-    dt = node.datatype
-    if dt is None or dt == XSD.string:
-        return _string(lexical)
-    if dt == XSD.integer and re.fullmatch(r"[+-]?\d+", lexical):
-        return lexical
-    if dt == XSD.boolean and lexical in ("true", "false"):
-        return lexical
-    return f"{_string(lexical)}^^{_iri(dt)}"
-
-
-def render(node: Node) -> str:
-    """A term in TriG/Turtle syntax, with lbpgraph's prefixes."""
-    if isinstance(node, URIRef):
-        return _iri(node)
-    if isinstance(node, Literal):
-        return _literal(node)
-    raise ValueError(f"lbpgraph graphs hold no blank nodes; found {node!r}")
-
-
-def _sort_key(node: Node) -> tuple[int, str, str, str]:
-    if isinstance(node, URIRef):
-        return (0, str(node), "", "")
-    assert isinstance(node, Literal)
-    return (1, str(node), str(node.datatype or ""), node.language or "")
-
-
-def _graph_body(graph: Graph) -> list[str]:
-    lines: list[str] = []
-    subjects = sorted(set(graph.subjects()), key=_sort_key)
-    for s in subjects:
-        preds = sorted(set(graph.predicates(s)), key=lambda p: (p != RDF.type, str(p)))
-        parts = []
-        for p in preds:
-            objs = sorted(graph.objects(s, p), key=_sort_key)
-            pname = "a" if p == RDF.type else render(p)
-            parts.append(f"{pname} " + (" ,\n            ".join(render(o) for o in objs)))
-        lines.append(f"    {render(s)} " + " ;\n        ".join(parts) + " .\n")
-    return lines
-
-
-def to_trig(ds: Dataset) -> str:
-    """Serialise every named graph of ``ds`` in a canonical, byte-stable TriG."""
-    out = [f"@prefix {p}: <{ns}> .\n" for p, ns in NS.items()]
-    graphs = sorted((g for g in ds.graphs() if len(g) and isinstance(g.identifier, URIRef)
-                     and g.identifier != URIRef("urn:x-rdflib:default")),
-                    key=lambda g: str(g.identifier))
-    for g in graphs:
-        out.append(f"\n{render(g.identifier)} {{\n")
-        out.append("\n".join(_graph_body(g)))
-        out.append("}\n")
-    default = ds.default_graph if hasattr(ds, "default_graph") else None
-    if default is not None and len(default):
-        raise ValueError("lbpgraph writes every triple into a named graph; the default graph is not empty")
-    return "".join(out)
-
-
-# --- N-Quads (bulk loading) -----------------------------------------------------------------
-
-_NT_STRING = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
-                            **{chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if chr(c) not in "\n\r"}})
-_NT_IRI = str.maketrans({c: f"\\u{ord(c):04X}" for c in '<>"{}|^`\\ ' + "".join(map(chr, range(0x21)))})
-_NT_STRING_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
-_NT_IRI_SPECIAL = re.compile(r'[<>"{}|^`\\\x00-\x20]')
-XSD_STRING = str(XSD.string)
-_XSD_INTEGER = f"^^<{XSD.integer}>"
-_XSD_BOOLEAN = f"^^<{XSD.boolean}>"
-
-
-def nt_string(text: str) -> str:
-    """A string literal in N-Triples syntax (escaping only when there is something to escape)."""
-    return f'"{text.translate(_NT_STRING) if _NT_STRING_SPECIAL.search(text) else text}"'
-
-
-def nt_term(node: Node) -> str:
-    """A term in N-Triples syntax."""
-    if isinstance(node, URIRef):
-        return f"<{node.translate(_NT_IRI) if _NT_IRI_SPECIAL.search(node) else node}>"
-    if isinstance(node, Literal):
-        lexical = nt_string(str(node))
-        if node.language:
-            return f"{lexical}@{node.language}"
-        dt = node.datatype
-        return lexical if dt is None or dt == XSD_STRING else f"{lexical}^^<{dt}>"
-    raise ValueError(f"lbpgraph graphs hold no blank nodes; found {node!r}")
-
-
-def nt_value(value: Node | str | int | bool) -> str:
-    """A term, or a Python value as the literal ``rdflib.Literal(value)`` would make, in N-Triples syntax."""
-    if type(value) is str:
-        return nt_string(value)
-    if type(value) is bool:
-        return f'"{"true" if value else "false"}"{_XSD_BOOLEAN}'
-    if type(value) is int:
-        return f'"{value}"{_XSD_INTEGER}'
-    return nt_term(value)  # type: ignore[arg-type]

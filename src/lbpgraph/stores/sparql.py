@@ -18,7 +18,7 @@ Virtuoso 7.2, as found against a real server (tests/test_remote.py):
   ``X-SQL-State: S1TAT``; an answer cut at ``ResultSetMaxRows`` carries ``X-SPARQL-MaxRows``:
   both are errors here, never results;
 * a request whose transaction log outgrows ``TransactionAfterImageLimit`` (50 MB by default) is
-  aborted, as a swap moving a million triples at once was: see :func:`_swap_requests`;
+  aborted, as a swap moving a million triples at once was: see :func:`swap_requests`;
 * every ``default-graph-uri`` and ``named-graph-uri`` comes back as a response header, beyond
   http.client's limit of 100 from about 47 articles on: see :func:`_allow_headers`;
 * ``<bif:...>`` and ``<sql:...>`` IRIs run server procedures: :meth:`SparqlStore.run` refuses them
@@ -46,25 +46,21 @@ import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from http.client import HTTPException
+from pathlib import Path
 from typing import Any
 
-from ..core.errors import (
-    LbpgraphError,
-    QueryFailed,
-    QueryRefused,
-    QueryTimeout,
-    RemoteStoreError,
-    UsageError,
-)
-from ..analysis.query import QueryResult, materialise
-from .oxigraph import Row, Store, Term, parse_spec, rdflib_term
+from ..core.errors import LbpgraphError, QueryFailed, QueryRefused, QueryTimeout, RemoteStoreError, UsageError
+from ..rdf.results import QueryResult, materialise
+from ..rdf.sparql import walk
+from ..rdf.terms import XSD, from_rdflib, from_sparql_json, nt_oxigraph
+from .base import Capabilities, Manifest, Row, Staging, Store
+from .registry import parse_spec
 
 USER_ENV, PASSWORD_ENV = "LBPGRAPH_SPARQL_USER", "LBPGRAPH_SPARQL_PASSWORD"
 CONTROL = "urn:x-lbpgraph:control"            # the graph recording what the current dataset is
 STAGING = "urn:x-lbpgraph:staging:"           # prefix of the graphs a push uploads into
 _DATASET = "<urn:x-lbpgraph:dataset>"
 _FINGERPRINT, _GRAPH, _PENDING, _STATE = (f"urn:x-lbpgraph:{p}" for p in ("fingerprint", "graph", "staging", "state"))
-_XSD = "http://www.w3.org/2001/XMLSchema#"
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
 _FINGERPRINT_TEXT = re.compile(r"[A-Za-z0-9._:+/=-]{1,256}")
 _FORM = "application/x-www-form-urlencoded"
@@ -85,6 +81,8 @@ class _Control:
 class SparqlStore(Store):
     """lbpgraph's dataset on a SPARQL 1.1 server: ``SparqlStore("sparql:http://host:8890/sparql")``."""
 
+    capabilities = Capabilities(local=False, needs_push=True, persistent=True, keeps_analysis=False)
+
     def __init__(self, spec: str, *, update_url: str | None = None, graph_store_url: str | None = None,
                  user: str | None = None, password: str | None = None, timeout: float = 60.0) -> None:
         kind, url = parse_spec(spec)
@@ -100,15 +98,26 @@ class SparqlStore(Store):
         self._user = user
         self._opener = _opener(user, password, [u for u in (self.url, self.update_url, self.graph_store_url) if u])
 
+    @classmethod
+    def from_spec(cls, location: str, build_dir: Path, **settings: Any) -> SparqlStore:
+        return cls(f"sparql:{location}", **settings)
+
     def __repr__(self) -> str:
         return f"SparqlStore({self.spec!r}, user={self._user!r})"
+
+    @property
+    def location(self) -> str:
+        return self.url
+
+    def staging(self) -> SparqlStaging:
+        return SparqlStaging(self)
 
     # --- reading ------------------------------------------------------------------------------
 
     def select(self, sparql: str) -> list[Row]:
         data = self._query(sparql, _RESULTS_JSON, time.monotonic() + self.timeout, self.timeout)
         variables, bindings = _bindings(data)
-        return [tuple(_norm(b[v]) if v in b else None for v in variables) for b in bindings]
+        return [tuple(from_sparql_json(b[v]) if v in b else None for v in variables) for b in bindings]
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
         kind = _remote_guard(sparql)
@@ -118,12 +127,12 @@ class SparqlStore(Store):
             return materialise("ASK", boolean=bool(json.loads(data)["boolean"]))
         if kind == "SELECT":
             variables, bindings = _bindings(self._query(sparql, _RESULTS_JSON, deadline, timeout))
-            return materialise("SELECT", variables, ([_norm(b[v]) if v in b else None for v in variables]
+            return materialise("SELECT", variables, ([from_sparql_json(b[v]) if v in b else None for v in variables]
                                                      for b in bindings))
         from rdflib import Graph
         graph = Graph()
         graph.parse(data=self._query(sparql, _NTRIPLES, deadline, timeout), format="nt")
-        return materialise("CONSTRUCT", triples=([_norm(rdflib_term(x)) for x in t] for t in graph))
+        return materialise("CONSTRUCT", triples=([from_sparql_json(from_rdflib(x)) for x in t] for t in graph))
 
     def fingerprint(self) -> str | None:
         """The fingerprint of the pushed dataset; None when nothing (complete) was pushed."""
@@ -190,7 +199,7 @@ class SparqlStore(Store):
         token = uuid.uuid4().hex
         staging = {g: f"{STAGING}{token}:{i}" for i, g in enumerate(sorted(graphs))}
         # forget the leftovers of interrupted pushes; record ours before uploading anything
-        self._update([*(f"DROP SILENT GRAPH {_iri(s)}" for s in old.staging),
+        self._update([*(f"DROP SILENT GRAPH {checked_iri(s)}" for s in old.staging),
                       _delete(_PENDING, old.staging), _insert([(_PENDING, s) for s in staging.values()])])
         try:
             # a first, bodiless request learns the Digest challenge (and fails early on bad credentials)
@@ -209,7 +218,7 @@ class SparqlStore(Store):
                       _delete(_FINGERPRINT, [old.fingerprint] if old.fingerprint else [])], "swap")
         try:  # ... then swap the graphs in and record the new fingerprint
             moves = [(staging[g], g, graphs[g].count(b"\n")) for g in sorted(graphs)]
-            for operations in _swap_requests(gone, moves):
+            for operations in swap_requests(gone, moves):
                 self._update(operations, "swap")
             self._update([_delete(_STATE, ["swapping"]), _delete(_GRAPH, gone),
                           _delete(_PENDING, list(staging.values())), _insert([(_FINGERPRINT, fingerprint)])], "swap")
@@ -219,7 +228,7 @@ class SparqlStore(Store):
     def _discard(self, staging: list[str]) -> None:
         """Drop staging graphs, best effort (the control graph lists them for the next push)."""
         try:
-            self._update([*(f"DROP SILENT GRAPH {_iri(s)}" for s in staging), _delete(_PENDING, staging)])
+            self._update([*(f"DROP SILENT GRAPH {checked_iri(s)}" for s in staging), _delete(_PENDING, staging)])
         except LbpgraphError:
             pass
 
@@ -275,17 +284,17 @@ class SparqlStore(Store):
 SWAP_TRIPLES = 250_000  # triples moved per swap request
 
 
-def _swap_requests(gone: list[str], moves: list[tuple[str, str, int]]) -> Iterator[list[str]]:
+def swap_requests(gone: list[str], moves: list[tuple[str, str, int]]) -> Iterator[list[str]]:
     """The swap's operations, in requests that each move at most :data:`SWAP_TRIPLES` triples (a
     larger graph alone): Virtuoso aborts a request whose transaction log outgrows its
     ``TransactionAfterImageLimit`` (50 MB by default), which a million triples moved at once did.
     ``moves`` holds (staging graph, live graph, triples)."""
-    batch, size = [f"DROP SILENT GRAPH {_iri(g)}" for g in gone], 0
+    batch, size = [f"DROP SILENT GRAPH {checked_iri(g)}" for g in gone], 0
     for staging, live, triples in moves:
         if size and size + triples > SWAP_TRIPLES:
             yield batch
             batch, size = [], 0
-        batch.append(f"MOVE SILENT {_iri(staging)} TO {_iri(live)}")
+        batch.append(f"MOVE SILENT {checked_iri(staging)} TO {checked_iri(live)}")
         size += triples
     if batch:
         yield batch
@@ -361,7 +370,7 @@ def _first_line(body: bytes) -> str:
     return line if len(line) <= 300 else line[:299] + "…"
 
 
-def _iri(value: str) -> str:
+def checked_iri(value: str) -> str:
     """``<value>`` for splicing into update text, after checking it cannot break out."""
     if not _IRI.fullmatch(value):
         raise RemoteStoreError(f"cannot push {value!r}: not an absolute IRI that SPARQL can name")
@@ -372,7 +381,7 @@ def _insert(pairs: list[tuple[str, str]]) -> str:
     """INSERT DATA into the control graph; objects are IRIs, except the (checked) fingerprint and state."""
     if not pairs:
         return ""
-    body = " ".join(f"{_DATASET} <{p}> {_literal(o) if p in (_FINGERPRINT, _STATE) else _iri(o)} ." for p, o in pairs)
+    body = " ".join(f"{_DATASET} <{p}> {_literal(o) if p in (_FINGERPRINT, _STATE) else checked_iri(o)} ." for p, o in pairs)
     return f"INSERT DATA {{ GRAPH <{CONTROL}> {{ {body} }} }}"
 
 
@@ -403,45 +412,20 @@ def _split(nquads: bytes) -> dict[str, bytes]:
                 f"{_nt(quad.subject)} {_nt(quad.predicate)} {_nt(quad.object)} .\n")
     except SyntaxError as exc:
         raise RemoteStoreError(f"cannot push: not N-Quads ({_first_line(str(exc).encode())})") from None
-    return {_iri(graph)[1:-1]: "".join(triples).encode("utf-8") for graph, triples in lines.items()}
-
-
-_NT_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r",
-                             **{chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F] if c not in (10, 13)}})
+    return {checked_iri(graph)[1:-1]: "".join(triples).encode("utf-8") for graph, triples in lines.items()}
 
 
 def _nt(node: Any) -> str:
-    """One pyoxigraph term in N-Triples: IRIs checked, control characters escaped (no blank
-    nodes in lbpgraph)."""
+    """One pyoxigraph term in N-Triples, its IRIs checked (no blank nodes in lbpgraph)."""
     import pyoxigraph as ox
-    if isinstance(node, ox.NamedNode):
-        return _iri(node.value)
-    if not isinstance(node, ox.Literal):
+    if not isinstance(node, (ox.NamedNode, ox.Literal)):
         raise RemoteStoreError(f"cannot push {node}: lbpgraph graphs hold no blank nodes")
-    text = f'"{node.value.translate(_NT_ESCAPES)}"'
-    if node.language:
-        return f"{text}@{node.language}"
-    if node.datatype.value == _XSD + "string":
-        return text
-    return f"{text}^^{_iri(node.datatype.value)}"
+    return nt_oxigraph(node, iri=checked_iri)
 
 
 def _bindings(data: bytes) -> tuple[list[str], list[dict[str, Any]]]:
     results = json.loads(data)
     return results["head"].get("vars", []), results.get("results", {}).get("bindings", [])
-
-
-def _norm(term: dict[str, Any]) -> Term:
-    """A SPARQL JSON term as the memory store writes it (Virtuoso: typed-literal, booleans 1/0)."""
-    kind = "literal" if term["type"] == "typed-literal" else term["type"]
-    out = {"type": kind, "value": term["value"]}
-    if "xml:lang" in term:
-        out["xml:lang"] = term["xml:lang"]
-    elif (datatype := term.get("datatype")) and datatype != _XSD + "string":
-        out["datatype"] = datatype
-        if datatype == _XSD + "boolean":
-            out["value"] = {"1": "true", "0": "false"}.get(term["value"], term["value"])
-    return out
 
 
 def _remote_guard(sparql: str) -> str:
@@ -451,7 +435,6 @@ def _remote_guard(sparql: str) -> str:
     HTTP, ...), so on a server only XSD casts and SPARQL's own functions are allowed.
     """
     from rdflib import URIRef
-    from rdflib.paths import Path
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
     from rdflib.plugins.sparql.parserutils import CompValue
@@ -460,19 +443,28 @@ def _remote_guard(sparql: str) -> str:
         algebra = translateQuery(parseQuery(sparql)).algebra
     except Exception as exc:  # noqa: BLE001 - check_query accepted it; rdflib's algebra did not
         raise QueryRefused(f"not valid SPARQL: {exc}") from None
-    stack: list[Any] = [algebra]
-    while stack:
-        node = stack.pop()
+    for node in walk(algebra, reverse=True):
         if isinstance(node, CompValue):
-            if node.name == "Function" and not str(node.get("iri", "")).startswith(_XSD):
+            if node.name == "Function" and not str(node.get("iri", "")).startswith(XSD):
                 raise QueryRefused(f"function <{node['iri']}> refused: a SPARQL server runs only standard functions")
-            stack.extend(node.values())
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, (list, tuple, set, frozenset)):
-            stack.extend(node)
-        elif isinstance(node, Path):
-            stack.extend(vars(node).values())
         elif isinstance(node, URIRef) and node.lower().startswith(("bif:", "sql:")):
             raise QueryRefused(f"<{node}> refused: it names a procedure of the SPARQL server")
     return {"SelectQuery": "SELECT", "AskQuery": "ASK"}.get(algebra.name, "CONSTRUCT")
+
+
+class SparqlStaging(Staging):
+    """A push on its way: the chunks collected, then uploaded and swapped in at :meth:`publish`
+    (see :meth:`SparqlStore.push`: all of it, or nothing)."""
+
+    def __init__(self, store: SparqlStore) -> None:
+        self.store = store
+        self.chunks: list[bytes] = []
+
+    def load(self, chunks: Iterable[bytes]) -> None:
+        self.chunks.extend(chunks)
+
+    def publish(self, manifest: Manifest, attachments: dict[str, bytes]) -> None:
+        if attachments:
+            raise ValueError(f"{self.store.spec} keeps no analysis beside its graph")
+        self.store.push(b"".join(self.chunks), manifest["fingerprint"])
+        self.published = True
