@@ -1,8 +1,8 @@
 """Project the RDF dataset onto a NetworkX graph for paths, traces and metrics.
 
-Nodes are keyed by IRI and carry a ``kind`` (claim, appearance, citation, source, article,
-assessment, contraindication, concept) plus plain-Python attributes read from the graph,
-derived facts included. Edges carry a ``rel``:
+Nodes are keyed by IRI and carry a ``kind`` (:class:`~.records.NodeKind`) and the record of that
+kind (:class:`~.records.ClaimNode`, ...): plain-Python attributes read from the graph, derived
+facts included. Edges carry a ``rel`` (:class:`~.records.Rel`):
 
 ==================  ======================================  ==============================
 rel                 from -> to                              meaning
@@ -33,8 +33,10 @@ import networkx as nx
 
 from ..core import vocab
 from ..rdf.sparql import sparql_prologue
-from ..rdf.terms import local_id
-from ..rdf.terms import to_python
+from ..rdf.terms import local_id, to_python
+from .records import (AppearanceNode, ArticleNode, AssessmentNode, CitationNode, ClaimNode, ConceptNode,
+                      ContraindicationNode, Downgrade, MissingWarningNode, NodeKind, Offer, OfferNode, Rating, Reason,
+                      Rel, RuleRecord, SourceNode, Speaker, Why)
 
 if TYPE_CHECKING:
     from ..stores.base import Row, Store
@@ -111,7 +113,7 @@ _EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lb
               "lbp:certainty", "lbp:reason")
 
 
-def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[dict[str, Any]]]:
+def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[Why]]:
     """subject IRI -> how each of its explained derived facts was derived (rule and premises)."""
     values = ", ".join(_EXPLAINED)
     query = f"""
@@ -128,10 +130,37 @@ def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[dict[s
             grouped[key].add(premise["value"])
         else:
             grouped.setdefault(key, set())
-    result: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    result: dict[str, list[Why]] = defaultdict(list)
     for (s, p, o, rule), premises in sorted(grouped.items()):
         result[s].append({"property": p, "value": o, "rule": rule, "premises": sorted(premises)})
     return result
+
+
+class _Context:
+    """What every part of the projection reads: the resources, the derivations, concept labels,
+    offers and speakers."""
+
+    def __init__(self, store: Store, focus: list[str] | None) -> None:
+        self.store, self.focus = store, focus
+        self.resources = _Resources(store, focus)
+        self.why = _derivations(store, focus)
+        lbp = vocab.PREFIXES["lbp"]
+        self.concepts = {iri: p for iri, p in self.resources.typed("skos:Concept").items()
+                         if vocab.expand("skos:inScheme") in p and not iri.startswith(lbp)}
+        self.labels: dict[str, str] = {iri: _first(p, "skos:prefLabel") for iri, p in self.concepts.items()}
+        self.articles = self.resources.having("lbp:articleKind")
+        self.speakers = self.resources.typed("schema:Person")
+        self.offers = self.resources.typed("schema:Offer")
+
+    def label(self, iri: str | None) -> str | None:
+        return self.labels.get(iri)  # type: ignore[arg-type]
+
+    def labelled(self, props: Props, curie: str) -> list[str]:
+        return [self.labels.get(x, x) for x in _all(props, curie)]
+
+    def offer(self, iri: str) -> Offer:
+        props = self.offers.get(iri, {})
+        return {"name": _first(props, "schema:name"), "interventions": self.labelled(props, "lbp:relatedIntervention")}
 
 
 def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
@@ -141,184 +170,217 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
     every concept and rule: enough to trace a claim without reading the whole graph.
     """
     g = nx.DiGraph()
-    resources = _Resources(store, focus)
-    g.graph["rules"] = {
-        local_id(iri, "rule"): {"description": _first(p, "rdfs:comment"), "file": _first(p, "lbp:ruleFile"),
-                             "order": _first(p, "lbp:ruleOrder")}
-        for iri, p in resources.typed("lbp:Rule").items()}
-    why = _derivations(store, focus)
-    lbp = vocab.PREFIXES["lbp"]
-    concepts = {iri: p for iri, p in resources.typed("skos:Concept").items()
-                if vocab.expand("skos:inScheme") in p and not iri.startswith(lbp)}
-    labels = {iri: _first(p, "skos:prefLabel") for iri, p in concepts.items()}
-    for iri, props in concepts.items():
-        scheme = _first(props, "skos:inScheme") or ""
-        g.add_node(iri, kind="concept", id=local_id(iri, "concept"), label=labels[iri],
-                   scheme=scheme[len(vocab.LBP):].removesuffix("Scheme").lower(),
-                   definition=_first(props, "skos:definition"),
-                   direction=_notation(vocab.DIRECTIONS, _first(props, "lbp:direction")),
-                   outcome_kind=_notation(vocab.OUTCOME_KINDS, _first(props, "lbp:outcomeKind")),
-                   exact_match=_all(props, "skos:exactMatch"),
-                   broader=[local_id(b, "concept") for b in _all(props, "skos:broader")])
-    for iri, props in concepts.items():
-        for target in _all(props, "lbp:actsOn"):
-            g.add_edge(iri, target, rel="acts-on")
-        for target in _all(props, "lbp:affects"):
-            g.add_edge(iri, target, rel="affects")
-
-    articles = resources.having("lbp:articleKind")
-    speakers = resources.typed("schema:Person")
-    offers = resources.typed("schema:Offer")
-    for iri, props in articles.items():
-        g.add_node(iri, kind="article", id=local_id(iri, "article"), title=_first(props, "schema:name"),
-                   article_kind=_notation(vocab.ARTICLE_KINDS, _first(props, "lbp:articleKind")),
-                   published=_first(props, "schema:datePublished"),
-                   sentences=_first(props, "lbp:sentenceCount") or 0,
-                   accounted=_first(props, "lbp:accountedSentenceCount") or 0,
-                   commercial_interest=[_offer(offers, o, labels) for o in _all(props, "lbp:commercialInterest")])
-
-    for iri, props in offers.items():
-        g.add_node(iri, kind="offer", id=local_id(iri, "offer"), name=_first(props, "schema:name"),
-                   interventions=[labels.get(x, x) for x in _all(props, "lbp:relatedIntervention")])
-    sources = resources.having("lbp:peerReview")
-    for iri, props in sources.items():
-        design = _notation(vocab.DESIGNS, _first(props, "lbp:studyDesign"))
-        g.add_node(iri, kind="source", id=local_id(iri, "source"), label=_first(props, "rdfs:label"),
-                   title=_first(props, "dcterms:title"), authors=_first(props, "lbp:authorList"),
-                   year=_year(_first(props, "fabio:hasPublicationYear")),
-                   venue=_first(props, "prism:publicationName"),
-                   volume=_first(props, "prism:volume"), issue=_first(props, "prism:number"),
-                   pages=_first(props, "prism:pageRange"), doi=_first(props, "prism:doi"),
-                   pmid=_first(props, "fabio:hasPubMedId"),
-                   peer_reviewed=_notation(vocab.PEER_REVIEW, _first(props, "lbp:peerReview")),
-                   design=design,
-                   design_label=vocab.DESIGNS.term(design).label if design else None,
-                   cebm_level=vocab.DESIGNS.term(design).cebm_level if design else None,
-                   design_description=_first(props, "lbp:designDescription"),
-                   sample_size=_first(props, "lbp:sampleSize"),
-                   sample_description=_first(props, "lbp:sampleDescription"),
-                   population=_first(props, "lbp:populationDescription"),
-                   finding=_first(props, "lbp:finding"),
-                   verification=_notation(vocab.VERIFICATION, _first(props, "lbp:verification")),
-                   verified_at=_all(props, "lbp:verifiedAt"),
-                   corrections=_all(props, "lbp:correction"),
-                   identified=vocab.expand("lbp:UnidentifiedSource") not in _all(props, "rdf:type"),
-                   curator_added=vocab.expand("lbp:CuratorEvidence") in _all(props, "rdf:type"),
-                   note=_first(props, "rdfs:comment"))
-
-    ratings = _ratings(resources, why)
-    claims = resources.typed("schema:Claim")
-    for iri, props in claims.items():
-        strength = _notation(vocab.DESIGNS, _first(props, "lbp:strength"))
-        g.add_node(iri, kind="claim", id=local_id(iri, "claim"), statement=_first(props, "schema:text"),
-                   claim_kind=_notation(vocab.CLAIM_KINDS, _first(props, "lbp:claimKind")),
-                   interventions=[labels.get(x, x) for x in _all(props, "schema:about")],
-                   mechanisms=[labels.get(x, x) for x in _all(props, "lbp:invokesMechanism")],
-                   conditions=[labels.get(x, x) for x in _all(props, "lbp:aboutCondition")],
-                   outcome=labels.get(_first(props, "lbp:outcome")),
-                   population=labels.get(_first(props, "lbp:population")),
-                   peer_reviewed_support=bool(_first(props, "lbp:peerReviewedSupport")),
-                   basis=_ordered(vocab.BASES, _all(props, "lbp:basis")),
-                   strength=strength,
-                   flags=_ordered(vocab.FLAGS, _all(props, "lbp:flag")),
-                   certainty=_notation(vocab.CERTAINTY, _first(props, "lbp:certainty")) or "none",
-                   certainty_from=[ratings[r] for r in _all(props, "lbp:certaintyFrom") if r in ratings],
-                   note=_first(props, "rdfs:comment"), why=why.get(iri, []))
-        for x in _all(props, "schema:about"):
-            g.add_edge(iri, x, rel="about")
-        for x in _all(props, "lbp:invokesMechanism"):
-            g.add_edge(iri, x, rel="invokes")
-
-    selectors = _selectors(store, focus)
-    appearances = resources.typed("lbp:Appearance")
-    for iri, props in appearances.items():
-        article = _first(props, "dcterms:isPartOf")
-        speaker = speakers.get(_first(props, "lbp:speaker"), {})
-        quote, start, end = selectors.get(iri, ("", 0, 0))
-        g.add_node(iri, kind="appearance", id=local_id(iri, "appearance"),
-                   article=local_id(article, "article"), quote=quote, start=start, end=end,
-                   speaker={"name": _first(speaker, "schema:name"),
-                            "role": _notation(vocab.SPEAKER_ROLES, _first(speaker, "lbp:speakerRole")),
-                            "credentials": _first(speaker, "lbp:credentials"),
-                            "commercial_interest": [_offer(offers, o, labels)
-                                                    for o in _all(speaker, "lbp:commercialInterest")]},
-                   hedging=_notation(vocab.HEDGING, _first(props, "lbp:hedging")),
-                   appeal=_ordered(vocab.BASES, _all(props, "lbp:appeal")),
-                   basis=_notation(vocab.BASES, _first(props, "lbp:basis")),
-                   flags=_ordered(vocab.FLAGS, _all(props, "lbp:flag")),
-                   note=_first(props, "rdfs:comment"), why=why.get(iri, []),
-                   draft=bool(_first(props, "lbp:draft")))
-        g.add_edge(_first(props, "oa:hasBody"), iri, rel="appearance")
-        g.add_edge(article, iri, rel="contains")
-        for source in _all(props, "lbp:peerReviewedSupportFrom"):
-            g.add_edge(iri, source, rel="supported-by")
-
-    citations = resources.typed("cito:Citation")
-    for iri, props in citations.items():
-        relation = _first(props, "cito:hasCitationCharacterization")
-        g.add_node(iri, kind="citation", id=local_id(iri, "citation"),
-                   position=_first(props, "lbp:position") or 0, marker=_first(props, "lbp:marker"),
-                   mode=_notation(vocab.CITATION_MODES, _first(props, "lbp:citationMode")),
-                   relation=local_id(relation, "cito") if relation else None,
-                   fidelity=_notation(vocab.FIDELITY, _first(props, "lbp:fidelity")),
-                   stance=_notation(vocab.STANCES, _first(props, "lbp:stance")),
-                   confidence=_notation(vocab.CONFIDENCE, _first(props, "lbp:identificationConfidence")),
-                   as_printed=_first(props, "dcterms:bibliographicCitation"),
-                   for_claims=[local_id(c, "claim") for c in _all(props, "lbp:forClaim")],
-                   data_on=[local_id(c, "claim") for c in _all(props, "lbp:dataBearsOn")],
-                   note=_first(props, "rdfs:comment"))
-        citing = _first(props, "cito:hasCitingEntity")
-        g.add_edge(citing, iri, rel="lists" if citing in articles else "cites")
-        cited = _first(props, "cito:hasCitedEntity")
-        if cited:
-            g.add_edge(iri, cited, rel="cited")
-
-    for iri, props in resources.typed("lbp:CuratorAssessment").items():
-        g.add_node(iri, kind="assessment", id=local_id(iri, "assessment"),
-                   fidelity=_notation(vocab.FIDELITY, _first(props, "lbp:fidelity")),
-                   note=_first(props, "rdfs:comment"))
-        g.add_edge(_first(props, "lbp:assessesClaim"), iri, rel="assessed")
-        g.add_edge(iri, _first(props, "lbp:evidenceSource"), rel="evidence")
-
-    for iri, props in resources.typed("schema:MedicalContraindication").items():
-        intervention, condition = _first(props, "lbp:intervention"), _first(props, "lbp:condition")
-        mechanism, structure = _first(props, "lbp:viaMechanism"), _first(props, "lbp:loadedStructure")
-        g.add_node(iri, kind="contraindication", id=local_id(iri, "contraindication"),
-                   intervention=labels.get(intervention), condition=labels.get(condition),
-                   severity=_notation(vocab.SEVERITIES, _first(props, "lbp:severity")),
-                   inferred=vocab.expand("lbp:InferredCaution") in _all(props, "rdf:type"),
-                   mechanism=labels.get(mechanism), structure=labels.get(structure),
-                   why=why.get(iri, []))
-        g.add_edge(iri, intervention, rel="contraindicates")
-        g.add_edge(iri, condition, rel="contraindicates")
-        for claim in _all(props, "lbp:statedBy"):
-            g.add_edge(claim, iri, rel="states")
-    for iri, props in resources.typed("lbp:MissingWarning").items():
-        article = _first(props, "dcterms:isPartOf")
-        g.add_node(iri, kind="missing-warning", id=local_id(iri, "warning"), article=local_id(article, "article"),
-                   intervention=labels.get(_first(props, "lbp:intervention")),
-                   condition=labels.get(_first(props, "lbp:condition")),
-                   severity=_notation(vocab.SEVERITIES, _first(props, "lbp:severity")))
-        g.add_edge(article, iri, rel="omits")
-        for known in _all(props, "lbp:knownFrom"):
-            g.add_edge(iri, known, rel="known-from")
+    c = _Context(store, focus)
+    g.graph["rules"] = {local_id(iri, "rule"): _rule(p) for iri, p in c.resources.typed("lbp:Rule").items()}
+    for add in (_add_concepts, _add_articles, _add_offers, _add_sources, _add_claims, _add_appearances,
+                _add_citations, _add_assessments, _add_contraindications, _add_missing_warnings):
+        add(g, c)
     if focus is not None:  # ends of edges that lead out of the focus
         g.remove_nodes_from([n for n, d in g.nodes(data=True) if "kind" not in d])
     return g
 
 
-def _ratings(resources: _Resources, why: dict[str, list[dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+def _rule(props: Props) -> RuleRecord:
+    return {"description": _first(props, "rdfs:comment"), "file": _first(props, "lbp:ruleFile"),
+            "order": _first(props, "lbp:ruleOrder")}
+
+
+def _add_concepts(g: nx.DiGraph, c: _Context) -> None:
+    for iri, props in c.concepts.items():
+        scheme = _first(props, "skos:inScheme") or ""
+        node: ConceptNode = {
+            "kind": NodeKind.CONCEPT, "id": local_id(iri, "concept"), "label": c.labels[iri],
+            "scheme": scheme[len(vocab.LBP):].removesuffix("Scheme").lower(),
+            "definition": _first(props, "skos:definition"),
+            "direction": _notation(vocab.DIRECTIONS, _first(props, "lbp:direction")),
+            "outcome_kind": _notation(vocab.OUTCOME_KINDS, _first(props, "lbp:outcomeKind")),
+            "exact_match": _all(props, "skos:exactMatch"),
+            "broader": [local_id(b, "concept") for b in _all(props, "skos:broader")]}
+        g.add_node(iri, **node)
+    for iri, props in c.concepts.items():
+        for target in _all(props, "lbp:actsOn"):
+            g.add_edge(iri, target, rel=Rel.ACTS_ON)
+        for target in _all(props, "lbp:affects"):
+            g.add_edge(iri, target, rel=Rel.AFFECTS)
+
+
+def _add_articles(g: nx.DiGraph, c: _Context) -> None:
+    for iri, props in c.articles.items():
+        node: ArticleNode = {
+            "kind": NodeKind.ARTICLE, "id": local_id(iri, "article"), "title": _first(props, "schema:name"),
+            "article_kind": _notation(vocab.ARTICLE_KINDS, _first(props, "lbp:articleKind")),
+            "published": _first(props, "schema:datePublished"),
+            "sentences": _first(props, "lbp:sentenceCount") or 0,
+            "accounted": _first(props, "lbp:accountedSentenceCount") or 0,
+            "commercial_interest": [c.offer(o) for o in _all(props, "lbp:commercialInterest")]}
+        g.add_node(iri, **node)
+
+
+def _add_offers(g: nx.DiGraph, c: _Context) -> None:
+    for iri, props in c.offers.items():
+        node: OfferNode = {"kind": NodeKind.OFFER, "id": local_id(iri, "offer"), "name": _first(props, "schema:name"),
+                           "interventions": c.labelled(props, "lbp:relatedIntervention")}
+        g.add_node(iri, **node)
+
+
+def _add_sources(g: nx.DiGraph, c: _Context) -> None:
+    for iri, props in c.resources.having("lbp:peerReview").items():
+        g.add_node(iri, **_source(iri, props))
+
+
+def _source(iri: str, props: Props) -> SourceNode:
+    design = _notation(vocab.DESIGNS, _first(props, "lbp:studyDesign"))
+    types = _all(props, "rdf:type")
+    return {
+        "kind": NodeKind.SOURCE, "id": local_id(iri, "source"), "label": _first(props, "rdfs:label"),
+        "title": _first(props, "dcterms:title"), "authors": _first(props, "lbp:authorList"),
+        "year": _year(_first(props, "fabio:hasPublicationYear")), "venue": _first(props, "prism:publicationName"),
+        "volume": _first(props, "prism:volume"), "issue": _first(props, "prism:number"),
+        "pages": _first(props, "prism:pageRange"), "doi": _first(props, "prism:doi"),
+        "pmid": _first(props, "fabio:hasPubMedId"),
+        "peer_reviewed": _notation(vocab.PEER_REVIEW, _first(props, "lbp:peerReview")),  # type: ignore[typeddict-item]
+        "design": design,
+        "design_label": vocab.DESIGNS.term(design).label if design else None,
+        "cebm_level": vocab.DESIGNS.term(design).cebm_level if design else None,
+        "design_description": _first(props, "lbp:designDescription"),
+        "sample_size": _first(props, "lbp:sampleSize"), "sample_description": _first(props, "lbp:sampleDescription"),
+        "population": _first(props, "lbp:populationDescription"), "finding": _first(props, "lbp:finding"),
+        "verification": _notation(vocab.VERIFICATION, _first(props, "lbp:verification")),  # type: ignore[typeddict-item]
+        "verified_at": _all(props, "lbp:verifiedAt"), "corrections": _all(props, "lbp:correction"),
+        "identified": vocab.expand("lbp:UnidentifiedSource") not in types,
+        "curator_added": vocab.expand("lbp:CuratorEvidence") in types,
+        "note": _first(props, "rdfs:comment")}
+
+
+def _add_claims(g: nx.DiGraph, c: _Context) -> None:
+    ratings = _ratings(c.resources, c.why)
+    for iri, props in c.resources.typed("schema:Claim").items():
+        node: ClaimNode = {
+            "kind": NodeKind.CLAIM, "id": local_id(iri, "claim"), "statement": _first(props, "schema:text"),
+            "claim_kind": _notation(vocab.CLAIM_KINDS, _first(props, "lbp:claimKind")),
+            "interventions": c.labelled(props, "schema:about"),
+            "mechanisms": c.labelled(props, "lbp:invokesMechanism"),
+            "conditions": c.labelled(props, "lbp:aboutCondition"),
+            "outcome": c.label(_first(props, "lbp:outcome")), "population": c.label(_first(props, "lbp:population")),
+            "peer_reviewed_support": bool(_first(props, "lbp:peerReviewedSupport")),
+            "basis": _ordered(vocab.BASES, _all(props, "lbp:basis")),
+            "strength": _notation(vocab.DESIGNS, _first(props, "lbp:strength")),
+            "flags": _ordered(vocab.FLAGS, _all(props, "lbp:flag")),
+            "certainty": _notation(vocab.CERTAINTY, _first(props, "lbp:certainty")) or "none",
+            "certainty_from": [ratings[r] for r in _all(props, "lbp:certaintyFrom") if r in ratings],
+            "note": _first(props, "rdfs:comment"), "why": c.why.get(iri, [])}
+        g.add_node(iri, **node)
+        for x in _all(props, "schema:about"):
+            g.add_edge(iri, x, rel=Rel.ABOUT)
+        for x in _all(props, "lbp:invokesMechanism"):
+            g.add_edge(iri, x, rel=Rel.INVOKES)
+
+
+def _add_appearances(g: nx.DiGraph, c: _Context) -> None:
+    selectors = _selectors(c.store, c.focus)
+    for iri, props in c.resources.typed("lbp:Appearance").items():
+        article = _first(props, "dcterms:isPartOf")
+        quote, start, end = selectors.get(iri, ("", 0, 0))
+        node: AppearanceNode = {
+            "kind": NodeKind.APPEARANCE, "id": local_id(iri, "appearance"), "article": local_id(article, "article"),
+            "quote": quote, "start": start, "end": end,
+            "speaker": _speaker(c, c.speakers.get(_first(props, "lbp:speaker"), {})),
+            "hedging": _notation(vocab.HEDGING, _first(props, "lbp:hedging")),
+            "appeal": _ordered(vocab.BASES, _all(props, "lbp:appeal")),
+            "basis": _notation(vocab.BASES, _first(props, "lbp:basis")),
+            "flags": _ordered(vocab.FLAGS, _all(props, "lbp:flag")),
+            "note": _first(props, "rdfs:comment"), "why": c.why.get(iri, []),
+            "draft": bool(_first(props, "lbp:draft"))}
+        g.add_node(iri, **node)
+        g.add_edge(_first(props, "oa:hasBody"), iri, rel=Rel.APPEARANCE)
+        g.add_edge(article, iri, rel=Rel.CONTAINS)
+        for source in _all(props, "lbp:peerReviewedSupportFrom"):
+            g.add_edge(iri, source, rel=Rel.SUPPORTED_BY)
+
+
+def _speaker(c: _Context, props: Props) -> Speaker:
+    return {"name": _first(props, "schema:name"),
+            "role": _notation(vocab.SPEAKER_ROLES, _first(props, "lbp:speakerRole")),
+            "credentials": _first(props, "lbp:credentials"),
+            "commercial_interest": [c.offer(o) for o in _all(props, "lbp:commercialInterest")]}
+
+
+def _add_citations(g: nx.DiGraph, c: _Context) -> None:
+    for iri, props in c.resources.typed("cito:Citation").items():
+        relation = _first(props, "cito:hasCitationCharacterization")
+        node: CitationNode = {
+            "kind": NodeKind.CITATION, "id": local_id(iri, "citation"),
+            "position": _first(props, "lbp:position") or 0, "marker": _first(props, "lbp:marker"),
+            "mode": _notation(vocab.CITATION_MODES, _first(props, "lbp:citationMode")),
+            "relation": local_id(relation, "cito") if relation else None,
+            "fidelity": _notation(vocab.FIDELITY, _first(props, "lbp:fidelity")),
+            "stance": _notation(vocab.STANCES, _first(props, "lbp:stance")),
+            "confidence": _notation(vocab.CONFIDENCE, _first(props, "lbp:identificationConfidence")),
+            "as_printed": _first(props, "dcterms:bibliographicCitation"),
+            "for_claims": [local_id(x, "claim") for x in _all(props, "lbp:forClaim")],
+            "data_on": [local_id(x, "claim") for x in _all(props, "lbp:dataBearsOn")],
+            "note": _first(props, "rdfs:comment")}
+        g.add_node(iri, **node)
+        citing = _first(props, "cito:hasCitingEntity")
+        g.add_edge(citing, iri, rel=Rel.LISTS if citing in c.articles else Rel.CITES)
+        cited = _first(props, "cito:hasCitedEntity")
+        if cited:
+            g.add_edge(iri, cited, rel=Rel.CITED)
+
+
+def _add_assessments(g: nx.DiGraph, c: _Context) -> None:
+    for iri, props in c.resources.typed("lbp:CuratorAssessment").items():
+        node: AssessmentNode = {"kind": NodeKind.ASSESSMENT, "id": local_id(iri, "assessment"),
+                                "fidelity": _notation(vocab.FIDELITY, _first(props, "lbp:fidelity")),
+                                "note": _first(props, "rdfs:comment")}
+        g.add_node(iri, **node)
+        g.add_edge(_first(props, "lbp:assessesClaim"), iri, rel=Rel.ASSESSED)
+        g.add_edge(iri, _first(props, "lbp:evidenceSource"), rel=Rel.EVIDENCE)
+
+
+def _add_contraindications(g: nx.DiGraph, c: _Context) -> None:
+    for iri, props in c.resources.typed("schema:MedicalContraindication").items():
+        intervention, condition = _first(props, "lbp:intervention"), _first(props, "lbp:condition")
+        node: ContraindicationNode = {
+            "kind": NodeKind.CONTRAINDICATION, "id": local_id(iri, "contraindication"),
+            "intervention": c.label(intervention), "condition": c.label(condition),
+            "severity": _notation(vocab.SEVERITIES, _first(props, "lbp:severity")),
+            "inferred": vocab.expand("lbp:InferredCaution") in _all(props, "rdf:type"),
+            "mechanism": c.label(_first(props, "lbp:viaMechanism")),
+            "structure": c.label(_first(props, "lbp:loadedStructure")), "why": c.why.get(iri, [])}
+        g.add_node(iri, **node)
+        g.add_edge(iri, intervention, rel=Rel.CONTRAINDICATES)
+        g.add_edge(iri, condition, rel=Rel.CONTRAINDICATES)
+        for claim in _all(props, "lbp:statedBy"):
+            g.add_edge(claim, iri, rel=Rel.STATES)
+
+
+def _add_missing_warnings(g: nx.DiGraph, c: _Context) -> None:
+    for iri, props in c.resources.typed("lbp:MissingWarning").items():
+        article = _first(props, "dcterms:isPartOf")
+        node: MissingWarningNode = {
+            "kind": NodeKind.MISSING_WARNING, "id": local_id(iri, "warning"), "article": local_id(article, "article"),
+            "intervention": c.label(_first(props, "lbp:intervention")),
+            "condition": c.label(_first(props, "lbp:condition")),
+            "severity": _notation(vocab.SEVERITIES, _first(props, "lbp:severity"))}
+        g.add_node(iri, **node)
+        g.add_edge(article, iri, rel=Rel.OMITS)
+        for known in _all(props, "lbp:knownFrom"):
+            g.add_edge(iri, known, rel=Rel.KNOWN_FROM)
+
+
+def _ratings(resources: _Resources, why: dict[str, list[Why]]) -> dict[str, Rating]:
     """Each evidence rating (GRADE: one claim, one source): where it starts, where it ends, and
     every downgrade with its reasons, each reason with the rule and premises that derived it."""
     concerns = vocab.CONCERNS.notations
     downgrades = resources.typed("lbp:Downgrade")
-    out = {}
+    out: dict[str, Rating] = {}
     for iri, props in resources.typed("lbp:EvidenceRating").items():
-        steps = []
+        steps: list[Downgrade] = []
         for d in _all(props, "lbp:downgrade"):
             dp = downgrades.get(d, {})
-            reasons = [{"reason": w["value"], "rule": w["rule"], "premises": w["premises"]}
-                       for w in why.get(d, []) if w["property"] == "reason"]
+            reasons: list[Reason] = [{"reason": w["value"], "rule": w["rule"], "premises": w["premises"]}
+                                     for w in why.get(d, []) if w["property"] == "reason"]
             steps.append({"concern": _notation(vocab.CONCERNS, _first(dp, "lbp:concern")),
                           "levels": _first(dp, "lbp:levels") or 0,
                           "reasons": reasons or [{"reason": r, "rule": None, "premises": []}
@@ -335,12 +397,6 @@ def _year(value: Any) -> int | None:
     if value is None:
         return None
     return value.year if hasattr(value, "year") else int(str(value)[:4])
-
-
-def _offer(offers: dict[str, Props], iri: str, labels: dict[str, str]) -> dict[str, Any]:
-    props = offers.get(iri, {})
-    return {"name": _first(props, "schema:name"),
-            "interventions": [labels.get(x, x) for x in _all(props, "lbp:relatedIntervention")]}
 
 
 def _selectors(store: Store, focus: list[str] | None) -> dict[str, tuple[str, int, int]]:

@@ -72,7 +72,6 @@ def layered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]], root: 
 def clustered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]],
               order: dict[str, str], seed: int = 0) -> dict[str, Position]:
     """Articles on a circle; claims around their articles; everything else at its neighbours."""
-    rng = random.Random(seed)
     neighbours: dict[str, list[str]] = defaultdict(list)
     cited_by: dict[str, list[str]] = defaultdict(list)
     for u, v, kind in edges:
@@ -83,60 +82,62 @@ def clustered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]],
     by_kind: dict[str, list[str]] = defaultdict(list)
     for n in sorted(kinds, key=lambda n: order[n]):
         by_kind[kinds[n]].append(n)
-    pos: dict[str, tuple[float, float]] = {}
-    articles = by_kind["article"]
-    claims = by_kind["claim"]
-    radius = max(400.0, 26.0 * math.sqrt(len(kinds)) * 4)
-    for i, a in enumerate(articles):
-        angle = 2 * math.pi * i / max(1, len(articles))
-        pos[a] = (radius * math.cos(angle), radius * math.sin(angle))
-
-    def spiral(members: list[str], centre: tuple[float, float], spacing: float) -> None:
-        phase = rng.uniform(0, 2 * math.pi)
-        for i, n in enumerate(members):
-            r = spacing * math.sqrt(i + 0.6)
-            pos[n] = (centre[0] + r * math.cos(phase + i * _GOLDEN), centre[1] + r * math.sin(phase + i * _GOLDEN))
-
-    def centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
-        return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
-
+    c = _Clusters(random.Random(seed), max(400.0, 26.0 * math.sqrt(len(kinds)) * 4))
+    c.ring(by_kind["article"], 1.0)
     groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for c in claims:
-        groups[tuple(sorted(a for a in neighbours[c] if kinds.get(a) == "article"))].append(c)
+    for claim in by_kind["claim"]:
+        groups[tuple(sorted(a for a in neighbours[claim] if kinds.get(a) == "article"))].append(claim)
     for key in sorted(groups):
-        centre = centroid([pos[a] for a in key]) if key else (0.0, 0.0)
-        spiral(groups[key], centre, 34.0)
-    def place_near(members: list[str], anchors_of: dict[str, list[str]]) -> list[str]:
-        """Spiral each member around the centroid of its placed anchors; return the unplaced."""
-        cells: dict[tuple[int, int], list[str]] = defaultdict(list)
-        loose = []
-        for n in members:
-            anchors = [pos[x] for x in anchors_of[n] if x in pos]
-            if anchors:
-                c = centroid(anchors)
-                cells[(round(c[0] / 60), round(c[1] / 60))].append(n)
-            else:
-                loose.append(n)
-        for cell in sorted(cells):
-            spiral(cells[cell], (cell[0] * 60.0, cell[1] * 60.0), 30.0)
-        return loose
-
-    def ring(members: list[str], scale: float) -> None:
-        for i, n in enumerate(members):
-            angle = 2 * math.pi * i / max(1, len(members))
-            pos[n] = (scale * radius * math.cos(angle), scale * radius * math.sin(angle))
-
+        c.spiral(groups[key], _centroid([c.pos[a] for a in key]) if key else (0.0, 0.0), 34.0)
     # sources in citation order: a source after the claims and sources that cite it
     remaining = by_kind["source"]
     for _ in range(8):
-        waiting = place_near(remaining, cited_by)
+        waiting = c.place_near(remaining, cited_by)
         if not waiting or len(waiting) == len(remaining):
             remaining = waiting
             break
         remaining = waiting
-    ring(remaining, 1.25)  # cited by nothing placed
+    c.ring(remaining, 1.25)  # cited by nothing placed
     for kind in ("intervention", "mechanism", "structure", "condition"):
-        ring(place_near(by_kind[kind], neighbours), 1.4)
+        c.ring(c.place_near(by_kind[kind], neighbours), 1.4)
     for n in kinds:  # anything of another kind
-        pos.setdefault(n, (0.0, 0.0))
-    return {n: (round(x), round(y)) for n, (x, y) in pos.items()}
+        c.pos.setdefault(n, (0.0, 0.0))
+    return {n: (round(x), round(y)) for n, (x, y) in c.pos.items()}
+
+
+def _centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+class _Clusters:
+    """Positions being placed: on rings around the centre, or on spirals around a point."""
+
+    def __init__(self, rng: random.Random, radius: float) -> None:
+        self.rng, self.radius = rng, radius
+        self.pos: dict[str, tuple[float, float]] = {}
+
+    def ring(self, members: list[str], scale: float) -> None:
+        for i, n in enumerate(members):
+            angle = 2 * math.pi * i / max(1, len(members))
+            self.pos[n] = (scale * self.radius * math.cos(angle), scale * self.radius * math.sin(angle))
+
+    def spiral(self, members: list[str], centre: tuple[float, float], spacing: float) -> None:
+        phase = self.rng.uniform(0, 2 * math.pi)
+        for i, n in enumerate(members):
+            r = spacing * math.sqrt(i + 0.6)
+            self.pos[n] = (centre[0] + r * math.cos(phase + i * _GOLDEN), centre[1] + r * math.sin(phase + i * _GOLDEN))
+
+    def place_near(self, members: list[str], anchors_of: dict[str, list[str]]) -> list[str]:
+        """Spiral each member around the centroid of its placed anchors; return the unplaced."""
+        cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+        loose = []
+        for n in members:
+            anchors = [self.pos[x] for x in anchors_of[n] if x in self.pos]
+            if anchors:
+                c = _centroid(anchors)
+                cells[(round(c[0] / 60), round(c[1] / 60))].append(n)
+            else:
+                loose.append(n)
+        for cell in sorted(cells):
+            self.spiral(cells[cell], (cell[0] * 60.0, cell[1] * 60.0), 30.0)
+        return loose

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 from ..core.console import safe, table
 
 if TYPE_CHECKING:
+    from ..analysis.records import AppearanceRecord, CitationRecord, Distortions, SourceRecord, Verdict
+    from ..analysis.stats import Stats
     from ..analysis.trace import Trace
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
@@ -30,14 +32,14 @@ def _wrap(text: str, indent: str) -> list[str]:
     return textwrap.wrap(" ".join(text.split()), width=width, break_on_hyphens=False) or [""]
 
 
-def certainty_line(verdict: dict[str, Any]) -> str:
+def certainty_line(verdict: Verdict) -> str:
     """'low (GRADE), peer-reviewed support: yes': what a reader sees first."""
     label = {"very-low": "very low"}.get(verdict["certainty"], verdict["certainty"])
     support = "yes" if verdict["peer_reviewed_support"] else "no"
     return f"{label} (GRADE) · peer-reviewed support: {support}"
 
 
-def certainty_lines(verdict: dict[str, Any]) -> list[str]:
+def certainty_lines(verdict: Verdict) -> list[str]:
     """Where the certainty comes from: per rated source, its start and each downgrade."""
     lines = []
     for origin in verdict["certainty_from"]:
@@ -48,12 +50,12 @@ def certainty_lines(verdict: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _strength(verdict: dict[str, Any]) -> str:
+def _strength(verdict: Verdict) -> str:
     s = verdict["strength"]
     return f"{s['label']} (OCEBM 2011 level {s['cebm_level']})" if s else "none"
 
 
-def _source_line(s: dict[str, Any]) -> str:
+def _source_line(s: SourceRecord) -> str:
     if not s["identified"]:
         return f"{s['label']}: unidentified source"
     parts = [s["label"]]
@@ -68,7 +70,7 @@ def _source_line(s: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _citation_line(c: dict[str, Any]) -> str:
+def _citation_line(c: CitationRecord) -> str:
     marker = c["marker"] or {"vague": "(vague)", "named-venue": "(named venue)"}.get(c["mode"], "(no marker)")
     parts = [marker, c["mode"], c["relation"] or "", f"fidelity {c['fidelity']}"]
     if c["stance"]:
@@ -78,13 +80,13 @@ def _citation_line(c: dict[str, Any]) -> str:
     return " · ".join(p for p in parts if p)
 
 
-def _speaker(a: dict[str, Any]) -> str:
+def _speaker(a: AppearanceRecord) -> str:
     sp = a["speaker"]
     role = (sp["role"] or "").replace("-", " ")
     return f"{sp['name']} ({role})" if sp["name"] else role
 
 
-def distortion_lines(d: dict[str, Any]) -> list[str]:
+def distortion_lines(d: Distortions) -> list[str]:
     """One line per citation distortion (Greenberg, BMJ 2009), plain text."""
     amp = d["amplification"]
     lines = [f"amplification: {amp['summary']} ({amp['citations']} citations)"]
@@ -112,66 +114,71 @@ def explanation_lines(t: Trace) -> list[tuple[str, list[str]]]:
 
 def trace_text(t: Trace, explain: bool = False) -> str:
     """The trace as a tree: claim -> appearances -> citations -> sources -> their sources."""
-    lines: list[str] = []
-    c, v = t.claim, t.verdict
-    lines.append(f"Claim {c['id']} ({c['kind']})")
-    lines += ["  " + safe(x) for x in _wrap(c["statement"], "  ")]
-    lines.append("")
-    lines.append("Verdict")
-    lines.append(f"  certainty: {certainty_line(v)}")
-    for line in certainty_lines(v):
-        lines += [f"    {safe(x)}" if i == 0 else f"        {safe(x)}" for i, x in enumerate(_wrap(line, "        "))]
-    lines.append(f"  basis:    {', '.join(v['basis']) or 'none'}")
-    lines.append(f"  strength: {_strength(v)}")
-    lines.append(f"  flags:    {', '.join(v['flags']) or 'none'}")
-    lines.append("")
-    lines.append(f"Appearances ({len(t.appearances)})")
+    c = t.claim
+    lines = [f"Claim {c['id']} ({c['kind']})", *("  " + safe(x) for x in _wrap(c["statement"], "  ")), ""]
+    lines += _verdict_text(t.verdict)
+    lines += ["", f"Appearances ({len(t.appearances)})"]
     for i, a in enumerate(t.appearances):
-        last = i == len(t.appearances) - 1
-        branch, pad = ("└─ ", "   ") if last else ("├─ ", "│  ")
-        draft = " · DRAFT, not reviewed: never counted in the verdict" if a.get("draft") else ""
-        lines.append(f"{branch}{a['article']['id']} · {safe(a['article']['title'])}{draft}")
-        for q in _wrap(f"“{a['quote']}”", pad):
-            lines.append(f"{pad}{safe(q)}")
-        lines.append(f"{pad}speaker: {safe(_speaker(a))} · {a['hedging']} · basis {a['basis']}")
-        if a["flags"]:
-            lines.append(f"{pad}flags: {', '.join(a['flags'])}")
-        if a["note"]:
-            lines += [f"{pad}{safe(x)}" for x in _wrap(f"note: {a['note']}", pad)]
-        if not a["citations"]:
-            lines.append(f"{pad}└─ no citation" + (f" (offers {', '.join(a['appeal'])})" if a["appeal"] else ""))
-        for j, cit in enumerate(a["citations"]):
-            _citation_text(lines, cit, pad, j == len(a["citations"]) - 1)
+        lines += _appearance_text(a, last=i == len(t.appearances) - 1)
     if t.curator_evidence:
-        lines.append("")
-        lines.append("Current evidence added by the curators (cited by no article; never counted in the verdict)")
+        lines += ["", "Current evidence added by the curators (cited by no article; never counted in the verdict)"]
         for i, e in enumerate(t.curator_evidence):
-            last = i == len(t.curator_evidence) - 1
-            branch, pad = ("└─ ", "   ") if last else ("├─ ", "│  ")
+            branch, pad = _branch(i == len(t.curator_evidence) - 1)
             lines.append(f"{branch}{safe(_source_line(e['source']))} · fidelity {e['fidelity']}")
-            for x in _wrap(e["note"], pad):
-                lines.append(f"{pad}{safe(x)}")
+            lines += [f"{pad}{safe(x)}" for x in _wrap(e["note"], pad)]  # type: ignore[arg-type]
     if t.contraindications:
-        lines.append("")
-        lines.append("Contraindications stated")
-        for ci in t.contraindications:
-            lines.append(f"  {safe(ci['intervention'])} × {safe(ci['condition'])}: {ci['severity']}")
+        lines += ["", "Contraindications stated"]
+        lines += [f"  {safe(ci['intervention'])} × {safe(ci['condition'])}: {ci['severity']}"
+                  for ci in t.contraindications]
     if t.distortions:
-        lines.append("")
-        lines.append("Citation distortions (after Greenberg, BMJ 2009)")
+        lines += ["", "Citation distortions (after Greenberg, BMJ 2009)"]
         for line in distortion_lines(t.distortions):
-            lines += [f"  {safe(x)}" if i == 0 else f"    {safe(x)}" for i, x in enumerate(_wrap(line, "    "))]
+            lines += _hanging(line, "  ", "    ")
     if explain:
-        lines.append("")
-        lines.append("Why: the rule behind each part of the verdict, and the facts it used")
+        lines += ["", "Why: the rule behind each part of the verdict, and the facts it used"]
         for heading, details in explanation_lines(t):
             lines.append(f"  {safe(heading)}")
             for detail in details:
-                lines += [f"    {safe(x)}" if i == 0 else f"      {safe(x)}" for i, x in enumerate(_wrap(detail, "      "))]
+                lines += _hanging(detail, "    ", "      ")
     return "\n".join(lines) + "\n"
 
 
-def _terminal(cit: dict[str, Any]) -> str | None:
+def _branch(last: bool) -> tuple[str, str]:
+    """The branch that leads to an item of a tree, and the padding under it."""
+    return ("└─ ", "   ") if last else ("├─ ", "│  ")
+
+
+def _hanging(text: str, first: str, rest: str) -> list[str]:
+    """``text`` wrapped, its first line indented by ``first`` and the others by ``rest``."""
+    return [f"{first}{safe(x)}" if i == 0 else f"{rest}{safe(x)}" for i, x in enumerate(_wrap(text, rest))]
+
+
+def _verdict_text(v: Verdict) -> list[str]:
+    lines = ["Verdict", f"  certainty: {certainty_line(v)}"]
+    for line in certainty_lines(v):
+        lines += _hanging(line, "    ", "        ")
+    return lines + [f"  basis:    {', '.join(v['basis']) or 'none'}", f"  strength: {_strength(v)}",
+                    f"  flags:    {', '.join(v['flags']) or 'none'}"]
+
+
+def _appearance_text(a: AppearanceRecord, last: bool) -> list[str]:
+    branch, pad = _branch(last)
+    draft = " · DRAFT, not reviewed: never counted in the verdict" if a.get("draft") else ""
+    lines = [f"{branch}{a['article']['id']} · {safe(a['article']['title'])}{draft}"]
+    lines += [f"{pad}{safe(q)}" for q in _wrap(f"“{a['quote']}”", pad)]
+    lines.append(f"{pad}speaker: {safe(_speaker(a))} · {a['hedging']} · basis {a['basis']}")
+    if a["flags"]:
+        lines.append(f"{pad}flags: {', '.join(a['flags'])}")
+    if a["note"]:
+        lines += [f"{pad}{safe(x)}" for x in _wrap(f"note: {a['note']}", pad)]
+    if not a["citations"]:
+        lines.append(f"{pad}└─ no citation" + (f" (offers {', '.join(a['appeal'])})" if a["appeal"] else ""))
+    for j, cit in enumerate(a["citations"]):
+        _citation_text(lines, cit, pad, j == len(a["citations"]) - 1)
+    return lines
+
+
+def _terminal(cit: CitationRecord) -> str | None:
     """'reference (9) of ... (unidentified source)' when the chain stops at this citation."""
     source = cit["source"]
     if source is not None and source["identified"]:
@@ -179,7 +186,7 @@ def _terminal(cit: dict[str, Any]) -> str | None:
     return f"{source['label'] if source else 'no source'} ({cit['dead_end']})"
 
 
-def _citation_text(lines: list[str], cit: dict[str, Any], pad: str, last: bool) -> None:
+def _citation_text(lines: list[str], cit: CitationRecord, pad: str, last: bool) -> None:
     branch, child = ("└─ ", "   ") if last else ("├─ ", "│  ")
     lines.append(f"{pad}{branch}{safe(_citation_line(cit))}")
     inner = pad + child
@@ -243,7 +250,7 @@ def trace_markdown(t: Trace, explain: bool = False) -> str:
     return "\n".join(out)
 
 
-def _citation_markdown(out: list[str], cit: dict[str, Any], indent: str) -> None:
+def _citation_markdown(out: list[str], cit: CitationRecord, indent: str) -> None:
     why = f": {md(cit['note'])}" if cit.get("note") else ""
     out.append(f"{indent}- {md(_citation_line(cit))}{why}")
     inner = indent + "  "
@@ -257,7 +264,7 @@ def _citation_markdown(out: list[str], cit: dict[str, Any], indent: str) -> None
         _citation_markdown(out, onward, inner + "  ")
 
 
-def stats_text(result: dict[str, Any]) -> str:
+def stats_text(result: Stats) -> str:
     """Counts and per-article coverage as two aligned tables."""
     counts = table(["count", "value"], [[k.replace("_", " "), v] for k, v in result["counts"].items()])
     coverage = table(["article", "sentences", "accounted", "coverage", "title"],

@@ -11,79 +11,87 @@ from __future__ import annotations
 import csv
 import io
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
+from ..analysis.metrics import Metrics, metrics
+from ..analysis.records import AppearanceNode, NodeKind, TraceJSON, node
 from ..core import vocab
-from ..analysis.metrics import metrics
 from .palette import BASIS_COLOURS, CERTAINTY_COLOURS
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 TABLES = ("claims", "articles", "sources")
+
+
+class ClaimRow(TypedDict):
+    id: str
+    statement: str
+    kind: str | None
+    articles: list[str]
+    basis: list[str]
+    peer_reviewed_support: bool
+    certainty: str
+    certainty_reasons: list[str]
+    strength: str | None
+    cebm_level: int | None
+    flags: list[str]
+    amplification: str
+    transmutations: int
+    dead_ends: int
+    diversions: int
+    consulted_not_cited: int
+
+
+class MissingWarning(TypedDict):
+    intervention: str | None
+    condition: str | None
+    severity: str | None
+    known_from: list[str]  # "stated" or "inferred", per contraindication it is known from
+
+
+class ArticleRow(TypedDict):
+    id: str
+    title: str
+    kind: str | None
+    claims: int
+    by_basis: dict[str, int]  # claims by their strongest basis in this article
+    peer_reviewed_share: float
+    commercial_interest: list[str]
+    missing_warnings: list[MissingWarning]
+
+
+class SourceRow(TypedDict):
+    id: str
+    label: str
+    design: str | None
+    sample_size: int | None
+    peer_reviewed: str
+    verification: str
+    curator_added: bool
+    claims: int
+    articles: int
+
+
+class Report(TypedDict):
+    claims: list[ClaimRow]
+    articles: list[ArticleRow]
+    sources: list[SourceRow]
+    metrics: Metrics
+    charts: dict[str, list[dict[str, Any]]]
+    totals: dict[str, Any]
 
 
 def _strongest(bases: list[str]) -> str:
     return min(bases, key=vocab.BASES.notations.index)
 
 
-def build_report(graph: Any, traces: dict[str, Any]) -> dict[str, Any]:
+def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
     """Report data from a projection and the build's traces (both from one build)."""
-    nodes = graph.nodes
-    claims = []
-    by_article: dict[str, dict[str, list[str]]] = {}
-    for claim_id in sorted(traces):
-        t = traces[claim_id]
-        v = t["verdict"]
-        for a in t["appearances"]:
-            by_article.setdefault(a["article"]["id"], {}).setdefault(claim_id, []).append(a["basis"])
-        d = t["distortions"]
-        claims.append({
-            "id": claim_id, "statement": t["claim"]["statement"], "kind": t["claim"]["kind"],
-            "articles": sorted({a["article"]["id"] for a in t["appearances"]}),
-            "basis": v["basis"], "peer_reviewed_support": v["peer_reviewed_support"],
-            "certainty": v["certainty"],
-            "certainty_reasons": [f"{r['concern'].replace('-', ' ')} -{r['levels']}: {r['reason']}"
-                                  for r in v["certainty_reasons"]],
-            "strength": v["strength"]["label"] if v["strength"] else None,
-            "cebm_level": v["strength"]["cebm_level"] if v["strength"] else None,
-            "flags": v["flags"], "amplification": d["amplification"]["summary"],
-            "transmutations": len(d["transmutation"]), "dead_ends": len(d["dead_ends"]),
-            "diversions": len(d["diversion"]), "consulted_not_cited": len(d["consulted_as_evidence"]),
-        })
-    certainty_rank = vocab.CERTAINTY.notations.index
-    claims.sort(key=lambda c: (certainty_rank(c["certainty"]), -len(c["articles"]), c["id"]))
-    missing: dict[str, list[dict[str, Any]]] = {}
-    for n, d in nodes(data=True):
-        if d["kind"] == "missing-warning":
-            known = [nodes[k] for k in graph.successors(n)]
-            missing.setdefault(d["article"], []).append({
-                "intervention": d["intervention"], "condition": d["condition"], "severity": d["severity"],
-                "known_from": sorted("inferred" if k["inferred"] else "stated" for k in known)})
-    articles = []
-    for n, d in sorted(nodes(data=True), key=lambda x: x[1].get("id", "")):
-        if d["kind"] != "article":
-            continue
-        made = by_article.get(d["id"], {})
-        counts = Counter(_strongest(bases) for bases in made.values())
-        articles.append({
-            "id": d["id"], "title": d["title"], "kind": d["article_kind"], "claims": len(made),
-            "by_basis": {b: counts.get(b, 0) for b in vocab.BASES.notations},
-            "peer_reviewed_share": round(counts.get("peer-reviewed", 0) / len(made), 4) if made else 0.0,
-            "commercial_interest": sorted({o["name"] for o in d["commercial_interest"]}
-                                          | {o["name"] for a in graph.successors(n) if nodes[a]["kind"] == "appearance"
-                                             for o in nodes[a]["speaker"]["commercial_interest"]}),
-            "missing_warnings": sorted(missing.get(d["id"], []), key=lambda m: (m["intervention"], m["condition"])),
-        })
+    claims = _claim_rows(traces)
+    articles = _article_rows(graph, traces)
     m = metrics(graph)
-    reliance = {r["source"]: r for r in m["sources"]}
-    sources = []
-    for _, d in sorted(nodes(data=True), key=lambda x: x[1].get("id", "")):
-        if d["kind"] != "source":
-            continue
-        r = reliance.get(d["id"], {"claims": [], "articles": []})
-        sources.append({"id": d["id"], "label": d["label"], "design": d["design_label"], "sample_size": d["sample_size"],
-                        "peer_reviewed": d["peer_reviewed"], "verification": d["verification"],
-                        "curator_added": d["curator_added"], "claims": len(r["claims"]),
-                        "articles": len(r["articles"])})
-    sources.sort(key=lambda s: (-s["claims"], -s["articles"], s["id"]))
+    sources = _source_rows(graph, m)
     certainty = Counter(c["certainty"] for c in claims)
     strength = Counter(c["strength"] or "no peer-reviewed support" for c in claims)
     strength_order = [t.label for t in vocab.DESIGNS.terms] + ["no peer-reviewed support"]
@@ -101,9 +109,86 @@ def build_report(graph: Any, traces: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _claim_rows(traces: dict[str, TraceJSON]) -> list[ClaimRow]:
+    """One row per claim, most certain first, then most repeated."""
+    claims: list[ClaimRow] = []
+    for claim_id in sorted(traces):
+        t = traces[claim_id]
+        v, d = t["verdict"], t["distortions"]
+        claims.append({
+            "id": claim_id, "statement": t["claim"]["statement"], "kind": t["claim"]["kind"],
+            "articles": sorted({a["article"]["id"] for a in t["appearances"]}),
+            "basis": v["basis"], "peer_reviewed_support": v["peer_reviewed_support"],
+            "certainty": v["certainty"],
+            "certainty_reasons": [f"{r['concern'].replace('-', ' ')} -{r['levels']}: {r['reason']}"  # type: ignore[union-attr]
+                                  for r in v["certainty_reasons"]],
+            "strength": v["strength"]["label"] if v["strength"] else None,
+            "cebm_level": v["strength"]["cebm_level"] if v["strength"] else None,
+            "flags": v["flags"], "amplification": d["amplification"]["summary"],
+            "transmutations": len(d["transmutation"]), "dead_ends": len(d["dead_ends"]),
+            "diversions": len(d["diversion"]), "consulted_not_cited": len(d["consulted_as_evidence"]),
+        })
+    certainty_rank = vocab.CERTAINTY.notations.index
+    claims.sort(key=lambda c: (certainty_rank(c["certainty"]), -len(c["articles"]), c["id"]))
+    return claims
+
+
+def _missing_warnings(graph: nx.DiGraph) -> dict[str, list[MissingWarning]]:
+    """Article id -> the warnings it omits though the graph knows them."""
+    missing: dict[str, list[MissingWarning]] = {}
+    for n, d in graph.nodes(data=True):
+        if d["kind"] == NodeKind.MISSING_WARNING:
+            known = [graph.nodes[k] for k in graph.successors(n)]
+            missing.setdefault(d["article"], []).append({
+                "intervention": d["intervention"], "condition": d["condition"], "severity": d["severity"],
+                "known_from": sorted("inferred" if k["inferred"] else "stated" for k in known)})
+    return missing
+
+
+def _article_rows(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> list[ArticleRow]:
+    """One row per article: its claims by strongest basis, what it sells, what warnings it omits."""
+    by_article: dict[str, dict[str, list[str | None]]] = {}
+    for claim_id in sorted(traces):
+        for a in traces[claim_id]["appearances"]:
+            by_article.setdefault(a["article"]["id"], {}).setdefault(claim_id, []).append(a["basis"])
+    missing = _missing_warnings(graph)
+    rows: list[ArticleRow] = []
+    for n, d in sorted(graph.nodes(data=True), key=lambda x: x[1].get("id", "")):
+        if d["kind"] != NodeKind.ARTICLE:
+            continue
+        made = by_article.get(d["id"], {})
+        counts = Counter(_strongest(bases) for bases in made.values())  # type: ignore[arg-type]
+        sellers = [node(graph, a, AppearanceNode)["speaker"] for a in graph.successors(n)
+                   if graph.nodes[a]["kind"] == NodeKind.APPEARANCE]
+        rows.append({
+            "id": d["id"], "title": d["title"], "kind": d["article_kind"], "claims": len(made),
+            "by_basis": {b: counts.get(b, 0) for b in vocab.BASES.notations},
+            "peer_reviewed_share": round(counts.get("peer-reviewed", 0) / len(made), 4) if made else 0.0,
+            "commercial_interest": sorted({o["name"] for o in d["commercial_interest"]}
+                                          | {o["name"] for s in sellers for o in s["commercial_interest"]}),
+            "missing_warnings": sorted(missing.get(d["id"], []), key=lambda m: (m["intervention"], m["condition"])),
+        })
+    return rows
+
+
+def _source_rows(graph: nx.DiGraph, m: Metrics) -> list[SourceRow]:
+    """One row per source, the most relied on first."""
+    reliance = {r["source"]: r for r in m["sources"]}
+    rows: list[SourceRow] = []
+    for _, d in sorted(graph.nodes(data=True), key=lambda x: x[1].get("id", "")):
+        if d["kind"] != NodeKind.SOURCE:
+            continue
+        r = reliance.get(d["id"], {"claims": [], "articles": []})
+        rows.append({"id": d["id"], "label": d["label"], "design": d["design_label"], "sample_size": d["sample_size"],
+                     "peer_reviewed": d["peer_reviewed"], "verification": d["verification"],
+                     "curator_added": d["curator_added"], "claims": len(r["claims"]), "articles": len(r["articles"])})
+    rows.sort(key=lambda s: (-s["claims"], -s["articles"], s["id"]))
+    return rows
+
+
 # --- CSV ------------------------------------------------------------------------------------
 
-def render_csv(report: dict[str, Any], table: str = "claims") -> str:
+def render_csv(report: Report, table: str = "claims") -> str:
     """One table of the report as CSV (claims, articles or sources)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
@@ -134,7 +219,7 @@ def render_csv(report: dict[str, Any], table: str = "claims") -> str:
 
 # --- Markdown -------------------------------------------------------------------------------
 
-def render_markdown(report: dict[str, Any]) -> str:
+def render_markdown(report: Report) -> str:
     from .render import md
     t = report["totals"]
     out = ["# lbpgraph evidence report", "",
@@ -180,7 +265,7 @@ def render_markdown(report: dict[str, Any]) -> str:
 
 # --- HTML -----------------------------------------------------------------------------------
 
-def _bars(report: dict[str, Any]) -> dict[str, Any]:
+def _bars(report: Report) -> dict[str, Any]:
     """Geometry of the two SVG charts (all numbers, no markup)."""
     rows = report["charts"]["claims_by_article_and_basis"]
     widest = max((sum(r["by_basis"].values()) for r in rows), default=1) or 1
@@ -208,7 +293,7 @@ def _bars(report: dict[str, Any]) -> dict[str, Any]:
             "strength_height": 20 + 26 * len(bars), "colours": BASIS_COLOURS}
 
 
-def render_html(report: dict[str, Any]) -> str:
+def render_html(report: Report) -> str:
     """The report as one self-contained HTML page."""
     from importlib import resources
 

@@ -14,7 +14,6 @@ support (sources); shape says the kind of node. Positions come from :mod:`lbpgra
 from __future__ import annotations
 
 import html
-import json
 import re
 import textwrap
 from dataclasses import dataclass
@@ -23,6 +22,9 @@ from typing import Any
 
 import networkx as nx
 
+from ..analysis.records import (AppearanceNode, ArticleNode, CitationNode, ClaimNode, ConceptNode,
+                                ContraindicationNode, NodeKind, Rel, SourceNode, node, nodes_of, predecessor,
+                                successors)
 from ..core import vocab
 from .palette import (ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, CURATOR_COLOUR, SOURCE_COLOURS,
                       SOURCE_LEGEND)
@@ -35,10 +37,6 @@ PHYSICS_THRESHOLD = 300
 
 def _short(text: str, width: int = 48) -> str:
     return textwrap.shorten(" ".join(text.split()), width=width, placeholder="…")
-
-
-def _rel(g: nx.DiGraph, node: str, rel: str) -> list[str]:
-    return sorted(v for v in g.successors(node) if g.edges[node, v]["rel"] == rel)
 
 
 class _Builder:
@@ -64,7 +62,7 @@ class _Builder:
             self.edges[(u, v, kind)] = {"labels": [label], "titles": [title], "dashed": dashed}
 
     def claim(self, c: str) -> str:
-        d = self.g.nodes[c]
+        d = node(self.g, c, ClaimNode)
         basis = d["basis"][0] if d["basis"] else "unsupported"
         strength = vocab.DESIGNS.term(d["strength"]).label if d["strength"] else "none"
         certainty = vocab.CERTAINTY.term(d["certainty"]).label
@@ -72,12 +70,12 @@ class _Builder:
                            f"peer-reviewed support: {'yes' if d['peer_reviewed_support'] else 'no'}",
                            f"basis: {', '.join(d['basis']) or 'none'}",
                            f"strength: {strength}", f"flags: {', '.join(d['flags']) or 'none'}"])
-        search = " ".join([d["id"], d["statement"], *(self.g.nodes[a]["quote"] for a in _rel(self.g, c, "appearance"))])
+        search = " ".join([d["id"], d["statement"], *(self.g.nodes[a]["quote"] for a in successors(self.g, c, Rel.APPEARANCE))])
         return self.node(c, "claim", _short(d["statement"]), title, CERTAINTY_COLOURS[d["certainty"]], basis=basis,
                          certainty=d["certainty"], search=" ".join(search.lower().split()), claim=d["id"])
 
     def source(self, s: str, curator: bool = False) -> str:
-        d = self.g.nodes[s]
+        d = node(self.g, s, SourceNode)
         lines = [d["label"]]
         if d["title"]:
             lines.append(d["title"])
@@ -92,7 +90,7 @@ class _Builder:
                          dashed=curator or not d["identified"])
 
     def concept(self, c: str) -> str:
-        d = self.g.nodes[c]
+        d = node(self.g, c, ConceptNode)
         kind = d["scheme"]
         title = "\n".join(x for x in (f"{kind}: {d['label']}", d["definition"] or "") if x)
         return self.node(c, kind, _short(d["label"], 40), title, CONCEPT_COLOUR)
@@ -101,38 +99,38 @@ class _Builder:
         g = self.g
         claim_id = g.nodes[c]["id"]
         self.claim(c)
-        for app in _rel(g, c, "appearance"):
-            a = g.nodes[app]
-            article = next(u for u in g.predecessors(app) if g.edges[u, app]["rel"] == "contains")
-            ad = g.nodes[article]
+        for app in successors(g, c, Rel.APPEARANCE):
+            a = node(g, app, AppearanceNode)
+            article = predecessor(g, app, Rel.CONTAINS)
+            ad = node(g, article, ArticleNode)
             self.node(article, "article", f"{ad['id']}: {_short(ad['title'], 34)}",
                       f"article {ad['id']}\n{ad['title']}\n{ad['article_kind']}", ARTICLE_COLOUR)
             self.edge(article, c, "makes", "makes", f"“{a['quote']}”\nbasis: {a['basis']}; {a['hedging']}")
-            for cit in _rel(g, app, "cites"):
+            for cit in successors(g, app, Rel.CITES):
                 self._citation(c, cit, claim_id, "cites")
-        for assessment in _rel(g, c, "assessed"):
-            for s in _rel(g, assessment, "evidence"):
+        for assessment in successors(g, c, Rel.ASSESSED):
+            for s in successors(g, assessment, Rel.EVIDENCE):
                 self.source(s, curator=True)
                 fidelity = g.nodes[assessment]["fidelity"]
                 self.edge(c, s, "evidence", f"curator evidence · {fidelity}", g.nodes[assessment]["note"], dashed=True)
-        for x in _rel(g, c, "about"):
+        for x in successors(g, c, Rel.ABOUT):
             self.edge(c, self.concept(x), "about", "about", "the claim is about this intervention")
-        for m in _rel(g, c, "invokes"):
+        for m in successors(g, c, Rel.INVOKES):
             self.edge(c, self.concept(m), "invokes", "invokes", "the claim invokes this mechanism")
-            for s in _rel(g, m, "acts-on"):
+            for s in successors(g, m, Rel.ACTS_ON):
                 direction = g.nodes[m]["direction"] or "acts on"
                 self.edge(m, self.concept(s), "acts-on", direction, f"the mechanism {direction} this structure")
-        for ci in _rel(g, c, "states"):
-            self._contraindication(ci)
+        for ci in successors(g, c, Rel.STATES):
+            self.add_contraindication(ci)
 
     def _citation(self, owner: str, cit: str, claim_id: str, kind: str) -> None:
         g = self.g
-        d = g.nodes[cit]
+        d = node(g, cit, CitationNode)
         title = "\n".join(x for x in (f"{d['marker'] or d['mode']} · {d['mode']} · {d['relation']}",
                                       f"fidelity: {d['fidelity']}", f"stance: {d['stance'] or 'not recorded'}",
                                       f"as printed: {d['as_printed']}" if d["as_printed"] else "",
                                       d["note"] or "") if x)
-        cited = _rel(g, cit, "cited")
+        cited = successors(g, cit, Rel.CITED)
         if not cited:
             target = self.node(cit, "source", "no work named", f"{d['marker'] or 'vague attribution'}\nno work named: "
                                "a dead end", SOURCE_COLOURS["unknown"], dashed=True)
@@ -140,13 +138,13 @@ class _Builder:
             target = self.source(cited[0])
         self.edge(owner, target, kind, f"cites · {d['fidelity']}", title)
         for s in cited:
-            for onward in _rel(g, s, "cites"):
+            for onward in successors(g, s, Rel.CITES):
                 if claim_id in g.nodes[onward]["for_claims"]:
                     self._citation(s, onward, claim_id, "chain")
 
-    def _contraindication(self, ci: str) -> None:
+    def add_contraindication(self, ci: str) -> None:
         g = self.g
-        d = g.nodes[ci]
+        d = node(g, ci, ContraindicationNode)
         scheme = {g.nodes[v]["scheme"]: v for v in g.successors(ci)}
         intervention, condition = scheme["intervention"], scheme["condition"]
         label = "caution (inferred)" if d["inferred"] else f"contraindicated ({d['severity']})"
@@ -154,7 +152,7 @@ class _Builder:
                else f"stated contraindication, severity {d['severity']}")
         self.edge(self.concept(intervention), self.concept(condition), "contraindication", label, why,
                   dashed=d["inferred"])
-        for s in _rel(g, condition, "affects"):
+        for s in successors(g, condition, Rel.AFFECTS):
             self.edge(condition, self.concept(s), "affects", "affects", "the condition affects this structure")
 
 
@@ -213,17 +211,15 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
 
     from .layout import clustered, layered
     b = _Builder(g)
-    claims = sorted(n for n, d in g.nodes(data=True) if d["kind"] == "claim")
     root = None
     if claim_id is not None:
         root = vocab.PREFIXES["claim"] + claim_id
         b.add_claim(root)
     else:
-        for c in claims:
+        for c in nodes_of(g, NodeKind.CLAIM):
             b.add_claim(c)
-        for n, d in sorted(g.nodes(data=True)):  # inferred cautions and concepts of every claim
-            if d["kind"] == "contraindication":
-                b._contraindication(n)
+        for n in nodes_of(g, NodeKind.CONTRAINDICATION):  # inferred cautions and concepts of every claim
+            b.add_contraindication(n)
     keys = sorted(b.nodes)
     ids = {k: f"n{i + 1}" for i, k in enumerate(keys)}
     kinds = {ids[k]: b.nodes[k]["kind"] for k in keys}
@@ -233,27 +229,34 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
         positions = layered(kinds, edge_list, ids[root], order, seed)
     else:
         positions = clustered(kinds, edge_list, order, seed)
-    physics = root is None and len(keys) <= physics_threshold
-
     net = Network(directed=True)
-    nodes = []
-    for k in keys:
-        n = b.nodes[k]
-        x, y = positions[ids[k]]
-        border = "#24292f" if n["kind"] == "claim" else n["colour"]
-        fill = "#ffffff" if n.get("dashed") else n["colour"]
-        keep = {"background": fill, "border": "#000000"}  # selection keeps the certainty colour
-        node = {"id": ids[k], "label": n["label"], "title": n["title"], "shape": SHAPES[n["kind"]],
-                "color": {"background": fill, "border": border, "highlight": keep, "hover": keep},
-                "x": x, "y": y, "kind": n["kind"], "size": 14 if n["kind"] == "claim" else 11}
-        if n.get("dashed"):
-            node["shapeProperties"] = {"borderDashes": [4, 3]}
-        for extra in ("basis", "certainty", "search", "claim"):
-            if extra in n:
-                node[extra] = n[extra]
-        if n["kind"] == "article":
-            node["font"] = {"color": "#ffffff"}
-        nodes.append(node)
+    fill_network(net, [_vis_node(b.nodes[k], ids[k], positions[ids[k]]) for k in keys], _vis_edges(b, ids))
+    data_nodes, data_edges, *_ = net.get_network_data()
+    return View(title=f"claim {claim_id}" if claim_id else "all claims", nodes=data_nodes, edges=data_edges,
+                physics=root is None and len(keys) <= physics_threshold,
+                focus=ids[root] if root is not None else None)
+
+
+def _vis_node(n: dict[str, Any], vis_id: str, position: tuple[int, int]) -> dict[str, Any]:
+    """A vis-network node: shape by kind, colour by certainty or support, dashed where unidentified."""
+    x, y = position
+    border = "#24292f" if n["kind"] == "claim" else n["colour"]
+    fill = "#ffffff" if n.get("dashed") else n["colour"]
+    keep = {"background": fill, "border": "#000000"}  # selection keeps the certainty colour
+    vis = {"id": vis_id, "label": n["label"], "title": n["title"], "shape": SHAPES[n["kind"]],
+           "color": {"background": fill, "border": border, "highlight": keep, "hover": keep},
+           "x": x, "y": y, "kind": n["kind"], "size": 14 if n["kind"] == "claim" else 11}
+    if n.get("dashed"):
+        vis["shapeProperties"] = {"borderDashes": [4, 3]}
+    for extra in ("basis", "certainty", "search", "claim"):
+        if extra in n:
+            vis[extra] = n[extra]
+    if n["kind"] == "article":
+        vis["font"] = {"color": "#ffffff"}
+    return vis
+
+
+def _vis_edges(b: _Builder, ids: dict[str, str]) -> list[dict[str, Any]]:
     edges = []
     for i, (u, v, kind) in enumerate(sorted(b.edges)):
         e = b.edges[(u, v, kind)]
@@ -262,11 +265,7 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
         if e["dashed"]:
             edge["dashes"] = True
         edges.append(edge)
-    fill_network(net, nodes, edges)
-    focus = ids[root] if root is not None else None
-    title = f"claim {claim_id}" if claim_id else "all claims"
-    data_nodes, data_edges, *_ = net.get_network_data()
-    return View(title=title, nodes=data_nodes, edges=data_edges, physics=physics, focus=focus)
+    return edges
 
 
 def fill_network(net: Any, nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
@@ -280,9 +279,3 @@ def fill_network(net: Any, nodes: list[dict[str, Any]], edges: list[dict[str, An
     net.node_ids = [n["id"] for n in nodes]
     net.node_map = {n["id"]: n for n in nodes}
     net.edges = edges
-
-
-def json_for_script(data: Any) -> str:
-    """JSON safe inside an HTML script element: '<', '>' and '&' as \\u escapes."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
