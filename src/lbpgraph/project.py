@@ -324,7 +324,7 @@ def _attachments(projection: nx.DiGraph, traces: dict[str, Any]) -> dict[str, by
             TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8")}
 
 
-def _tree_digest(root: Path, pattern: str = "**/*") -> hashlib._Hash:
+def _tree_digest(root: Path, pattern: str = "**/*") -> Any:  # a hashlib digest
     """Digest of every entry under ``root``: a file's bytes, or what else it is (a folder, a
     dangling link, a FIFO), so that a build is current only for exactly what was validated."""
     digest = hashlib.sha256()

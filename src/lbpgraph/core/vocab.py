@@ -215,10 +215,6 @@ STANCES = ValueSet("stance", "StanceScheme", "How the cited source states the cl
 ))
 #: Stances that a certain, unhedged appearance overstates.
 CAUTIOUS_STANCES = ("hedged-finding", "hypothesis")
-#: Stances that report the source's own data: only these can ground peer-reviewed support.
-DATA_STANCES = ("finding", "hedged-finding", "association")
-#: Stances that voice an opinion, not data: they ground at most an expert-opinion basis.
-OPINION_STANCES = ("hypothesis", "background", "recommendation")
 
 HEDGING = ValueSet("hedging", "HedgingScheme", "How certainly an appearance states its claim", (
     Term("certain", "certain", "Stated as fact ('has been proven', 'researchers have found')."),

@@ -24,12 +24,12 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from json.encoder import encode_basestring
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..core import vocab
 from ..model.corpus import ANNOTATIONS_DIR, ARTICLES_DIR
+from ..model.yamlio import dumps
 from ..core.errors import LbpgraphError
 from ..core.files import umask
 
@@ -727,10 +727,10 @@ class _Corpus:
             article_id, text, annotation = _Article(self, n).write()
             yield f"{ARTICLES_DIR}/{article_id}.txt", text
             yield f"{ANNOTATIONS_DIR}/{article_id}.yaml", annotation
-        yield "claims.yaml", header + _yaml({"claims": [c.record() for c in self.claims]})
-        yield "bibliography.yaml", header + _yaml({"sources": [s.record(self.note) for s in self.sources]})
-        yield "concepts.yaml", header + _yaml(_concepts())
-        yield "context.yaml", header + _yaml({"assessments": self.curated})
+        yield "claims.yaml", header + dumps({"claims": [c.record() for c in self.claims]}, omit_empty=True)
+        yield "bibliography.yaml", header + dumps({"sources": [s.record(self.note) for s in self.sources]}, omit_empty=True)
+        yield "concepts.yaml", header + dumps(_concepts(), omit_empty=True)
+        yield "context.yaml", header + dumps({"assessments": self.curated}, omit_empty=True)
 
     def summary(self) -> SynthSummary:
         """Counts of what :meth:`files` wrote (call after it is exhausted)."""
@@ -934,24 +934,9 @@ class _Article:
         self.line("")
         self.not_claim("question-heading", f"Is {topic} worth trying for low back pain?")
         count = rng.randint(*CLAIMS_PER_ARTICLE)
-        k = 0
-        while k < count:
-            sentences: list[tuple[str, dict[str, Any] | None]] = []
-            for _ in range(rng.randint(2, 4)):
-                if k == count:
-                    break
-                k += 1
-                sentences.append(self.appearance(k, c.deal("cards", CARDS)))
-                if rng.random() < 0.3:
-                    reason = rng.choice(FILLERS)
-                    text = rng.choice(NOT_CLAIMS[reason])
-                    sentences.append((text, {"quote": text, "reason": reason}))
-            self.line("")
-            self.paragraph(sentences)
-            if rng.random() < 0.15:
-                self.not_claim("image-caption")
+        self.body(count)
         if self.draft:
-            self.draft_citation(k + 1)
+            self.draft_citation(count + 1)
         self.line("")
         if self.kind != "personal-blog":
             self.not_claim("disclaimer")
@@ -970,11 +955,35 @@ class _Article:
         self.line("")
         self.not_claim("tags", f"Tags: {topic.removeprefix('a ')}, back pain, exercise")
         text = self.text()
+        return self.id, text, f"# {c.note}\n" + dumps(self.annotation(title, offers, consulted), omit_empty=True)
+
+    def body(self, count: int) -> None:
+        """``count`` appearances in paragraphs of two to four, with a filler sentence now and then."""
+        rng, k = self.rng, 0
+        while k < count:
+            sentences: list[tuple[str, dict[str, Any] | None]] = []
+            for _ in range(rng.randint(2, 4)):
+                if k == count:
+                    break
+                k += 1
+                sentences.append(self.appearance(k, self.c.deal("cards", CARDS)))
+                if rng.random() < 0.3:
+                    reason = rng.choice(FILLERS)
+                    text = rng.choice(NOT_CLAIMS[reason])
+                    sentences.append((text, {"quote": text, "reason": reason}))
+            self.line("")
+            self.paragraph(sentences)
+            if rng.random() < 0.15:
+                self.not_claim("image-caption")
+
+    def annotation(self, title: str, offers: list[dict[str, Any]], consulted: list[dict[str, Any]]) -> dict[str, Any]:
+        """The article's annotation, counted into the corpus summary."""
+        c = self.c
         appearances = [r for *_, r in self.annotated if "id" in r]
         c.counts["claims"] += len(self.claims)
         c.counts["sources"] += len(self.local_sources)
         c.counts["citations"] += sum(len(a.get("citations", [])) for a in appearances) + len(consulted)
-        annotation = {
+        return {
             "draft": True if self.draft else None, "text": f"{self.id}.txt", "title": title, "kind": self.kind,
             "published": self.date, "publisher": self.publisher(),
             "speakers": self.speakers, "commercial_interest": offers, "claims": self.claims,
@@ -982,7 +991,6 @@ class _Article:
             "not_claims": [r for *_, r in self.annotated if "reason" in r],
             "sources": self.local_sources, "note": c.note,
         }
-        return self.id, text, f"# {c.note}\n" + _yaml(annotation)
 
     def publisher(self) -> str | None:
         return {"clinic-marketing": "Synthetic Spine Clinic (fictitious)",
@@ -1088,47 +1096,6 @@ def _occurrences(text: str, needle: str) -> Iterator[int]:
         at = text.find(needle, at + 1)
 
 
-# --- YAML ------------------------------------------------------------------------------------
-
-def _scalar(value: str | int | bool) -> str:
-    """A YAML scalar: strings as JSON strings (json's own quoting, as ``json.dumps`` with
-    ``ensure_ascii=False``), which are valid YAML double-quoted scalars. (YAML would fold a raw
-    U+2028 or U+2029; the generator writes neither.)"""
-    if isinstance(value, str):
-        return encode_basestring(value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _emit(out: list[str], data: dict[str, Any], pad: str) -> None:
-    """Append the lines of the mapping ``data``, indented by ``pad``, to ``out``."""
-    for key, value in data.items():
-        if value is None or value == []:
-            continue
-        if isinstance(value, dict):
-            out.append(f"{pad}{key}:\n")
-            _emit(out, value, pad + "  ")
-        elif isinstance(value, list) and isinstance(value[0], dict):
-            out.append(f"{pad}{key}:\n")
-            for item in value:
-                lines: list[str] = []
-                _emit(lines, item, pad + "    ")
-                out.append(f"{pad}  - {lines[0][len(pad) + 4:]}")
-                out.extend(lines[1:])
-        elif isinstance(value, list):
-            out.append(f"{pad}{key}: [{', '.join(_scalar(v) for v in value)}]\n")
-        else:
-            out.append(f"{pad}{key}: {_scalar(value)}\n")
-
-
-def _yaml(data: dict[str, Any]) -> str:
-    """Block-style YAML of plain data; ``None`` values and empty lists are left out."""
-    out: list[str] = []
-    _emit(out, data, "")
-    return "".join(out)
-
-
 # --- writing -----------------------------------------------------------------------------------
 
 def _concepts() -> dict[str, Any]:
@@ -1178,6 +1145,7 @@ def tiled_projection(g: nx.DiGraph, copies: int) -> nx.DiGraph:
     """``copies`` disjoint copies of the projection ``g``; every id gets a ``-t<n>`` suffix."""
     import networkx as nx
 
+    from ..analysis.records import NodeKind
     out = nx.DiGraph()
     out.graph.update(g.graph)
     for k in range(copies):
@@ -1187,9 +1155,9 @@ def tiled_projection(g: nx.DiGraph, copies: int) -> nx.DiGraph:
             attrs = dict(d)
             if "id" in attrs:
                 attrs["id"] = f"{attrs['id']}{suffix}"
-            if d["kind"] == "citation":
+            if d["kind"] == NodeKind.CITATION:
                 attrs["for_claims"] = [f"{c}{suffix}" for c in d["for_claims"]]
-            if d["kind"] == "appearance":
+            if d["kind"] == NodeKind.APPEARANCE:
                 attrs["article"] = f"{d['article']}{suffix}"
             out.add_node(rename[n], **attrs)
         for u, v, d in g.edges(data=True):

@@ -77,77 +77,100 @@ def _sentence_of(position: int, sentences: list[Span]) -> Span | None:
     return None
 
 
+class _Finder:
+    """Citations found so far, and where they stand: a span is taken by the first that claims it."""
+
+    def __init__(self, text: str, sentences: list[Span], references: list[Reference], excluded: list[Span]) -> None:
+        self.text, self.sentences, self.excluded = text, sentences, excluded
+        printed = [r.number for r in references if r.number is not None]
+        if printed and len(set(printed)) == len(printed):
+            self.by_number = {r.number: r.key for r in references if r.number is not None}
+        else:  # unnumbered, or "1." printed before every entry: count in list order
+            self.by_number = {int(r.key): r.key for r in references}
+        self.by_author_year: dict[tuple[str, int], list[str]] = {}
+        for r in references:
+            if r.surname and r.year:
+                self.by_author_year.setdefault((r.surname.lower(), r.year), []).append(r.key)
+        self.found: list[InText] = []
+        self.taken: list[Span] = []
+
+    def place(self, m: re.Match[str]) -> tuple[Span, Span] | None:
+        """The span of a match and its sentence, or None when it is outside any sentence or taken."""
+        span = Span(m.start(), m.end())
+        sentence = _sentence_of(m.start(), self.sentences)
+        if sentence is None or any(span.overlaps(x) for x in self.excluded + self.taken):
+            return None
+        return span, sentence
+
+    def add(self, marker: str, span: Span, kind: str, keys: tuple[str, ...], dangling: tuple[str, ...],
+            sentence: Span) -> None:
+        self.found.append(InText(marker, span, kind, keys, dangling, sentence))
+        self.taken.append(span)
+
+    def numeric(self) -> None:
+        for m in _NUMERIC.finditer(self.text):
+            placed = self.place(m)
+            if placed is None:
+                continue
+            span, sentence = placed
+            before = self.text[sentence.start:m.start()]
+            if not before.strip() or re.fullmatch(r"\s*[-•*]?\s*", before):
+                continue  # "(1) Walk daily": the number of a list item, not a citation
+            if _PHONE_AFTER.match(self.text[m.end():]) or _PHONE_BEFORE.search(before):
+                continue
+            if before.rstrip().split(" ")[-1].rstrip(".") in _NOT_CITATION_WORDS:
+                continue
+            numbers = _expand(m.group(1))
+            self.add(m.group(0), span, "numeric", tuple(self.by_number[n] for n in numbers if n in self.by_number),
+                     tuple(str(n) for n in numbers if n not in self.by_number), sentence)
+
+    def author_year(self) -> None:
+        for m in _AUTHOR_YEAR.finditer(self.text):
+            placed = self.place(m)
+            if placed is None:
+                continue
+            keys: list[str] = []
+            dangling: list[str] = []
+            matched_any = False
+            for part in m.group(1).split(";"):
+                pm = _AUTHOR_YEAR_PART.match(part)
+                if not pm or pm.group(1) in _NOT_CITATION_WORDS:
+                    continue
+                matched_any = True
+                hits = self.by_author_year.get((pm.group(1).lower(), int(pm.group(2))), [])
+                (keys.extend(hits) if hits else dangling.append(f"{pm.group(1)} {pm.group(2)}"))
+            if matched_any:
+                self.add(m.group(0), placed[0], "author-year", tuple(keys), tuple(dangling), placed[1])
+
+    def narrative(self) -> None:
+        for m in _NARRATIVE.finditer(self.text):
+            placed = self.place(m)
+            if placed is None or m.group(1) in _NOT_CITATION_WORDS:
+                continue
+            hits = tuple(self.by_author_year.get((m.group(1).lower(), int(m.group(2))), []))
+            dangling = () if hits else (f"{m.group(1)} {m.group(2)}",)
+            self.add(m.group(0), placed[0], "narrative", hits, dangling, placed[1])
+
+    def unnamed(self, pattern: re.Pattern[str], kind: str) -> None:
+        """A journal named without a paper, or a vague attribution: they name no reference."""
+        for m in pattern.finditer(self.text):
+            placed = self.place(m)
+            if placed is None:
+                continue
+            span, sentence = placed
+            if kind == "vague" and (any(c.sentence == sentence for c in self.found)
+                                    or is_heading(self.text[sentence.start:sentence.end])):
+                continue  # a sentence that cites a work, or a heading, is not a vague attribution
+            self.add(m.group(0), span, kind, (), (), sentence)
+
+
 def find_citations(text: str, sentences: list[Span], references: list[Reference],
                    excluded: list[Span]) -> list[InText]:
     """Every in-text citation in ``text`` outside the ``excluded`` spans (the reference lists)."""
-    printed = [r.number for r in references if r.number is not None]
-    if printed and len(set(printed)) == len(printed):
-        by_number = {r.number: r.key for r in references if r.number is not None}
-    else:  # unnumbered, or "1." printed before every entry: count in list order
-        by_number = {int(r.key): r.key for r in references}
-    by_author_year: dict[tuple[str, int], list[str]] = {}
-    for r in references:
-        if r.surname and r.year:
-            by_author_year.setdefault((r.surname.lower(), r.year), []).append(r.key)
-    found: list[InText] = []
-    taken: list[Span] = []
-
-    def outside(span: Span) -> bool:
-        return not any(span.overlaps(x) for x in excluded + taken)
-
-    for m in _NUMERIC.finditer(text):
-        span = Span(m.start(), m.end())
-        sentence = _sentence_of(m.start(), sentences)
-        if sentence is None or not outside(span):
-            continue
-        before = text[sentence.start:m.start()]
-        if not before.strip() or re.fullmatch(r"\s*[-•*]?\s*", before):
-            continue  # "(1) Walk daily": the number of a list item, not a citation
-        if _PHONE_AFTER.match(text[m.end():]) or _PHONE_BEFORE.search(before):
-            continue
-        if before.rstrip().split(" ")[-1].rstrip(".") in _NOT_CITATION_WORDS:
-            continue
-        numbers = _expand(m.group(1))
-        keys = tuple(by_number[n] for n in numbers if n in by_number)
-        dangling = tuple(str(n) for n in numbers if n not in by_number)
-        found.append(InText(m.group(0), span, "numeric", keys, dangling, sentence))
-        taken.append(span)
-    for m in _AUTHOR_YEAR.finditer(text):
-        span = Span(m.start(), m.end())
-        sentence = _sentence_of(m.start(), sentences)
-        if sentence is None or not outside(span):
-            continue
-        keys, dangling = [], []
-        parts = m.group(1).split(";")
-        matched_any = False
-        for part in parts:
-            pm = _AUTHOR_YEAR_PART.match(part)
-            if not pm or pm.group(1) in _NOT_CITATION_WORDS:
-                continue
-            matched_any = True
-            hits = by_author_year.get((pm.group(1).lower(), int(pm.group(2))), [])
-            (keys.extend(hits) if hits else dangling.append(f"{pm.group(1)} {pm.group(2)}"))
-        if matched_any:
-            found.append(InText(m.group(0), span, "author-year", tuple(keys), tuple(dangling), sentence))
-            taken.append(span)
-    for m in _NARRATIVE.finditer(text):
-        span = Span(m.start(), m.end())
-        sentence = _sentence_of(m.start(), sentences)
-        if sentence is None or not outside(span) or m.group(1) in _NOT_CITATION_WORDS:
-            continue
-        hits = tuple(by_author_year.get((m.group(1).lower(), int(m.group(2))), []))
-        dangling = () if hits else (f"{m.group(1)} {m.group(2)}",)
-        found.append(InText(m.group(0), span, "narrative", hits, dangling, sentence))
-        taken.append(span)
-    for pattern, kind in ((_VENUE, "named-venue"), (_VAGUE, "vague")):
-        for m in pattern.finditer(text):
-            span = Span(m.start(), m.end())
-            sentence = _sentence_of(m.start(), sentences)
-            if sentence is None or not outside(span):
-                continue
-            if kind == "vague" and (any(c.sentence == sentence for c in found)
-                                    or is_heading(text[sentence.start:sentence.end])):
-                continue  # a sentence that cites a work, or a heading, is not a vague attribution
-            found.append(InText(m.group(0), span, kind, (), (), sentence))
-            taken.append(span)
-    return sorted(found, key=lambda c: c.span.start)
+    finder = _Finder(text, sentences, references, excluded)
+    finder.numeric()
+    finder.author_year()
+    finder.narrative()
+    finder.unnamed(_VENUE, "named-venue")
+    finder.unnamed(_VAGUE, "vague")
+    return sorted(finder.found, key=lambda c: c.span.start)

@@ -186,7 +186,7 @@ def _new_source(ref: Reference, taken: set[str]) -> schema.Source:
     taken.add(source_id)
     return schema.Source(id=source_id, kind="journal-article", authors=list(ref.authors), year=ref.year,
                          title=ref.title, venue=ref.venue, volume=ref.volume, issue=ref.issue, pages=ref.pages,
-                         doi=ref.doi if ref.doi and schema._DOI.fullmatch(ref.doi) else None,
+                         doi=ref.doi if ref.doi and schema.DOI_PATTERN.fullmatch(ref.doi) else None,
                          peer_reviewed="unknown", verification="unverified",
                          note="Parsed by lbpgraph ingest from the article's reference list; not yet checked.")
 
@@ -195,6 +195,32 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
                      sources: dict[str, schema.Source]) -> dict[str, Any]:
     """The draft annotation (plain data in the annotation schema) of an analysed article."""
     text = analysis.text.text
+    source_of, local = _sources_of(analysis, sources)
+    claims, appearances, not_claims = _draft_sentences(analysis, article_id, source_of)
+    cited_keys = {k for c in analysis.citations for k in c.keys}
+    consulted = [{"source": source_of[r.key], **({"marker": str(r.number)} if r.number is not None else {}),
+                  "as_printed": r.text} for r in analysis.references if r.key not in cited_keys]
+    for lst in analysis.lists:
+        not_claims.append({**_quote(analysis.text, lst.span), "reason": "reference-list"})
+    first_line = next((s for s in analysis.text.sentences()), None)
+    title = " ".join(text[first_line.start:first_line.end].split()) if first_line else "untitled"
+    draft: dict[str, Any] = {
+        "draft": True, "text": text_file, "title": title, "kind": "health-info",
+        "speakers": [{"id": "author", "name": "the article's author", "role": "author"}],
+        "claims": claims, "appearances": appearances}
+    if consulted:
+        draft["consulted"] = consulted
+    if not_claims:
+        draft["not_claims"] = not_claims
+    if local:
+        draft["sources"] = [s.model_dump(exclude_defaults=True) for s in local]
+    draft["note"] = ("Draft written by lbpgraph ingest. Review every claim (statement, kind, interventions, "
+                     "outcome), citation (fidelity, stance) and cue, then remove 'draft: true'.")
+    return draft
+
+
+def _sources_of(analysis: Analysis, sources: dict[str, schema.Source]) -> tuple[dict[str, str], list[schema.Source]]:
+    """Reference key -> source id (the bibliography's, or a new record's), and the new records."""
     taken = set(sources)
     source_of: dict[str, str] = {}
     local: list[schema.Source] = []
@@ -205,14 +231,24 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
             new = _new_source(ref, taken)
             local.append(new)
             source_of[ref.key] = new.id
-    by_key = {r.key: r for r in analysis.references}
+    return source_of, local
+
+
+Records = list[dict[str, Any]]
+
+
+def _draft_sentences(analysis: Analysis, article_id: str, source_of: dict[str, str]) -> tuple[Records, Records, Records]:
+    """Claims, appearances and not-a-claim spans: a sentence that cites, tells an anecdote or
+    sounds like a claim becomes a draft claim; titles, headings and advertising are not claims."""
+    text = analysis.text.text
     by_sentence: dict[Span, list[InText]] = {}
     for c in analysis.citations:
         by_sentence.setdefault(c.sentence, []).append(c)
-    anecdotes = set(analysis.cues["anecdote"])
-    commercial = set(analysis.cues["commercial"])
+    anecdotes, commercial = set(analysis.cues["anecdote"]), set(analysis.cues["commercial"])
     excluded = [lst.span for lst in analysis.lists]
-    claims, appearances, not_claims = [], [], []
+    claims: Records = []
+    appearances: Records = []
+    not_claims: Records = []
     first_line = next((s for s in analysis.text.sentences()), None)
     for s in analysis.text.sentences():
         words = text[s.start:s.end]
@@ -229,23 +265,10 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
                 not_claims.append({**quote, "reason": "advertising"})
             continue
         n = len(claims) + 1
-        claim_id = f"{article_id}-draft-{n}"
-        claims.append({"id": claim_id, "statement": " ".join(words.split()), "kind": "other"})
-        citations, notes = [], []
-        for c in cited:
-            if c.kind in ("numeric", "author-year", "narrative"):
-                for key in c.keys:
-                    citations.append({"source": source_of[key], "mode": "in-text-marker", "marker": c.marker,
-                                      "as_printed": by_key[key].text, "fidelity": "unverified"})
-                if c.dangling:
-                    notes.append(f"{c.marker} points to no listed reference ({', '.join(c.dangling)})")
-            elif c.kind == "named-venue":
-                venue_source = analysis.venue_matches.get(c.span.start)
-                citations.append({**({"source": venue_source, "confidence": "moderate"} if venue_source else {}),
-                                  "mode": "named-venue", "marker": c.marker, "fidelity": "unverified"})
-            else:
-                citations.append({"mode": "vague", "marker": c.marker, "fidelity": "unverified"})
-        appearance = {"id": f"s{n}", "claim": claim_id, **quote, "speaker": "author", "hedging": hedging(words)}
+        claims.append({"id": f"{article_id}-draft-{n}", "statement": " ".join(words.split()), "kind": "other"})
+        citations, notes = _draft_citations(analysis, cited, source_of)
+        appearance = {"id": f"s{n}", "claim": f"{article_id}-draft-{n}", **quote, "speaker": "author",
+                      "hedging": hedging(words)}
         if s in anecdotes:
             appearance["appeal"] = ["anecdote"]
         if citations:
@@ -253,25 +276,29 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
         if notes:
             appearance["note"] = "; ".join(notes)
         appearances.append(appearance)
-    cited_keys = {k for c in analysis.citations for k in c.keys}
-    consulted = [{"source": source_of[r.key], **({"marker": str(r.number)} if r.number is not None else {}),
-                  "as_printed": r.text} for r in analysis.references if r.key not in cited_keys]
-    for lst in analysis.lists:
-        not_claims.append({**_quote(analysis.text, lst.span), "reason": "reference-list"})
-    title = " ".join(text[first_line.start:first_line.end].split()) if first_line else "untitled"
-    draft: dict[str, Any] = {
-        "draft": True, "text": text_file, "title": title, "kind": "health-info",
-        "speakers": [{"id": "author", "name": "the article's author", "role": "author"}],
-        "claims": claims, "appearances": appearances}
-    if consulted:
-        draft["consulted"] = consulted
-    if not_claims:
-        draft["not_claims"] = not_claims
-    if local:
-        draft["sources"] = [s.model_dump(exclude_defaults=True) for s in local]
-    draft["note"] = ("Draft written by lbpgraph ingest. Review every claim (statement, kind, interventions, "
-                     "outcome), citation (fidelity, stance) and cue, then remove 'draft: true'.")
-    return draft
+    return claims, appearances, not_claims
+
+
+def _draft_citations(analysis: Analysis, cited: list[InText], source_of: dict[str, str]) -> tuple[Records, list[str]]:
+    """The draft citations of one sentence, every one unverified, and notes on markers that
+    point to no listed reference."""
+    by_key = {r.key: r for r in analysis.references}
+    citations: Records = []
+    notes: list[str] = []
+    for c in cited:
+        if c.kind in ("numeric", "author-year", "narrative"):
+            for key in c.keys:
+                citations.append({"source": source_of[key], "mode": "in-text-marker", "marker": c.marker,
+                                  "as_printed": by_key[key].text, "fidelity": "unverified"})
+            if c.dangling:
+                notes.append(f"{c.marker} points to no listed reference ({', '.join(c.dangling)})")
+        elif c.kind == "named-venue":
+            venue_source = analysis.venue_matches.get(c.span.start)
+            citations.append({**({"source": venue_source, "confidence": "moderate"} if venue_source else {}),
+                              "mode": "named-venue", "marker": c.marker, "fidelity": "unverified"})
+        else:
+            citations.append({"mode": "vague", "marker": c.marker, "fidelity": "unverified"})
+    return citations, notes
 
 
 def _quote(article: ArticleText, span: Span) -> dict[str, Any]:
@@ -299,13 +326,6 @@ class Ingested:
     text_path: Path
     annotation_path: Path | None
     analysis: Analysis
-
-
-def ingest_file(data_dir: Path, path: Path, article_id: str | None = None, out: Path | None = None,
-                encoding: str | None = None, force: bool = False, write_draft: bool = True) -> Ingested:
-    """Ingest one article; see :func:`ingest_files`."""
-    [result] = ingest_files(data_dir, [path], article_id, out, encoding, force, write_draft)
-    return result
 
 
 def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None = None, out: Path | None = None,

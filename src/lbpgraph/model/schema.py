@@ -28,7 +28,7 @@ from ..core import vocab
 # Checked with fullmatch (so no trailing newline slips through); digits are ASCII only ([0-9],
 # never \d, which accepts every script's digits).
 _ID = vocab.ID_PATTERN
-_DOI = re.compile(r"10\.[0-9]{4,9}/\S+")
+DOI_PATTERN = re.compile(r"10\.[0-9]{4,9}/\S+")
 _URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 _DATE = re.compile(r"[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?")
 _IRI_UNSAFE = re.compile(r'[<>"{}|\\^`]')  # printable characters an IRI cannot hold (RFC 3987)
@@ -83,7 +83,7 @@ def _check_url(value: str) -> str:
 
 
 Id = Annotated[str, AfterValidator(_check(_ID, "id", "lower-case letters, digits, '-' or '_'"))]
-Doi = Annotated[str, AfterValidator(_check(_DOI, "DOI", "10.NNNN/suffix, without https://doi.org/"))]
+Doi = Annotated[str, AfterValidator(_check(DOI_PATTERN, "DOI", "10.NNNN/suffix, without https://doi.org/"))]
 Pmid = Annotated[str, AfterValidator(_check(re.compile(r"[1-9][0-9]{0,8}"), "PMID", "digits"))]
 Pmcid = Annotated[str, AfterValidator(_check(re.compile(r"PMC[0-9]+"), "PMCID", "PMC followed by digits"))]
 Url = Annotated[str, AfterValidator(_check(_URL, "URL", "http:// or https:// address")),

@@ -9,7 +9,8 @@ The loader is deliberately strict and boring:
 - anchors, aliases, merge keys and tags other than the core ones are refused.
 
 :func:`dumps` writes data that :func:`loads` (and YAML 1.1 readers such as ``yaml.safe_load``)
-read back unchanged: a string that either would read as another type is quoted.
+read back unchanged: a string that either would read as another type is quoted. It is the one
+YAML writer of lbpgraph: ingest's drafts and the synthetic corpus both use it.
 """
 
 from __future__ import annotations
@@ -116,9 +117,19 @@ def _error_line(exc: yaml.MarkedYAMLError) -> int:
     return mark.line + 1 if mark else 1
 
 
-def dumps(data: Any) -> str:
-    """``data`` as block-style YAML that :func:`loads` reads back unchanged."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+def dumps(data: Any, omit_empty: bool = False) -> str:
+    """``data`` as block-style YAML that :func:`loads` reads back unchanged; with ``omit_empty``,
+    keys whose value is None or an empty list are left out, at every level."""
+    return yaml.dump(_without_empty(data) if omit_empty else data, Dumper=_Dumper, sort_keys=False,
+                     allow_unicode=True, width=100)
+
+
+def _without_empty(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _without_empty(v) for k, v in data.items() if v is not None and v != []}
+    if isinstance(data, list):
+        return [_without_empty(x) for x in data]
+    return data
 
 
 def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]) -> Any:

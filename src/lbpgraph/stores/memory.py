@@ -90,6 +90,11 @@ class MemoryStore(Store):
             self._dataset = ds
         return self._dataset
 
+    def adopt(self, dataset: Dataset) -> None:
+        """Read ``dataset`` from now on: the one a build just published (so it is not parsed again)."""
+        self.close()
+        self._dataset = dataset
+
     def select(self, sparql: str) -> list[Row]:
         return [tuple(None if x is None else from_rdflib(x) for x in row)
                 for row in self.dataset().query(sparql)]
@@ -151,8 +156,7 @@ class MemoryStaging(Staging):
         trig = to_trig(self.dataset).encode("utf-8")
         manifest = {**manifest, "graph_sha256": hashlib.sha256(trig).hexdigest()}
         self._replace({GRAPH_FILE: trig, **attachments}, manifest)
-        self.store.close()
-        self.store._dataset = self.dataset
+        self.store.adopt(self.dataset)
         self.published = True
 
     def _replace(self, outputs: dict[str, bytes], manifest: Manifest) -> None:

@@ -117,13 +117,14 @@ class OxigraphStore(Store):
     def opens(self) -> bool:
         self.close()
         try:
-            self._open()
+            self.open()
         except QueryFailed:
             return False
         return True
 
-    def _open(self) -> Any:
-        """The published version, opened read-only and pinned (no build deletes it meanwhile)."""
+    def open(self) -> Any:
+        """The published version, opened read-only (once) and pinned: no build deletes it while
+        this store holds it."""
         if self.store is None:
             import pyoxigraph as ox
             self.path, self._readers = self._pin()
@@ -181,10 +182,10 @@ class OxigraphStore(Store):
         return OxigraphStaging(self)
 
     def select(self, sparql: str) -> list[Row]:
-        return _select(self._open(), sparql)
+        return _select(self.open(), sparql)
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
-        self._open()
+        self.open()
         path = str(self.path)  # the version this store holds, whatever is published meanwhile
 
         def work() -> QueryResult:
@@ -237,7 +238,7 @@ class OxigraphStaging(Staging):
         os.replace(link, root / CURRENT)
         self.published = True
         self.owner.close()
-        self.owner._open()
+        self.owner.open()
         self.owner.remove_leftovers()
 
     def discard(self) -> None:
