@@ -2,7 +2,7 @@
 
 This module is the one place where the ``lbp:`` namespace and its terms are defined. It is
 plain Python (no rdflib), so that fast commands can use it without loading an RDF library;
-:mod:`lbpgraph.rdf` turns it into triples.
+:mod:`lbpgraph.rdf.namespaces` turns it into triples.
 
 Controlled values (evidence bases, flags, fidelity, study designs, ...) are SKOS concepts in
 the lbp: namespace named ``<set>-<value>`` (for example ``lbp:basis-peer-reviewed``), each

@@ -1,6 +1,6 @@
 """``lbpgraph bench``: lbpgraph's stores against doing it by hand with plain rdflib, in one run.
 
-A synthetic corpus (:mod:`lbpgraph.synth`) of about N triples is written as YAML; then, in this
+A synthetic corpus (:mod:`lbpgraph.devtools.synth`) of about N triples is written as YAML; then, in this
 one process, each task runs on each chosen store (``oxigraph`` by default; ``memory`` and
 ``sparql:URL`` on request) and the plain way (an rdflib ``Dataset`` on the Memory store, the
 same questions as SPARQL with property paths). Times are wall-clock seconds from one run;

@@ -334,9 +334,9 @@ def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None =
 
     A draft goes to ``data_dir/annotations/<id>.yaml`` (or ``out``, for one article). An existing
     draft, or a text only drafts use, is replaced only with ``force``; a reviewed annotation (no
-    ``draft: true``) or its text never is (:class:`~lbpgraph.errors.UsageError`). Nothing is
+    ``draft: true``) or its text never is (:class:`~lbpgraph.core.errors.UsageError`). Nothing is
     written unless the corpus with every new file passes the validation ``build --check`` runs
-    (:class:`~lbpgraph.errors.InvalidInput`); then every file is written at once.
+    (:class:`~lbpgraph.core.errors.InvalidInput`); then every file is written at once.
     """
     corpus = load_corpus(data_dir)
     sources = dict(corpus.sources)

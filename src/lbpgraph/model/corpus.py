@@ -6,7 +6,7 @@ Two independent passes, so one mistake never hides another:
 2. the corpus checks (references, duplicate ids, quotes against the archived texts) run on
    the raw parsed data, using every id that is present even in a record that failed step 1.
 
-Each problem is an :class:`~lbpgraph.errors.Issue` naming file, line and record. Only when
+Each problem is an :class:`~lbpgraph.core.errors.Issue` naming file, line and record. Only when
 there is none is the :class:`Corpus` assembled from the validated models.
 """
 

@@ -8,7 +8,7 @@ data: labels are drawn on a canvas, tooltips are plain text, the side panel uses
 node ids are opaque and the data block is JSON escaped for a script element.
 
 Colour says the certainty of a claim's evidence (GRADE; its basis is a filter) or the kind of
-support (sources); shape says the kind of node. Positions come from :mod:`lbpgraph.layout`; physics is on only for small graphs.
+support (sources); shape says the kind of node. Positions come from :mod:`lbpgraph.presentation.layout`; physics is on only for small graphs.
 """
 
 from __future__ import annotations
