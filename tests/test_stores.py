@@ -32,11 +32,9 @@ def reference(built: Project) -> Project:
 
 @pytest.fixture(scope="module", params=STORES)
 def other(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
-    root = tmp_path_factory.mktemp(request.param)
     if request.param == "oxigraph":
-        project = Project(DATA, root / "build", f"oxigraph:{root / 'db'}")
-        project.build()
-        return project
+        return request.getfixturevalue("built_oxigraph")  # type: ignore[no-any-return]
+    root = tmp_path_factory.mktemp(request.param)
     server = request.getfixturevalue("virtuoso")
     project = Project(DATA, root / "build", f"sparql:{server.query_url}", update_url=server.update_url,
                       graph_store_url=server.graph_store_url, user=USER, password=server.password)
