@@ -9,7 +9,7 @@ from __future__ import annotations
 from lbpgraph.analysis.distortions import distortions
 from lbpgraph.analysis.metrics import fragile_claims, longest_chains, source_reliance
 from lbpgraph.analysis.stats import stats
-from lbpgraph.analysis.trace import compute
+from lbpgraph.analysis.chains import compute
 from lbpgraph.core import vocab
 
 from .small_graphs import Projection, iri, why

@@ -178,7 +178,7 @@ def test_every_claim_appears_somewhere(built: Project) -> None:
 
 def test_cached_traces_equal_networkx_traces_of_the_projection(built: Project) -> None:
     """The build's trace cache is exactly what NetworkX computes over the projection."""
-    from lbpgraph.analysis.trace import compute
+    from lbpgraph.analysis.chains import compute
     graph = built.projection()
     for claim_id in sorted(built.traces()):
         assert built.trace(claim_id).to_json() == compute(graph, claim_id).to_json(), claim_id

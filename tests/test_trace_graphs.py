@@ -17,7 +17,7 @@ from __future__ import annotations
 import pytest
 
 from lbpgraph.analysis.explain import explanation, premise
-from lbpgraph.analysis.trace import chain_tree, citation_record, compute
+from lbpgraph.analysis.chains import chain_tree, citation_record, compute
 from lbpgraph.core import vocab
 
 from .small_graphs import Projection, iri, why

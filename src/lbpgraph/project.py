@@ -180,7 +180,7 @@ class Project:
         """The projection and every trace of a build, read from its in-memory Oxigraph store (the
         same rows as rdflib's, many times faster)."""
         from .analysis.projection import project
-        from .analysis.trace import compute_all
+        from .analysis.chains import compute_all
         from .stores.oxigraph import OxigraphMemoryStore
         projection = project(OxigraphMemoryStore(build.store))
         return projection, compute_all(projection)
@@ -264,7 +264,7 @@ class Project:
             if kept is not None:
                 self._traces = json.loads(kept)
             else:
-                from .analysis.trace import compute_all
+                from .analysis.chains import compute_all
                 self._traces = compute_all(self.projection())
         return self._traces
 
@@ -285,7 +285,8 @@ class Project:
 
     def _store_trace(self, claim: str) -> Trace:
         """Trace from the store itself: find the claim, project its neighbourhood, compute."""
-        from .analysis.trace import compute, find_claim
+        from .analysis.chains import compute
+        from .analysis.trace import find_claim
         store = self.store()
         claim_id = find_claim(store, claim)
         return compute(self._neighbourhood(store, claim_id), claim_id)

@@ -13,7 +13,7 @@ from typing import TypedDict
 import networkx as nx
 
 from .records import AppearanceNode, ClaimNode, NodeKind, Rel, SourceNode, node, successors
-from .trace import chain_tree
+from .chains import chain_tree
 
 
 class FragileClaim(TypedDict):

@@ -2,7 +2,7 @@
 
 The projection (:mod:`.projection`) is a NetworkX ``DiGraph`` whose nodes carry a
 :class:`NodeKind` and one record per kind (:class:`ClaimNode`, :class:`SourceNode`, ...), and whose
-edges carry a :class:`Rel`. A trace (:mod:`.trace`) is made of :class:`ClaimRecord`,
+edges carry a :class:`Rel`. A trace (:mod:`.trace`, :mod:`.chains`) is made of :class:`ClaimRecord`,
 :class:`Verdict`, :class:`AppearanceRecord` and the records under them; it is stored as JSON, so
 its records are TypedDicts (plain dicts at run time, the same JSON before and after). Both enums
 are ``StrEnum``: a kind compares equal to its string and is written as it in JSON.
