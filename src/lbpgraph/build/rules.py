@@ -1,4 +1,4 @@
-"""Run the rules of evidence: SPARQL CONSTRUCT files shipped in ``lbpgraph/rules/``.
+"""Run the rules of evidence: SPARQL CONSTRUCT files shipped in ``lbpgraph/build/rules/``.
 
 Each file is one rule. Its leading ``#`` comment says what it derives and why, in words; the
 rest is the CONSTRUCT query, written without PREFIX lines (lbpgraph's prefixes are added).
