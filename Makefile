@@ -8,7 +8,7 @@ CLAIM  ?= bw-unloads-discs
 
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test readme clean chromium virtuoso
+.PHONY: run test docs readme clean chromium virtuoso
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -38,8 +38,11 @@ virtuoso:
 test: $(VENV)/.installed chromium virtuoso
 	$(BIN)/python -m pytest
 
-readme: $(VENV)/.installed
-	$(BIN)/python -m lbpgraph.docs README.md
+# The generated sections of docs/reference/*.md (commands, vocabulary, values, rules, named queries).
+docs: $(VENV)/.installed
+	$(BIN)/python -m lbpgraph.docs
+
+readme: docs
 
 clean:
 	rm -rf build .pytest_cache

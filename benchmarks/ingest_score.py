@@ -20,8 +20,8 @@ import re
 import sys
 from pathlib import Path
 
-from lbpgraph.corpus import load_corpus
-from lbpgraph.ingest import analyse, slug
+from lbpgraph.model.corpus import load_corpus
+from lbpgraph.ingest.draft import analyse, slug
 
 ROOT = Path(__file__).resolve().parents[1]
 _MARKER = re.compile(r"^[\[(]\s*\d")

@@ -1,7 +1,7 @@
 """Time the graph page at about 1,000 and 10,000 nodes: build in Python, open in headless Chromium.
 
 Run after `make test` (which installs chromium):  .venv/bin/python benchmarks/view_scale.py
-The graphs are copies of the real corpus projection side by side (lbpgraph.synth.tiled_projection),
+The graphs are copies of the real corpus projection side by side (lbpgraph.devtools.synth.tiled_projection),
 so every node carries attributes from the real pipeline. Prints one table measured in this run.
 """
 
@@ -15,9 +15,10 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from lbpgraph.project import Project, atomic_write
-from lbpgraph.synth import tiled_projection
-from lbpgraph.view import build_view
+from lbpgraph.core.files import atomic_write
+from lbpgraph.project import Project
+from lbpgraph.devtools.synth import tiled_projection
+from lbpgraph.presentation.view import build_view
 
 ROOT = Path(__file__).resolve().parents[1]
 FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]

@@ -65,6 +65,16 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Project:
     return project
 
 
+@pytest.fixture(scope="session")
+def built_oxigraph(tmp_path_factory: pytest.TempPathFactory) -> Project:
+    """The real corpus, built once into an ``oxigraph:DIR`` store (read, never changed, by the tests
+    that share it)."""
+    root = tmp_path_factory.mktemp("oxigraph")
+    project = Project(DATA, root / "build", f"oxigraph:{root / 'db'}")
+    project.build()
+    return project
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A private copy of the real data folder, safe to modify."""

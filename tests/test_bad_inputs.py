@@ -177,10 +177,8 @@ CASES = [
 # --- running them -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def places(built: Project, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    folder = tmp_path_factory.mktemp("oxigraph")
-    Project(DATA, folder / "build", f"oxigraph:{folder / 'db'}").build()
-    return {"data": str(DATA), "build": str(built.build_dir), "oxigraph": str(folder / "db")}
+def places(built: Project, built_oxigraph: Project) -> dict[str, str]:
+    return {"data": str(DATA), "build": str(built.build_dir), "oxigraph": str(built_oxigraph.graph_path)}
 
 
 def lbpgraph(argv: list[str], stdin: str | None = None, env: dict[str, str] | None = None,

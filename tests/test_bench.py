@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from lbpgraph.bench import run as run_bench
+from lbpgraph.devtools.bench import run as run_bench
 
 from .conftest import run
 from .virtuoso import USER

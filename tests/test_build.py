@@ -13,9 +13,11 @@ from rdflib import BNode, Dataset, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from lbpgraph import vocab
-from lbpgraph.project import MANIFEST_FILE, Project, atomic_write
-from lbpgraph.rdf import GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, article_graph
+from lbpgraph.core import vocab
+from lbpgraph.core.files import atomic_write
+from lbpgraph.project import Project
+from lbpgraph.stores.memory import MANIFEST_FILE
+from lbpgraph.rdf.namespaces import GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, article_graph
 
 from .conftest import DATA, ROOT, run
 
@@ -43,7 +45,7 @@ def test_named_graphs(built: Project) -> None:
 def test_no_triple_is_in_two_graphs(built: Project, tmp_path: Path) -> None:
     """Queries read the union of the graphs; a triple stated in two graphs would count twice in
     Oxigraph's union (oxigraph#1919) and multiply the solutions of the rules."""
-    from lbpgraph.synth import generate
+    from lbpgraph.devtools.synth import generate
     generate(tmp_path / "synth", 20_000, seed=3)
     for ds in (built.dataset(), Project(tmp_path / "synth", tmp_path / "build").dataset()):
         quads = [(s, p, o) for s, p, o, _ in ds.quads()]

@@ -21,8 +21,8 @@ from typing import Any
 
 import pytest
 
-from lbpgraph.query import check_query
-from lbpgraph.store import OxigraphStore
+from lbpgraph.analysis.query import check_query
+from lbpgraph.stores.oxigraph import OxigraphStore
 
 from .conftest import DATA
 

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from lbpgraph.errors import QueryFailed, QueryRefused, QueryTimeout, TooManyRows
+from lbpgraph.core.errors import QueryFailed, QueryRefused, QueryTimeout, TooManyRows
 from lbpgraph.project import Project
-from lbpgraph.query import TABLE_ROWS, check_query, named_queries, run_query, stream_query
+from lbpgraph.analysis.query import check_query, named_queries, run_query, stream_query
+from lbpgraph.rdf.results import TABLE_ROWS
 
 from . import factory
 from .conftest import DATA, run

@@ -37,7 +37,7 @@ def test_explain_gives_a_rule_and_facts_for_every_part_of_the_verdict(built: Pro
     assert explained_flags == set(t.verdict["flags"])
     for e in t.explanation:
         if e["rule_file"] and e["rule_file"].startswith("rules/"):
-            assert (ROOT / "src" / "lbpgraph" / e["rule_file"]).is_file()
+            assert (ROOT / "src" / "lbpgraph" / "build" / e["rule_file"]).is_file()  # relative to the build package
     overstated = [e for e in t.explanation if e["value"] == "overstated"]
     assert [e["appearance"] for e in overstated] == ["001.jep-opens-discs"]
     assert [p["kind"] for p in overstated[0]["premises"]] == ["citation"]
@@ -66,7 +66,7 @@ def test_explain_names_the_rule_and_premises_of_every_downgrade(built: Project) 
 
 
 def test_inferred_cautions_are_listed_beside_stated_ones(built: Project) -> None:
-    result = built.query(__import__("lbpgraph.query", fromlist=["x"]).named_queries()["contraindications"][1])
+    result = built.query(__import__("lbpgraph.analysis.query", fromlist=["x"]).named_queries()["contraindications"][1])
     rows = {(r["intervention"]["value"], r["condition"]["value"], r["origin"]["value"]) for r in result.rows}
     assert ("backward walking", "facet joint arthritis", "inferred") in rows
     assert ("backward walking", "facet joint arthritis", "stated") in rows  # 000: rehab differs with facet arthritis
@@ -77,7 +77,7 @@ def test_inferred_cautions_are_listed_beside_stated_ones(built: Project) -> None
 
 
 def test_missing_warnings(built: Project) -> None:
-    from lbpgraph.query import named_queries
+    from lbpgraph.analysis.query import named_queries
     rows = {(r["article"]["value"].rsplit("/", 1)[1], r["intervention"]["value"], r["condition"]["value"], r["origin"]["value"])
             for r in built.query(named_queries()["missing-warnings"][1]).rows}
     # 001 recommends backward walking without 000's warning that it must not provoke pain
@@ -91,7 +91,7 @@ def test_missing_warnings(built: Project) -> None:
 
 
 def test_rules_are_readable_data(tmp_path: Path) -> None:
-    from lbpgraph.rules import load_rules
+    from lbpgraph.build.rules import load_rules
     rules = load_rules()
     assert [r.order for r in rules] == sorted(r.order for r in rules)
     for rule in rules:

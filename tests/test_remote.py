@@ -18,15 +18,17 @@ from typing import Any
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from lbpgraph.build import build_store
-from lbpgraph.errors import QueryRefused, QueryTimeout, RemoteStoreError
+from lbpgraph.build.pipeline import build_store
+from lbpgraph.core.errors import QueryRefused, QueryTimeout, RemoteStoreError
 from lbpgraph.project import Project
-from lbpgraph.query import QueryResult, check_query, named_queries, run_query
-from lbpgraph import remote
-from lbpgraph.remote import STAGING, SparqlStore, _iri, _swap_requests
-from lbpgraph.store import MemoryStore
+from lbpgraph.analysis.query import check_query, named_queries, run_query
+from lbpgraph.rdf.results import QueryResult
+from lbpgraph.stores import sparql as remote
+from lbpgraph.stores.sparql import STAGING, SparqlStore, checked_iri, swap_requests
+from lbpgraph.stores.memory import MemoryStore
 
 from .conftest import run
+from .helpers import DatasetStore
 from .virtuoso import USER, Virtuoso, free_port
 
 G = "https://w3id.org/lbpgraph/id/graph/"
@@ -142,7 +144,7 @@ def test_select_cells_in_variable_order_unbound_none(store: SparqlStore,
     text = check_query(named_queries()["claims"][1])
     rows = store.select(text)
     assert any(None in row for row in rows) and all(len(row) == 9 for row in rows)
-    assert Counter(map(json.dumps, rows)) == Counter(map(json.dumps, MemoryStore(built.dataset()).select(text)))
+    assert Counter(map(json.dumps, rows)) == Counter(map(json.dumps, MemoryStore(built.build_dir).select(text)))
 
 
 def test_server_procedures_refused(store: SparqlStore, virtuoso: Virtuoso) -> None:
@@ -339,12 +341,12 @@ def test_a_dataset_of_hundreds_of_graphs_is_read(virtuoso: Virtuoso) -> None:
 def test_the_swap_moves_a_bounded_number_of_triples_per_request(monkeypatch: pytest.MonkeyPatch) -> None:
     moves = [("urn:s:1", "urn:l:1", 3), ("urn:s:2", "urn:l:2", 3), ("urn:s:3", "urn:l:3", 9), ("urn:s:4", "urn:l:4", 1)]
     monkeypatch.setattr(remote, "SWAP_TRIPLES", 6)
-    requests = list(_swap_requests(["urn:old"], moves))
+    requests = list(swap_requests(["urn:old"], moves))
     assert requests == [["DROP SILENT GRAPH <urn:old>", "MOVE SILENT <urn:s:1> TO <urn:l:1>",
                          "MOVE SILENT <urn:s:2> TO <urn:l:2>"],
                         ["MOVE SILENT <urn:s:3> TO <urn:l:3>"],  # larger than the bound: alone
                         ["MOVE SILENT <urn:s:4> TO <urn:l:4>"]]
-    assert list(_swap_requests(["urn:old"], [])) == [["DROP SILENT GRAPH <urn:old>"]]
+    assert list(swap_requests(["urn:old"], [])) == [["DROP SILENT GRAPH <urn:old>"]]
 
 
 def test_a_swap_in_several_requests_replaces_everything(virtuoso: Virtuoso, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -452,7 +454,7 @@ def test_strings_and_graph_names_are_data(virtuoso: Virtuoso) -> None:
     store = make_store(virtuoso)
     store.push(ds.serialize(format="nquads", encoding="utf-8"), "fp-nasty")
     text = check_query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
-    assert canonical(store.run(text, 30)) == canonical(run_query(MemoryStore(ds), text))
+    assert canonical(store.run(text, 30)) == canonical(run_query(DatasetStore(ds), text))
     assert len(store.run(text, 30).rows) == 2 * len(NASTY)
     assert not raw_ask(virtuoso, "ASK { GRAPH <urn:evil> { ?s ?p ?o } }")
     found = store.run(check_query(f"SELECT ?s WHERE {{ ?s <urn:p> {json.dumps(NASTY[3], ensure_ascii=False)} }}"), 30)
@@ -462,7 +464,7 @@ def test_strings_and_graph_names_are_data(virtuoso: Virtuoso) -> None:
 def test_spliced_names_are_checked() -> None:
     for bad in ["urn:a> ; DROP ALL ; <urn:b", "urn:a b", "no-scheme", 'urn:a"', "urn:a\n"]:
         with pytest.raises(RemoteStoreError):
-            _iri(bad)
+            checked_iri(bad)
     store = SparqlStore(f"sparql:http://127.0.0.1:{free_port()}/sparql", graph_store_url="http://127.0.0.1:1/")
     with pytest.raises(ValueError, match="fingerprint"):  # refused before any request
         store.push(quads({"t1": [("a", "x")]}), 'x" } ; DROP ALL ; #')

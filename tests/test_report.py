@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from lbpgraph import vocab
-from lbpgraph.metrics import metrics
+from lbpgraph.core import vocab
+from lbpgraph.analysis.metrics import metrics
 from lbpgraph.project import Project
-from lbpgraph.report import build_report, render_html
+from lbpgraph.presentation.report import build_report, render_html
 
 from . import factory
 from .conftest import run

@@ -15,13 +15,13 @@ from typing import Any
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from lbpgraph import vocab
-from lbpgraph.build import build_dataset
-from lbpgraph.corpus import load_corpus
-from lbpgraph.rdf import GRAPH_DERIVED
-from lbpgraph.rules import load_rules
+from lbpgraph.core import vocab
+from lbpgraph.model.corpus import load_corpus
+from lbpgraph.rdf.namespaces import GRAPH_DERIVED
+from lbpgraph.build.rules import load_rules
 
 from . import factory
+from .helpers import build_dataset
 
 A = vocab.PREFIXES["appearance"]
 C = vocab.PREFIXES["claim"]
@@ -322,7 +322,7 @@ def test_derivations_record_rule_and_premises(tmp_path: Path) -> None:
 
 def test_compiled_rules_derive_what_each_construct_query_gives(tmp_path: Path) -> None:
     """Oxigraph running the compiled rules derives what rdflib gives for each rule as written."""
-    from lbpgraph.rules import sparql_prologue
+    from lbpgraph.rdf.sparql import sparql_prologue
     data = factory.corpus()
     corpus = load_corpus(factory.write(tmp_path, data))
     ds = build_dataset(corpus)
@@ -336,14 +336,15 @@ def test_template_reader_agrees_with_rdflib_on_every_rule() -> None:
     """The compiler reads CONSTRUCT templates itself; rdflib's parser must see the same triples."""
     from rdflib.plugins.sparql import prepareQuery
 
-    from lbpgraph.rules import _CONSTRUCT, sparql_prologue, template_triples
+    from lbpgraph.build.rules import split_construct, template_triples
+    from lbpgraph.rdf.sparql import sparql_prologue
 
     def expand(term: str) -> str:
         return term[1:] if term[0] in "?$" else term.strip("<>") if term[0] == "<" else vocab.expand(term)
 
     for rule in load_rules():
         ours = sorted(tuple(expand(t) for t in triple)
-                      for triple in template_triples(_CONSTRUCT.search(rule.sparql).group(1)))
+                      for triple in template_triples(split_construct(rule.name, rule.sparql)[0]))
         theirs = sorted(tuple(str(t) for t in triple)
                         for triple in prepareQuery(sparql_prologue() + rule.sparql).algebra.template)
         assert ours == theirs, rule.name

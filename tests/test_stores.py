@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from lbpgraph.errors import QueryRefused, QueryTimeout
+from lbpgraph.core.errors import QueryRefused, QueryTimeout
 from lbpgraph.project import Project
-from lbpgraph.query import named_queries
-from lbpgraph.report import build_report
-from lbpgraph.view import build_view
+from lbpgraph.analysis.query import named_queries
+from lbpgraph.presentation.report import build_report
+from lbpgraph.presentation.view import build_view
 
 from .conftest import DATA, run
 from .virtuoso import USER
@@ -32,11 +32,9 @@ def reference(built: Project) -> Project:
 
 @pytest.fixture(scope="module", params=STORES)
 def other(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Project:
-    root = tmp_path_factory.mktemp(request.param)
     if request.param == "oxigraph":
-        project = Project(DATA, root / "build", f"oxigraph:{root / 'db'}")
-        project.build()
-        return project
+        return request.getfixturevalue("built_oxigraph")  # type: ignore[no-any-return]
+    root = tmp_path_factory.mktemp(request.param)
     server = request.getfixturevalue("virtuoso")
     project = Project(DATA, root / "build", f"sparql:{server.query_url}", update_url=server.update_url,
                       graph_store_url=server.graph_store_url, user=USER, password=server.password)
@@ -104,11 +102,12 @@ def test_the_time_limit_holds_on_every_store(other: Project) -> None:
 def test_the_build_projects_in_oxigraph_what_rdflib_projects(built: Project) -> None:
     """The memory build reads its projection from Oxigraph (several times faster than rdflib):
     the same nodes and edges, and the same answers to user queries."""
-    from lbpgraph.build import build_store
-    from lbpgraph.projection import project
-    from lbpgraph.query import check_query
-    from lbpgraph.store import MemoryStore, OxigraphMemoryStore
-    fast, reference = OxigraphMemoryStore(build_store(built.corpus())), MemoryStore(built.dataset())
+    from lbpgraph.analysis.projection import project
+    from lbpgraph.analysis.query import check_query
+    from lbpgraph.build.pipeline import build_store
+    from lbpgraph.stores.memory import MemoryStore
+    from lbpgraph.stores.oxigraph import OxigraphMemoryStore
+    fast, reference = OxigraphMemoryStore(build_store(built.corpus())), MemoryStore(built.build_dir)
     by_oxigraph, by_rdflib = project(fast), project(reference)
     assert sorted(by_oxigraph.nodes(data=True)) == sorted(by_rdflib.nodes(data=True))
     assert sorted(by_oxigraph.edges(data=True)) == sorted(by_rdflib.edges(data=True))
@@ -145,7 +144,7 @@ def test_a_failed_oxigraph_build_keeps_the_published_version(tmp_path: Path, dat
     project.build()
     before = (db / "current").resolve()
     (data_copy / "claims.yaml").write_text("claims: [oops\n", encoding="utf-8")
-    from lbpgraph.errors import InvalidInput
+    from lbpgraph.core.errors import InvalidInput
     with pytest.raises(InvalidInput):
         Project(data_copy, tmp_path / "b", f"oxigraph:{db}").build()
     assert (db / "current").resolve() == before
@@ -155,10 +154,10 @@ def test_a_failed_oxigraph_build_keeps_the_published_version(tmp_path: Path, dat
 def test_the_background_loader_loads_every_chunk_in_order_and_reports_failures(tmp_path: Path) -> None:
     import pyoxigraph as ox
 
-    from lbpgraph.store import _BackgroundLoader
+    from lbpgraph.stores.oxigraph import BackgroundLoader
     graph = ox.NamedNode("urn:g:derived")
     disk = ox.Store(str(tmp_path / "db"))
-    with _BackgroundLoader(disk) as loader:
+    with BackgroundLoader(disk) as loader:
         loader.put(b'<urn:a> <urn:p> "1" <urn:g:curated> .\n', ox.RdfFormat.N_QUADS, None)
         for n in range(50):
             loader.put(f'<urn:s{n}> <urn:p> "{n}" .\n'.encode(), ox.RdfFormat.N_TRIPLES, graph)
@@ -168,7 +167,7 @@ def test_the_background_loader_loads_every_chunk_in_order_and_reports_failures(t
     del disk
     read_only = ox.Store.read_only(str(tmp_path / "db"))
     with pytest.raises(RuntimeError, match="read-write"):  # the loading thread's error reaches the builder
-        with _BackgroundLoader(read_only) as loader:
+        with BackgroundLoader(read_only) as loader:
             loader.put(b'<urn:b> <urn:p> "2" .\n', ox.RdfFormat.N_TRIPLES, graph)
     assert len(read_only) == 51
 
@@ -181,7 +180,7 @@ def test_a_query_that_slips_past_the_guard_still_reaches_no_server(kind: str, bu
     import socket
     import threading
 
-    from lbpgraph.errors import QueryFailed
+    from lbpgraph.core.errors import QueryFailed
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)

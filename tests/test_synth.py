@@ -16,12 +16,13 @@ from typing import Any
 
 import pytest
 
-from lbpgraph import synth, vocab
-from lbpgraph.corpus import load_corpus
-from lbpgraph.metrics import longest_chains
+from lbpgraph.core import vocab
+from lbpgraph.devtools import synth
+from lbpgraph.model.corpus import load_corpus
+from lbpgraph.analysis.metrics import longest_chains
 from lbpgraph.project import BuildResult, Project
-from lbpgraph.rules import COVERAGE_RULE, load_rules
-from lbpgraph.synth import SynthError, SynthSummary, generate
+from lbpgraph.build.rules import COVERAGE_RULE, load_rules
+from lbpgraph.devtools.synth import SynthError, SynthSummary, generate
 
 from .conftest import run
 
@@ -47,7 +48,7 @@ def _nodes(project: Project, kind: str) -> list[dict[str, Any]]:
 
 def test_same_seed_same_bytes_in_any_process(tmp_path: Path) -> None:
     generate(tmp_path / "a", 8000, seed=3)
-    script = "import sys; from lbpgraph.synth import generate; generate(sys.argv[1], 8000, seed=3)"
+    script = "import sys; from lbpgraph.devtools.synth import generate; generate(sys.argv[1], 8000, seed=3)"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}  # another order of sets and dicts of strings
     subprocess.run([sys.executable, "-c", script, str(tmp_path / "b")], env=env, check=True)
     generate(tmp_path / "c", 8000, seed=4)

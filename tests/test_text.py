@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from lbpgraph.text import _normalise_with_map, normalise
+from lbpgraph.core.text import normalise_with_map, normalise
 
 WHITESPACE = [chr(c) for c in range(0x110000) if chr(c).isspace()]
 
@@ -33,7 +33,7 @@ def test_normalised_text_and_offsets_match_a_character_by_character_reading() ->
     alphabet = WHITESPACE + list("ab.,\u201c\u00e9")
     for _ in range(20_000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
-        normalised, offsets = _normalise_with_map(text)
+        normalised, offsets = normalise_with_map(text)
         assert (normalised, offsets) == _reference(text), repr(text)
         assert normalised == normalise(text)
         assert all(text[o] == c or (c == " " and text[o].isspace()) for c, o in zip(normalised, offsets))

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from lbpgraph import vocab
-from lbpgraph.errors import AmbiguousClaim, ClaimNotFound
+from lbpgraph.core import vocab
+from lbpgraph.core.errors import AmbiguousClaim, ClaimNotFound
 from lbpgraph.project import Project
-from lbpgraph.trace import Trace
+from lbpgraph.analysis.trace import Trace
+from lbpgraph.presentation.render import trace_text
 
 from . import factory
 from .conftest import run
@@ -120,7 +121,7 @@ def test_backward_walking_shows_articles_and_current_evidence_separately(built: 
     assert {"raza2023_irj", "ansari2020_ssh", "bw_scoping_sjph2022"} <= evidence
     assert all(e["source"]["curator_added"] for e in t.curator_evidence)
     assert not chain_sources(t) & evidence
-    text = t.to_text()
+    text = trace_text(t)
     assert text.index("Appearances") < text.index("Current evidence added by the curators")
 
 
@@ -177,10 +178,10 @@ def test_every_claim_appears_somewhere(built: Project) -> None:
 
 def test_cached_traces_equal_networkx_traces_of_the_projection(built: Project) -> None:
     """The build's trace cache is exactly what NetworkX computes over the projection."""
-    from lbpgraph.trace import trace
+    from lbpgraph.analysis.chains import compute
     graph = built.projection()
     for claim_id in sorted(built.traces()):
-        assert built.trace(claim_id).to_json() == trace(graph, claim_id).to_json(), claim_id
+        assert built.trace(claim_id).to_json() == compute(graph, claim_id).to_json(), claim_id
 
 
 # --- matching ---------------------------------------------------------------------------------

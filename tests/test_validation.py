@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from lbpgraph.corpus import load_corpus
-from lbpgraph.errors import InvalidInput, Issue
+from lbpgraph.model.corpus import load_corpus
+from lbpgraph.core.errors import InvalidInput, Issue
 
 from . import factory
 from .bad_inputs import CASES, BadInput, snapshot

@@ -11,9 +11,9 @@ import io
 
 import pytest
 
-from lbpgraph import vocab
+from lbpgraph.core import vocab
 from lbpgraph.project import Project
-from lbpgraph.query import named_queries
+from lbpgraph.analysis.query import named_queries
 
 from .conftest import run
 

@@ -17,10 +17,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from lbpgraph.project import Project, atomic_write
-from lbpgraph.render import CERTAINTY_COLOURS
-from lbpgraph.synth import tiled_projection
-from lbpgraph.view import View, build_view
+from lbpgraph.core.files import atomic_write
+from lbpgraph.project import Project
+from lbpgraph.presentation.palette import CERTAINTY_COLOURS
+from lbpgraph.devtools.synth import tiled_projection
+from lbpgraph.presentation.view import View, build_view
 
 from . import factory
 from .conftest import ROOT

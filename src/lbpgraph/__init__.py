@@ -4,8 +4,9 @@ studies they cite really say it.
 The public API is imported lazily, so ``import lbpgraph`` stays cheap::
 
     from lbpgraph import Project
+    from lbpgraph.presentation.render import trace_text
     project = Project("data", "build")
-    print(project.trace("backward walking reduces low back pain").to_text())
+    print(trace_text(project.trace("backward walking reduces low back pain")))
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ __all__ = [
 
 _LAZY = {
     "Project": "lbpgraph.project",
-    "Trace": "lbpgraph.trace",
-    "load_corpus": "lbpgraph.corpus",
-    **{name: "lbpgraph.errors" for name in (
+    "Trace": "lbpgraph.analysis.trace",
+    "load_corpus": "lbpgraph.model.corpus",
+    **{name: "lbpgraph.core.errors" for name in (
         "AmbiguousClaim", "ClaimNotFound", "InvalidInput", "Issue", "LbpgraphError",
         "QueryRefused", "QueryTimeout")},
 }

@@ -18,10 +18,11 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .errors import (AmbiguousClaim, ClaimNotFound, DiskFull, InternalError, InvalidInput, Issue, LbpgraphError,
+from .core.console import safe
+from .core.errors import (AmbiguousClaim, ClaimNotFound, DiskFull, InternalError, InvalidInput, Issue, LbpgraphError,
                      is_disk_full, one_line)
+from .core.files import atomic_write
 from .project import Project
-from .render import safe
 
 
 def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
@@ -151,9 +152,9 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
     beyond lbpgraph's own, or when a table would have more than 10000 rows; csv and json rows
     written before that stay written.
     """
-    from .query import named_queries, resolve, stream_query
+    from .analysis.query import named_queries, resolve, stream_query
     if list_queries:
-        from .render import table
+        from .core.console import table
         click.echo(table(["name", "description"], [[n, d] for n, (d, _) in named_queries().items()]), nl=False)
         return
     if not sparql:
@@ -177,13 +178,14 @@ def trace(project: Project, claim: str, fmt: str, explain: bool) -> None:
     One clear match is traced; several are listed with their ids (exit 1); none lists the
     closest claims (exit 1). The trace ends with the claim's citation distortions.
     """
+    from .presentation.render import trace_markdown, trace_text
     result = project.trace(claim)
     if fmt == "json":
         _json(result.to_json(explain=explain))
     elif fmt == "markdown":
-        click.echo(result.to_markdown(explain), nl=False)
+        click.echo(trace_markdown(result, explain), nl=False)
     else:
-        click.echo(result.to_text(explain), nl=False)
+        click.echo(trace_text(result, explain), nl=False)
 
 
 @cli.command()
@@ -195,7 +197,7 @@ def stats(project: Project, fmt: str) -> None:
     if fmt == "json":
         _json(result)
     else:
-        from .stats import stats_text
+        from .presentation.render import stats_text
         click.echo(stats_text(result), nl=False)
 
 
@@ -210,13 +212,12 @@ def report(project: Project, fmt: str, table: str, out: Path | None) -> None:
 
     HTML is one self-contained page (inline charts, no script, no external resource).
     """
-    from .report import build_report, render_csv, render_html, render_markdown
+    from .presentation.report import build_report, render_csv, render_html, render_markdown
     data = build_report(project.projection(), project.traces())
     text = {"html": render_html, "md": render_markdown}[fmt](data) if fmt != "csv" else render_csv(data, table)
     if out is None:
         click.echo(text, nl=False)
     else:
-        from .project import atomic_write
         atomic_write(out, text.encode("utf-8"))
         click.echo(f"Wrote {out}", err=True)
 
@@ -240,7 +241,6 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
     """
     if (claim is None) == (not whole):
         raise click.UsageError("give a CLAIM (id or text) or --all, not both")
-    from .project import atomic_write
     claim_id = project.trace(claim).claim["id"] if claim else None
     page = project.view(claim_id, seed=seed, physics_threshold=physics_threshold)
     target = out or project.build_dir / f"view-{claim_id or 'all'}.html"
@@ -272,7 +272,7 @@ def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None,
     """
     if len(articles) > 1 and (article_id or out):
         raise click.UsageError("--id and --out take one article")
-    from .ingest import ingest_files
+    from .ingest.draft import ingest_files
     progress = (click.progressbar(articles, label="Ingesting", file=sys.stderr, show_pos=True,
                                   item_show_func=lambda p: p.name if p else None)
                 if sys.stderr.isatty() else contextlib.nullcontext(articles))  # a log gets no bar
@@ -283,7 +283,6 @@ def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None,
         if fmt == "json":
             text = json.dumps(r.analysis.to_json(), indent=2, ensure_ascii=False) + "\n"
             if out:
-                from .project import atomic_write
                 atomic_write(out, text.encode("utf-8"))
             else:
                 click.echo(text, nl=False)
@@ -296,7 +295,7 @@ def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None,
 @cli.command()
 def schema() -> None:
     """Print the JSON Schema of every annotation file (generated from the one schema)."""
-    from .schema import json_schema
+    from .model.schema import json_schema
     _json(json_schema())
 
 
@@ -321,8 +320,8 @@ def bench(project: Project, triples: int, fmt: str, seed: int, claims: int, work
     of one claim; plus peak memory, and whether the stores give the same answers. Progress goes
     to stderr; seconds and ratios to stdout.
     """
-    from .bench import run as run_bench
-    from .bench import to_text
+    from .devtools.bench import run as run_bench
+    from .devtools.bench import to_text
     result = run_bench(triples, work_dir, seed, claims, tuple(s.strip() for s in stores.split(",") if s.strip()),
                        project.remote)
     if fmt == "json":
@@ -360,7 +359,7 @@ def synth(triples: int, out: Path, seed: int) -> None:
     """
     import time
 
-    from .synth import generate
+    from .devtools.synth import generate
     start = time.perf_counter()
     s = generate(out, triples, seed)
     click.echo(f"Wrote {out}: {s.articles} articles, {s.claims} claims, {s.sources} sources, "

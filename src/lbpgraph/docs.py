@@ -1,9 +1,10 @@
-"""Generate the README's reference sections from the code, so they cannot drift.
+"""Generate the reference pages' sections from the code, so they cannot drift.
 
-Sections sit between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` markers:
-``cli`` (every command's ``--help``), ``vocabulary`` (classes and properties with IRIs),
-``values`` (controlled values), ``rules`` (the rules of evidence) and ``queries`` (named
-queries). ``python -m lbpgraph.docs README.md`` rewrites them; ``--check`` fails on drift.
+Sections sit between ``<!-- BEGIN name -->`` and ``<!-- END name -->`` markers in the pages of
+``docs/reference/`` (:data:`PAGES`): ``cli`` (every command's ``--help``), ``vocabulary``
+(classes and properties with IRIs), ``values`` (controlled values), ``rules`` (the rules of
+evidence) and ``queries`` (named queries). ``python -m lbpgraph.docs`` (``make docs``) rewrites
+them; ``--check`` fails on drift. Links are relative to ``docs/reference/``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import vocab
+from .core import vocab
 
 
 def cli_reference() -> str:
@@ -44,49 +45,55 @@ def values_table() -> str:
 
 
 def rules_table() -> str:
-    from .rules import COVERAGE_RULE, load_rules
+    from .build.rules import COVERAGE_RULE, load_rules
     rows = ["| order | rule | what it derives |", "|---|---|---|"]
     for r in [*load_rules(), COVERAGE_RULE]:
-        rows.append(f"| {r.order:03d} | [`{r.name}`](src/lbpgraph/{r.file}) | {r.description} |"
+        rows.append(f"| {r.order:03d} | [`{r.name}`](../../src/lbpgraph/build/{r.file}) | {r.description} |"
                     if r.file.startswith("rules/") else f"| {r.order:03d} | `{r.name}` | {r.description} |")
     return "\n".join(rows) + "\n"
 
 
 def queries_table() -> str:
-    from .query import named_queries
+    from .analysis.query import named_queries
     rows = ["| name | what it lists |", "|---|---|"]
     for name, (description, _) in named_queries().items():
-        rows.append(f"| [`{name}`](src/lbpgraph/queries/{name}.rq) | {description} |")
+        rows.append(f"| [`{name}`](../../src/lbpgraph/analysis/queries/{name}.rq) | {description} |")
     return "\n".join(rows) + "\n"
 
 
 SECTIONS = {"cli": cli_reference, "vocabulary": vocabulary_table, "values": values_table,
             "rules": rules_table, "queries": queries_table}
+#: The pages that hold generated sections, relative to the repository.
+PAGES = ("docs/reference/cli.md", "docs/reference/vocabulary.md", "docs/reference/rules.md",
+         "docs/reference/queries.md")
 
 
-def render(readme: str) -> str:
-    """``readme`` with every generated section replaced by its current content."""
+def render(page: str) -> str:
+    """``page`` with every generated section it holds replaced by its current content."""
     for name, make in SECTIONS.items():
         pattern = re.compile(rf"(<!-- BEGIN {name} -->\n).*?(<!-- END {name} -->)", re.S)
-        if not pattern.search(readme):
-            raise ValueError(f"README has no '{name}' section markers")
-        readme = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), readme)
-    return readme
+        page = pattern.sub(lambda m, make=make: m.group(1) + make() + m.group(2), page)
+    return page
 
 
 def main(argv: list[str]) -> int:
+    """Rewrite the generated sections of every page (``--check``: only say which are out of date)."""
     check = "--check" in argv
-    path = Path(next((a for a in argv if not a.startswith("--")), "README.md"))
-    current = path.read_text(encoding="utf-8")
-    updated = render(current)
-    if check:
-        if updated != current:
-            print(f"{path} is out of date; run: make readme", file=sys.stderr)
-            return 1
-        return 0
-    if updated != current:
-        from .project import atomic_write
-        atomic_write(path, updated.encode("utf-8"))
+    root = Path(next((a for a in argv if not a.startswith("--")), "."))
+    stale = []
+    for name in PAGES:
+        path = root / name
+        current = path.read_text(encoding="utf-8")
+        updated = render(current)
+        if updated == current:
+            continue
+        stale.append(name)
+        if not check:
+            from .core.files import atomic_write
+            atomic_write(path, updated.encode("utf-8"))
+    if check and stale:
+        print(f"{', '.join(stale)}: out of date; run: make docs", file=sys.stderr)
+        return 1
     return 0
 
 

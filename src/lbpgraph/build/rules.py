@@ -1,0 +1,235 @@
+"""Run the rules of evidence: SPARQL CONSTRUCT files shipped in ``lbpgraph/build/rules/``.
+
+Each file is one rule. Its leading ``#`` comment says what it derives and why, in words; the
+rest is the CONSTRUCT query, written without PREFIX lines (lbpgraph's prefixes are added).
+Rules run in file-name order over the union of all graphs, so a rule sees what earlier rules
+derived. Every derived triple goes into ``graph:derived`` together with a derivation record:
+the rule that produced it (``prov:wasGeneratedBy rule:<name>``) and the premises it used
+(``prov:used``: every article, claim, appearance, citation, source or concept bound in a
+solution that produced the triple, other than the triple's own subject).
+
+To run natively in Oxigraph (every build, whatever the store), each rule is compiled into one CONSTRUCT
+(:meth:`Rule.construct`) whose template adds a derivation record to every derived triple; its
+WHERE clause is the rule's own, extended with ``BIND``s that name each derivation (a hash of
+the derived triple and the rule, :func:`derivation_iri`) and keep as premises only the
+lbpgraph ids. Oxigraph adds the result to ``graph:derived`` (:func:`apply_rules`).
+
+A rule's ``file`` (``rules/NNN-name.rq``) is named relative to this package, ``lbpgraph/build``.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from ..core import vocab
+from ..rdf.sparql import query_files, sparql_prologue
+from ..rdf.terms import derivation_key, derivation_key_sparql
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from ..model.corpus import Corpus
+
+_CONSTRUCT = re.compile(r"CONSTRUCT\s*\{([^{}]*)\}\s*WHERE", re.S)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of evidence: its name, description, position and SPARQL text."""
+
+    order: int
+    name: str
+    file: str
+    description: str
+    sparql: str
+
+    @property
+    def iri(self) -> str:
+        return vocab.PREFIXES["rule"] + self.name
+
+    def construct(self) -> str:
+        """The rule as a CONSTRUCT that also yields derivation records (prefixes included)."""
+        return _compiled(self.name, self.sparql)
+
+
+_VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
+_DERIVATION = vocab.PREFIXES["derivation"]
+
+
+_TOKEN = re.compile(r'<[^<>"\s]*>|"(?:[^"\\]|\\.)*"(?:\^\^\S+|@[A-Za-z-]+)?|[;,.](?=\s|$)|[^\s;,]+(?:[;,.](?!\s|$)[^\s;,]*)*')
+
+
+def template_triples(template: str) -> list[tuple[str, str, str]]:
+    """The triples of a CONSTRUCT template, as SPARQL terms (``?var``, ``prefix:name``, ``<iri>``, literals).
+
+    Rules write their templates as plain triple patterns with ``;``, ``,`` and ``a``.
+    """
+    triples: list[tuple[str, str, str]] = []
+    subject = predicate = None
+    for token in _TOKEN.findall(template):
+        if token == ".":
+            subject = predicate = None
+        elif token == ";":
+            predicate = None
+        elif token == ",":
+            continue
+        elif subject is None:
+            subject = token
+        elif predicate is None:
+            predicate = "rdf:type" if token == "a" else token
+        else:
+            triples.append((subject, predicate, token))
+    return triples
+
+
+def split_construct(name: str, sparql: str) -> tuple[str, str]:
+    """The template and the WHERE clause of rule ``name``'s CONSTRUCT (``ValueError`` if it is none)."""
+    match = _CONSTRUCT.search(sparql)
+    if match is None:
+        raise ValueError(f"rule {name}: a rule is one CONSTRUCT {{ template }} WHERE {{ ... }} query")
+    return match.group(1), sparql[match.end():].strip()
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled(name: str, sparql: str) -> str:
+    template_text, where = split_construct(name, sparql)
+    variables = sorted(set(_VARIABLE.findall(where)))
+    rule = f"<{vocab.PREFIXES['rule']}{name}>"
+
+    def key(x: str) -> str:
+        if x[0] == '"':
+            raise ValueError(f"rule {name}: write constant literals in the WHERE clause and BIND them")
+        return derivation_key_sparql(x)
+
+    # A premise is a bound variable whose value is an lbpgraph id; an unbound one leaves no triple.
+    binds = [f"BIND (IF(isIRI(?{v}) && STRSTARTS(STR(?{v}), {_string_literal(vocab.ID)}), ?{v}, ?_none) AS ?_id_{v})"
+             for v in variables]
+    template = []
+    for i, (s_, p_, o_) in enumerate(template_triples(template_text)):
+        d = f"?_derivation{i}"
+        used = []
+        for v in variables:
+            if f"?{v}" == s_:
+                continue  # the derived fact's own subject is no premise of it
+            if s_[0] in "?$":
+                binds.append(f"BIND (IF(sameTerm(?_id_{v}, {s_}), ?_none, ?_id_{v}) AS ?_used{i}_{v})")
+                used.append(f"?_used{i}_{v}")
+            else:
+                used.append(f"?_id_{v}")
+        template.append(f"{s_} {p_} {o_} .")
+        template.append(f"{d} a lbp:Derivation, prov:Entity ; lbp:derivedSubject {s_} ; "
+                        f"lbp:derivedPredicate {p_} ; lbp:derivedObject {o_} ; "
+                        f"prov:wasGeneratedBy {rule}" + (f" ; prov:used {' , '.join(used)}" if used else "") + " .")
+        binds.append(f"BIND (IRI(CONCAT({_string_literal(_DERIVATION)}, SUBSTR(SHA256(CONCAT("
+                     f"{key(s_)}, \" \", {key(p_)}, \" \", {key(o_)}, {_string_literal(' ' + rule)})), 1, 20))) AS {d})")
+    body, extensions = "\n  ".join(template), "\n  ".join(binds)
+    return f"{sparql_prologue()}CONSTRUCT {{\n  {body}\n}}\nWHERE {{\n  {where}\n  {extensions}\n}}\n"
+
+
+def _string_literal(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def derivation_iri(triple: tuple[Any, Any, Any], rule: Rule) -> str:
+    """The IRI of the record of how ``triple`` was derived by ``rule`` (the same in every store)."""
+    key = " ".join(derivation_key(x) for x in triple) + f" <{rule.iri}>"
+    return _DERIVATION + hashlib.sha256(key.encode("utf-8")).hexdigest()[:20]
+
+
+PARAMETERS = "rules/parameters.ttl"
+
+
+def parameter_triples() -> list[tuple[Any, Any, Any]]:
+    """The rules' parameters (thresholds, where certainty starts), from ``rules/parameters.ttl``."""
+    from rdflib import Graph
+    text = (resources.files("lbpgraph.build") / PARAMETERS).read_text(encoding="utf-8")
+    return sorted(Graph().parse(data=text, format="turtle"))
+
+
+def load_rules() -> list[Rule]:
+    """The shipped rules in the fixed order they run."""
+    rules = []
+    for rq in query_files("lbpgraph.build", "rules"):
+        order, _, name = rq.name.partition("-")
+        rules.append(Rule(int(order), name, f"rules/{rq.name}.rq", " ".join(rq.comment), rq.text))
+    return rules
+
+
+# Built-in rule for sentence coverage; its "file" is the module that computes it.
+COVERAGE_RULE = Rule(
+    900, "coverage", "lbpgraph/text.py",
+    "Sentence coverage of an article: the number of its sentences, and how many overlap a claim "
+    "appearance or a span marked as not a claim.", "")
+
+
+def rule_records(rule: Rule) -> Iterator[tuple[Any, Any, Any]]:
+    """What ``graph:derived`` says about a rule itself."""
+    from rdflib import Literal, URIRef
+    from rdflib.namespace import RDF
+
+    from ..rdf.namespaces import LBP, PROV, RDFS
+    iri = URIRef(rule.iri)
+    yield iri, RDF.type, LBP.Rule
+    yield iri, RDF.type, PROV.Plan
+    yield iri, RDFS.label, Literal(rule.name)
+    yield iri, RDFS.comment, Literal(rule.description)
+    yield iri, LBP.ruleOrder, Literal(rule.order)
+    yield iri, LBP.ruleFile, Literal(rule.file)
+
+
+def derived_by_python(triple: tuple[Any, Any, Any], rule: Rule) -> Iterator[tuple[Any, Any, Any]]:
+    """``triple`` and its derivation record, for facts computed in Python rather than SPARQL."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from ..rdf.namespaces import LBP, PROV
+    d = URIRef(derivation_iri(triple, rule))
+    yield triple
+    yield d, RDF.type, LBP.Derivation
+    yield d, RDF.type, PROV.Entity
+    yield d, LBP.derivedSubject, triple[0]
+    yield d, LBP.derivedPredicate, triple[1]
+    yield d, LBP.derivedObject, triple[2]
+    yield d, PROV.wasGeneratedBy, URIRef(rule.iri)
+
+
+def python_derived(corpus: Corpus) -> list[tuple[Any, Any, Any]]:
+    """Rule descriptions and the facts lbpgraph derives in Python (sentence coverage)."""
+    from rdflib import Literal
+
+    from ..rdf.namespaces import LBP, NS
+    from ..core.text import coverage
+    triples = [t for rule in [*load_rules(), COVERAGE_RULE] for t in rule_records(rule)]
+    for article in corpus.articles.values():
+        node = NS["article"][article.id]
+        sentences = article.text.sentences()
+        spans = list(article.appearance_spans.values()) + article.not_claim_spans
+        for p, n in ((LBP.sentenceCount, len(sentences)),
+                     (LBP.accountedSentenceCount, coverage(sentences, spans))):
+            triples.extend(derived_by_python((node, p, Literal(n)), COVERAGE_RULE))
+    return triples
+
+
+def apply_rules(store: ox.Store) -> Iterator[bytes]:
+    """Run every rule, in order, in an Oxigraph store holding the curated graphs
+    (:func:`~lbpgraph.build.writer.nquads_chunks`); each rule sees what the earlier ones derived.
+    Yields what each rule derived, as N-Quads in ``graph:derived``. The derived triples never
+    pass through Python: Oxigraph serialises each rule's result and loads it (``load``, which is
+    faster than ``bulk_load`` for an in-memory store)."""
+    import pyoxigraph as ox
+
+    from ..rdf.namespaces import GRAPH_DERIVED
+    graph = ox.NamedNode(GRAPH_DERIVED)
+    in_graph = f" <{GRAPH_DERIVED}> .\n".encode()
+    for rule in load_rules():
+        found = store.query(rule.construct(), use_default_graph_as_union=True)
+        data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        # every N-Triples line ends " .\n" (a line break inside a literal is escaped): name the graph there
+        yield data.replace(b" .\n", in_graph)

@@ -1,0 +1,116 @@
+"""Files without surprises: only regular files are read, and outputs are replaced atomically.
+
+Reading: a folder, a dangling link, a FIFO or a device named like a data file is reported (a
+FIFO is never opened: reading it would block). Writing: every output is written in full beside
+its target and renamed over it, so readers see the old file or the new one, never half of
+either; a build folder holds a lock while it is written. Light on imports: the fingerprint of
+every command uses this module.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+LOCK_FILE = ".lock"  # see build_lock
+
+
+class Unreadable(Exception):
+    """A path that is not a readable regular file; the message says why ("is a folder, ...")."""
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of the regular file at ``path`` (links followed), or :class:`Unreadable`."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise Unreadable("is a link to a missing file" if path.is_symlink() else "not found") from None
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        raise Unreadable(f"is not readable ({getattr(exc, 'strerror', None) or exc})") from None
+    if stat.S_ISDIR(mode):
+        raise Unreadable("is a folder, not a file")
+    if not stat.S_ISREG(mode):
+        raise Unreadable("is not a regular file")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise Unreadable(f"is not readable ({exc.strerror})") from None
+
+
+def is_hidden(name: str) -> bool:
+    """Hidden entries (``.git``, an editor's ``.#x.yaml`` lock link) are not data."""
+    return name.startswith(".")
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that readers see the old file or the new one, never half."""
+    atomic_write_all({path: data})
+
+
+def atomic_write_all(files: dict[Path, bytes]) -> None:
+    """Write several files, each atomically, and none of them if any fails: every file is
+    written in full beside its target (where a full disk or a refused folder shows) before
+    the first is renamed into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            staged.append((write_temp(path, data), path))
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_temp(path: Path, data: bytes) -> Path:
+    """``data`` on disk in a new temporary file beside ``path`` (named ``.NAME.*.tmp``), ready
+    to be renamed over it; nothing is left behind if writing fails."""
+    import tempfile
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; outputs follow the umask
+    except BaseException as exc:
+        Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            exc.filename = str(path)  # a failed write names no file: name the one being written
+        raise
+    return Path(tmp)
+
+
+def umask() -> int:
+    """This process's umask (read without changing it for good)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def build_lock(folder: Path) -> Iterator[None]:
+    """Hold the build lock of ``folder`` (a build folder, or an ``oxigraph:DIR``): an exclusive
+    ``flock`` on ``folder/.lock``. A second build waits until the first is done, saying so on
+    stderr; the kernel releases the lock when its holder ends, however it ends."""
+    import fcntl
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / LOCK_FILE, "ab") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"lbpgraph: waiting for another build of {folder} to finish", file=sys.stderr, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def stamp(path: Path) -> list[int]:
+    """Size and modification time of ``path``: what tells a file written by a build from another."""
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns]

@@ -1,0 +1,265 @@
+"""``lbpgraph bench``: lbpgraph's stores against doing it by hand with plain rdflib, in one run.
+
+A synthetic corpus (:mod:`lbpgraph.devtools.synth`) of about N triples is written as YAML; then, in this
+one process, each task runs on each chosen store (``oxigraph`` by default; ``memory`` and
+``sparql:URL`` on request) and the plain way (an rdflib ``Dataset`` on the Memory store, the
+same questions as SPARQL with property paths). Times are wall-clock seconds from one run;
+ratios are baseline / ours. The stores' answers are compared with each other: verdicts, the
+named query's rows and every sampled trace must be the same on all of them.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from ..core import vocab
+
+# Whole-corpus verdict written by hand from the curated triples, as a user would: a claim has
+# peer-reviewed support when a published appearance cites, by marker or quotation, a work that
+# is identified and peer reviewed, and the citation supports the claim (design.md, rule 020).
+PLAIN_VERDICTS = """
+SELECT ?claim ?supported WHERE {
+  ?claim a schema:Claim .
+  BIND (EXISTS {
+    ?claim schema:appearance ?app .
+    ?app lbp:hasCitation ?cit .
+    FILTER NOT EXISTS { ?app lbp:draft true }
+    ?cit lbp:fidelity ?fidelity ; lbp:citationMode ?mode ; lbp:stance ?stance ; cito:hasCitedEntity ?source .
+    FILTER (?fidelity IN (lbp:fidelity-supports, lbp:fidelity-partially-supports))
+    FILTER (?mode IN (lbp:mode-in-text-marker, lbp:mode-quotation))
+    FILTER (?stance IN (lbp:stance-finding, lbp:stance-hedged-finding, lbp:stance-association))
+    ?source lbp:peerReview lbp:peer-review-yes .
+    FILTER NOT EXISTS { ?source a lbp:UnidentifiedSource }
+    FILTER NOT EXISTS { ?source lbp:studyDesign lbp:design-narrative-review-or-expert-opinion }
+    FILTER (NOT EXISTS { ?claim schema:about ?anyIntervention }
+            || EXISTS { ?claim schema:about ?i . ?source lbp:studiedIntervention/skos:broader* ?i })
+    FILTER (NOT EXISTS { ?claim lbp:outcome ?anyOutcome }
+            || EXISTS { ?claim lbp:outcome ?o . ?source lbp:studiedOutcome/skos:broader* ?o })
+  } AS ?supported)
+}"""
+VERDICTS = "SELECT ?claim ?supported WHERE { ?claim a schema:Claim ; lbp:peerReviewedSupport ?supported . }"
+PLAIN_TRACE = """
+SELECT DISTINCT ?source ?review WHERE {
+  <%s> schema:appearance/lbp:hasCitation/(cito:hasCitedEntity/lbp:hasCitation)*/cito:hasCitedEntity ?source .
+  ?source lbp:peerReview ?review .
+}"""
+PLAIN_NEIGHBOURHOOD = """
+SELECT DISTINCT ?a ?b WHERE {
+  { <%s> schema:appearance ?b . BIND (<%s> AS ?a) }
+  UNION { <%s> schema:appearance/lbp:hasCitation ?a . ?a cito:hasCitedEntity ?b }
+  UNION { <%s> (schema:about|lbp:invokesMechanism) ?b . BIND (<%s> AS ?a) }
+}"""
+NAMED_QUERY = "supported-claims"
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _Clock:
+    def __init__(self, progress: Callable[[str], None]) -> None:
+        self.progress = progress
+
+    def time(self, label: str, work: Callable[[], Any]) -> tuple[float, Any]:
+        self.progress(f"{label} ...")
+        start = time.perf_counter()
+        result = work()
+        seconds = time.perf_counter() - start
+        self.progress(f"{label}: {seconds:.3f} s")
+        return seconds, result
+
+
+def run(triples: int, work_dir: Path | None = None, seed: int = 0, claims: int = 200,
+        stores: tuple[str, ...] = ("oxigraph",), remote: dict[str, Any] | None = None,
+        progress: Callable[[str], None] = lambda message: print(message, file=sys.stderr)) -> dict[str, Any]:
+    """Run every task once on each store in ``stores`` (``memory``, ``oxigraph``, ``sparql:URL``
+    with ``remote`` settings) and the plain way; return ``{"triples", "rows": [...], "peak_rss_mb", ...}``."""
+    from ..core.errors import UsageError
+    from ..stores.registry import parse_spec
+    kinds = [parse_spec(spec if spec != "oxigraph" else "oxigraph:db")[0]  # a bad spec fails before any work;
+             for spec in stores]                                         # plain "oxigraph" is in the work folder
+    if len(set(kinds)) < len(kinds) or not kinds:
+        raise UsageError(f"--stores {','.join(stores)}: name each kind of store once (memory, oxigraph, sparql:URL)")
+    with tempfile.TemporaryDirectory(prefix="lbpgraph-bench-", dir=work_dir) as tmp:
+        return _run(Path(tmp), triples, seed, claims, stores, remote or {}, _Clock(progress))
+
+
+def _run(root: Path, triples: int, seed: int, claims: int, stores: tuple[str, ...], remote: dict[str, Any],
+         clock: _Clock) -> dict[str, Any]:
+    from ..rdf.sparql import sparql_prologue
+    from .synth import generate
+
+    prologue = sparql_prologue()
+    clock.time(f"synthetic corpus of about {triples:,} triples (not timed)", lambda: generate(root / "data", triples, seed))
+    rows: list[dict[str, Any]] = []
+    answers: dict[str, dict[str, Any]] = {}
+    sample: list[str] = []
+    built: Any = None
+    nquads = root / "graph.nq"
+    timings: dict[str, dict[str, Any]] = {}
+    for i, spec in enumerate(stores):
+        kind = spec.partition(":")[0]
+        location = f"oxigraph:{root / 'db'}" if spec == "oxigraph" else spec
+        timings[kind], answers[kind], built = _our_tasks(root, i, location, remote, sample, seed, claims, clock, prologue)
+        if kind == "oxigraph" and not nquads.exists():
+            import pyoxigraph as ox
+            ox.Store.read_only(str(root / "db" / "current")).dump(output=str(nquads), format=ox.RdfFormat.N_QUADS)
+    ours_peak = _peak_mb()
+    freshness_ms = _freshness_ms(root)
+    if not nquads.exists():  # the baseline loads the same quads
+        _dump_built(root / "data", nquads)
+    baseline = _plain_tasks(root, nquads, sample, prologue, clock)
+    for kind, t in timings.items():
+        rows += [_row("build (YAML -> queryable store)", kind, t["build"], baseline["load"]),
+                 *([_row("build vs bare pyoxigraph bulk load to disk", kind, t["build"], baseline["bare"]),
+                    _row("build vs bare pyoxigraph bulk load in memory", kind, t["build"], baseline["bare_memory"])]
+                   if kind == "oxigraph" else []),
+                 _row("trace p50", kind, statistics.median(t["traces"]), statistics.median(baseline["traces"])),
+                 _row("trace p95", kind, _p95(t["traces"]), _p95(baseline["traces"])),
+                 _row("verdicts, whole corpus", kind, t["verdicts"], baseline["verdicts"]),
+                 _row(f"named query {NAMED_QUERY}", kind, t["query"], baseline["query"]),
+                 _row("view of one claim", kind, t["view"], baseline["view"])]
+    first = next(iter(answers.values()))
+    disagreements = [f"{kind} differs from {next(iter(answers))} on {what}"
+                     for kind, a in answers.items() for what in ("verdicts", "named query", "traces") if a[what] != first[what]]
+    return {"triples": built.triples, "requested_triples": triples, "claims": built.claims, "articles": built.articles,
+            "rows": rows, "peak_rss_mb": round(ours_peak, 1), "baseline_peak_rss_mb": round(_peak_mb(), 1),
+            "stores": list(answers), "stores_agree": not disagreements, "disagreements": disagreements,
+            "verdicts_identical": first["verdicts"] == baseline["verdicts_set"],
+            "supported_claims": sum(1 for _, s in first["verdicts"] if s),
+            "named_query_rows": sum(first["named query"].values()), "traced_claims": len(sample),
+            "freshness_check_ms": round(freshness_ms, 2)}
+
+
+def _our_tasks(root: Path, index: int, spec: str, remote: dict[str, Any], sample: list[str], seed: int, claims: int,
+               clock: _Clock, prologue: str) -> tuple[dict[str, Any], dict[str, Any], Any]:
+    """Time each task on one store; return the times, the answers (to compare stores) and the build result."""
+    from ..project import Project
+    from ..analysis.query import named_queries
+
+    kind = spec.partition(":")[0]
+    ours = Project(root / "data", root / f"build-{index}", spec, watch=False, **remote)  # settings only a server reads
+    pushed = ours.capabilities.needs_push
+    build_label = "push (local build + upload)" if pushed else "build (YAML -> store)"
+    build_s, built = clock.time(f"{kind}: {build_label}", ours.push if pushed else ours.build)
+    store = ours.store()
+    if not sample:
+        ids = sorted(t["value"][len(vocab.PREFIXES["claim"]):] for (t,) in
+                     store.select(prologue + "SELECT ?c WHERE { ?c a schema:Claim }"))
+        sample.extend(random.Random(seed).sample(ids, min(claims, len(ids))))
+    clock.time(f"{kind}: first trace (reads the concepts and rules once per store; not timed)",
+               lambda: ours.trace(sample[0]))
+    traces, trace_times = {}, []
+    for n, cid in enumerate(sample, start=1):
+        start = time.perf_counter()
+        traces[cid] = ours.trace(cid).to_json()
+        trace_times.append(time.perf_counter() - start)
+        if n % 50 == 0 or n == len(sample):
+            clock.progress(f"{kind}: {n}/{len(sample)} traces")
+    verdict_s, verdicts = clock.time(f"{kind}: verdicts for the whole corpus", lambda: store.select(prologue + VERDICTS))
+    query_text = named_queries()[NAMED_QUERY][1]
+    query_s, query_result = clock.time(f"{kind}: named query {NAMED_QUERY}", lambda: ours.query(query_text))
+    view_s, _ = clock.time(f"{kind}: view of one claim's neighbourhood", lambda: ours.view(sample[0]).to_html())
+    ours.close()
+    times = {"build": build_s, "traces": trace_times, "verdicts": verdict_s, "query": query_s, "view": view_s}
+    answers = {"verdicts": {(c["value"], s["value"] == "true") for c, s in verdicts},
+               "named query": Counter(json.dumps(r, sort_keys=True) for r in query_result.rows),
+               "traces": traces}
+    return times, answers, built
+
+
+def _freshness_ms(root: Path) -> float:
+    """What a watching Project pays before each read: looking for changed files under data/."""
+    from ..project import Project
+    watching = Project(root / "data", root / "build-freshness")
+    watching.fingerprint()
+    start = time.perf_counter()
+    for _ in range(20):
+        watching.fingerprint()
+    return (time.perf_counter() - start) / 20 * 1000
+
+
+def _dump_built(data: Path, out: Path) -> None:
+    """The built dataset as N-Quads, for the baseline (not timed)."""
+    import pyoxigraph as ox
+
+    from ..build.pipeline import build_store
+    from ..model.corpus import load_corpus
+    build_store(load_corpus(data)).dump(output=str(out), format=ox.RdfFormat.N_QUADS)
+
+
+def _plain_tasks(root: Path, nquads: Path, sample: list[str], prologue: str, clock: _Clock) -> dict[str, Any]:
+    """The same tasks done by hand: pyoxigraph's bare bulk loads (to disk, as the build's store, and
+    in memory), and rdflib with property paths."""
+    import pyoxigraph as ox
+
+    from ..analysis.query import named_queries
+    from ..rdf.namespaces import new_dataset
+    bare_s, _ = clock.time("baseline: bare pyoxigraph bulk load of the same quads to disk",
+                           lambda: ox.Store(str(root / "bare")).bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    bare_memory_s, _ = clock.time("baseline: bare pyoxigraph bulk load of the same quads in memory",
+                                  lambda: ox.Store().bulk_load(path=str(nquads), format=ox.RdfFormat.N_QUADS))
+    ds = new_dataset()
+    load_s, _ = clock.time("baseline: plain rdflib load of the same quads", lambda: ds.parse(str(nquads), format="nquads"))
+    traces = []
+    for n, cid in enumerate(sample, start=1):
+        start = time.perf_counter()
+        list(ds.query(prologue + PLAIN_TRACE % (vocab.PREFIXES["claim"] + cid)))
+        traces.append(time.perf_counter() - start)
+        if n % 50 == 0 or n == len(sample):
+            clock.progress(f"baseline: {n}/{len(sample)} traces")
+    verdict_s, plain_verdicts = clock.time("baseline: verdicts, one SPARQL query with property paths",
+                                           lambda: list(ds.query(prologue + PLAIN_VERDICTS)))
+    query_text = named_queries()[NAMED_QUERY][1]
+    query_s, _ = clock.time(f"baseline: named query {NAMED_QUERY}", lambda: list(ds.query(prologue + query_text)))
+    view_s, _ = clock.time("baseline: neighbourhood query + pyvis page",
+                           lambda: _plain_view(ds, prologue, vocab.PREFIXES["claim"] + sample[0], root / "plain.html"))
+    return {"bare": bare_s, "bare_memory": bare_memory_s, "load": load_s, "traces": traces, "verdicts": verdict_s, "query": query_s, "view": view_s,
+            "verdicts_set": {(str(c), bool(s.toPython())) for c, s in plain_verdicts}}
+
+
+def _plain_view(ds: Any, prologue: str, claim: str, out: Path) -> None:
+    from pyvis.network import Network
+    net = Network(directed=True, cdn_resources="in_line")
+    for a, b in ds.query(prologue + PLAIN_NEIGHBOURHOOD % ((claim,) * 5)):
+        for node in (a, b):
+            net.add_node(str(node), label=str(node).rsplit("/", 1)[-1])
+        net.add_edge(str(a), str(b))
+    out.write_text(net.generate_html(), encoding="utf-8")
+
+
+def _p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20, method="inclusive")[-1] if len(values) > 1 else values[0]
+
+
+def _row(task: str, store: str, seconds: float, baseline: float) -> dict[str, Any]:
+    return {"task": task, "store": store, "seconds": round(seconds, 6), "baseline_seconds": round(baseline, 6),
+            "speedup": round(baseline / seconds, 2) if seconds else None}
+
+
+def to_text(result: dict[str, Any]) -> str:
+    """The result as an aligned table with the headline checks."""
+    from ..core.console import table
+    body = [[r["task"], r["store"], f"{r['seconds']:.4f}", f"{r['baseline_seconds']:.4f}", f"{r['speedup']:.2f}x"]
+            for r in result["rows"]]
+    agree = ("yes" if result["stores_agree"] else "NO: " + "; ".join(result["disagreements"]))
+    lines = [f"{result['triples']:,} triples ({result['articles']:,} articles, {result['claims']:,} claims)",
+             table(["task", "store", "seconds", "baseline s", "speedup"], body),
+             f"verdicts identical to the plain query: {'yes' if result['verdicts_identical'] else 'NO'} "
+             f"({result['supported_claims']:,} claims supported)",
+             f"stores agree ({', '.join(result['stores'])}: verdicts, named query, {result['traced_claims']} traces): {agree}",
+             f"traces are timed on an open store; a Project watching data/ adds "
+             f"{result['freshness_check_ms']:.1f} ms per read to look for changed files",
+             f"peak RSS: {result['peak_rss_mb']:.0f} MB for lbpgraph's tasks, "
+             f"{result['baseline_peak_rss_mb']:.0f} MB after the baseline too"]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,303 @@
+"""The evidence report: per claim, per article and per source, with metrics and two charts.
+
+:func:`build_report` assembles plain data from the build (the cached traces and the NetworkX
+projection); :func:`render_html`, :func:`render_markdown` and :func:`render_csv` format it. The
+HTML is one self-contained file: inline CSS and SVG charts, no script, no external resource,
+every string escaped by an autoescaping template.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from ..analysis.metrics import Metrics, metrics
+from ..analysis.records import AppearanceNode, NodeKind, TraceJSON, node
+from ..core import vocab
+from .palette import BASIS_COLOURS, CERTAINTY_COLOURS
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+TABLES = ("claims", "articles", "sources")
+
+
+class ClaimRow(TypedDict):
+    id: str
+    statement: str
+    kind: str | None
+    articles: list[str]
+    basis: list[str]
+    peer_reviewed_support: bool
+    certainty: str
+    certainty_reasons: list[str]
+    strength: str | None
+    cebm_level: int | None
+    flags: list[str]
+    amplification: str
+    transmutations: int
+    dead_ends: int
+    diversions: int
+    consulted_not_cited: int
+
+
+class MissingWarning(TypedDict):
+    intervention: str | None
+    condition: str | None
+    severity: str | None
+    known_from: list[str]  # "stated" or "inferred", per contraindication it is known from
+
+
+class ArticleRow(TypedDict):
+    id: str
+    title: str
+    kind: str | None
+    claims: int
+    by_basis: dict[str, int]  # claims by their strongest basis in this article
+    peer_reviewed_share: float
+    commercial_interest: list[str]
+    missing_warnings: list[MissingWarning]
+
+
+class SourceRow(TypedDict):
+    id: str
+    label: str
+    design: str | None
+    sample_size: int | None
+    peer_reviewed: str
+    verification: str
+    curator_added: bool
+    claims: int
+    articles: int
+
+
+class Report(TypedDict):
+    claims: list[ClaimRow]
+    articles: list[ArticleRow]
+    sources: list[SourceRow]
+    metrics: Metrics
+    charts: dict[str, list[dict[str, Any]]]
+    totals: dict[str, Any]
+
+
+def _strongest(bases: list[str]) -> str:
+    return min(bases, key=vocab.BASES.notations.index)
+
+
+def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
+    """Report data from a projection and the build's traces (both from one build)."""
+    claims = _claim_rows(traces)
+    articles = _article_rows(graph, traces)
+    m = metrics(graph)
+    sources = _source_rows(graph, m)
+    certainty = Counter(c["certainty"] for c in claims)
+    strength = Counter(c["strength"] or "no peer-reviewed support" for c in claims)
+    strength_order = [t.label for t in vocab.DESIGNS.terms] + ["no peer-reviewed support"]
+    return {
+        "claims": claims, "articles": articles, "sources": sources, "metrics": m,
+        "charts": {
+            "claims_by_certainty": [{"certainty": c, "claims": certainty[c]} for c in vocab.CERTAINTY.notations],
+            "claims_by_article_and_basis": [{"article": a["id"], "by_basis": a["by_basis"]} for a in articles],
+            "claims_by_strength": [{"strength": s, "claims": strength[s]} for s in strength_order if strength[s]],
+        },
+        "totals": {"claims": len(claims), "articles": len(articles), "sources": len(sources),
+                   "peer_reviewed_support": sum(1 for c in claims if c["peer_reviewed_support"]),
+                   "by_certainty": {c: certainty[c] for c in vocab.CERTAINTY.notations},
+                   "missing_warnings": sum(len(a["missing_warnings"]) for a in articles)},
+    }
+
+
+def _claim_rows(traces: dict[str, TraceJSON]) -> list[ClaimRow]:
+    """One row per claim, most certain first, then most repeated."""
+    claims: list[ClaimRow] = []
+    for claim_id in sorted(traces):
+        t = traces[claim_id]
+        v, d = t["verdict"], t["distortions"]
+        claims.append({
+            "id": claim_id, "statement": t["claim"]["statement"], "kind": t["claim"]["kind"],
+            "articles": sorted({a["article"]["id"] for a in t["appearances"]}),
+            "basis": v["basis"], "peer_reviewed_support": v["peer_reviewed_support"],
+            "certainty": v["certainty"],
+            "certainty_reasons": [f"{r['concern'].replace('-', ' ')} -{r['levels']}: {r['reason']}"  # type: ignore[union-attr]
+                                  for r in v["certainty_reasons"]],
+            "strength": v["strength"]["label"] if v["strength"] else None,
+            "cebm_level": v["strength"]["cebm_level"] if v["strength"] else None,
+            "flags": v["flags"], "amplification": d["amplification"]["summary"],
+            "transmutations": len(d["transmutation"]), "dead_ends": len(d["dead_ends"]),
+            "diversions": len(d["diversion"]), "consulted_not_cited": len(d["consulted_as_evidence"]),
+        })
+    certainty_rank = vocab.CERTAINTY.notations.index
+    claims.sort(key=lambda c: (certainty_rank(c["certainty"]), -len(c["articles"]), c["id"]))
+    return claims
+
+
+def _missing_warnings(graph: nx.DiGraph) -> dict[str, list[MissingWarning]]:
+    """Article id -> the warnings it omits though the graph knows them."""
+    missing: dict[str, list[MissingWarning]] = {}
+    for n, d in graph.nodes(data=True):
+        if d["kind"] == NodeKind.MISSING_WARNING:
+            known = [graph.nodes[k] for k in graph.successors(n)]
+            missing.setdefault(d["article"], []).append({
+                "intervention": d["intervention"], "condition": d["condition"], "severity": d["severity"],
+                "known_from": sorted("inferred" if k["inferred"] else "stated" for k in known)})
+    return missing
+
+
+def _article_rows(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> list[ArticleRow]:
+    """One row per article: its claims by strongest basis, what it sells, what warnings it omits."""
+    by_article: dict[str, dict[str, list[str | None]]] = {}
+    for claim_id in sorted(traces):
+        for a in traces[claim_id]["appearances"]:
+            by_article.setdefault(a["article"]["id"], {}).setdefault(claim_id, []).append(a["basis"])
+    missing = _missing_warnings(graph)
+    rows: list[ArticleRow] = []
+    for n, d in sorted(graph.nodes(data=True), key=lambda x: x[1].get("id", "")):
+        if d["kind"] != NodeKind.ARTICLE:
+            continue
+        made = by_article.get(d["id"], {})
+        counts = Counter(_strongest(bases) for bases in made.values())  # type: ignore[arg-type]
+        sellers = [node(graph, a, AppearanceNode)["speaker"] for a in graph.successors(n)
+                   if graph.nodes[a]["kind"] == NodeKind.APPEARANCE]
+        rows.append({
+            "id": d["id"], "title": d["title"], "kind": d["article_kind"], "claims": len(made),
+            "by_basis": {b: counts.get(b, 0) for b in vocab.BASES.notations},
+            "peer_reviewed_share": round(counts.get("peer-reviewed", 0) / len(made), 4) if made else 0.0,
+            "commercial_interest": sorted({o["name"] for o in d["commercial_interest"]}
+                                          | {o["name"] for s in sellers for o in s["commercial_interest"]}),
+            "missing_warnings": sorted(missing.get(d["id"], []), key=lambda m: (m["intervention"], m["condition"])),
+        })
+    return rows
+
+
+def _source_rows(graph: nx.DiGraph, m: Metrics) -> list[SourceRow]:
+    """One row per source, the most relied on first."""
+    reliance = {r["source"]: r for r in m["sources"]}
+    rows: list[SourceRow] = []
+    for _, d in sorted(graph.nodes(data=True), key=lambda x: x[1].get("id", "")):
+        if d["kind"] != NodeKind.SOURCE:
+            continue
+        r = reliance.get(d["id"], {"claims": [], "articles": []})
+        rows.append({"id": d["id"], "label": d["label"], "design": d["design_label"], "sample_size": d["sample_size"],
+                     "peer_reviewed": d["peer_reviewed"], "verification": d["verification"],
+                     "curator_added": d["curator_added"], "claims": len(r["claims"]), "articles": len(r["articles"])})
+    rows.sort(key=lambda s: (-s["claims"], -s["articles"], s["id"]))
+    return rows
+
+
+# --- CSV ------------------------------------------------------------------------------------
+
+def render_csv(report: Report, table: str = "claims") -> str:
+    """One table of the report as CSV (claims, articles or sources)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    if table == "claims":
+        w.writerow(["id", "statement", "certainty", "certainty_reasons", "articles", "basis", "peer_reviewed_support",
+                    "strength", "cebm_level", "flags", "amplification"])
+        for c in report["claims"]:
+            w.writerow([c["id"], c["statement"], c["certainty"], "; ".join(c["certainty_reasons"]),
+                        " ".join(c["articles"]), " ".join(c["basis"]),
+                        "true" if c["peer_reviewed_support"] else "false", c["strength"] or "",
+                        c["cebm_level"] or "", " ".join(c["flags"]), c["amplification"]])
+    elif table == "articles":
+        w.writerow(["id", "title", "claims", *vocab.BASES.notations, "peer_reviewed_share",
+                    "commercial_interest", "missing_warnings"])
+        for a in report["articles"]:
+            w.writerow([a["id"], a["title"], a["claims"], *a["by_basis"].values(), a["peer_reviewed_share"],
+                        "; ".join(a["commercial_interest"]), len(a["missing_warnings"])])
+    elif table == "sources":
+        w.writerow(["id", "label", "design", "sample_size", "peer_reviewed", "verification", "curator_added",
+                    "claims", "articles"])
+        for s in report["sources"]:
+            w.writerow([s["id"], s["label"], s["design"] or "", s["sample_size"] or "", s["peer_reviewed"],
+                        s["verification"], "true" if s["curator_added"] else "false", s["claims"], s["articles"]])
+    else:
+        raise ValueError(f"unknown table {table!r}; choose one of {', '.join(TABLES)}")
+    return buf.getvalue()
+
+
+# --- Markdown -------------------------------------------------------------------------------
+
+def render_markdown(report: Report) -> str:
+    from .render import md
+    t = report["totals"]
+    out = ["# lbpgraph evidence report", "",
+           f"{t['claims']} claims in {t['articles']} articles; {t['peer_reviewed_support']} have peer-reviewed "
+           f"support; {t['sources']} sources; {t['missing_warnings']} missing warnings.", "",
+           "Claims by certainty of their evidence (GRADE): "
+           + ", ".join(f"{name.replace('-', ' ')} {n}" for name, n in t["by_certainty"].items()) + ".", "",
+           "## Articles", "",
+           "| article | claims | " + " | ".join(vocab.BASES.notations) + " | peer-reviewed share | sells | missing warnings |",
+           "|---|---:|" + "---:|" * len(vocab.BASES.notations) + "---:|---|---:|"]
+    for a in report["articles"]:
+        out.append(f"| {md(a['id'])} {md(a['title'])} | {a['claims']} | "
+                   + " | ".join(str(n) for n in a["by_basis"].values())
+                   + f" | {a['peer_reviewed_share']:.0%} | {md('; '.join(a['commercial_interest']))} "
+                     f"| {len(a['missing_warnings'])} |")
+    out += ["", "## Claims", "", "Most certain first, then most repeated.", "",
+            "| certainty | claim | articles | basis | peer-reviewed | strength | flags | amplification |",
+            "|---|---|---|---|---|---|---|---|"]
+    for c in report["claims"]:
+        strength = f"{c['strength']} (level {c['cebm_level']})" if c["strength"] else ""
+        why = f" ({md('; '.join(c['certainty_reasons']))})" if c["certainty_reasons"] else ""
+        out.append(f"| **{c['certainty']}**{why} | `{c['id']}` {md(c['statement'])} | {' '.join(c['articles'])} | "
+                   f"{', '.join(c['basis'])} | "
+                   f"{'yes' if c['peer_reviewed_support'] else 'no'} | {md(strength)} | {', '.join(c['flags'])} | "
+                   f"{md(c['amplification'])} |")
+    out += ["", "## Sources", "", "| source | design | n | peer review | claims | articles |", "|---|---|---:|---|---:|---:|"]
+    for s in report["sources"]:
+        added = " (added by curators)" if s["curator_added"] else ""
+        out.append(f"| {md(s['label'])}{added} | {md(s['design'] or '')} | {s['sample_size'] or ''} | "
+                   f"{s['peer_reviewed']} | {s['claims']} | {s['articles']} |")
+    m = report["metrics"]
+    out += ["", "## Metrics", "", "Claims whose peer-reviewed support rests on a single source:", ""]
+    out += [f"- `{f['claim']}`: {md(f['source_label'])}" for f in m["fragile_claims"]] or ["- none"]
+    out += ["", "Longest citation chains:", ""]
+    out += [f"- `{c['claim']}` ({c['appearance']}): {md(' -> '.join(c['path']))}" for c in m["longest_chains"][:5]]
+    out += ["", "## Missing warnings", ""]
+    for a in report["articles"]:
+        for w in a["missing_warnings"]:
+            out.append(f"- {md(a['id'])}: {md(w['intervention'])} × {md(w['condition'])} ({w['severity']}, "
+                       f"known from {', '.join(w['known_from'])})")
+    return "\n".join(out) + "\n"
+
+
+# --- HTML -----------------------------------------------------------------------------------
+
+def _bars(report: Report) -> dict[str, Any]:
+    """Geometry of the two SVG charts (all numbers, no markup)."""
+    rows = report["charts"]["claims_by_article_and_basis"]
+    widest = max((sum(r["by_basis"].values()) for r in rows), default=1) or 1
+    scale = 520 / widest
+    stacked = []
+    for i, r in enumerate(rows):
+        x = 0.0
+        segments = []
+        for basis, n in r["by_basis"].items():
+            if n:
+                segments.append({"basis": basis, "n": n, "x": 70 + x, "width": n * scale, "colour": BASIS_COLOURS[basis]})
+                x += n * scale
+        stacked.append({"article": r["article"], "y": 10 + i * 30, "total": sum(r["by_basis"].values()),
+                        "end": 70 + x, "segments": segments})
+    certainty = report["charts"]["claims_by_certainty"]
+    fullest = max((c["claims"] for c in certainty), default=1) or 1
+    levels = [{"label": c["certainty"], "n": c["claims"], "y": 10 + i * 26, "width": c["claims"] * 360 / fullest,
+               "colour": CERTAINTY_COLOURS[c["certainty"]]} for i, c in enumerate(certainty)]
+    strength = report["charts"]["claims_by_strength"]
+    most = max((s["claims"] for s in strength), default=1) or 1
+    bars = [{"label": s["strength"], "n": s["claims"], "y": 10 + i * 26, "width": s["claims"] * 360 / most}
+            for i, s in enumerate(strength)]
+    return {"certainty": levels, "certainty_height": 20 + 26 * len(levels), "certainty_colours": CERTAINTY_COLOURS,
+            "stacked": stacked, "stacked_height": 20 + 30 * len(rows), "strength": bars,
+            "strength_height": 20 + 26 * len(bars), "colours": BASIS_COLOURS}
+
+
+def render_html(report: Report) -> str:
+    """The report as one self-contained HTML page."""
+    from importlib import resources
+
+    from jinja2 import Environment, StrictUndefined
+    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    template = env.from_string((resources.files("lbpgraph.presentation") / "templates" / "report.html.j2").read_text(encoding="utf-8"))
+    return template.render(report=report, chart=_bars(report), bases=vocab.BASES.notations)

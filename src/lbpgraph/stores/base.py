@@ -1,0 +1,157 @@
+"""The interface every store offers, and the capabilities each declares.
+
+A store is where one project's built dataset lives: it publishes a build it is given as N-Quads
+chunks, says which build it holds (its manifest and fingerprint), answers lbpgraph's own SELECT
+queries (:meth:`Store.select`, cells as SPARQL 1.1 JSON terms) and users' read-only queries
+(:meth:`Store.run`: already checked by :func:`lbpgraph.analysis.query.check_query`, evaluated
+with a time limit, never reaching the network), and lets go of files and connections on
+:meth:`Store.close`. What a kind of store can do is declared in :class:`Capabilities`, so that
+callers ask, as rdflib's stores declare ``context_aware`` or ``transaction_aware``, instead of
+testing what class a store is.
+
+Stores open lazily: making one reads nothing, so that a command that never queries (``trace``
+on the memory store) loads no RDF library.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from ..rdf.terms import Term
+
+if TYPE_CHECKING:
+    from rdflib import Dataset
+
+    from ..rdf.results import QueryResult
+
+Row = tuple[Term | None, ...]
+Manifest = dict[str, Any]  # what a build was made from and holds: fingerprint, counts, ...
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a kind of store can do, declared as data."""
+
+    #: The data sits in a folder on this machine, built in place under that folder's build lock;
+    #: every read first checks it against ``data/`` and rebuilds when something changed.
+    local: bool
+    #: Filled by ``lbpgraph push`` from a build made in memory, never built in place.
+    needs_push: bool
+    #: The data outlives the process that built it.
+    persistent: bool
+    #: A build also publishes the projection and every claim's trace beside the graph, and reads
+    #: use them (a trace then needs neither a query nor NetworkX).
+    keeps_analysis: bool
+
+
+class Staging(ABC):
+    """A build being published: load its chunks, then publish it, or discard it.
+
+    Used as a context manager, it is discarded unless it was published.
+    """
+
+    published = False
+
+    @abstractmethod
+    def load(self, chunks: Iterable[bytes]) -> None:
+        """Load the build's N-Quads chunks, in order, as they are made."""
+
+    @abstractmethod
+    def publish(self, manifest: Manifest, attachments: dict[str, bytes]) -> None:
+        """Make the loaded build the one readers see, all at once, with ``manifest`` and (for a
+        store that keeps analysis) ``attachments``: files published beside the graph."""
+
+    def discard(self) -> None:
+        """Throw the unpublished build away (a no-op where nothing was written)."""
+
+    def __enter__(self) -> Staging:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        if not self.published:
+            self.discard()
+
+
+class Store(ABC):
+    """A queryable copy of the built dataset."""
+
+    capabilities: ClassVar[Capabilities]
+    spec: str
+
+    @classmethod
+    @abstractmethod
+    def from_spec(cls, location: str, build_dir: Path, **settings: Any) -> Store:
+        """The store a spec names (``location`` is what follows ``kind:``) for a project whose
+        build folder is ``build_dir``; ``settings`` are a SPARQL server's, ignored by the others."""
+
+    @property
+    def memo(self) -> dict[str, Any]:
+        """Values computed from this store's content, kept until the store is closed."""
+        if "_memo" not in self.__dict__:
+            self._memo: dict[str, Any] = {}
+        return self._memo
+
+    # --- what the store holds --------------------------------------------------------------
+
+    @property
+    @abstractmethod
+    def location(self) -> Path | str:
+        """Where the graph is: a file, a folder or a server's URL."""
+
+    def manifest(self) -> Manifest | None:
+        """The manifest of the published build, or None when there is none (or it is incomplete)."""
+        return None
+
+    def fingerprint(self) -> str | None:
+        """The fingerprint of the data the published build was made from; None if there is none."""
+        manifest = self.manifest()
+        return None if manifest is None else manifest.get("fingerprint")
+
+    def attachment(self, name: str) -> bytes | None:
+        """A file the published build carries beside its graph (see :class:`Capabilities`)."""
+        return None
+
+    def opens(self) -> bool:
+        """Whether the published build can be read (a damaged one is rebuilt, not reported current)."""
+        return True
+
+    # --- building ------------------------------------------------------------------------------
+
+    def lock(self) -> Any:
+        """A context manager holding the store's build lock (none for a store that is not local)."""
+        return nullcontext()
+
+    def remove_leftovers(self) -> None:
+        """Remove what a killed build left; only the holder of :meth:`lock` calls this."""
+
+    @abstractmethod
+    def staging(self) -> Staging:
+        """A new, empty build to load and publish."""
+
+    # --- reading -------------------------------------------------------------------------------
+
+    @abstractmethod
+    def select(self, sparql: str) -> list[Row]:
+        """Rows of a trusted lbpgraph SELECT (full text), cells in the order of its variables."""
+
+    @abstractmethod
+    def run(self, sparql: str, timeout: float) -> QueryResult:
+        """A user query that :func:`~lbpgraph.analysis.query.check_query` accepted, with a time limit."""
+
+    def dataset(self) -> Dataset:
+        """Every named graph as an rdflib Dataset (lbpgraph's prefixes bound)."""
+        from ..rdf.namespaces import new_dataset
+        from ..rdf.terms import to_rdflib
+        ds = new_dataset()
+        for g, s, p, o in self.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"):
+            ds.graph(to_rdflib(g)).add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))  # type: ignore[arg-type]
+        return ds
+
+    def close(self) -> None:
+        """Release files or connections, and forget what was computed from the content."""
+        self.__dict__.pop("_memo", None)
