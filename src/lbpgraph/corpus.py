@@ -386,6 +386,8 @@ def _check_article(c: _Checker, ids: _Ids, article_id: str, rel: str) -> tuple[A
 
     spans: dict[str, Span] = {}
     appearances: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    quotes = [q for part in ("appearances", "not_claims") for _, r in c.records(rel, part) if (q := _text(r, "quote"))]
+    found = text.find_all(quotes) if text is not None else {}  # one pass over the text for every quote
     for path, app in c.records(rel, "appearances"):
         aid = _register(c, appearances, rel, path, app, "appearance")
         claim = _text(app, "claim")
@@ -394,12 +396,12 @@ def _check_article(c: _Checker, ids: _Ids, article_id: str, rel: str) -> tuple[A
         speaker = _text(app, "speaker")
         if speaker is not None and speaker not in speakers:
             c.add(rel, (*path, "speaker"), f"unknown speaker '{speaker}'")
-        span = _locate(c, rel, path, text, text_file, app)
+        span = _locate(c, rel, path, text, text_file, app, found)
         if span is not None and aid is not None:
             spans[aid] = span
         for cpath, cite in c.records(rel, *path, "citations"):
             _check_citation(c, ids, rel, cpath, cite, draft=data.get("draft") is True)
-    not_claims = [_locate(c, rel, path, text, text_file, nc) for path, nc in c.records(rel, "not_claims")]
+    not_claims = [_locate(c, rel, path, text, text_file, nc, found) for path, nc in c.records(rel, "not_claims")]
     for path, consulted in c.records(rel, "consulted"):
         source = _text(consulted, "source")
         if source is not None and source not in ids.sources:
@@ -436,14 +438,14 @@ def _check_citation(c: _Checker, ids: _Ids, rel: str, path: tuple[Any, ...], cit
 
 
 def _locate(c: _Checker, rel: str, path: tuple[Any, ...], text: ArticleText | None, text_file: str,
-            record: dict[str, Any]) -> Span | None:
+            record: dict[str, Any], found: dict[str, list[Span]] | None = None) -> Span | None:
     quote = _text(record, "quote")
     if text is None or quote is None:
         return None
     occurrence = record.get("occurrence", 1)
     if not isinstance(occurrence, int) or occurrence < 1:
         return None
-    spans = text.find(quote)
+    spans = found[quote] if found is not None and quote in found else text.find(quote)
     if not spans:
         short = quote if len(quote) <= 60 else quote[:57] + "..."
         c.add(rel, (*path, "quote"), f"quote not found in {text_file}: {short!r}")
