@@ -1,16 +1,23 @@
-"""Draft the annotation of a new article from its text.
+"""Draft the annotation of a new article from a text file or a saved web page.
 
-:func:`analyse` finds the reference lists, the in-text citations and the cue sentences of an
-article, and matches each reference to the existing bibliography (the same work gets the same
-source id). :func:`draft_annotation` turns the analysis into an annotation in the project's own
-format, marked ``draft: true``: it validates, is drawn and traced, but never counts toward a
-verdict until a reviewer removes the mark. Every citation is ``fidelity: unverified`` and every
-new work an unverified record local to the article.
+:func:`read_input` reads plain text, or extracts the main text and metadata of a web page
+(:mod:`lbpgraph.webpage`). :func:`analyse` finds the reference entries by their shape
+(:mod:`lbpgraph.references`), the in-text citations (:mod:`lbpgraph.citations`), matches each
+entry to the bibliography on evidence (:mod:`lbpgraph.matching`), marks cue sentences
+(:mod:`lbpgraph.cues`) and decides, for every sentence, whether it is drafted as an appearance
+(with a guessed kind and suggested existing claims, :mod:`lbpgraph.claimlinks`) or left for review.
+Nothing is dropped: every sentence is one or the other.
+
+:func:`draft_annotation` turns the analysis into an annotation marked ``draft: true`` whose
+``review`` lists what is left (sentences, drafted claims with suggested links, citations with
+the evidence of their match); validation refuses to un-draft it while anything is left.
+:func:`ingest_files` writes texts, originals and drafts all at once, after validation, or
+nothing; :func:`analyse_files` (``--format json``) writes nothing at all.
 """
 
 from __future__ import annotations
 
-import difflib
+import bisect
 import os
 import re
 import unicodedata
@@ -22,26 +29,61 @@ from typing import Any
 from . import schema
 from .citations import InText, find_citations, is_heading
 from .corpus import ANNOTATIONS_DIR, ARTICLES_DIR, Corpus, load_corpus
-from .cues import (hedging, is_anecdote, is_claim_like, is_commercial, is_strongly_commercial,
+from .cues import (claim_kind, hedging, is_anecdote, is_claim_like, is_commercial, is_safety, is_strongly_commercial,
                    is_testimonial)
 from .errors import InvalidInput, LbpgraphError, UsageError
 from .files import Unreadable, read_regular
+from .matching import Match, Matcher, author_candidates, venue_candidates
 from .references import Reference, ReferenceList, find_reference_lists
-from .text import ArticleText, Span
+from .text import ArticleText, Span, sentence_spans
 from .yamlio import YamlProblem, dumps, loads
 
 CUE_CATEGORIES = ("anecdote", "commercial", "vague-attribution", "unsupported", "hedged")
+_BYLINE = re.compile(r"^(?:by\s|posted\s|published\b|updated\b|reviewed\s+by|medically\s+reviewed|written\s+by|"
+                     r"last\s+(?:reviewed|updated)|next\s+review|reply\s+from|asked\s+by|answer\s+from|"
+                     r"\d{1,2}\s+[A-Z][a-z]+\s+\d{4}$|[A-Z][a-z]+\s+\d{1,2},?\s+\d{4}$|\d{1,2}\s+[A-Z][a-z]{2,8}$)", re.I)
+_NAVIGATION = re.compile(r"(?:\s[|›»·]\s.*){2,}|^(?:home|menu|skip to|log ?in|sign in|search|share|tweet|print)\b", re.I)
+_DISCLAIMER = re.compile(r"\b(?:disclaimer|not (?:intended as |a substitute for )?medical advice|for (?:general )?"
+                         r"information (?:purposes )?only|does not replace|not a diagnosis|all rights reserved|©)", re.I)
+_COMMENT_FORM = re.compile(r"^(?:leave a (?:reply|comment)|\d+\s+(?:comments?|responses?|replies)\b|reply$|"
+                           r"you are commenting|fill in your details|connecting to)", re.I)
 
 
 class IngestError(LbpgraphError):
-    """An article could not be ingested (unreadable or empty)."""
+    """An article could not be ingested (unreadable, empty, or a page without text)."""
 
     exit_code = 3
 
 
+# --- input ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Input:
+    """An article as given: its text, and for a web page the page as saved and its metadata."""
+
+    path: Path
+    text: str
+    original: bytes | None = None  # the page the text was extracted from
+    title: str | None = None
+    author: str | None = None
+    site: str | None = None
+    date: str | None = None
+    url: str | None = None
+
+
 def read_article(path: Path, encoding: str | None = None) -> str:
     """The article's text: UTF-8 unless another encoding is declared; never empty."""
-    data = path.read_bytes()
+    return _decode(path, _read(path), encoding)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return read_regular(path)
+    except Unreadable as exc:
+        raise IngestError(f"{path} {exc}") from None
+
+
+def _decode(path: Path, data: bytes, encoding: str | None) -> str:
     try:
         text = data.decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
@@ -55,124 +97,252 @@ def read_article(path: Path, encoding: str | None = None) -> str:
     return text
 
 
+def read_input(path: Path, encoding: str | None = None, url: str | None = None) -> Input:
+    """Plain text as it is; a web page (by its name or its first bytes) through the extractor."""
+    from .webpage import extract, looks_like_html
+    data = _read(path)
+    if not looks_like_html(path.name, data):
+        return Input(path, _decode(path, data, encoding))
+    html: str | bytes = _decode(path, data, encoding) if encoding else data
+    if not data.strip():
+        raise IngestError(f"{path}: the file is empty")
+    page = extract(html, url)
+    if not page.text.strip():
+        raise IngestError(f"{path}: no article text found in the page")
+    return Input(path, page.text, data, page.title, page.author, page.site, page.date, page.url)
+
+
 def slug(text: str) -> str:
     """A valid lbpgraph id from any text."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "article"
 
 
-def _similar(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, slug(a), slug(b)).ratio()
+# --- analysis -------------------------------------------------------------------------------
+
+class _Bibliography:
+    """Candidates for attributions the article's own list cannot resolve (each asked once)."""
+
+    def __init__(self, sources: dict[str, schema.Source]) -> None:
+        self.sources = sources
+        self._cache: dict[tuple[Any, ...], list[str]] = {}
+
+    def by_author(self, names: list[str], year: int | None) -> list[str]:
+        key = ("author", tuple(names), year)
+        if key not in self._cache:
+            self._cache[key] = author_candidates(names, year, self.sources)
+        return self._cache[key]
+
+    def by_venue(self, venue: str, year: int | None) -> list[str]:
+        key = ("venue", venue, year)
+        if key not in self._cache:
+            self._cache[key] = venue_candidates(venue, year, self.sources)
+        return self._cache[key]
 
 
-def _surname(author: str) -> str:
-    m = re.match(r"[A-Za-z'’\-]+", author)
-    return m.group(0) if m else author
+@dataclass
+class Drafted:
+    """A sentence drafted as an appearance of a new claim."""
 
-
-def match_reference(ref: Reference, sources: dict[str, schema.Source]) -> str | None:
-    """The bibliography id of the work ``ref`` describes: DOI, else first author and year (a typo
-    in the surname is forgiven), title breaking ties."""
-    if ref.doi:
-        for s in sources.values():
-            if s.doi and s.doi.lower() == ref.doi.lower():
-                return s.id
-    if not (ref.surname and ref.year):
-        return None
-    candidates = [s for s in sources.values() if s.year == ref.year and s.authors
-                  and _similar(_surname(s.authors[0]), ref.surname) >= 0.8]
-    if len(candidates) > 1 and ref.title:
-        scored = sorted(((_similar(s.title or "", ref.title), s.id) for s in candidates), reverse=True)
-        return scored[0][1] if scored[0][0] >= 0.5 else None
-    return candidates[0].id if len(candidates) == 1 else None
-
-
-def match_venue(name: str, sources: dict[str, schema.Source]) -> str | None:
-    """The one bibliography source published in the journal ``name`` names, if exactly one."""
-    wanted = slug(re.sub(r"^the\s+", "", name, flags=re.I))
-    hits = [s.id for s in sources.values() if s.venue and wanted in slug(s.venue)]
-    return hits[0] if len(hits) == 1 else None
+    span: Span
+    kind: str
+    hedging: str
+    suggested: list[tuple[str, float]] = field(default_factory=list)
 
 
 @dataclass
 class Analysis:
-    """References, citations and cues of one article, with matches to the bibliography."""
+    """References, citations, cues and the fate of every sentence of one article."""
 
-    text: ArticleText
+    text: str
+    sentences: list[Span]
     lists: list[ReferenceList]
     citations: list[InText]
-    matches: dict[str, str | None]  # reference key -> bibliography id
-    venue_matches: dict[int, str | None]  # start of a named-venue citation -> bibliography id
-    cues: dict[str, list[Span]] = field(default_factory=dict)
+    matches: dict[str, Match]  # reference key -> the evidence for its bibliography work
+    cues: dict[str, list[Span]]
+    drafted: list[Drafted]
+    left: list[tuple[Span, str | None]]  # not yet reviewed: sentence (or block) and a suggested reason
 
     @property
     def references(self) -> list[Reference]:
         return [e for lst in self.lists for e in lst.entries]
 
     def sentence(self, span: Span) -> str:
-        return self.text.text[span.start:span.end]
+        return self.text[span.start:span.end]
+
+    def source_of(self, key: str) -> str | None:
+        m = self.matches.get(key)
+        return m.source if m else None
 
     def to_json(self) -> dict[str, Any]:
-        """{"references": [...], "citations": [...], "cues": {...}}, sentences as they stand."""
+        """{"references", "citations", "cues"} as they stand in the text, plus what ingest drafted
+        ("appearances") and left for review ("unreviewed"), with offsets into the text."""
+        by_key = {r.key: r for r in self.references}
         return {
-            "references": [{"key": r.key, "authors": list(r.authors), "year": r.year, "title": r.title,
-                            "venue": r.venue, "volume": r.volume, "issue": r.issue, "pages": r.pages, "doi": r.doi,
-                            "source": self.matches.get(r.key), "as_printed": r.text} for r in self.references],
-            "citations": [{"marker": c.marker, "kind": c.kind, "sentence": self.sentence(c.sentence),
-                           "keys": list(c.keys), "dangling": list(c.dangling),
-                           "source": self.venue_matches.get(c.span.start)} for c in self.citations],
+            "references": [{
+                "key": r.key, "number": r.number, "authors": list(r.authors), "year": r.year, "title": r.title,
+                "venue": r.venue, "volume": r.volume, "issue": r.issue, "pages": r.pages, "doi": r.doi,
+                "pmid": r.pmid, "pmcid": r.pmcid, "url": r.url, "source": self.source_of(r.key),
+                "match": _match_json(self.matches[r.key]), "as_printed": r.text, "start": r.span.start,
+                "end": r.span.end} for r in self.references],
+            "citations": [{
+                "marker": c.marker, "kind": c.kind, "sentence": self.sentence(c.sentence), "keys": list(c.keys),
+                "cites": [{"key": k, "author": by_key[k].surname, "year": by_key[k].year,
+                           "source": self.source_of(k)} for k in c.keys],
+                "dangling": list(c.dangling),
+                "source": self.source_of(c.keys[0]) if len(c.keys) == 1 else
+                (c.candidates[0] if len(c.candidates) == 1 else None),
+                "candidates": list(c.candidates), "start": c.span.start, "end": c.span.end,
+                "sentence_start": c.sentence.start, "sentence_end": c.sentence.end} for c in self.citations],
             "cues": {k: [self.sentence(s) for s in self.cues.get(k, [])] for k in CUE_CATEGORIES},
+            "appearances": [{"start": d.span.start, "end": d.span.end, "sentence": self.sentence(d.span),
+                             "kind": d.kind, "hedging": d.hedging,
+                             "suggested": [{"claim": c, "score": s} for c, s in d.suggested]} for d in self.drafted],
+            "unreviewed": [{"start": s.start, "end": s.end, "suggest": reason} for s, reason in self.left],
         }
 
 
-def analyse(text: str, sources: dict[str, schema.Source] | None = None) -> Analysis:
-    """Analyse an article's text against the bibliography ``sources``."""
+def _match_json(m: Match) -> dict[str, Any]:
+    return {"by": m.by, "score": m.score, "evidence": list(m.evidence), "conflicts": list(m.conflicts),
+            "curator_added": m.curator_added, "candidates": [{"source": s, "score": sc} for s, sc in m.candidates],
+            "summary": m.summary()}
+
+
+def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: Any = None) -> Analysis:
+    """Analyse an article's text against the bibliography ``sources`` and the existing ``claims``
+    (a :class:`~lbpgraph.claimlinks.ClaimIndex`, for suggested links)."""
     sources = sources or {}
-    article = ArticleText(text)
-    sentences = article.sentences()
+    sentences = sentence_spans(text)
     lists = find_reference_lists(text)
     excluded = [lst.span for lst in lists]
     references = [e for lst in lists for e in lst.entries]
-    citations = find_citations(text, sentences, references, excluded)
-    matches = {r.key: match_reference(r, sources) for r in references}
-    venues = {c.span.start: match_venue(c.marker, sources) for c in citations if c.kind == "named-venue"}
+    citations = find_citations(text, sentences, lists, _Bibliography(sources))
+    matcher = Matcher(sources)
+    matches = {r.key: matcher.match(r) for r in references}
     cues: dict[str, list[Span]] = {k: [] for k in CUE_CATEGORIES}
-    cited = {c.sentence for c in citations}
-    vague = {c.sentence for c in citations if c.kind in ("vague", "named-venue")}
+    by_sentence: dict[Span, list[InText]] = {}
+    for c in citations:
+        by_sentence.setdefault(c.sentence, []).append(c)
     selling, testifying = _paragraph_context(text, sentences)
+    in_list = _Membership(excluded)
+    drafted: list[Drafted] = []
+    left: list[tuple[Span, str | None]] = [(lst.span, "reference-list") for lst in lists]
+    first_line = _first_line(text)
     for s in sentences:
-        if any(s.overlaps(x) for x in excluded):
+        if in_list.holds(s):
             continue
         words = text[s.start:s.end]
+        title = s.start < first_line
+        cited = by_sentence.get(s, [])
         claim_like = is_claim_like(words)
-        anecdote = is_anecdote(words) or (s in testifying and claim_like)
+        safety = is_safety(words)
+        heading = title or is_heading(words) or _heading_line(text, s)
+        anecdote = not heading and (is_anecdote(words) or (s in testifying and claim_like))
         if anecdote:
             cues["anecdote"].append(s)
-        if is_commercial(words) or (s in selling and (claim_like or anecdote)):
+        furniture = _not_a_claim(words, title, heading) in ("title", "question-heading", "navigation", "byline")
+        commercial = (is_commercial(words) and not furniture) or is_strongly_commercial(words) or (
+            s in selling and (claim_like or anecdote))
+        if commercial:
             cues["commercial"].append(s)
-        if s in vague:
+        if not heading and any(c.kind == "vague" or (c.kind in ("named-venue", "narrative", "author-year")
+                                                     and not c.keys) for c in cited):
             cues["vague-attribution"].append(s)
-        if claim_like and not is_heading(words):
+        if claim_like and not heading:
             if hedging(words) == "hedged":
                 cues["hedged"].append(s)
-            if s not in cited and not anecdote:
+            if not cited and not anecdote:
                 cues["unsupported"].append(s)
-    return Analysis(article, lists, citations, matches, venues, cues)
+        reason = _not_a_claim(words, title, heading)
+        if reason is None and (cited or claim_like or safety or anecdote):
+            suggested = claims.suggest(_statement(text, s, cited)) if claims is not None else []
+            drafted.append(Drafted(s, claim_kind(words), hedging(words), suggested))
+        else:
+            left.append((s, reason or ("advertising" if commercial else None)))
+    left.sort(key=lambda x: x[0].start)
+    return Analysis(text, sentences, lists, citations, matches, cues, drafted, left)
+
+
+def _first_line(text: str) -> int:
+    """Where the first non-empty line ends (the title's line)."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def _heading_line(text: str, s: Span) -> bool:
+    """A short line standing alone, without a sentence's closing punctuation: a heading
+    ("Safety first", "When to get help", "Patient story")."""
+    line_start = text.rfind("\n", 0, s.start) + 1
+    line_end = text.find("\n", s.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:s.start].strip() or text[s.end:line_end].strip():
+        return False
+    words = text[s.start:s.end].split()
+    return 0 < len(words) <= 8 and text[s.end - 1] not in ".!,;:\"”’')]"
+
+
+class _Membership:
+    """Whether a sentence lies in one of a few spans (the reference lists)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+
+    def holds(self, span: Span) -> bool:
+        i = bisect.bisect_right(self.starts, span.start) - 1
+        return any(0 <= k < len(self.spans) and self.spans[k].overlaps(span) for k in (i, i + 1))
+
+
+def _not_a_claim(words: str, first: bool, heading: bool) -> str | None:
+    """Why a sentence is evidently not a claim (title, byline, menu, ...), or None."""
+    stripped = words.strip()
+    if first:
+        return "title"
+    if _COMMENT_FORM.match(stripped):
+        return "comment-form"
+    if _BYLINE.match(stripped):
+        return "byline"
+    if _NAVIGATION.search(stripped) and len(stripped) < 200:
+        return "navigation"
+    if _DISCLAIMER.search(stripped):
+        return "disclaimer"
+    if heading:
+        return "question-heading" if stripped.endswith("?") else "title"
+    return None
 
 
 def _paragraph_context(text: str, sentences: list[Span]) -> tuple[set[Span], set[Span]]:
     """Sentences in a paragraph (block of lines) that sells something, or that testifies."""
     selling: set[Span] = set()
     testifying: set[Span] = set()
-    paragraphs = [Span(m.start(), m.end()) for m in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", text)]
-    for p in paragraphs:
-        inside = [s for s in sentences if p.start <= s.start < p.end]
+    i = 0
+    for p in re.finditer(r"\S(?:.|\n(?![ \t]*\n))*", text):
+        inside = []
+        while i < len(sentences) and sentences[i].start < p.end():
+            if sentences[i].start >= p.start():
+                inside.append(sentences[i])
+            i += 1
         words = [text[s.start:s.end] for s in inside]
         if any(is_strongly_commercial(w) for w in words):
             selling.update(inside)
         if any(is_testimonial(w) for w in words):
             testifying.update(inside)
     return selling, testifying
+
+
+def _statement(text: str, sentence: Span, cited: list[InText]) -> str:
+    """The sentence in its own words with citation markers removed (a draft of the claim)."""
+    cuts = sorted((c.span for c in cited if c.kind in ("numeric", "author-year")), key=lambda s: s.start)
+    parts, at = [], sentence.start
+    for cut in cuts:
+        if cut.start >= at and cut.end <= sentence.end:
+            parts.append(text[at:cut.start])
+            at = cut.end
+    parts.append(text[at:sentence.end])
+    statement = " ".join("".join(parts).split())
+    statement = re.sub(r"\s+([.,;:!?])", r"\1", statement).strip()
+    return statement or " ".join(text[sentence.start:sentence.end].split())
 
 
 # --- the draft ------------------------------------------------------------------------------
@@ -184,23 +354,52 @@ def _new_source(ref: Reference, taken: set[str]) -> schema.Source:
         n += 1
         source_id = f"{base}-{n}"
     taken.add(source_id)
-    return schema.Source(id=source_id, kind="journal-article", authors=list(ref.authors), year=ref.year,
-                         title=ref.title, venue=ref.venue, volume=ref.volume, issue=ref.issue, pages=ref.pages,
-                         doi=ref.doi if ref.doi and schema._DOI.fullmatch(ref.doi) else None,
-                         peer_reviewed="unknown", verification="unverified",
-                         note="Parsed by lbpgraph ingest from the article's reference list; not yet checked.")
+    return schema.Source(
+        id=source_id, kind="journal-article", authors=[a for a in ref.authors if a.strip()],
+        year=ref.year if ref.year and 1500 <= ref.year <= 2100 else None, title=ref.title, venue=ref.venue,
+        volume=ref.volume, issue=ref.issue, pages=ref.pages,
+        doi=ref.doi if ref.doi and schema._DOI.fullmatch(ref.doi) else None,
+        pmid=ref.pmid if ref.pmid and re.fullmatch(r"[1-9][0-9]{0,8}", ref.pmid) else None,
+        pmcid=ref.pmcid, peer_reviewed="unknown", verification="unverified",
+        note="Parsed by lbpgraph ingest from the article's reference list; not yet checked.")
 
 
-def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
-                     sources: dict[str, schema.Source]) -> dict[str, Any]:
+def _occurrences(text: str, quotes: list[tuple[Span, str]]) -> dict[Span, int]:
+    """For each quoted span, its occurrence (1-based) when its words are printed more than once."""
+    found = ArticleText(text).find_all(q for _, q in quotes)
+    out = {}
+    for span, quote in quotes:
+        spans = found.get(quote, [])
+        if len(spans) > 1:
+            out[span] = next((i for i, f in enumerate(spans, 1) if f.start == span.start), 1)
+    return out
+
+
+@dataclass(frozen=True)
+class Meta:
+    """What the caller and the page say about an article: where and when it was read, and by whom."""
+
+    title: str | None = None
+    author: str | None = None
+    site: str | None = None
+    date: str | None = None
+    url: str | None = None
+    accessed: str | None = None
+    original: str | None = None  # file name of the page as saved, beside the text
+
+
+def draft_annotation(analysis: Analysis, article_id: str, text_file: str, sources: dict[str, schema.Source],
+                     meta: Meta | None = None) -> dict[str, Any]:
     """The draft annotation (plain data in the annotation schema) of an analysed article."""
-    text = analysis.text.text
+    meta = meta or Meta()
+    text = analysis.text
     taken = set(sources)
     source_of: dict[str, str] = {}
     local: list[schema.Source] = []
     for ref in analysis.references:
-        if analysis.matches.get(ref.key):
-            source_of[ref.key] = analysis.matches[ref.key]  # type: ignore[assignment]
+        matched = analysis.source_of(ref.key)
+        if matched:
+            source_of[ref.key] = matched
         else:
             new = _new_source(ref, taken)
             local.append(new)
@@ -210,140 +409,229 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str,
     for c in analysis.citations:
         by_sentence.setdefault(c.sentence, []).append(c)
     anecdotes = set(analysis.cues["anecdote"])
-    commercial = set(analysis.cues["commercial"])
-    excluded = [lst.span for lst in analysis.lists]
-    claims, appearances, not_claims = [], [], []
-    first_line = next((s for s in analysis.text.sentences()), None)
-    for s in analysis.text.sentences():
+    quotes = [(d.span, text[d.span.start:d.span.end]) for d in analysis.drafted]
+    occurrence = _occurrences(text, quotes)
+    claims, appearances = [], []
+    left_claims: list[dict[str, Any]] = []
+    left_citations: list[dict[str, Any]] = []
+    for n, d in enumerate(analysis.drafted, 1):
+        s = d.span
         words = text[s.start:s.end]
-        quote = _quote(analysis.text, s)
-        if any(s.overlaps(x) for x in excluded):
-            continue
-        if s == first_line or is_heading(words):
-            not_claims.append({**quote, "reason": "title" if s == first_line else
-                               ("question-heading" if words.rstrip().endswith("?") else "title")})
-            continue
         cited = by_sentence.get(s, [])
-        if not (cited or s in anecdotes or is_claim_like(words)):
-            if s in commercial:
-                not_claims.append({**quote, "reason": "advertising"})
-            continue
-        n = len(claims) + 1
         claim_id = f"{article_id}-draft-{n}"
-        claims.append({"id": claim_id, "statement": " ".join(words.split()), "kind": "other"})
-        citations, notes = [], []
-        for c in cited:
-            if c.kind in ("numeric", "author-year", "narrative"):
-                for key in c.keys:
-                    citations.append({"source": source_of[key], "mode": "in-text-marker", "marker": c.marker,
-                                      "as_printed": by_key[key].text, "fidelity": "unverified"})
-                if c.dangling:
-                    notes.append(f"{c.marker} points to no listed reference ({', '.join(c.dangling)})")
-            elif c.kind == "named-venue":
-                venue_source = analysis.venue_matches.get(c.span.start)
-                citations.append({**({"source": venue_source, "confidence": "moderate"} if venue_source else {}),
-                                  "mode": "named-venue", "marker": c.marker, "fidelity": "unverified"})
-            else:
-                citations.append({"mode": "vague", "marker": c.marker, "fidelity": "unverified"})
-        appearance = {"id": f"s{n}", "claim": claim_id, **quote, "speaker": "author", "hedging": hedging(words)}
+        claims.append({"id": claim_id, "statement": _statement(text, s, cited), "kind": d.kind})
+        left_claims.append({"claim": claim_id, "kind": d.kind,
+                            **({"suggested": [{"claim": c, "score": sc} for c, sc in d.suggested]}
+                               if d.suggested else {})})
+        citations, notes = _draft_citations(cited, source_of, by_key, analysis)
+        appearance: dict[str, Any] = {"id": f"s{n}", "claim": claim_id, "quote": words}
+        if s in occurrence:
+            appearance["occurrence"] = occurrence[s]
+        appearance.update({"speaker": "author", "hedging": d.hedging})
         if s in anecdotes:
             appearance["appeal"] = ["anecdote"]
         if citations:
-            appearance["citations"] = citations
+            appearance["citations"] = [c for c, _ in citations]
+            left_citations += [{"appearance": f"s{n}", **({"source": c["source"]} if c.get("source") else {}),
+                                **({"marker": c["marker"]} if c.get("marker") else {}), "match": why}
+                               for c, why in citations]
         if notes:
             appearance["note"] = "; ".join(notes)
         appearances.append(appearance)
     cited_keys = {k for c in analysis.citations for k in c.keys}
     consulted = [{"source": source_of[r.key], **({"marker": str(r.number)} if r.number is not None else {}),
                   "as_printed": r.text} for r in analysis.references if r.key not in cited_keys]
-    for lst in analysis.lists:
-        not_claims.append({**_quote(analysis.text, lst.span), "reason": "reference-list"})
-    title = " ".join(text[first_line.start:first_line.end].split()) if first_line else "untitled"
-    draft: dict[str, Any] = {
-        "draft": True, "text": text_file, "title": title, "kind": "health-info",
-        "speakers": [{"id": "author", "name": "the article's author", "role": "author"}],
-        "claims": claims, "appearances": appearances}
+    left_citations += [{"source": source_of[r.key], **({"marker": str(r.number)} if r.number is not None else {}),
+                        "match": _why(analysis, r.key)} for r in analysis.references if r.key not in cited_keys]
+    left_sentences = [{"start": s.start, "end": s.end, "quote": text[s.start:s.end],
+                       **({"suggest": reason} if reason else {})} for s, reason in analysis.left]
+    first = next((s for s, reason in analysis.left if reason == "title"), None)
+    title = meta.title or (" ".join(text[first.start:first.end].split()) if first else None) or "untitled"
+    draft: dict[str, Any] = {"draft": True, "text": text_file}
+    if meta.original:
+        draft["original"] = meta.original
+    draft.update({"title": title, "kind": _article_kind(analysis)})
+    if meta.url:
+        draft["url"] = meta.url
+    if meta.accessed:
+        draft["accessed"] = meta.accessed
+    if meta.date and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", meta.date):
+        draft["published"] = meta.date
+    if meta.site:
+        draft["publisher"] = meta.site
+    draft["speakers"] = [{"id": "author", "name": meta.author or "the article's author", "role": "author"}]
+    draft.update({"claims": claims, "appearances": appearances})
     if consulted:
         draft["consulted"] = consulted
-    if not_claims:
-        draft["not_claims"] = not_claims
     if local:
         draft["sources"] = [s.model_dump(exclude_defaults=True) for s in local]
-    draft["note"] = ("Draft written by lbpgraph ingest. Review every claim (statement, kind, interventions, "
-                     "outcome), citation (fidelity, stance) and cue, then remove 'draft: true'.")
+    draft["review"] = {"sentences": left_sentences, "claims": left_claims, "citations": left_citations}
+    draft["note"] = ("Draft written by lbpgraph ingest. `lbpgraph review ID` lists what is left: every sentence "
+                     "not yet reviewed (make it an appearance or a not-a-claim), every drafted claim (statement, "
+                     "kind, interventions, outcome; merge it into a suggested claim where it is one) and every "
+                     "citation (which work, fidelity, stance). Remove each item from `review` once done, then "
+                     "'draft: true'.")
     return draft
 
 
-def _quote(article: ArticleText, span: Span) -> dict[str, Any]:
-    """``{"quote": ...}`` of the text at ``span``, with its ``occurrence`` when it is printed more
-    than once (a repeated heading, a reference list printed twice)."""
-    words = article.text[span.start:span.end]
-    found = article.find(words)
-    if len(found) < 2:
-        return {"quote": words}
-    return {"quote": words, "occurrence": next((i for i, f in enumerate(found, 1) if f.start == span.start), 1)}
+def _why(analysis: Analysis, key: str) -> str:
+    m = analysis.matches.get(key)
+    return m.summary() if m else "no bibliography work matches"
+
+
+def _draft_citations(cited: list[InText], source_of: dict[str, str], by_key: dict[str, Reference],
+                     analysis: Analysis) -> tuple[list[tuple[dict[str, Any], str]], list[str]]:
+    """Citations of one appearance, each with the evidence for the work it names, and notes."""
+    out: list[tuple[dict[str, Any], str]] = []
+    notes: list[str] = []
+    seen: set[tuple[str | None, str]] = set()
+
+    def add(citation: dict[str, Any], why: str) -> None:
+        key = (citation.get("source"), citation["mode"])
+        if key not in seen:
+            seen.add(key)
+            out.append((citation, why))
+
+    for c in cited:
+        mode = {"named-venue": "named-venue", "vague": "vague"}.get(c.kind, "in-text-marker")
+        for key in c.keys:
+            add({"source": source_of[key], "mode": mode, "marker": c.marker, "as_printed": by_key[key].text,
+                 "fidelity": "unverified"}, _why(analysis, key))
+        if c.keys:
+            if c.dangling:
+                notes.append(f"{c.marker} points to no listed reference ({', '.join(c.dangling)})")
+            continue
+        if c.kind == "numeric":
+            notes.append(f"{c.marker} points to no listed reference ({', '.join(c.dangling)})")
+            continue
+        if len(c.candidates) == 1:
+            add({"source": c.candidates[0], "mode": "named-venue" if c.kind == "named-venue" else "vague",
+                 "marker": c.marker, "fidelity": "unverified", "confidence": "moderate"},
+                f"not in the article's list; the one bibliography work that fits: {c.candidates[0]}")
+        else:
+            add({"mode": "named-venue" if c.kind == "named-venue" else "vague", "marker": c.marker,
+                 "fidelity": "unverified"},
+                "names no identifiable work" + (f"; candidates: {', '.join(c.candidates)}" if c.candidates else ""))
+    return out, notes
+
+
+def _article_kind(analysis: Analysis) -> str:
+    """A first guess at the article's kind (the reviewer checks it)."""
+    text = analysis.text
+    commercial = len(analysis.cues["commercial"])
+    if len(re.findall(r"(?m)^\s*(?:Q:|Question:)", text)) >= 2:
+        return "qa-page"
+    if commercial >= 3:
+        product = re.search(r"\b(?:add to cart|shipping|order|buy|product|device|trainer)\b", text, re.I)
+        return "product-marketing" if product else "clinic-marketing"
+    if len(analysis.cues["anecdote"]) >= 3:
+        return "personal-blog"
+    return "health-info"
 
 
 def to_yaml(draft: dict[str, Any]) -> str:
     """The draft as YAML in the style of the curated annotations; it reads back unchanged (a
     title such as "1e3", "yes" or "null" stays a string)."""
-    header = "# Draft annotation written by `lbpgraph ingest`: review it, then remove `draft: true`.\n"
+    header = ("# Draft annotation written by `lbpgraph ingest`: `lbpgraph review ID` lists what is left to review;\n"
+              "# remove `draft: true` once `review` is empty.\n")
     return header + dumps(draft)
 
 
+# --- reading, analysing, writing -------------------------------------------------------------
+
 @dataclass(frozen=True)
 class Ingested:
-    """What ingesting one file did."""
+    """What ingesting one file did (or, for ``--format json``, would do)."""
 
     article_id: str
+    source: Input
     text_path: Path
     annotation_path: Path | None
     analysis: Analysis
 
+    def to_json(self) -> dict[str, Any]:
+        """The analysis, naming the file it came from and what the page said about itself."""
+        meta = {k: v for k, v in (("title", self.source.title), ("author", self.source.author),
+                                  ("site", self.source.site), ("date", self.source.date), ("url", self.source.url))
+                if v}
+        return {"file": str(self.source.path), "id": self.article_id,
+                "format": "html" if self.source.original is not None else "text", "meta": meta,
+                **self.analysis.to_json()}
+
+
+def analyse_files(data_dir: Path, paths: Iterable[Path], encoding: str | None = None,
+                  url: str | None = None) -> list[Ingested]:
+    """Analyse each article against ``data_dir``'s bibliography and claims; write nothing."""
+    from .claimlinks import ClaimIndex
+    corpus = load_corpus(data_dir)
+    index = ClaimIndex.from_corpus(corpus)
+    out = []
+    for path in paths:
+        source = read_input(path, encoding, url)
+        aid = slug(path.stem)
+        out.append(Ingested(aid, source, data_dir / ARTICLES_DIR / f"{aid}.txt", None,
+                            analyse(source.text, corpus.sources, index)))
+    return out
+
 
 def ingest_file(data_dir: Path, path: Path, article_id: str | None = None, out: Path | None = None,
-                encoding: str | None = None, force: bool = False, write_draft: bool = True) -> Ingested:
+                encoding: str | None = None, force: bool = False, url: str | None = None,
+                accessed: str | None = None) -> Ingested:
     """Ingest one article; see :func:`ingest_files`."""
-    [result] = ingest_files(data_dir, [path], article_id, out, encoding, force, write_draft)
+    [result] = ingest_files(data_dir, [path], article_id, out, encoding, force, url, accessed)
     return result
 
 
 def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None = None, out: Path | None = None,
-                 encoding: str | None = None, force: bool = False, write_draft: bool = True) -> list[Ingested]:
-    """Archive each text under ``data_dir/articles`` and write its draft annotation: all or nothing.
+                 encoding: str | None = None, force: bool = False, url: str | None = None,
+                 accessed: str | None = None) -> list[Ingested]:
+    """Archive each article under ``data_dir/articles`` and write its draft annotation: all or nothing.
 
-    A draft goes to ``data_dir/annotations/<id>.yaml`` (or ``out``, for one article). An existing
-    draft, or a text only drafts use, is replaced only with ``force``; a reviewed annotation (no
-    ``draft: true``) or its text never is (:class:`~lbpgraph.errors.UsageError`). Nothing is
-    written unless the corpus with every new file passes the validation ``build --check`` runs
+    A text is archived as ``<id>.txt``; a web page as the text extracted from it, with the page
+    itself beside it as ``<id>.html`` (the draft's ``original``). A draft goes to
+    ``data_dir/annotations/<id>.yaml`` (or ``out``, for one article). An existing draft, or a text
+    only drafts use, is replaced only with ``force``; a reviewed annotation (no ``draft: true``) or
+    its text never is (:class:`~lbpgraph.errors.UsageError`). Nothing is written unless the corpus
+    with every new file passes the validation ``build --check`` runs
     (:class:`~lbpgraph.errors.InvalidInput`); then every file is written at once.
     """
+    from .claimlinks import ClaimIndex
     from .project import atomic_write_all
     corpus = load_corpus(data_dir)
     sources = dict(corpus.sources)
+    index = ClaimIndex.from_corpus(corpus)
     files: dict[str, bytes] = {}  # path relative to data_dir -> content, as the corpus will read it
+    drafts: dict[str, dict[str, Any]] = {}  # the data each draft's YAML holds
     writes: dict[Path, bytes] = {}  # where each is written (a draft may go to ``out``)
     results = []
     for path in paths:
         aid = slug(article_id or path.stem)
-        text = read_article(path, encoding)
-        data = text.encode("utf-8")
+        source = read_input(path, encoding, url)
+        data = source.text.encode("utf-8")
         text_rel = f"{ARTICLES_DIR}/{aid}.txt"
         if text_rel in files:
             raise UsageError(f"{path}: another article given is also '{aid}'; ingest it on its own with --id")
-        target = (out or data_dir / ANNOTATIONS_DIR / f"{aid}.yaml") if write_draft else None
-        if target is not None:
-            _check_draft(target, force)
+        target = out or data_dir / ANNOTATIONS_DIR / f"{aid}.yaml"
+        _check_draft(target, force)
         _check_text(data_dir / text_rel, data, corpus, force)
-        analysis = analyse(text, sources)
+        original_rel = None
+        if source.original is not None:
+            original_rel = f"{ARTICLES_DIR}/{aid}.html"
+            _check_text(data_dir / original_rel, source.original, corpus, force, original=True)
+            files[original_rel] = writes[data_dir / original_rel] = source.original
+        analysis = analyse(source.text, sources, index)
         files[text_rel] = writes[data_dir / text_rel] = data
-        if target is not None:
-            draft = draft_annotation(analysis, aid, f"{aid}.txt", sources)
-            sources.update((s["id"], schema.Source.model_validate(s)) for s in draft.get("sources", []))
-            files[f"{ANNOTATIONS_DIR}/{aid}.yaml"] = writes[target] = to_yaml(draft).encode("utf-8")
-        results.append(Ingested(aid, data_dir / text_rel, target, analysis))
+        meta = Meta(source.title, source.author, source.site, source.date, url or source.url, accessed,
+                    f"{aid}.html" if original_rel else None)
+        draft = draft_annotation(analysis, aid, f"{aid}.txt", sources, meta)
+        if draft.get("url") and not _valid_url(draft["url"]):
+            del draft["url"]  # a page's own canonical address that the graph cannot hold is left out
+        sources.update((s["id"], schema.Source.model_validate(s)) for s in draft.get("sources", []))
+        files[f"{ANNOTATIONS_DIR}/{aid}.yaml"] = writes[target] = to_yaml(draft).encode("utf-8")
+        drafts[f"{ANNOTATIONS_DIR}/{aid}.yaml"] = draft
+        results.append(Ingested(aid, source, data_dir / text_rel, target, analysis))
     try:
-        load_corpus(data_dir, files)
+        load_corpus(data_dir, files, drafts)
     except InvalidInput as exc:
         exc.hint = f"these are problems of what ingest would have written ({', '.join(files)})"
         raise
@@ -351,8 +639,22 @@ def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None =
     return results
 
 
-def _check_text(archived: Path, data: bytes, corpus: Corpus, force: bool) -> None:
-    """Refuse to replace an archived text, unless ``force`` is given and no reviewed annotation uses it."""
+def _valid_url(url: str) -> bool:
+    try:
+        schema.Offer.model_validate({"id": "x", "name": "x", "url": url})
+    except Exception:  # noqa: BLE001 - pydantic's ValidationError: not an address the graph can hold
+        return False
+    return True
+
+
+def check_url(url: str) -> str | None:
+    """Why ``url`` cannot be an article's address, or None when it can."""
+    return None if _valid_url(url) else f"{url!r} is not an http(s) address the graph can hold"
+
+
+def _check_text(archived: Path, data: bytes, corpus: Corpus, force: bool, original: bool = False) -> None:
+    """Refuse to replace an archived text (or page), unless ``force`` is given and no reviewed
+    annotation uses it."""
     if not os.path.lexists(archived):
         return
     try:
@@ -361,10 +663,10 @@ def _check_text(archived: Path, data: bytes, corpus: Corpus, force: bool) -> Non
     except Unreadable as exc:
         raise UsageError(f"{archived} {exc}; give another --id") from None
     if not force:
-        raise UsageError(f"{archived} already holds a different text; give another --id "
-                         "(or --force to replace a draft's text)")
+        raise UsageError(f"{archived} already holds a different {'page' if original else 'text'}; give another "
+                         "--id (or --force to replace a draft's text)")
     reviewed = sorted(a.annotation_file for a in corpus.articles.values()
-                      if a.annotation.text == archived.name and not a.annotation.draft)
+                      if archived.name in (a.annotation.text, a.annotation.original) and not a.annotation.draft)
     if reviewed:
         raise UsageError(f"{archived} is the text of the reviewed annotation {reviewed[0]}; ingest never "
                          "replaces it, even with --force: give another --id")
@@ -388,3 +690,7 @@ def _is_draft(path: Path) -> bool:
     except (Unreadable, UnicodeDecodeError, YamlProblem):
         return False
     return isinstance(data, dict) and data.get("draft") is True
+
+
+__all__ = ["Analysis", "IngestError", "Ingested", "Input", "Meta", "analyse", "analyse_files", "draft_annotation",
+           "ingest_file", "ingest_files", "read_article", "read_input", "slug", "to_yaml"]
