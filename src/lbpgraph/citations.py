@@ -95,7 +95,7 @@ _YEAR_DESIGN = re.compile(
     r"\b(?:a|an|the|one|this|that|their)[ \t]+(?:\w+[ \t]+){0,2}?((?:1[89]|20)\d{2})[ \t]+(?:[\w\-]+[ \t]+){0,2}?"
     r"(study|trial|review|meta-analysis|analysis|survey|paper|report|experiment)\b", re.I)
 _DESCRIPTOR = re.compile(
-    r"\b(?:a|an|one|the|another)[ \t]+(?:(?:large|small|big|recent|new|older|earlier|randomi[sz]ed|controlled|"
+    r"\b(?:[Aa]|[Aa]n|[Oo]ne|[Tt]he|[Aa]nother)[ \t]+(?:(?:large|small|big|recent|new|older|earlier|randomi[sz]ed|controlled|"
     r"pilot|clinical|major|landmark|systematic)[ \t]+){0,3}([A-Z][a-z]{3,})[ \t]+(?:\w+[ \t]+){0,1}?"
     r"(study|trial|review|survey|paper|analysis)\b[^.?!]{0,80}?\b(?:showed|shows|found|finds|reported|suggests|"
     r"suggested|concluded|demonstrated|revealed|indicated)\b")
@@ -463,12 +463,12 @@ def _year_near(text: str, sentence: Span, m: re.Match[str]) -> int | None:
 def _venues(text: str, sentences: _Sentences, index: _Index, cand: _Candidates, free: Callable[[Span], bool],
             found: list[InText], taken: _Spans) -> None:
     for m in _VENUE.finditer(text):
-        venue = _VENUE_END.sub("", (m.group(1) or m.group(2) or "").strip())
-        venue = re.sub(r"^(?:the|The)[ \t]+", "", venue)
+        printed = _VENUE_END.sub("", m.group(1) or m.group(2) or "").rstrip()
+        venue = re.sub(r"^(?:the|The)[ \t]+", "", printed)
         if not venue or venue in ("Medicine", "Review", "Reviews", "Therapy", "Pain", "Nature"):
             continue  # a word, not a journal ("published in Nature" is left to the vague rules)
         start = m.start(1) if m.group(1) else m.start(2)
-        span = Span(start, start + len(venue))
+        span = Span(start, start + len(printed))
         sentence = sentences.at(start)
         if sentence is None or not free(span):
             continue

@@ -140,9 +140,15 @@ def is_claim_like(sentence: str) -> bool:
             and bool(_HEALTH.search(sentence)))
 
 
+_LIMIT = re.compile(r"\b(?:stay below|stay under|do not exceed|don't exceed|don’t exceed|no more than|not more than|"
+                    r"at most|keep (?:it|the \w+) (?:low|below|under))\b", re.I)
+
+
 def is_safety(sentence: str) -> bool:
-    """A warning, precaution or contraindication about something health-related."""
-    return not sentence.rstrip().endswith("?") and bool(_SAFETY.search(sentence)) and bool(_HEALTH.search(sentence))
+    """A warning, precaution or contraindication about something health-related, or a limit to
+    keep to ("stay below speed 4", "no more than 8 tablets")."""
+    return not sentence.rstrip().endswith("?") and bool(_SAFETY.search(sentence)) and (
+        bool(_HEALTH.search(sentence)) or bool(_LIMIT.search(sentence)))
 
 
 def claim_kind(sentence: str) -> str:

@@ -57,6 +57,8 @@ def extract(html: str | bytes, url: str | None = None) -> Page:
     if dropped:
         text = f"{text}\n\n{dropped}" if text else dropped
     title = _clean(doc.title)
+    if not text.strip():
+        return Page("", title, _clean(doc.author), _clean(doc.sitename), _clean(doc.date), _clean(doc.url))
     if title and not _starts_with(text, title):
         text = f"{title}\n\n{text}" if text else title
     return Page(text=text + "\n" if text else "", title=title, author=_clean(doc.author), site=_clean(doc.sitename),
