@@ -56,6 +56,9 @@ LOOK_ALIKES = [
     ("year alone", "Backward walking became popular in 2019 (2019) on social media."),
     ("unit", "A body mass index above 30 kg/m^2 makes walking harder."),
     ("percentage and price", "About 80% (4 in 5) of adults have back pain; a session costs $80 (2 x 40 min)."),
+    ("decimals and versions", "Version 2.1 of the app counts steps; take 1.5 tablets; pain fell (p = .12)."),
+    ("names with numbers", "COVID-19 changed habits, vitamin D3 matters and T12 or L5 discs can hurt."),
+    ("page", "See p.5 for the exercises."),
 ]
 
 
@@ -76,6 +79,8 @@ FORMS = [
     ("^n,m", "Walking helps chronic low back pain^1,2 and is cheap.", [("^1,2", ("1", "2"))]),
     ("superscript", "Walking helps chronic low back pain.¹ It is cheap.", [("¹", ("1",))]),
     ("superscripts", "Walking helps chronic low back pain.²,³ It is cheap.", [("²,³", ("2", "3"))]),
+    ("flattened superscript", "Walking helps chronic low back pain.1,2 It is cheap.", [("1,2", ("1", "2"))]),
+    ("flattened, after a word", "Walking improves function3 and eases pain.", [("3", ("3",))]),
     ("(ref n)", "Walking helps chronic low back pain (ref 2).", [("(ref 2)", ("2",))]),
     ("(refs n, m)", "Walking helps chronic low back pain (refs 3, 4).", [("(refs 3, 4)", ("3", "4"))]),
     ("[ref. n]", "Walking helps chronic low back pain [ref. 2].", [("[ref. 2]", ("2",))]),
@@ -145,6 +150,17 @@ def test_references_are_found_by_their_shape_under_any_heading(heading: str | No
     a = analyse(text, sources)
     assert [(r.surname, r.year, a.source_of(r.key)) for r in a.references] == [
         ("Hendrick", 2010, "hendrick2010"), ("Ahmad", 2023, "ahmad2023_physioquart"), ("Lee", 2016, "lee_kang2016")]
+
+
+def test_a_list_of_addresses_that_name_works(sources: dict) -> None:
+    text = ("Why walking beats bed rest\n\nA 2013 trial in the Journal of Medical Internet Research found that "
+            "pedometers helped.\n\nSources:\nhttps://pubmed.ncbi.nlm.nih.gov/23969029/\n"
+            "https://doi.org/10.1007/s00586-010-1412-z\nhttps://www.ncbi.nlm.nih.gov/pmc/articles/PMC6616307/\n")
+    a = analyse(text, sources)
+    assert [(a.source_of(r.key), a.matches[r.key].by) for r in a.references] == [
+        ("krein2013", "pmid"), ("hendrick2010", "doi"), ("suh2019", "pmcid")]
+    # the entry prints no journal or year: the work it names resolves the citation
+    assert [(c.kind, c.keys) for c in a.citations] == [("named-venue", ("1",))]
 
 
 def test_an_entry_split_over_lines_is_one_entry() -> None:

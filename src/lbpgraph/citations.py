@@ -39,7 +39,8 @@ _NUMERIC = re.compile(
     rf"\[[ \t]*(?:((?:see[ \t]+(?:also[ \t]+)?)?(?:refs?|references?)\.?|see)[ \t]*)?({_NUM_LIST})[ \t]*\]"
     rf"|\([ \t]*(?:((?:see[ \t]+(?:also[ \t]+)?)?(?:refs?|references?)\.?|see)[ \t]*)?({_NUM_LIST})[ \t]*\)"
     rf"|\^({_NUM_LIST})"
-    r"|([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[ \t]*[,⁻\-–][ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)", re.I)
+    r"|([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[ \t]*[,⁻\-–][ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)"
+    r"|(?:(?<=[a-z]{3})|(?<=[a-z]{2}[.,;:)\"”’]))(\d{1,3}(?:[-–,]\d{1,3})*)(?![\w.,]\w)", re.I)
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SETTING = re.compile(
     r"(?:speed|level|setting|step|stage|grade|size|phase|week|day|session|set|rep|round|page|chapter|table|"
@@ -319,9 +320,9 @@ def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[
         sentence = sentences.at(m.start())
         if sentence is None or not outside(span):
             continue
-        kind = "square" if m.group(2) else "paren" if m.group(4) else "sup"
+        kind = "square" if m.group(2) else "paren" if m.group(4) else "glued" if m.group(7) else "sup"
         labelled = bool(m.group(1) or m.group(3))
-        raw = (m.group(2) or m.group(4) or m.group(5) or (m.group(6) or "").translate(_SUP))
+        raw = (m.group(2) or m.group(4) or m.group(5) or m.group(7) or (m.group(6) or "").translate(_SUP))
         numbers = _expand(raw)
         if numbers is None or 0 in numbers or any(len(str(n)) > 3 for n in numbers):
             continue
@@ -390,6 +391,8 @@ def _numeric_context_ok(kind: str, numbers: list[int], before: str, after: str, 
         return not _UNIT_BEFORE.search(before)
     if _UNIT_AFTER.match(after):
         return False
+    if kind == "glued":  # "back pain.1,2 Walking": a superscript flattened by a copy; only what a numbered list holds
+        return bool(size) and max(numbers) <= size and not re.search(r"\b(?:covid|omega|vitamin|mp|co|h)$", before, re.I)
     if kind == "paren":
         if not size or max(numbers) > size:
             return False  # no numbered list holds it: an age, a count, a score

@@ -18,6 +18,7 @@ nothing; :func:`analyse_files` (``--format json``) writes nothing at all.
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import os
 import re
 import unicodedata
@@ -216,9 +217,11 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
     lists = find_reference_lists(text)
     excluded = [lst.span for lst in lists]
     references = [e for lst in lists for e in lst.entries]
-    citations = find_citations(text, sentences, lists, _Bibliography(sources))
     matcher = Matcher(sources)
     matches = {r.key: matcher.match(r) for r in references}
+    known = [ReferenceList(lst.heading, tuple(_as_known(e, matches[e.key], sources) for e in lst.entries))
+             for lst in lists]
+    citations = find_citations(text, sentences, known, _Bibliography(sources))
     cues: dict[str, list[Span]] = {k: [] for k in CUE_CATEGORIES}
     by_sentence: dict[Span, list[InText]] = {}
     for c in citations:
@@ -280,6 +283,16 @@ def _heading_line(text: str, s: Span) -> bool:
         return False
     words = text[s.start:s.end].split()
     return 0 < len(words) <= 8 and text[s.end - 1] not in ".!,;:\"”’')]"
+
+
+def _as_known(ref: Reference, m: Match, sources: dict[str, schema.Source]) -> Reference:
+    """An entry with what its bibliography work adds where the print says nothing (an entry that is
+    only a DOI or PubMed address has no authors, year or journal to resolve a citation by)."""
+    record = sources.get(m.source) if m.source else None
+    if record is None or (ref.authors and ref.year and ref.venue):
+        return ref
+    return dataclasses.replace(ref, authors=ref.authors or tuple(record.authors), year=ref.year or record.year,
+                               venue=ref.venue or record.venue, title=ref.title or record.title)
 
 
 class _Membership:

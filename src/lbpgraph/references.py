@@ -34,8 +34,10 @@ _MARKER = re.compile(
 _BULLET = re.compile(r"^[ \t]*[-•*·–▪◦‣►][ \t]+")
 _LABEL = re.compile(r"^(?:[A-Z][a-z]+(?:[ \t][a-z]+){0,2})[ \t]*:[ \t]+(?=[A-Z])")
 _DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?[ \t]*)?(10\.\d{4,9}/[^\s,;]*[^\s,;.)\]])", re.I)
-_PMID = re.compile(r"\bPMID:?[ \t]*(\d{1,9})\b")
+_PMID = re.compile(r"\bPMID:?[ \t]*(\d{1,9})\b|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b|ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b")
 _PMCID = re.compile(r"\b(PMC\d{3,9})\b")
+_ID_URL = re.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.nih\.gov/(?:pmc/articles/PMC|pubmed/)\d|"
+                     r"pubmed\.ncbi\.nlm\.nih\.gov/\d|europepmc\.org/)\S*$")
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)\]]")
 _PAREN_YEAR = re.compile(rf"\(({_YEAR})[a-z]?\)")
 _VANCOUVER_YEAR = re.compile(rf"\b({_YEAR})[a-z]?(?:[ \t]+[A-Z][a-z]{{2}}(?:[ \t]+\d{{1,2}})?)?[ \t]*;")
@@ -168,6 +170,8 @@ def _body(line: str) -> tuple[int | None, str, int]:
 def score(entry: str) -> int:
     """How much ``entry`` (marker removed) looks like a bibliographic reference."""
     entry = entry.strip()
+    if _ID_URL.match(entry):
+        return WEAK + 1  # an address that names one work (a DOI, PubMed, PMC): a reference by itself
     if len(entry) < 20 or len(entry) > 1200:
         return 0
     if not _DIGIT.search(entry) and "et al" not in entry:
@@ -252,8 +256,8 @@ def find_reference_lists(text: str) -> list[ReferenceList]:
         while j < len(lines) and not lines[j].blank:
             nxt = lines[j]
             n_number, n_body, n_at = _body(nxt.text)
-            starts_new = n_number is not None or _BULLET.match(nxt.text) is not None or (
-                _AUTHOR_START.match(n_body) is not None and score(n_body) >= WEAK)
+            starts_new = n_number is not None or _BULLET.match(nxt.text) is not None or bool(
+                _ID_URL.match(n_body.strip())) or (_AUTHOR_START.match(n_body) is not None and score(n_body) >= WEAK)
             indented = nxt.indent > entry.indent
             if (indented and n_number is None) or not (starts_new or _complete(entry.text)):
                 entry.lines.append((nxt.start + nxt.indent, nxt.text.strip()))
@@ -368,7 +372,8 @@ def _parse(key: str, entry: _Entry) -> Reference:
         volume, issue, pages = vol.group(1), vol.group(2), vol.group(3).replace(" ", "")
     return Reference(key=key, number=entry.number, text=raw, span=Span(start, end), authors=authors, year=year,
                      title=title, venue=venue, volume=volume, issue=issue, pages=pages, doi=doi,
-                     pmid=pmid_m.group(1) if pmid_m else None, pmcid=pmcid_m.group(1) if pmcid_m else None,
+                     pmid=next((g for g in pmid_m.groups() if g), None) if pmid_m else None,
+                     pmcid=pmcid_m.group(1) if pmcid_m else None,
                      url=url_m.group(0) if url_m and not doi_m else None)
 
 

@@ -26,6 +26,8 @@ _ABBREVIATIONS = frozenset({
 _BOUNDARY = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]]*(?:\[\d{1,3}(?:\s*[-\u2013,]\s*\d{1,3})*\]"
                        r"|\^\d{1,3}(?:[-\u2013,]\d{1,3})*|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+(?:,[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)*)*)"
                        r"(\s+)(?=\S)")
+# a sentence end followed by a footnote number flattened to plain digits ("back pain.1,2 Walking")
+_GLUED_END = re.compile(r"(?<=[a-z]{2})([.!?])(\d{1,3}(?:[-\u2013,]\d{1,3})*)(\s+)(?=[A-Z\"\u201c])")
 _PREFIX = 12  # characters of a quote that find_all indexes
 
 
@@ -138,7 +140,8 @@ def sentence_spans(text: str) -> list[Span]:
 
 def _split_line(line: str, offset: int) -> list[Span]:
     cuts = [0]
-    for m in _BOUNDARY.finditer(line):
+    ends = sorted([*_BOUNDARY.finditer(line), *_GLUED_END.finditer(line)], key=lambda m: m.start())
+    for m in ends:
         head = line[:m.start(1)]
         if head.strip().isdigit():
             continue  # a list marker such as "1." belongs to what follows
@@ -147,6 +150,7 @@ def _split_line(line: str, offset: int) -> list[Span]:
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             continue
         cuts.append(m.start(3))
+    cuts = sorted(set(cuts))
     cuts.append(len(line))
     spans = []
     for a, b in zip(cuts, cuts[1:]):
