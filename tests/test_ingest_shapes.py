@@ -59,6 +59,8 @@ LOOK_ALIKES = [
     ("decimals and versions", "Version 2.1 of the app counts steps; take 1.5 tablets; pain fell (p = .12)."),
     ("names with numbers", "COVID-19 changed habits, vitamin D3 matters and T12 or L5 discs can hurt."),
     ("page", "See p.5 for the exercises."),
+    ("ages after a person", "My son (8) and my wife (7) walk backwards with me."),
+    ("phone, area code", "Call (02) 9876 5432 to book."),
 ]
 
 

@@ -51,6 +51,15 @@ _UNIT_AFTER = re.compile(
     r"^[ \t]*(?:%|percent|per[ \t]?cent|mg|mcg|µg|g|kg|lbs?|cm|mm|km|m|mph|km/h|kcal|cal|ml|l|min|mins|minutes?|"
     r"s|secs?|seconds?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|x|times|reps?|sets?|steps?|points?|degrees?|°)\b",
     re.I)
+_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:son|daughter|child|kid|baby|husband|wife|partner|mum|mom|mother|father|dad|brother|sister|"
+    r"grandmother|grandfather|gran|grandad|friend|patient|client|woman|man|girl|boy|lady|gentleman|me|myself|"
+    r"aged?|turned|turning)"
+    r")[ \t]*,?[ \t]*$")
+_FULL_NAME_BEFORE = re.compile(  # "Jane Smith (45)": an age (a number a list of that length rarely reaches)
+    r"(?<![\w.])(?!(?:As|The|In|On|At|By|For|From|With|And|But|Or|If|When|While|According|See|Like|Unlike|Per|"
+    r"Via|Dr|Prof|Professor|Mr|Mrs|Ms|Journal|Annals|Archives)\b)[A-Z][a-z]+[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+    r"[ \t]*,?[ \t]*$")
 _PHONE_AFTER = re.compile(r"^[ \t]*\d{2,4}[ \t.\-]?\d{3,4}")
 _UNIT_BEFORE = re.compile(r"(?:\d|\b(?:m|cm|mm|km|ft|in|kg/m|x10|10|e))$")
 _NAME = r"(?:(?:van|von|de|da|del|di|le|la|te)[ \t]+)?[A-Z](?:[a-z]|['’][A-Z])[A-Za-z'’\-]*"
@@ -396,6 +405,9 @@ def _numeric_context_ok(kind: str, numbers: list[int], before: str, after: str, 
     if kind == "paren":
         if not size or max(numbers) > size:
             return False  # no numbered list holds it: an age, a count, a score
+        if _PERSON_BEFORE.search(before) or m.group(0).lstrip("( \t").startswith("0") or (
+                min(numbers) >= 16 and _FULL_NAME_BEFORE.search(before)):
+            return False  # "my son (8)", "Jane Smith (45)", "(02) 9876 5432"
         if re.match(r"[ \t]*[a-z]", after) and re.search(r"(?:^|[:;,]|\band|\bor)[ \t]*$", before):
             return False  # "rules: (1) move slowly"
         line_start = text.rfind("\n", 0, m.start()) + 1
