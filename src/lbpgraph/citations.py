@@ -377,11 +377,14 @@ def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[
     cited = {c.sentence for c in found}
     _descriptors(text, sentences, index, free, cited, found, taken)
     cited = {c.sentence for c in found}
+    title_end = first_line_end(text)
     for m in _VAGUE.finditer(text):
         span = Span(m.start(), m.end())
         sentence = sentences.at(m.start())
         if sentence is None or not outside(span) or sentence in cited:
             continue
+        if sentence.start < title_end or heading_line(text, sentence) or is_heading(text[sentence.start:sentence.end]):
+            continue  # "What the research says" as a title or heading attributes nothing
         cited.add(sentence)  # one vague attribution a sentence is enough to flag it
         found.append(InText(m.group(0), span, "vague", (), (), sentence))
     return sorted(found, key=lambda c: (c.span.start, c.span.end))
@@ -538,6 +541,25 @@ def _descriptors(text: str, sentences: _Sentences, index: _Index, free: Callable
 
 def cited_keys(citations: Iterable[InText]) -> set[str]:
     return {k for c in citations for k in c.keys}
+
+
+def first_line_end(text: str) -> int:
+    """Where the first non-empty line ends (the title's line)."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def heading_line(text: str, s: Span) -> bool:
+    """A short line standing alone, without a sentence's closing punctuation: a heading
+    ("Safety first", "When to get help", "Patient story")."""
+    line_start = text.rfind("\n", 0, s.start) + 1
+    line_end = text.find("\n", s.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:s.start].strip() or text[s.end:line_end].strip():
+        return False
+    words = text[s.start:s.end].split()
+    return 0 < len(words) <= 8 and text[s.end - 1] not in ".!,;:\"”’')]"
 
 
 def is_heading(sentence: str) -> bool:

@@ -302,7 +302,7 @@ def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None,
                 if sys.stderr.isatty() else contextlib.nullcontext(articles))  # a log gets no bar
     if fmt == "json":
         with progress as bar:
-            results = analyse_files(project.data_dir, bar, encoding, url)
+            results = analyse_files(project.data_dir, bar, encoding, url, article_id)
         docs = [r.to_json() for r in results]
         text = json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False) + "\n"
         if out:

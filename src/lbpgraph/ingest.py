@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schema
-from .citations import InText, find_citations, is_heading
+from .citations import InText, find_citations, first_line_end, heading_line, is_heading
 from .corpus import ANNOTATIONS_DIR, ARTICLES_DIR, Corpus, load_corpus
 from .cues import (claim_kind, hedging, is_anecdote, is_claim_like, is_commercial, is_safety, is_strongly_commercial,
                    is_testimonial)
@@ -230,7 +230,7 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
     in_list = _Membership(excluded)
     drafted: list[Drafted] = []
     left: list[tuple[Span, str | None]] = [(lst.span, "reference-list") for lst in lists]
-    first_line = _first_line(text)
+    first_line = first_line_end(text)
     for s in sentences:
         if in_list.holds(s):
             continue
@@ -239,7 +239,7 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
         cited = by_sentence.get(s, [])
         claim_like = is_claim_like(words)
         safety = is_safety(words)
-        heading = title or is_heading(words) or _heading_line(text, s)
+        heading = title or is_heading(words) or heading_line(text, s)
         anecdote = not heading and (is_anecdote(words) or (s in testifying and claim_like))
         if anecdote:
             cues["anecdote"].append(s)
@@ -264,25 +264,6 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
             left.append((s, reason or ("advertising" if commercial else None)))
     left.sort(key=lambda x: x[0].start)
     return Analysis(text, sentences, lists, citations, matches, cues, drafted, left)
-
-
-def _first_line(text: str) -> int:
-    """Where the first non-empty line ends (the title's line)."""
-    start = len(text) - len(text.lstrip())
-    end = text.find("\n", start)
-    return len(text) if end < 0 else end
-
-
-def _heading_line(text: str, s: Span) -> bool:
-    """A short line standing alone, without a sentence's closing punctuation: a heading
-    ("Safety first", "When to get help", "Patient story")."""
-    line_start = text.rfind("\n", 0, s.start) + 1
-    line_end = text.find("\n", s.end)
-    line_end = len(text) if line_end < 0 else line_end
-    if text[line_start:s.start].strip() or text[s.end:line_end].strip():
-        return False
-    words = text[s.start:s.end].split()
-    return 0 < len(words) <= 8 and text[s.end - 1] not in ".!,;:\"”’')]"
 
 
 def _as_known(ref: Reference, m: Match, sources: dict[str, schema.Source]) -> Reference:
@@ -572,8 +553,8 @@ class Ingested:
                 **self.analysis.to_json()}
 
 
-def analyse_files(data_dir: Path, paths: Iterable[Path], encoding: str | None = None,
-                  url: str | None = None) -> list[Ingested]:
+def analyse_files(data_dir: Path, paths: Iterable[Path], encoding: str | None = None, url: str | None = None,
+                  article_id: str | None = None) -> list[Ingested]:
     """Analyse each article against ``data_dir``'s bibliography and claims; write nothing."""
     from .claimlinks import ClaimIndex
     corpus = load_corpus(data_dir)
@@ -581,7 +562,7 @@ def analyse_files(data_dir: Path, paths: Iterable[Path], encoding: str | None = 
     out = []
     for path in paths:
         source = read_input(path, encoding, url)
-        aid = slug(path.stem)
+        aid = slug(article_id or path.stem)
         out.append(Ingested(aid, source, data_dir / ARTICLES_DIR / f"{aid}.txt", None,
                             analyse(source.text, corpus.sources, index)))
     return out
