@@ -165,6 +165,23 @@ def test_a_list_of_addresses_that_name_works(sources: dict) -> None:
     assert [(c.kind, c.keys) for c in a.citations] == [("named-venue", ("1",))]
 
 
+def test_entries_printed_on_one_line_are_separate_entries(sources: dict) -> None:
+    text = ("Ask the expert\n\nA. Yes, gentle walking is usually fine [1,2].\n\nReferences: 1. Krein SL, Kadri R, "
+            "Hughes M, et al. Pedometer-based internet-mediated intervention for adults with chronic low back pain. "
+            "J Med Internet Res. 2013;15(8):e181. 2. Hendrick P, Te Wake AM, Tikkisetty AS, et al. The effectiveness "
+            "of walking as an intervention for low back pain: a systematic review. Eur Spine J. 2010;19(10):1613-20.\n")
+    a = analyse(text, sources)
+    assert [(r.number, a.source_of(r.key)) for r in a.references] == [(1, "krein2013"), (2, "hendrick2010")]
+    assert [c.keys for c in a.citations] == [("1", "2")]
+
+
+def test_a_journal_named_with_a_date_and_a_quoted_speaker(sources: dict) -> None:
+    a = analyse("News\n\nThe WalkBack study, published in The Lancet in June 2024, followed 701 adults.\n"
+                "\"The evidence is limited, but it's low risk,\" she said.\n", sources)
+    assert [(c.kind, c.marker, c.candidates) for c in a.citations] == [
+        ("named-venue", "published in The Lancet", ("pocovi2024_walkback",))]
+
+
 def test_an_entry_split_over_lines_is_one_entry() -> None:
     text = ("Notes\n[1] Flynn TW, Connery SM, Smutok MA, Zeballos RJ, Weisman IM.\n"
             "    Comparison of cardiopulmonary responses to forward and backward walking and running.\n"

@@ -100,6 +100,10 @@ _VENUE = re.compile(
     rf"(?:study|trial|review|paper|analysis|report|article|survey|meta-analysis|research)[ \t]+in)"
     rf"[ \t]+(?:a[ \t]+(?:paper|study|report|trial)[ \t]+(?:published[ \t]+)?in[ \t]+)?(?:the[ \t]+)?({_VENUE_NAME})"
     rf"|\b((?:The[ \t]+)?Journal[ \t]+of(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|&))+)")
+_VENUE_WHEN = re.compile(  # "The Lancet in June 2024": the journal ends where its date begins
+    r"[ \t]+(?:in|on|during|last|this|from)[ \t]+(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter|"
+    r"(?:1[89]|20)\d{2})\b.*$")
 _VENUE_END = re.compile(r"(?:[ \t]+(?:of|and|the|for|in|&))+$")
 _YEAR_DESIGN = re.compile(
     r"\b(?:a|an|the|one|this|that|their)[ \t]+(?:\w+[ \t]+){0,2}?((?:1[89]|20)\d{2})[ \t]+(?:[\w\-]+[ \t]+){0,2}?"
@@ -114,7 +118,7 @@ _VAGUE = re.compile(
     r"(?:studies|research|researchers|scientists|experts|doctors|physicians|evidence|science|surveys|trials|reviews)"
     r"|\b(?:some|many|most|several|other|numerous)[ \t]+(?:people|physiotherapists|physios|therapists|specialists|"
     r"authorities|practitioners|chiropractors|coaches|trainers|users|patients))\b"
-    r"[^.?!;]{0,40}?\b(?:show|shows|showed|shown|found|find|finds|suggest|suggests|suggested|say|says|said|"
+    r"[^.?!;,\"“”]{0,40}?\b(?:show|shows|showed|shown|found|find|finds|suggest|suggests|suggested|say|says|said|"
     r"recommend|recommends|recommended|recogni[sz]e|recogni[sz]es|prove|proves|proved|proven|agree|agrees|believe|"
     r"believes|indicate|indicates|confirm|confirms|confirmed|demonstrate|demonstrates|demonstrated|claim|claims|"
     r"warn|warns|think)\b"
@@ -481,7 +485,7 @@ def _year_near(text: str, sentence: Span, m: re.Match[str]) -> int | None:
 def _venues(text: str, sentences: _Sentences, index: _Index, cand: _Candidates, free: Callable[[Span], bool],
             found: list[InText], taken: _Spans) -> None:
     for m in _VENUE.finditer(text):
-        printed = _VENUE_END.sub("", m.group(1) or m.group(2) or "").rstrip()
+        printed = _VENUE_END.sub("", _VENUE_WHEN.sub("", m.group(1) or m.group(2) or "")).rstrip()
         venue = re.sub(r"^(?:the|The)[ \t]+", "", printed)
         if not venue or venue in ("Medicine", "Review", "Reviews", "Therapy", "Pain", "Nature"):
             continue  # a word, not a journal ("published in Nature" is left to the vague rules)

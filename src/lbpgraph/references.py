@@ -146,6 +146,27 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
+_INLINE = re.compile(r"(?:(?<=^)|(?<=[.;:][ \t])|(?<=[.;:]))[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z][A-Za-z'’\-]+,?[ \t]+[A-Z]{1,3}\b)")
+
+
+def _split_inline(lines: list[_Line]) -> list[_Line]:
+    """A line that prints several numbered entries one after another ("References: 1. Krein SL ...
+    2013;15:e181. 2. Hendrick P ...") as one line per entry (what comes before the first stays)."""
+    out: list[_Line] = []
+    for line in lines:
+        marks = [m for m in _INLINE.finditer(line.text)]
+        numbers = [int(m.group(1)) for m in marks]
+        if len(marks) < 2 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            out.append(line)
+            continue
+        cuts = [m.start(1) for m in marks]
+        if line.text[:cuts[0]].strip():
+            out.append(_Line(line.start, line.text[:cuts[0]].rstrip()))
+        for a, b in zip(cuts, cuts[1:] + [len(line.text)]):
+            out.append(_Line(line.start + a, line.text[a:b].rstrip()))
+    return out
+
+
 def _marker(line: str) -> tuple[int | None, int]:
     """The number printed before an entry (None for a bullet or nothing) and where the entry starts."""
     m = _MARKER.match(line)
@@ -239,7 +260,7 @@ class _Entry:
 
 def find_reference_lists(text: str) -> list[ReferenceList]:
     """Every reference list in ``text``, with its parsed entries."""
-    lines = _lines(text)
+    lines = _split_inline(_lines(text))
     candidates: list[tuple[int, _Entry]] = []  # (index of the first line, entry)
     i = 0
     while i < len(lines):
