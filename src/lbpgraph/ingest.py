@@ -634,9 +634,11 @@ def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None =
 
 
 def _valid_url(url: str) -> bool:
+    """Whether ``url`` is an address the annotation schema (and so the graph) accepts."""
+    from pydantic import TypeAdapter, ValidationError
     try:
-        schema.Offer.model_validate({"id": "x", "name": "x", "url": url})
-    except Exception:  # noqa: BLE001 - pydantic's ValidationError: not an address the graph can hold
+        TypeAdapter(schema.Url).validate_python(url, strict=True)
+    except ValidationError:
         return False
     return True
 
