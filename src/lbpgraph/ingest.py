@@ -243,7 +243,8 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
         anecdote = not heading and (is_anecdote(words) or (s in testifying and claim_like))
         if anecdote:
             cues["anecdote"].append(s)
-        furniture = _not_a_claim(words, title, heading) in ("title", "question-heading", "navigation", "byline")
+        reason = _not_a_claim(words, title, heading)
+        furniture = reason in ("title", "question-heading", "navigation", "byline")
         commercial = (is_commercial(words) and not furniture) or is_strongly_commercial(words) or (
             s in selling and (claim_like or anecdote))
         if commercial:
@@ -256,7 +257,6 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
                 cues["hedged"].append(s)
             if not cited and not anecdote:
                 cues["unsupported"].append(s)
-        reason = _not_a_claim(words, title, heading)
         if reason is None and (cited or claim_like or safety or anecdote):
             suggested = claims.suggest(_statement(text, s, cited)) if claims is not None else []
             drafted.append(Drafted(s, claim_kind(words), hedging(words), suggested))
