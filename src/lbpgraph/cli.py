@@ -251,45 +251,90 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
         webbrowser.open(target.resolve().as_uri())
 
 
+def _accessed(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--accessed: a real date, YYYY-MM-DD (or YYYY-MM, YYYY)."""
+    if value is None:
+        return None
+    import datetime
+    parts = value.split("-")
+    try:
+        if not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4 or len(parts) > 3 \
+                or any(len(p) != 2 for p in parts[1:]):
+            raise ValueError
+        datetime.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
 @cli.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "article_id", help="Article id (default: from the file name). One article only.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the draft (yaml) or the analysis (json) here. One article only.")
+              help="Write the draft (yaml, one article) or the JSON document here instead.")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
-              help="yaml: write the draft annotation; json: print references, citations and cues.")
-@click.option("--encoding", help="Decode the texts with this encoding instead of UTF-8 (archived as UTF-8).")
+              help="yaml: archive and write the draft annotation; json: print the analysis, write nothing.")
+@click.option("--url", help="Where the article was read (default: the canonical address a page gives). One article only.")
+@click.option("--accessed", callback=_accessed, help="When the article was read, YYYY-MM-DD.")
+@click.option("--encoding", help="Decode the files with this encoding instead of UTF-8 (texts are archived as UTF-8).")
 @click.option("--force", is_flag=True, help="Replace an existing draft and its text (never a reviewed annotation).")
 @click.pass_obj
 def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None, out: Path | None, fmt: str,
-           encoding: str | None, force: bool) -> None:
-    """Archive article texts under data/ and draft their annotations for review.
+           url: str | None, accessed: str | None, encoding: str | None, force: bool) -> None:
+    """Archive articles (text or saved web pages) under data/ and draft their annotations.
 
-    The draft (marked draft: true) holds the parsed references, every in-text citation linked to
-    its sentence and reference, and cue sentences (anecdote, commercial, vague attribution,
-    hedging). Drafts validate, are drawn and traced, and never count toward a verdict.
-    All or nothing: files are written only when every article ingests and data/ still validates.
+    A web page's main text, title, author, site, date and address are extracted; the text is
+    archived as data/articles/ID.txt with the page beside it as ID.html. The draft (marked draft:
+    true) holds the references found by their shape and matched to the bibliography with the
+    evidence, every citation linked to its sentence and reference, and every sentence either as
+    a drafted appearance (kind guessed, existing claims suggested) or listed as not yet reviewed;
+    `lbpgraph review ID` lists what is left. All or nothing: files are written only when every
+    article ingests and data/ still validates. --format json writes nothing: it prints one JSON
+    document, an object for one file and a list of objects for several, each naming its file.
     """
-    if len(articles) > 1 and (article_id or out):
-        raise click.UsageError("--id and --out take one article")
-    from .ingest.draft import ingest_files
+    if len(articles) > 1 and (article_id or url or (out and fmt == "yaml")):
+        raise click.UsageError("--id, --url and --out (with yaml) take one article")
+    from .ingest.archive import analyse_files, check_url, ingest_files
+    if url and (problem := check_url(url)):
+        raise click.BadParameter(problem, param_hint="--url")
     progress = (click.progressbar(articles, label="Ingesting", file=sys.stderr, show_pos=True,
                                   item_show_func=lambda p: p.name if p else None)
                 if sys.stderr.isatty() else contextlib.nullcontext(articles))  # a log gets no bar
-    with progress as bar:
-        results = ingest_files(project.data_dir, bar, article_id, out if fmt == "yaml" else None,
-                               encoding, force, write_draft=fmt == "yaml")
-    for r in results:
-        if fmt == "json":
-            text = json.dumps(r.analysis.to_json(), indent=2, ensure_ascii=False) + "\n"
-            if out:
-                atomic_write(out, text.encode("utf-8"))
-            else:
-                click.echo(text, nl=False)
+    if fmt == "json":
+        with progress as bar:
+            results = analyse_files(project.data_dir, bar, encoding, url, article_id)
+        docs = [r.to_json() for r in results]
+        text = json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False) + "\n"
+        if out:
+            atomic_write(out, text.encode("utf-8"))
         else:
-            a = r.analysis
-            click.echo(f"{r.article_id}: {len(a.references)} references, {len(a.citations)} citations, "
-                       f"{sum(len(v) for v in a.cues.values())} cue sentences -> {r.annotation_path}", err=True)
+            click.echo(text, nl=False)
+        return
+    with progress as bar:
+        results = ingest_files(project.data_dir, bar, article_id, out, encoding, force, url, accessed)
+    for r in results:
+        a = r.analysis
+        click.echo(f"{r.article_id}: {len(a.references)} references, {len(a.citations)} citations, "
+                   f"{len(a.drafted)} drafted appearances, {len(a.left)} left for review -> {r.annotation_path}",
+                   err=True)
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def review(project: Project, article: str, fmt: str) -> None:
+    """List what is left to review in an article's draft: sentences, drafted claims with their
+    suggested links, and citations with the evidence for the work each names.
+
+    An annotation may lose 'draft: true' only when nothing is left (build --check refuses it otherwise).
+    """
+    from .ingest.review import left_to_review, render
+    left = left_to_review(project.data_dir, article)
+    if fmt == "json":
+        _json(left)
+    else:
+        click.echo(render(left))
 
 
 @cli.command()
