@@ -197,6 +197,10 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
         g.add_node(iri, kind="article", id=local(iri, "article"), title=_first(props, "schema:name"),
                    article_kind=_notation(vocab.ARTICLE_KINDS, _first(props, "lbp:articleKind")),
                    published=_first(props, "schema:datePublished"),
+                   url=_first(props, "schema:url"), publisher=_first(props, "schema:publisher"),
+                   site=_first(resources.props.get(_first(props, "schema:isPartOf"), {}), "schema:name"),
+                   authors=sorted(_first(speakers.get(a, {}), "schema:name") or "" for a in _all(props, "schema:author")),
+                   accessed=_first(props, "schema:dateRead"),
                    sentences=_first(props, "lbp:sentenceCount") or 0,
                    accounted=_first(props, "lbp:accountedSentenceCount") or 0,
                    commercial_interest=[_offer(offers, o, labels) for o in _all(props, "lbp:commercialInterest")])
@@ -380,7 +384,7 @@ def _selectors(store: Store, focus: list[str] | None) -> dict[str, tuple[str, in
 
 def neighbourhood(store: Store, claim_iri: str) -> list[str]:
     """The IRIs a claim's trace and view read, in one query: the claim, its appearances, their
-    articles, speakers and what these sell, the citations made for the claim (by its appearances
+    articles (with their site and authors), speakers and what these sell, the citations made for the claim (by its appearances
     and along the chains) with the works they cite, curator evidence, stated contraindications,
     and the premises of the derived facts about the claim, its appearances and contraindications."""
     c = f"<{claim_iri}>"
@@ -393,6 +397,8 @@ def neighbourhood(store: Store, claim_iri: str) -> list[str]:
           UNION {{ ?n oa:hasBody {c} }}
           UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?n }}
           UNION {{ ?app oa:hasBody {c} ; lbp:speaker ?n }}
+          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?article . ?article schema:isPartOf ?n }}
+          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?article . ?article schema:author ?n }}
           UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?seller . ?seller lbp:commercialInterest ?n }}
           UNION {{ ?app oa:hasBody {c} ; lbp:speaker ?seller . ?seller lbp:commercialInterest ?n }}
           UNION {{ ?n lbp:forClaim {c} }}

@@ -189,6 +189,15 @@ def trace(g: nx.DiGraph, query: str) -> Trace:
     return compute(g, claim_index(g).find(query))
 
 
+def article_json(d: dict[str, Any]) -> dict[str, Any]:
+    """Where an article lives, as its projection node knows it: absent values are None."""
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)  # an xsd:date is a datetime.date
+    return {"id": d["id"], "title": d["title"], "kind": d["article_kind"], "url": d.get("url"),
+            "site": d.get("site"), "publisher": d.get("publisher"), "authors": d.get("authors", []),
+            "published": text(d.get("published")), "accessed": text(d.get("accessed"))}
+
+
 def compute(g: nx.DiGraph, claim_id: str) -> Trace:
     """The trace of one claim, computed with NetworkX over the projection ``g``."""
     claim = vocab.PREFIXES["claim"] + claim_id
@@ -208,8 +217,7 @@ def compute(g: nx.DiGraph, claim_id: str) -> Trace:
         for cit in sorted(_successors(g, app, "cites"), key=lambda n: g.nodes[n]["position"]):
             citations.append(_citation(g, chain_tree(g, cit, c["id"]), cit, c["id"]))
         appearances.append({
-            "id": a["id"], "article": {"id": a["article"], "title": g.nodes[article]["title"],
-                                       "kind": g.nodes[article]["article_kind"]},
+            "id": a["id"], "article": article_json(g.nodes[article]),
             "quote": a["quote"], "start": a["start"], "end": a["end"], "speaker": a["speaker"],
             "hedging": a["hedging"], "basis": a["basis"], "appeal": a["appeal"], "flags": a["flags"],
             "draft": a["draft"], "citations": citations, "note": a["note"]})

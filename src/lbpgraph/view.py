@@ -109,8 +109,10 @@ class _Builder:
             a = g.nodes[app]
             article = next(u for u in g.predecessors(app) if g.edges[u, app]["rel"] == "contains")
             ad = g.nodes[article]
+            url = ad.get("url") if re.match(r"https?://", ad.get("url") or "", re.I) else None
             self.node(article, "article", f"{ad['id']}: {_short(ad['title'], 34)}",
-                      f"article {ad['id']}\n{ad['title']}\n{ad['article_kind']}", ARTICLE_COLOUR)
+                      "\n".join(x for x in (f"article {ad['id']}", ad["title"], ad["article_kind"], url) if x),
+                      ARTICLE_COLOUR, **({"url": url} if url else {}))
             self.edge(article, c, "makes", "makes", f"“{a['quote']}”\nbasis: {a['basis']}; {a['hedging']}")
             for cit in _rel(g, app, "cites"):
                 self._citation(c, cit, claim_id, "cites")
@@ -252,7 +254,7 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
                 "x": x, "y": y, "kind": n["kind"], "size": 14 if n["kind"] == "claim" else 11}
         if n.get("dashed"):
             node["shapeProperties"] = {"borderDashes": [4, 3]}
-        for extra in ("basis", "certainty", "search", "claim"):
+        for extra in ("basis", "certainty", "search", "claim", "url"):
             if extra in n:
                 node[extra] = n[extra]
         if n["kind"] == "article":
