@@ -62,6 +62,12 @@ def test_an_article_carries_where_it_lives_in_the_graph(tmp_path: Path) -> None:
     # what the page does not give stays absent: no address, site, access date or author for a
     for p in ("url", "isPartOf", "dateRead", "author", "publisher"):
         assert list(ds.objects(a, URIRef(SCHEMA + p))) == [], p
+    unnamed = URIRef(vocab.PREFIXES["speaker"] + "a.author")  # has a display label, not a name
+    assert list(ds.objects(unnamed, URIRef(SCHEMA + "name"))) == []
+    assert [str(x) for x in ds.objects(unnamed, URIRef(vocab.expand("rdfs:label")))] == ["Jo"]
+    speakers = {a["article"]["id"]: a["speaker"] for a in project.trace("bw-helps").appearances}
+    assert (speakers["a"]["name"], speakers["a"]["anonymous"]) == ("Jo", True)
+    assert (speakers["b"]["name"], speakers["b"]["anonymous"]) == ("Jo Walker", False)
 
 
 def test_every_view_of_an_appearance_links_to_its_article(tmp_path: Path) -> None:

@@ -421,7 +421,7 @@ def _article(w: _Writer, article: Article) -> None:
     for sp in a.speakers:
         sp_node = NS["speaker"][f"{article.id}.{sp.id}"]
         w.add(sp_node, RDF.type, SCHEMA.Person)
-        w.add(sp_node, SCHEMA.name, sp.name)
+        w.add(sp_node, RDFS.label if sp.anonymous else SCHEMA.name, sp.name)  # an unnamed speaker has no name
         w.add(sp_node, LBP.speakerRole, value(vocab.SPEAKER_ROLES, sp.role))
         w.add(sp_node, LBP.credentials, sp.credentials)
         w.add(sp_node, LBP.speakerIn, node)

@@ -265,7 +265,8 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
         quote, start, end = selectors.get(iri, ("", 0, 0))
         g.add_node(iri, kind="appearance", id=local(iri, "appearance"),
                    article=local(article, "article"), quote=quote, start=start, end=end,
-                   speaker={"name": _first(speaker, "schema:name"),
+                   speaker={"name": _first(speaker, "schema:name") or _first(speaker, "rdfs:label"),
+                            "anonymous": _first(speaker, "schema:name") is None,
                             "role": _notation(vocab.SPEAKER_ROLES, _first(speaker, "lbp:speakerRole")),
                             "credentials": _first(speaker, "lbp:credentials"),
                             "commercial_interest": [_offer(offers, o, labels)

@@ -180,8 +180,9 @@ class Offer(Model):
 
 
 class Speaker(Model):
-    """Who speaks in an article. ``anonymous: true`` marks an author the page does not name
-    (``name`` then says so in words, for display): the article gets no author in the graph."""
+    """Who speaks in an article. ``anonymous: true`` marks a speaker the page does not name
+    (``name`` then says so in words, for display only): the graph gives them no schema:name, and
+    an anonymous author is no schema:author of the article."""
 
     id: Id
     name: Text

@@ -433,7 +433,7 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("rdfs:Class", "class", "An lbp: class."),
     VocabTerm("rdf:Property", "class", "An lbp: property."),
     # article
-    VocabTerm("schema:name", "property", "Title of an article, name of a speaker or offer."),
+    VocabTerm("schema:name", "property", "Title of an article, name of a site, offer or speaker (absent for a speaker the page does not name)."),
     VocabTerm("schema:author", "property", "Article -> its author (a speaker), when the page names one."),
     VocabTerm("schema:datePublished", "property", "Publication date (xsd:date, gYearMonth or gYear)."),
     VocabTerm("schema:dateRead", "property",
@@ -580,7 +580,7 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("prov:used", "property", "Derivation -> a premise: a resource bound in a solution that produced the triple."),
     VocabTerm("lbp:ruleOrder", "property", "Rule -> its position in the fixed order."),
     VocabTerm("lbp:ruleFile", "property", "Rule -> the file that holds its SPARQL."),
-    VocabTerm("rdfs:label", "property", "Display label of a source, rule, agent or named graph."),
+    VocabTerm("rdfs:label", "property", "Display label of a source, rule, agent, named graph or unnamed speaker."),
     VocabTerm("rdf:type", "property", "Class membership."),
 ) + tuple(
     VocabTerm(f"cito:{relation}", "property",
