@@ -117,3 +117,135 @@ def test_the_seed_articles_know_only_what_their_texts_show(built: Project) -> No
     assert {a: d["authors"] for a, d in articles.items()} == {
         "000": [], "001": ["Dr. Jeff Winternheimer"], "002": ["Dr. Michael C Remy"], "003": [], "004": []}
     assert {a: d["site"] for a, d in articles.items() if a != "001"} == {a: None for a in ("000", "002", "003", "004")}
+
+
+# --- exports: every format read back by a reader of its own ------------------------------------
+
+from lbpgraph.export import FORMATS, ExportSettings  # noqa: E402
+
+SETTINGS = ExportSettings(review_author="Example Checks", review_author_url="https://checks.example.org/",
+                          review_url="https://checks.example.org/claims/{claim}#{appearance}", date="2026-12-07")
+CONFIG = """[export]
+review_author = "Example Checks"
+review_author_url = "https://checks.example.org/"
+review_url = "https://checks.example.org/claims/{claim}#{appearance}"
+date = "2026-12-07"
+"""
+
+
+@pytest.fixture(scope="module")
+def exported(built: Project) -> dict[str, bytes]:
+    """Every format of the real corpus, once."""
+    return {name: built.export(name, settings=SETTINGS) for name in FORMATS}
+
+
+def _reference_graphs(built: Project) -> dict[str, Any]:
+    """The built dataset (rdflib's reading of the build's own TriG), named graph IRI -> Graph."""
+    ds = built.dataset()
+    return {str(g.identifier): g for g in ds.graphs() if len(g)}
+
+
+def _union(graphs: dict[str, Any]) -> Any:
+    from rdflib import Graph
+    union = Graph()
+    for g in graphs.values():
+        for t in g:
+            union.add(t)
+    return union
+
+
+def _assert_same_dataset(read: dict[str, Any], reference: dict[str, Any]) -> None:
+    from rdflib.compare import isomorphic
+    assert set(read) == set(reference)
+    for name, graph in reference.items():
+        assert len(read[name]) == len(graph) and isomorphic(read[name], graph), name
+
+
+@pytest.mark.parametrize("fmt,rdflib_format", [("trig", "trig"), ("nquads", "nquads")])
+def test_quad_formats_read_back_by_rdflib_hold_every_named_graph(built: Project, exported: dict[str, bytes],
+                                                                 fmt: str, rdflib_format: str) -> None:
+    """Oxigraph writes them; rdflib reads them back: the same named graphs, each isomorphic."""
+    from rdflib import Dataset
+    ds = Dataset()
+    ds.parse(data=exported[fmt], format=rdflib_format)
+    assert len(ds.default_graph) == 0
+    _assert_same_dataset({str(g.identifier): g for g in ds.graphs() if len(g)}, _reference_graphs(built))
+
+
+@pytest.mark.parametrize("fmt,rdflib_format", [("turtle", "turtle"), ("ntriples", "nt")])
+def test_triple_formats_read_back_by_rdflib_hold_the_union(built: Project, exported: dict[str, bytes],
+                                                           fmt: str, rdflib_format: str) -> None:
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+    read = Graph()
+    read.parse(data=exported[fmt], format=rdflib_format)
+    union = _union(_reference_graphs(built))
+    assert len(read) == len(union) and isomorphic(read, union)
+
+
+def test_jsonld_is_compacted_with_the_shipped_context_and_read_back_by_oxigraph(built: Project,
+                                                                                exported: dict[str, bytes]) -> None:
+    """rdflib writes it; Oxigraph's JSON-LD parser reads it back, with the context inline (no
+    document is fetched): every named graph isomorphic to the dataset."""
+    import pyoxigraph as ox
+    from rdflib import Graph, Literal as RLiteral, URIRef as RURIRef
+    from importlib import resources
+    shipped = json.loads((resources.files("lbpgraph") / "export" / "context.jsonld").read_text(encoding="utf-8"))
+    assert shipped == {"@context": vocab.PREFIXES}  # the shipped file cannot drift from the prefixes
+    document = json.loads(exported["jsonld"])
+    assert document["@context"] == shipped["@context"]  # inline: a reader needs nothing else
+    ids = {n["@id"] for g in document["@graph"] for n in g["@graph"]}
+    assert "claim:bw-unloads-discs" in ids and not any(i.startswith("https://w3id.org/lbpgraph/id/claim/") for i in ids)
+    read: dict[str, Graph] = {}
+    for q in ox.parse(exported["jsonld"], format=ox.RdfFormat.JSON_LD):
+        def term(t: Any) -> Any:
+            if isinstance(t, ox.NamedNode):
+                return RURIRef(t.value)
+            if t.language:
+                return RLiteral(t.value, lang=t.language)
+            return RLiteral(t.value, datatype=None if t.datatype.value == vocab.expand("xsd:string") else t.datatype.value)
+        read.setdefault(q.graph_name.value, Graph()).add((term(q.subject), term(q.predicate), term(q.object)))
+    _assert_same_dataset(read, _reference_graphs(built))
+
+
+# --- the command line and light imports ----------------------------------------------------
+
+@pytest.mark.parametrize("config,message", [
+    ('[export]\nreview_url = "ftp://x/{claim}"\n', "[export]: review_url: not an http(s) address: 'ftp://x/{claim}'"),
+    ('[export]\nreview_url = "https://x/{nope}"\n', "[export]: review_url: placeholders are {claim}, {article} and {appearance} ('nope')"),
+    ('[export]\nreviewer = "x"\n', "[export]: unknown setting 'reviewer'"),
+    ('[export]\ndate = "2026-02-30"\n', "[export]: date: no such day '2026-02-30'"),
+    ('export = 3\n', "config: unknown settings: export"),
+])
+def test_bad_export_settings_are_one_line_naming_the_file(built: Project, tmp_path: Path, config: str,
+                                                           message: str) -> None:
+    path = tmp_path / "lbpgraph.toml"
+    path.write_text(config, encoding="utf-8")
+    result = run("--config", str(path), "export", "--format", "trig", "--out", str(tmp_path / "x"), build=built.build_dir)
+    assert result.exit_code == 3
+    assert result.stderr.splitlines()[0].startswith(f"{path}:1: {message}")
+    assert not (tmp_path / "x").exists()
+
+
+def _subprocess(code: str, env: dict[str, str] | None = None) -> Any:
+    import os
+    import subprocess
+    import sys
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, **(env or {})})
+
+
+HEAVY = {"rdflib", "networkx", "pyvis", "pydantic", "yaml", "pyoxigraph", "rocrate", "citeproc", "bibtexparser",
+         "pylatexenc", "lxml", "pyld", "requests"}
+
+
+def test_help_and_trace_import_no_export_library(built: Project) -> None:
+    for args in (["--help"], ["export", "--help"], ["export", "--list"],
+                 ["--data", str(built.data_dir), "--build-dir", str(built.build_dir), "trace", "bw-unloads-discs"]):
+        code = ("import sys\nfrom lbpgraph.cli import cli\ntry:\n"
+                f"    cli({args!r}, prog_name='lbpgraph')\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+                "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+        result = _subprocess(code)
+        assert result.returncode == 0, result.stderr
+        loaded = set(result.stdout.splitlines()[-1].split())  # the last line: the modules, after the command's output
+        assert "click" in loaded and not loaded & HEAVY, (args, loaded & HEAVY)

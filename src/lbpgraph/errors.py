@@ -81,8 +81,8 @@ class InvalidInput(LbpgraphError):
     def lines(self) -> list[str]:
         """One line per issue, with paths relative to the working folder."""
         folder = (self.data_dir or ".").rstrip("/")
-        return [f"{folder}/{issue}" if issue.file else f"{folder}:{issue.line}: {issue.record}: {issue.message}"
-                for issue in self.issues]
+        return [str(issue) if issue.file.startswith("/") else f"{folder}/{issue}" if issue.file  # an absolute path as is
+                else f"{folder}:{issue.line}: {issue.record}: {issue.message}" for issue in self.issues]
 
 
 class ClaimNotFound(LbpgraphError):

@@ -31,8 +31,10 @@ from .files import Unreadable, is_hidden, read_regular
 
 if TYPE_CHECKING:  # heavy imports stay out of fast commands
     import networkx as nx
+    import pyoxigraph as ox
     from rdflib import Dataset
 
+    from .export import ExportSettings
     from .query import QueryResult
     from .store import Store
     from .trace import Trace
@@ -469,6 +471,29 @@ class Project:
                 self._traces = {d["id"]: compute(g, d["id"]).to_json()
                                 for _, d in g.nodes(data=True) if d["kind"] == "claim"}
         return self._traces
+
+    def graph_quads(self) -> list[ox.Quad]:
+        """Every quad of the built dataset as pyoxigraph quads, sorted: read from the build's
+        TriG (memory) or asked of the store."""
+        import pyoxigraph as ox
+
+        from .export import ox_term, quad_key
+        if self.store_kind == "memory":
+            self._ensure_built()
+            quads = list(ox.parse(path=self.graph_path, format=ox.RdfFormat.TRIG))
+        else:
+            rows = self.store().select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+            quads = [ox.Quad(ox_term(s), ox_term(p), ox_term(o), ox_term(g)) for g, s, p, o in rows]
+        return sorted(quads, key=quad_key)
+
+    def export(self, fmt: str, path: Path | str | None = None, settings: ExportSettings | None = None) -> bytes:
+        """The graph in export format ``fmt`` (see :data:`lbpgraph.export.FORMATS`), written
+        atomically to ``path`` when one is given; the same data gives the same bytes."""
+        from .export import export
+        data = export(self, fmt, settings)
+        if path is not None:
+            atomic_write(Path(path), data)
+        return data
 
     def push(self) -> BuildResult:
         """Build ``data/`` in memory and replace the SPARQL server's dataset with it; nothing
