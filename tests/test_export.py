@@ -249,3 +249,90 @@ def test_help_and_trace_import_no_export_library(built: Project) -> None:
         assert result.returncode == 0, result.stderr
         loaded = set(result.stdout.splitlines()[-1].split())  # the last line: the modules, after the command's output
         assert "click" in loaded and not loaded & HEAVY, (args, loaded & HEAVY)
+
+
+def _claimreview_store(data: bytes) -> Any:
+    """The ClaimReview document read by Oxigraph's JSON-LD parser. Its context is schema.org's
+    address, which no test fetches: it is replaced by the equivalent local vocabulary mapping."""
+    import pyoxigraph as ox
+    document = json.loads(data)
+    assert document["@context"] == "https://schema.org"
+    document["@context"] = {"@vocab": SCHEMA}
+    store = ox.Store()
+    store.load(json.dumps(document).encode(), format=ox.RdfFormat.JSON_LD)
+    return store
+
+
+def _rows(store: Any, query: str) -> list[dict[str, str]]:
+    solutions = store.query(f"PREFIX schema: <{SCHEMA}> " + query)
+    names = [v.value for v in solutions.variables]
+    return [{n: (s[n].value if s[n] is not None else None) for n in names} for s in solutions]
+
+
+def test_claimreview_has_one_review_per_appearance_with_every_required_property(
+        built: Project, exported: dict[str, bytes]) -> None:
+    """Google's fact-check documentation requires claimReviewed, reviewRating (with
+    alternateName) and url; recommends author (name, url), datePublished, itemReviewed (a Claim
+    with author, datePublished, appearance) and the rating's ratingValue, bestRating, worstRating
+    and name. Read back as RDF, every review has each one that lbpgraph knows, with the values of
+    the traces."""
+    from lbpgraph.export.claimreview import RESTS_ON, SCALE
+    store = _claimreview_store(exported["claimreview"])
+    rows = _rows(store, """
+        SELECT ?review ?quote ?url ?date ?author ?authorUrl ?value ?best ?worst ?words ?name ?claim ?work ?title
+        WHERE { ?review a schema:ClaimReview ; schema:claimReviewed ?quote ; schema:url ?url ;
+                        schema:datePublished ?date ; schema:author [ a schema:Organization ; schema:name ?author ;
+                        schema:url ?authorUrl ] ;
+                        schema:reviewRating [ a schema:Rating ; schema:ratingValue ?value ; schema:bestRating ?best ;
+                                              schema:worstRating ?worst ; schema:alternateName ?words ; schema:name ?name ] ;
+                        schema:itemReviewed ?claim .
+                ?claim a schema:Claim ; schema:appearance ?work . ?work schema:name ?title }""")
+    [total] = _rows(store, "SELECT (COUNT(*) AS ?n) WHERE { ?r a schema:ClaimReview }")
+    expected = {}
+    for claim_id, t in built.traces().items():
+        for a in t["appearances"]:
+            if not a["draft"]:
+                value = SCALE[t["verdict"]["certainty"]] if t["verdict"]["peer_reviewed_support"] else 1
+                expected[f"https://checks.example.org/claims/{claim_id}#{a['id']}"] = (a["quote"], value, a)
+    assert int(total["n"]) == len(rows) == len(expected) > 100
+    for r in rows:
+        quote, value, a = expected[r["url"]]
+        assert (r["quote"], int(r["value"]), r["best"], r["worst"]) == (quote, value, "5", "1")
+        assert (r["author"], r["authorUrl"], r["date"]) == ("Example Checks", "https://checks.example.org/", "2026-12-07")
+        assert r["words"] == r["name"] and r["title"] == a["article"]["title"]
+        assert r["words"] == (RESTS_ON[a["basis"]] if value == 1 else r["words"])
+    words = {r["words"] for r in rows}
+    assert {"rests on anecdote", "rests on expert opinion", "peer-reviewed support, low certainty"} <= words
+    # the claim's author and date only where the page gives them
+    authors = _rows(store, """SELECT ?url ?name ?date WHERE { ?r schema:url ?url ; schema:itemReviewed ?c .
+                              OPTIONAL { ?c schema:author/schema:name ?name } OPTIONAL { ?c schema:datePublished ?date } }""")
+    by_article = {}
+    for r in authors:
+        by_article.setdefault(r["url"].split("#")[1].split(".")[0], set()).add((r["name"], r["date"]))
+    assert ("Dr. Jeff Winternheimer", "2014-04-14") in by_article["001"]
+    assert by_article["003"] == {(None, None)} and by_article["004"] == {(None, None)}  # nobody named, no date
+    assert (None, None) in by_article["000"]  # the blog's author is unnamed; its commenter is named
+    assert ("ivan fedyaev", None) in by_article["000"]
+
+
+def test_claimreview_names_the_articles_address_site_and_author(tmp_path: Path) -> None:
+    project = _located(tmp_path)
+    store = _claimreview_store(project.export("claimreview", settings=SETTINGS))
+    rows = _rows(store, """SELECT ?url ?site ?publisher ?author ?date WHERE {
+        ?r schema:itemReviewed/schema:appearance ?w . ?w schema:url ?url ; schema:isPartOf/schema:name ?site ;
+           schema:publisher/schema:name ?publisher ; schema:author/schema:name ?author ; schema:datePublished ?date }""")
+    assert {tuple(r.values()) for r in rows} == {
+        ("https://blog.example.org/2014/02/walking-backwards?x=1&y=2", "Walkers' <Blog>", "Example & Co", "Jo Walker",
+         "2014-02")}
+    [unnamed] = _rows(store, """SELECT (COUNT(?w) AS ?n) WHERE { ?r schema:itemReviewed/schema:appearance ?w .
+                                FILTER NOT EXISTS { ?w schema:url ?u } FILTER NOT EXISTS { ?w schema:author ?a } }""")
+    assert int(unnamed["n"]) == 2  # article a: no address, no named author
+
+
+def test_claimreview_needs_its_publisher_and_address_from_the_config(built: Project, tmp_path: Path) -> None:
+    result = run("export", "--format", "claimreview", "--out", str(tmp_path / "x.jsonld"), build=built.build_dir)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: export --format claimreview needs review_author and review_url in the [export] table of "
+        "lbpgraph.toml (who publishes the reviews, and the address of each review's page)"]
+    assert not (tmp_path / "x.jsonld").exists()

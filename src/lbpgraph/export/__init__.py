@@ -80,6 +80,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("jsonld", "lbpgraph.jsonld", "application/ld+json",
            "every named graph, compacted with lbpgraph's context (inline, shipped as lbpgraph/export/context.jsonld)",
            "JSON-LD processors (pyld, jsonld.js, rdflib, Oxigraph), plain JSON tools", "rdf:jsonld"),
+    Format("claimreview", "lbpgraph-claimreview.jsonld", "application/ld+json",
+           "one schema.org ClaimReview per reviewed claim appearance",
+           "fact-check aggregators (Google Fact Check Explorer and its markup tool, ClaimsKG)", "claimreview:write"),
 )}
 
 
