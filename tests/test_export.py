@@ -336,3 +336,50 @@ def test_claimreview_needs_its_publisher_and_address_from_the_config(built: Proj
         "Error: export --format claimreview needs review_author and review_url in the [export] table of "
         "lbpgraph.toml (who publishes the reviews, and the address of each review's page)"]
     assert not (tmp_path / "x.jsonld").exists()
+
+
+NP = "http://www.nanopub.org/nschema#"
+
+
+def test_nanopublications_are_well_formed_one_per_appearance(built: Project, exported: dict[str, bytes]) -> None:
+    """Read back by rdflib, every nanopublication follows the nanopub rules: one head typing it
+    np:Nanopublication and naming exactly one assertion, provenance and publication info graph;
+    the four graphs distinct and non-empty; provenance about the assertion; pubinfo about the
+    nanopublication; every graph belongs to one nanopublication. The assertion holds only facts
+    of the dataset, the quote among them; the provenance names the annotation file and curator."""
+    from rdflib import Dataset, Namespace
+    from rdflib.namespace import RDF
+    np_ = Namespace(NP)
+    ds = Dataset()
+    ds.parse(data=exported["nanopub"], format="trig")
+    assert len(ds.default_graph) == 0
+    graphs = {g.identifier: g for g in ds.graphs() if len(g)}
+    heads = {g: pubs for g, graph in graphs.items() if (pubs := list(graph.subjects(RDF.type, np_.Nanopublication)))}
+    owned: list[Any] = []
+    reference = _reference_graphs(built)
+    union = _union(reference)
+    appearances = {s for s in union.subjects(RDF.type, URIRef(vocab.expand("lbp:Appearance")))}
+    assert len(heads) == len(appearances) > 100
+    lbp = Namespace(vocab.LBP)
+    for head, pubs in heads.items():
+        [np_iri] = pubs
+        h = graphs[head]
+        [assertion] = list(h.objects(np_iri, np_.hasAssertion))
+        [provenance] = list(h.objects(np_iri, np_.hasProvenance))
+        [pubinfo] = list(h.objects(np_iri, np_.hasPublicationInfo))
+        assert len({head, assertion, provenance, pubinfo}) == 4 and len(h) == 4
+        assert all(len(graphs.get(g, ())) > 0 for g in (assertion, provenance, pubinfo))
+        assert list(graphs[provenance].predicate_objects(assertion))
+        assert list(graphs[pubinfo].predicate_objects(np_iri))
+        owned += [head, assertion, provenance, pubinfo]
+        a = graphs[assertion]
+        assert all(t in union for t in a)  # nothing the dataset does not hold
+        [app] = list(a.subjects(RDF.type, URIRef(vocab.expand("lbp:Appearance"))))
+        article = str(app)[len(vocab.PREFIXES["appearance"]):].split(".")[0]
+        quote = URIRef(f"{app}#quote")
+        assert list(a.objects(quote, URIRef(vocab.expand("oa:exact")))) == list(union.objects(quote, URIRef(vocab.expand("oa:exact"))))
+        p = graphs[provenance]
+        assert [str(x) for x in p.objects(assertion, lbp.sourceFile)] == [f"annotations/{article}.yaml"]
+        assert list(p.objects(assertion, URIRef(vocab.expand("prov:wasAttributedTo")))) == [URIRef(vocab.expand("lbp:curators"))]
+        assert list(graphs[pubinfo].objects(np_iri, URIRef(vocab.expand("dcterms:license")))) == [URIRef(SETTINGS.license)]
+    assert sorted(owned) == sorted(graphs)  # every graph belongs to exactly one nanopublication

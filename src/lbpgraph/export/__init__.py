@@ -83,6 +83,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("claimreview", "lbpgraph-claimreview.jsonld", "application/ld+json",
            "one schema.org ClaimReview per reviewed claim appearance",
            "fact-check aggregators (Google Fact Check Explorer and its markup tool, ClaimsKG)", "claimreview:write"),
+    Format("nanopub", "lbpgraph-nanopubs.trig", "application/trig",
+           "one nanopublication per reviewed claim appearance (head, assertion, provenance, pubinfo)",
+           "nanopub tools and servers (nanopub-py, nanopub-java), any TriG reader", "nanopub:write"),
 )}
 
 
