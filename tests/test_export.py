@@ -383,3 +383,61 @@ def test_nanopublications_are_well_formed_one_per_appearance(built: Project, exp
         assert list(p.objects(assertion, URIRef(vocab.expand("prov:wasAttributedTo")))) == [URIRef(vocab.expand("lbp:curators"))]
         assert list(graphs[pubinfo].objects(np_iri, URIRef(vocab.expand("dcterms:license")))) == [URIRef(SETTINGS.license)]
     assert sorted(owned) == sorted(graphs)  # every graph belongs to exactly one nanopublication
+
+
+def test_graphml_and_gexf_hold_the_projection_read_back_by_networkx(built: Project, exported: dict[str, bytes],
+                                                                    tmp_path: Path) -> None:
+    """The raw projection cannot be written (dict and None attributes); the flattened one is,
+    and NetworkX reads back the same nodes, edges and attribute values, one type per key."""
+    import networkx as nx
+    from lbpgraph.export.network import flat_graph
+    g = built.projection()
+    with pytest.raises(Exception):
+        nx.write_graphml_xml(g, tmp_path / "raw.graphml")
+    flat = flat_graph(g)
+    for fmt, read in (("graphml", nx.read_graphml), ("gexf", lambda p: nx.read_gexf(p, node_type=str))):
+        path = tmp_path / f"x.{fmt}"
+        path.write_bytes(exported[fmt])
+        back = read(path)
+        assert set(back.nodes) == set(g.nodes) and set(back.edges) == set(g.edges), fmt
+        assert {(u, v): d["rel"] for u, v, d in back.edges(data=True)} == {(u, v): d["rel"] for u, v, d in g.edges(data=True)}
+        for n, d in flat.nodes(data=True):
+            assert back.nodes[n] == d, (fmt, n)
+        types: dict[str, set[type]] = {}
+        for _, d in back.nodes(data=True):
+            for k, v in d.items():
+                types.setdefault(k, set()).add(type(v))
+        assert all(len(t) == 1 for t in types.values()), {k: t for k, t in types.items() if len(t) > 1}
+    claim = vocab.PREFIXES["claim"] + "bw-unloads-discs"
+    assert (flat.nodes[claim]["certainty"], flat.nodes[claim]["lbp_id"]) == ("none", "bw-unloads-discs")
+    assert flat.nodes[claim]["label"] == g.nodes[claim]["statement"]
+    app = next(n for n, d in g.nodes(data=True) if d["kind"] == "appearance" and d["article"] == "002")
+    assert flat.nodes[app]["speaker_name"] == "Dr. Michael C Remy" and flat.nodes[app]["quote_start"] == g.nodes[app]["start"]
+
+
+def test_flattening_gives_one_scalar_type_per_key(tmp_path: Path) -> None:
+    """Mixed types, None, dicts, lists of dicts, dates and the names GEXF reserves, through both writers."""
+    import datetime
+    import networkx as nx
+    from lbpgraph.export.network import flat_graph
+    g = nx.DiGraph()
+    g.add_node("n1", kind="x", id="one", n=1, mixed=1, flag=True, when=datetime.date(2014, 4, 14), start=3,
+               speaker={"name": "Jo", "offers": [{"name": "a device"}]}, tags=["a", "b"], why=[{"rule": "r"}], gone=None)
+    g.add_node("n2", kind="x", id="two", n=2.5, mixed="many", flag=2, tags=[])
+    g.add_edge("n1", "n2", rel="cites", weight={"w": 1})
+    flat = flat_graph(g)
+    assert flat.nodes["n1"] == {"kind": "x", "lbp_id": "one", "label": "x one", "n": 1.0, "mixed": "1", "flag": "true",
+                                "when": "2014-04-14", "quote_start": 3, "speaker_name": "Jo",
+                                "speaker_offers": '[{"name": "a device"}]', "tags": "a; b", "why": '[{"rule": "r"}]'}
+    assert flat.nodes["n2"] == {"kind": "x", "lbp_id": "two", "label": "x two", "n": 2.5, "mixed": "many", "flag": "2",
+                                "tags": ""}
+    assert flat.edges["n1", "n2"] == {"rel": "cites", "label": "cites", "lbp_weight_w": 1}
+    with pytest.raises(Exception):
+        nx.write_graphml_xml(g, tmp_path / "raw.graphml")
+    for path, write, read in ((tmp_path / "f.graphml", nx.write_graphml_xml, nx.read_graphml),
+                              (tmp_path / "f.gexf", nx.write_gexf, lambda p: nx.read_gexf(p, node_type=str))):
+        write(flat, path)
+        back = read(path)
+        assert dict(back.nodes(data=True)) == dict(flat.nodes(data=True)), path.suffix
+        assert {(u, v): d for u, v, d in back.edges(data=True)} == {("n1", "n2"): {**flat.edges["n1", "n2"], **(
+            {"id": "0"} if path.suffix == ".gexf" else {})}}

@@ -86,6 +86,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("nanopub", "lbpgraph-nanopubs.trig", "application/trig",
            "one nanopublication per reviewed claim appearance (head, assertion, provenance, pubinfo)",
            "nanopub tools and servers (nanopub-py, nanopub-java), any TriG reader", "nanopub:write"),
+    Format("graphml", "lbpgraph.graphml", "application/graphml+xml",
+           "the NetworkX projection, attributes flattened to scalars", "Cytoscape, yEd, Gephi, NetworkX, igraph",
+           "network:graphml"),
+    Format("gexf", "lbpgraph.gexf", "application/gexf+xml",
+           "the NetworkX projection, attributes flattened to scalars", "Gephi, NetworkX", "network:gexf"),
 )}
 
 
