@@ -441,3 +441,85 @@ def test_flattening_gives_one_scalar_type_per_key(tmp_path: Path) -> None:
         assert dict(back.nodes(data=True)) == dict(flat.nodes(data=True)), path.suffix
         assert {(u, v): d for u, v, d in back.edges(data=True)} == {("n1", "n2"): {**flat.edges["n1", "n2"], **(
             {"id": "0"} if path.suffix == ".gexf" else {})}}
+
+
+def _sources(built: Project) -> dict[str, dict[str, Any]]:
+    return {d["id"]: d for _, d in built.projection().nodes(data=True) if d["kind"] == "source" and d["identified"]}
+
+
+def test_csl_json_is_rendered_by_citeproc_py(built: Project, exported: dict[str, bytes]) -> None:
+    """citeproc-py renders every identified source (a CSL style from its package), with each
+    one's title, first author and year; identifiers are the graph's."""
+    from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
+    from citeproc.source.json import CiteProcJSON
+    items = json.loads(exported["csl-json"])
+    sources = _sources(built)
+    assert [i["id"] for i in items] == sorted(sources)
+    bibliography = CitationStylesBibliography(CitationStylesStyle("harvard-cite-them-right", validate=False),
+                                              CiteProcJSON(items), formatter.plain)
+    for item in items:
+        bibliography.register(Citation([CitationItem(item["id"])]))
+    rendered = [str(x) for x in bibliography.bibliography()]
+    assert len(rendered) == len(sources)
+    text = "\n".join(rendered)
+    for source in sources.values():
+        if source["title"]:
+            assert source["title"] in text, source["id"]
+        if source["authors"]:
+            assert source["authors"].split(" ")[0] in text
+    by_id = {i["id"]: i for i in items}
+    for source in sources.values():
+        item = by_id[source["id"]]
+        assert (item.get("DOI"), item.get("PMID")) == (source["doi"], source["pmid"])
+        assert item.get("URL") == (f"https://doi.org/{source['doi']}" if source["doi"] else
+                                   f"https://pubmed.ncbi.nlm.nih.gov/{source['pmid']}/" if source["pmid"] else item.get("URL"))
+    assert by_id["dufek2011"]["author"][0] == {"family": "Dufek", "given": "J. S."}
+    assert "Dufek, J.S. et al. (2011)" in text or "Dufek, J. S. et al. (2011)" in text
+
+
+def _bibtex(data: bytes) -> Any:
+    import bibtexparser
+    from bibtexparser.middlewares import LatexDecodingMiddleware
+    library = bibtexparser.parse_string(data.decode("utf-8"), append_middleware=[LatexDecodingMiddleware()])
+    assert library.failed_blocks == []
+    return library
+
+
+def test_bibtex_is_read_back_by_bibtexparser(built: Project, exported: dict[str, bytes]) -> None:
+    library = _bibtex(exported["bibtex"])
+    sources = _sources(built)
+    entries = {e.key: e for e in library.entries}
+    assert sorted(entries) == sorted(sources)
+    for source in sources.values():
+        fields = entries[source["id"]].fields_dict
+        assert fields["title"].value == source["title"]
+        for name, value in (("doi", source["doi"]), ("pmid", source["pmid"]), ("year", source["year"] and str(source["year"]))):
+            assert (fields[name].value if name in fields else None) == value, (source["id"], name)
+        if source["authors"]:
+            assert len(fields["author"].value.split(" and ")) == len(source["authors"].split(", "))
+    assert entries["dufek2011"].entry_type == "article" and entries["bates1986"].entry_type == "inproceedings"
+    assert entries["ansari2018_jcm"].fields_dict["url"].value == "https://doi.org/10.1016/j.jcm.2018.03.008"
+    assert "url" not in entries["dufek2011"].fields_dict  # no identifier, no address
+
+
+HOSTILE = "50% {unbalanced \\input{/etc/passwd} & $x$ #1 a_b ~c d^2 } “quoted” Łódź @misc{x,"
+
+
+def test_strings_from_articles_are_data_in_bibtex_and_csl(tmp_path: Path) -> None:
+    """A title with braces, LaTeX commands and BibTeX syntax is escaped: bibtexparser reads one
+    entry whose decoded title is the original text, and CSL-JSON holds it as is."""
+    data = factory.corpus()
+    data["bibliography.yaml"]["sources"][0].update(title=HOSTILE, authors=["O'Brien-Łukasz JK", "van der Berg A",
+                                                                             "World Health Organization"],
+                                                   venue="J {Spine} & Back", doi="10.1000/a_b(c)")
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    library = _bibtex(project.export("bibtex"))
+    [entry] = library.entries
+    # pylatexenc decodes \textasciicircum as U+02C6 (modifier letter circumflex): its reading, not the file's
+    assert entry.fields_dict["title"].value.replace("\u02c6", "^") == HOSTILE
+    assert entry.fields_dict["journal"].value == "J {Spine} & Back"
+    assert entry.fields_dict["doi"].value == "10.1000/a_b(c)"
+    [item] = json.loads(project.export("csl-json"))
+    assert item["title"] == HOSTILE and item["URL"] == "https://doi.org/10.1000/a_b(c)"
+    assert item["author"] == [{"family": "O'Brien-Łukasz", "given": "J. K."}, {"family": "van der Berg", "given": "A."},
+                              {"literal": "World Health Organization"}]

@@ -91,6 +91,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "network:graphml"),
     Format("gexf", "lbpgraph.gexf", "application/gexf+xml",
            "the NetworkX projection, attributes flattened to scalars", "Gephi, NetworkX", "network:gexf"),
+    Format("csl-json", "lbpgraph.csl.json", "application/vnd.citationstyles.csl+json",
+           "the bibliography: every identified source", "Zotero, Pandoc, citeproc-js, citeproc-py",
+           "bibliography:csl_json"),
+    Format("bibtex", "lbpgraph.bib", "application/x-bibtex", "the bibliography: every identified source",
+           "BibTeX, biber, Zotero, JabRef, bibtexparser", "bibliography:bibtex", ("bibtexparser",)),
 )}
 
 
