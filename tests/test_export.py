@@ -523,3 +523,34 @@ def test_strings_from_articles_are_data_in_bibtex_and_csl(tmp_path: Path) -> Non
     assert item["title"] == HOSTILE and item["URL"] == "https://doi.org/10.1000/a_b(c)"
     assert item["author"] == [{"family": "O'Brien-Łukasz", "given": "J. K."}, {"family": "van der Berg", "given": "A."},
                               {"literal": "World Health Organization"}]
+
+
+def test_rocrate_is_read_back_by_rocrate(built: Project, exported: dict[str, bytes], tmp_path: Path) -> None:
+    """rocrate reads the zip: the root dataset with its licence and date, the graph and every
+    file under data/ with its size and SHA-256 (checked against the bytes in the zip), the
+    articles under their publishers' rights, lbpgraph as the tool and the build as an action."""
+    import hashlib
+    import zipfile
+    from rocrate.rocrate import ROCrate
+    path = tmp_path / "crate.zip"
+    path.write_bytes(exported["rocrate"])
+    crate = ROCrate(path)
+    root = crate.root_dataset
+    assert root["license"].id == SETTINGS.license and root["datePublished"] == "2026-12-07T00:00:00Z"
+    data_files = sorted(p.relative_to(built.data_dir).as_posix() for p in Path(built.data_dir).rglob("*") if p.is_file())
+    files = {e.id: e for e in crate.get_by_type("File")}
+    assert set(files) == {"graph.trig", *(f"data/{f}" for f in data_files)}
+    with zipfile.ZipFile(path) as archive:
+        for name, entity in files.items():
+            content = archive.read(name)
+            assert (entity["sha256"], entity["contentSize"]) == (hashlib.sha256(content).hexdigest(), str(len(content)))
+        assert archive.read("graph.trig") == exported["trig"]
+        assert {i.date_time for i in archive.infolist()} == {(2026, 12, 7, 0, 0, 0)}
+    assert files["data/articles/000_ef38060b39aacdf7.txt"]["license"].id == "#article-rights"
+    assert "license" not in files["data/annotations/000.yaml"]  # the crate's licence covers it
+    [tool] = crate.get_by_type("SoftwareApplication")
+    from lbpgraph import __version__
+    assert (tool["name"], tool["version"]) == ("lbpgraph", __version__)
+    [action] = crate.get_by_type("CreateAction")
+    assert action["result"].id == "graph.trig" and action["instrument"].id == tool.id
+    assert {e.id for e in action["object"]} == {f"data/{f}" for f in data_files}

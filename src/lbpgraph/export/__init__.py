@@ -96,6 +96,9 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            "bibliography:csl_json"),
     Format("bibtex", "lbpgraph.bib", "application/x-bibtex", "the bibliography: every identified source",
            "BibTeX, biber, Zotero, JabRef, bibtexparser", "bibliography:bibtex", ("bibtexparser",)),
+    Format("rocrate", "lbpgraph-crate.zip", "application/zip",
+           "an RO-Crate: the graph (TriG), the articles, the annotations, the licence and the tool",
+           "RO-Crate tools (rocrate, Describo, WorkflowHub, Zenodo)", "crate:write", ("rocrate",)),
 )}
 
 
