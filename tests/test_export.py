@@ -554,3 +554,48 @@ def test_rocrate_is_read_back_by_rocrate(built: Project, exported: dict[str, byt
     [action] = crate.get_by_type("CreateAction")
     assert action["result"].id == "graph.trig" and action["instrument"].id == tool.id
     assert {e.id for e in action["object"]} == {f"data/{f}" for f in data_files}
+
+
+# --- every format: the same bytes, written where asked, the library named --------------------
+
+def test_export_writes_the_given_path_stdout_or_the_build_folder(built: Project, tmp_path: Path) -> None:
+    (tmp_path / "lbpgraph.toml").write_text(CONFIG, encoding="utf-8")
+    config = ["--config", str(tmp_path / "lbpgraph.toml")]
+    out = tmp_path / "sub" / "reviews.jsonld"
+    result = run(*config, "export", "--format", "claimreview", "--out", str(out), build=built.build_dir)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == built.export("claimreview", settings=SETTINGS)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["reviews.jsonld"]  # no temporary file left
+    result = run("export", "--format", "ntriples", "--out", "-", build=built.build_dir)
+    assert result.stdout_bytes == built.export("ntriples")
+    result = run("export", "--format", "gexf", build=built.build_dir)
+    assert result.exit_code == 0 and (built.build_dir / "export" / "lbpgraph.gexf").is_file()
+    listing = run("export", "--list", build=built.build_dir).output
+    assert all(name in listing for name in FORMATS) and "Gephi" in listing
+    assert run("export", build=built.build_dir).exit_code == 2
+
+
+def test_same_data_same_bytes_in_every_format(built: Project) -> None:
+    """Two processes with different hash seeds export every format to the same bytes (the date
+    comes from the data's files, not the clock)."""
+    code = ("import hashlib\nfrom lbpgraph.project import Project\nfrom lbpgraph.export import FORMATS, ExportSettings\n"
+            f"p = Project({str(built.data_dir)!r}, {str(built.build_dir)!r})\n"
+            "s = ExportSettings(review_author='A', review_url='https://a.example/{claim}')\n"
+            "for f in FORMATS: print(f, hashlib.sha256(p.export(f, settings=s)).hexdigest())")
+    runs = [_subprocess(code, {"PYTHONHASHSEED": seed}) for seed in ("1", "2")]
+    assert all(r.returncode == 0 for r in runs), runs[0].stderr[-2000:]
+    assert runs[0].stdout == runs[1].stdout and len(runs[0].stdout.splitlines()) == len(FORMATS)
+
+
+@pytest.mark.parametrize("fmt,library", [("rocrate", "rocrate"), ("bibtex", "bibtexparser")])
+def test_a_missing_library_names_the_extra(built: Project, fmt: str, library: str) -> None:
+    """Without the export extra's library (blocked from importing), one line says what to install."""
+    code = (f"import sys\nsys.modules[{library!r}] = None\nfrom lbpgraph.cli import main\n"
+            f"sys.argv = ['lbpgraph', '--data', {str(built.data_dir)!r}, '--build-dir', {str(built.build_dir)!r}, "
+            f"'export', '--format', {fmt!r}, '--out', '-']\nmain()")
+    result = _subprocess(code)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"Error: export --format {fmt} needs the {library} library, which is not installed",
+        "Hint: install the export extra: pip install 'lbpgraph[export]'"]
+    assert result.stdout == ""
