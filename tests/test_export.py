@@ -599,3 +599,14 @@ def test_a_missing_library_names_the_extra(built: Project, fmt: str, library: st
         f"Error: export --format {fmt} needs the {library} library, which is not installed",
         "Hint: install the export extra: pip install 'lbpgraph[export]'"]
     assert result.stdout == ""
+
+
+def test_the_readme_has_a_section_and_a_command_for_every_format() -> None:
+    from lbpgraph.export.claimreview import RATING_WORDS, RESTS_ON
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Exports\n")[1].split("\n## ")[0]
+    for name in FORMATS:
+        assert f"lbpgraph export --format {name} " in section, name
+    for value in (2, 3, 4, 5):
+        assert f"| {value} | {RATING_WORDS[value]} |" in section
+    assert all(f'"{RESTS_ON[b]}"' in section for b in ("anecdote", "expert-opinion", "vague-attribution", "unsupported"))

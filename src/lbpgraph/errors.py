@@ -6,7 +6,8 @@ Exit codes (documented in the README):
 0  success
 1  no answer: the claim was not found or matched several claims; also a closed
    stdout (``lbpgraph query ... | head``: the query stops, nothing is printed)
-2  usage error (wrong option or argument; click's own code)
+2  usage error (wrong option or argument; click's own code); an export whose
+   library is not installed or that lacks a setting it needs
 3  invalid input: annotations, article texts or a query file could not be used
    (a query file: missing, unreadable, not a regular file, over 1 MB or not UTF-8)
 4  query refused: not read-only, reaches the network, not valid SPARQL or nested

@@ -34,7 +34,7 @@ RESTS_ON = {
     "anecdote": "rests on anecdote",
     "unsupported": "rests on nothing that holds",
 }
-#: Every value of the scale in words (the README's table is made from it).
+#: Every value of the scale in words (the README's table says the same; a test keeps them in step).
 RATING_WORDS = {5: "peer-reviewed support, high certainty", 4: "peer-reviewed support, moderate certainty",
                 3: "peer-reviewed support, low certainty", 2: "peer-reviewed support, very low certainty",
                 1: "no peer-reviewed support: " + " / ".join(RESTS_ON[b] for b in RESTS_ON if b != "peer-reviewed")}
