@@ -637,3 +637,22 @@ def test_the_readme_has_a_section_and_a_command_for_every_format() -> None:
     for value in (2, 3, 4, 5):
         assert f"| {value} | {RATING_WORDS[value]} |" in section
     assert all(f'"{RESTS_ON[b]}"' in section for b in ("anecdote", "expert-opinion", "vague-attribution", "unsupported"))
+
+
+def test_the_export_date_is_the_setting_else_source_date_epoch_else_the_newest_data_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    from lbpgraph.export import Export
+    data = factory.write(tmp_path / ".hidden-parent", factory.corpus())  # a hidden folder above data/ is fine
+    (data / ".ignored").write_text("x")
+    os.utime(data / ".ignored", (4_000_000_000, 4_000_000_000))  # hidden files do not count
+    os.utime(data / "claims.yaml", (1_700_000_000, 1_700_000_000))
+    for f in data.rglob("*"):
+        if f.is_file() and f.name not in ("claims.yaml", ".ignored"):
+            os.utime(f, (1_600_000_000, 1_600_000_000))
+    project = Project(data, tmp_path / "build")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert Export(project, ExportSettings()).date.isoformat() == "2023-11-14T22:13:20+00:00"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
+    assert Export(project, ExportSettings()).date.isoformat() == "2001-09-09T01:46:40+00:00"
+    assert Export(project, ExportSettings(date="2026-01-02")).date.isoformat() == "2026-01-02T00:00:00+00:00"

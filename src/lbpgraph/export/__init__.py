@@ -211,8 +211,10 @@ class Export:
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         if epoch.isdigit():
             return datetime.fromtimestamp(int(epoch), timezone.utc)
-        newest = max((p.stat().st_mtime for p in Path(self.project.data_dir).rglob("*")
-                      if p.is_file() and not any(part.startswith(".") for part in p.parts)), default=None)
+        data = Path(self.project.data_dir)
+        newest = max((p.stat().st_mtime for p in data.rglob("*")
+                      if p.is_file() and not any(part.startswith(".") for part in p.relative_to(data).parts)),
+                     default=None)
         moment = datetime.fromtimestamp(int(newest), timezone.utc) if newest is not None else datetime.now(timezone.utc)
         return moment.replace(microsecond=0)
 
