@@ -656,3 +656,15 @@ def test_the_export_date_is_the_setting_else_source_date_epoch_else_the_newest_d
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
     assert Export(project, ExportSettings()).date.isoformat() == "2001-09-09T01:46:40+00:00"
     assert Export(project, ExportSettings(date="2026-01-02")).date.isoformat() == "2026-01-02T00:00:00+00:00"
+
+
+def test_the_oxigraph_store_exports_the_same_bytes(tmp_path: Path) -> None:
+    """The quads come from the build's TriG (memory) or a SPARQL SELECT (other stores): the same files."""
+    memory = _located(tmp_path)
+    oxigraph = Project(memory.data_dir, tmp_path / "build2", f"oxigraph:{tmp_path / 'ox'}")
+    oxigraph.build()
+    try:
+        for fmt in ("nquads", "graphml", "claimreview", "csl-json"):
+            assert oxigraph.export(fmt, settings=SETTINGS) == memory.export(fmt, settings=SETTINGS), fmt
+    finally:
+        oxigraph.close()
