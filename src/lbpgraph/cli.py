@@ -77,7 +77,7 @@ def _json(data: Any) -> None:
 @click.option("--store", default=None, envvar="LBPGRAPH_STORE",
               help="memory (default), oxigraph:DIR or sparql:URL (env LBPGRAPH_STORE; or store = ... in the config).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default="lbpgraph.toml",
-              show_default=True, help="Settings file (read when it exists): store, and a [sparql] table.")
+              show_default=True, help="Settings file (read when it exists): store, and [sparql] and [export] tables.")
 @click.version_option(__version__, prog_name="lbpgraph")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, config: Path) -> None:
@@ -89,6 +89,7 @@ def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, 
     70 internal error (a bug).
     """
     settings = _settings(ctx, config)
+    ctx.meta["lbpgraph.export"] = (settings.get("export", {}), str(config))
     try:
         ctx.obj = Project(data_dir, build_dir, store or settings.get("store", "memory"), **settings.get("sparql", {}))
     except LbpgraphError as exc:
@@ -104,10 +105,11 @@ def _settings(ctx: click.Context, path: Path) -> dict[str, Any]:
         settings = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"cannot read settings: {exc}")]))
-    unknown = sorted(set(settings) - {"store", "sparql"})
-    if unknown or not isinstance(settings.get("sparql", {}), dict):
-        _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"unknown settings: {', '.join(unknown) or 'sparql'}"
-                                       " (known: store, and a [sparql] table)")]))
+    unknown = sorted(set(settings) - {"store", "sparql", "export"})
+    tables = [t for t in ("sparql", "export") if not isinstance(settings.get(t, {}), dict)]
+    if unknown or tables:
+        _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"unknown settings: {', '.join(unknown + tables)}"
+                                       " (known: store, and [sparql] and [export] tables)")]))
     return settings
 
 
@@ -335,6 +337,42 @@ def review(project: Project, article: str, fmt: str) -> None:
         _json(left)
     else:
         click.echo(render(left))
+
+
+@cli.command()
+@click.option("--format", "fmt", metavar="FORMAT", help="The format to write (one of those --list shows).")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write here (atomically); - for stdout. Default: BUILD_DIR/export/ and the format's file name.")
+@click.option("--list", "list_formats", is_flag=True, help="List the formats, their files and who reads them.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str | None, out: Path | None, list_formats: bool) -> None:
+    """Write the graph in a format other tools read: RDF (trig, nquads, turtle, ntriples, jsonld),
+    schema.org ClaimReview, nanopublications, GraphML and GEXF, CSL-JSON and BibTeX, an RO-Crate.
+
+    Settings come from the [export] table of the config file: review_author, review_author_url
+    and review_url (needed by claimreview), license, license_name, curator and date. The same data
+    gives the same bytes. bibtex and rocrate need the export extra (pip install 'lbpgraph[export]').
+    """
+    from .export import FORMATS, ExportSettings
+    if list_formats:
+        from .core.console import table
+        click.echo(table(["format", "file", "holds", "read by"],
+                         [[f.name, f.filename, f.holds, f.read_by] for f in FORMATS.values()]), nl=False)
+        return
+    if fmt is None:
+        raise click.UsageError("give --format (one of: " + ", ".join(FORMATS) + ") or --list")
+    if fmt not in FORMATS:
+        raise click.BadParameter(f"{fmt!r} is not one of: {', '.join(FORMATS)}", param_hint="'--format'")
+    table_, where = ctx.meta.get("lbpgraph.export", ({}, "lbpgraph.toml"))
+    project: Project = ctx.obj
+    data = project.export(fmt, settings=ExportSettings.from_table(table_, where))
+    if out is not None and str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = out or project.build_dir / "export" / FORMATS[fmt].filename
+    atomic_write(target, data)
+    click.echo(f"Wrote {target}: {fmt}, {len(data)} bytes")
 
 
 @cli.command()

@@ -46,7 +46,8 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str, source
     left_sentences = [{"start": s.start, "end": s.end, "quote": text[s.start:s.end],
                        **({"suggest": reason} if reason else {})} for s, reason in analysis.left]
     draft = _about(analysis, text_file, meta)
-    draft["speakers"] = [{"id": "author", "name": meta.author or "the article's author", "role": "author"}]
+    author = {"name": meta.author} if meta.author else {"name": "the article's author", "anonymous": True}
+    draft["speakers"] = [{"id": "author", **author, "role": "author"}]  # an unnamed author stays unnamed
     draft.update({"claims": claims, "appearances": appearances})
     if consulted:
         draft["consulted"] = consulted

@@ -180,9 +180,14 @@ class Offer(Model):
 
 
 class Speaker(Model):
+    """Who speaks in an article. ``anonymous: true`` marks a speaker the page does not name
+    (``name`` then says so in words, for display only): the graph gives them no schema:name, and
+    an anonymous author is no schema:author of the article."""
+
     id: Id
     name: Text
     role: SpeakerRole
+    anonymous: bool = False
     credentials: str | None = None
     commercial_interest: list[Offer] = Field(default_factory=list)
 
@@ -303,9 +308,10 @@ class ArticleFile(Model):
     original: Text | None = None  # file name of the original page under data/articles/, if not the text
     title: Text
     kind: ArticleKind
-    url: Url | None = None
-    accessed: PartialDate | None = None
+    url: Url | None = None  # where the article lives, as the text or the curators know it
+    site: str | None = None  # the website or blog it is part of, as the page names it
     published: PartialDate | None = None
+    accessed: PartialDate | None = None  # when the curators read the page at ``url``
     publisher: str | None = None
     speakers: list[Speaker] = Field(min_length=1)
     commercial_interest: list[Offer] = Field(default_factory=list)
