@@ -35,7 +35,8 @@ class Projection:
     def article(self, aid: str, title: str = "", **record: Any) -> str:
         node = iri("article", aid)
         self.g.add_node(node, **{"kind": NodeKind.ARTICLE, "id": aid, "title": title or f"Article {aid}",
-                                 "article_kind": "personal-blog", "published": None, "sentences": 10,
+                                 "article_kind": "personal-blog", "published": None, "url": None, "publisher": None,
+                                 "site": None, "authors": [], "accessed": None, "sentences": 10,
                                  "accounted": 10, "commercial_interest": [], **record})
         return node
 
@@ -53,7 +54,7 @@ class Projection:
         self.g.add_node(node, **{"kind": NodeKind.APPEARANCE, "id": f"{self.g.nodes[article]['id']}.{local}",
                                  "article": self.g.nodes[article]["id"], "quote": f"quote {local}", "start": start,
                                  "end": start + 10,
-                                 "speaker": {"name": None, "role": "author", "credentials": None,
+                                 "speaker": {"name": None, "anonymous": True, "role": "author", "credentials": None,
                                              "commercial_interest": []},
                                  "hedging": "certain", "appeal": [], "basis": "unsupported", "flags": [],
                                  "note": None, "why": [], "draft": False, **record})

@@ -54,7 +54,7 @@ def _modules_after(code: str) -> set[str]:
 def test_help_imports_no_heavy_library() -> None:
     loaded = _modules_after("from lbpgraph.cli import cli\n"
                             "try:\n    cli(['--help'], prog_name='lbpgraph')\nexcept SystemExit:\n    pass")
-    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "pyoxigraph"}
+    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "pyoxigraph", "trafilatura"}
 
 
 def test_trace_reads_the_cached_traces_without_heavy_libraries(built: Project) -> None:
@@ -62,7 +62,7 @@ def test_trace_reads_the_cached_traces_without_heavy_libraries(built: Project) -
         "from lbpgraph.cli import cli\n"
         f"try:\n    cli(['--data', {str(DATA)!r}, '--build-dir', {str(built.build_dir)!r}, 'trace', 'bw-unloads-discs'],"
         " prog_name='lbpgraph')\nexcept SystemExit as e:\n    assert e.code == 0, e.code")
-    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml"}
+    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "trafilatura"}
 
 
 def test_an_unexpected_error_is_one_line_with_exit_70(built: Project, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from lbpgraph.ingest.analyse import analyse
 from lbpgraph.model.corpus import load_corpus
-from lbpgraph.ingest.draft import analyse
 from lbpgraph.project import Project
 
 from .bad_inputs import snapshot
@@ -29,7 +29,7 @@ def sources() -> dict:
 def test_test_articles_parse_as_expected(name: str, sources: dict) -> None:
     expected = yaml.safe_load((CASES / f"{name}.expected.yaml").read_text(encoding="utf-8"))
     a = analyse((CASES / f"{name}.txt").read_text(encoding="utf-8"), sources)
-    got = {r.key: [r.surname, r.year, a.matches[r.key]] for r in a.references}
+    got = {r.key: [r.surname, r.year, a.source_of(r.key)] for r in a.references}
     assert got == expected["references"]
     for fragment, keys in expected["links"]:
         linked = [c for c in a.citations if fragment in a.sentence(c.sentence) and c.keys]
@@ -59,16 +59,18 @@ def test_the_seed_articles_meet_the_targets() -> None:
 def test_json_output(tmp_path: Path) -> None:
     data = tmp_path / "data"
     shutil.copytree(DATA, data)
+    before = snapshot(data)
     result = run("ingest", str(CASES / "vancouver.txt"), "--format", "json", data=data, build=tmp_path / "b")
     assert result.exit_code == 0, result.stderr
     doc = json.loads(result.stdout)
-    assert set(doc) == {"references", "citations", "cues"}
+    assert {"references", "citations", "cues"} <= set(doc) and doc["file"] == str(CASES / "vancouver.txt")
     assert {"key", "authors", "year", "title", "venue", "doi"} <= set(doc["references"][0])
     assert {"marker", "sentence", "keys"} <= set(doc["citations"][0])
     assert {"anecdote", "commercial", "vague-attribution", "unsupported"} <= set(doc["cues"])
     text = (CASES / "vancouver.txt").read_text(encoding="utf-8")
     assert all(c["sentence"] in text for c in doc["citations"])  # sentences exactly as they stand
-    assert (data / "articles" / "vancouver.txt").read_bytes() == (CASES / "vancouver.txt").read_bytes()
+    assert all(text[c["start"]:c["end"]] == c["marker"] for c in doc["citations"])  # offsets into the text
+    assert snapshot(data) == before  # a look at an article leaves nothing behind in the corpus
 
 
 def test_draft_validates_is_traced_and_never_counts(tmp_path: Path) -> None:
@@ -80,6 +82,7 @@ def test_draft_validates_is_traced_and_never_counts(tmp_path: Path) -> None:
     draft_path = data / "annotations" / "retro-blog.yaml"
     draft = yaml.safe_load(draft_path.read_text(encoding="utf-8"))
     assert draft["draft"] is True and draft["text"] == "retro-blog.txt"
+    assert draft["speakers"][0]["anonymous"] is True  # a plain text names no author: none is invented
     assert [s["id"] for s in draft["sources"]] == ["nobody2021"]  # the one work no bibliography holds
     assert draft["sources"][0]["verification"] == "unverified"
     assert [c["source"] for c in draft["consulted"]] == ["nobody2021"]
@@ -96,14 +99,17 @@ def test_draft_validates_is_traced_and_never_counts(tmp_path: Path) -> None:
     app["hedging"] = "certain"
     app["citations"][0].update(fidelity="supports", stance="finding")
     draft["claims"] = [c for c in draft["claims"] if c["id"] != claim]
+    draft["review"]["claims"] = [c for c in draft["review"]["claims"] if c["claim"] != claim]
     draft_path.write_text(yaml.safe_dump(draft, sort_keys=False, allow_unicode=True), encoding="utf-8")
     assert project.trace("bw-reduces-lbp").verdict["peer_reviewed_support"] is False
     draft["draft"] = False
     draft_path.write_text(yaml.safe_dump(draft, sort_keys=False, allow_unicode=True), encoding="utf-8")
     refused = run("build", data=data, build=build)
     assert refused.exit_code == 3 and "set curator_added: false" in refused.stderr  # reviewed: resolve it
+    assert "left to review (lbpgraph review retro-blog lists them)" in refused.stderr  # and what is left
     draft["appearances"] = [app]  # the reviewer keeps the one appearance they checked
     draft["claims"] = []
+    draft["review"] = {}  # and has gone through everything ingest left
     draft_path.write_text(yaml.safe_dump(draft, sort_keys=False, allow_unicode=True), encoding="utf-8")
     bibliography = data / "bibliography.yaml"
     text = bibliography.read_text(encoding="utf-8")
@@ -124,7 +130,7 @@ def test_robust_to_web_text(tmp_path: Path, sources: dict) -> None:
     a = analyse(glued, sources)
     assert [c.keys for c in a.citations] == [("1",)]
     assert a.sentence(a.citations[0].sentence).startswith("Image of a walkerBackward walking eases")
-    assert a.matches["1"] == "raza2023_irj"
+    assert a.source_of("1") == "raza2023_irj"
 
 
 def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
@@ -213,16 +219,24 @@ def test_a_title_that_reads_as_another_type_stays_a_string(data_copy: Path, tmp_
 
 
 @pytest.mark.parametrize(("value", "written"), [
-    ("1e3", "'1e3'"), ("yes", "'yes'"), ("null", "'null'"), ("~", "'~'"), ("", "''"), ("a: b", "'a: b'"),
-    ("\x85x", '"\\Nx"'), ("caf\u00e9\u2028", "'caf\u00e9\u2028  '"), ("- x", "'- x'"), ("@x", "'@x'"),
-    ("'q'", "'''q'''"), ("plain words", "plain words")])
+    ("1e3", '"1e3"'), ("yes", '"yes"'), ("null", '"null"'), ("~", '"~"'), ("", '""'), ("a: b", '"a: b"'),
+    ("\x85x", '"\\Nx"'), ("caf\u00e9\u2028", '"caf\u00e9\\L"'), ("- x", '"- x"'), ("@x", '"@x"'),
+    ("'q'", '"\'q\'"'), ("plain words", "plain words")])
 def test_yaml_dumps_quotes_what_a_reader_would_take_for_another_type(value: str, written: str) -> None:
     """A string that YAML 1.1 or 1.2 would read as a number, boolean, null, mapping or line break
-    is quoted, and an independent reader (PyYAML's safe_load) reads every value back as it was."""
-    from lbpgraph.model.yamlio import dumps
+    is double-quoted (a line break escaped), and lbpgraph's reader and an independent one
+    (PyYAML's safe_load) read every value back as it was."""
+    from lbpgraph.model.yamlio import dumps, loads
     assert dumps({"k": value}) == f"k: {written}\n"
     data = {"k": value, "list": [value, 1, True, None]}
-    assert yaml.safe_load(dumps(data)) == data
+    assert loads(dumps(data)).data == data == yaml.safe_load(dumps(data))
+
+
+def test_yaml_dumps_leaves_out_empty_values_when_asked() -> None:
+    """The synthetic corpus is written with ``omit_empty``: None and [] go, at every level."""
+    from lbpgraph.model.yamlio import dumps
+    data = {"a": None, "b": [], "c": {"d": None, "e": [1, {"f": [], "g": "x"}]}, "h": {}}
+    assert dumps(data, omit_empty=True) == "c:\n  e:\n  - 1\n  - g: x\nh: {}\n"
 
 
 def test_a_reference_list_printed_twice(data_copy: Path, tmp_path: Path) -> None:
@@ -241,13 +255,11 @@ def test_a_failed_ingest_writes_nothing(data_copy: Path, tmp_path: Path) -> None
     result = run("ingest", str(CASES / "vancouver.txt"), str(empty), data=data_copy, build=tmp_path / "b")
     _refused(result, 3, "the file is empty")
     assert snapshot(data_copy) == before
-    # replacing a draft's text under it (the json format archives the text only) would break the draft
+    # the json format writes nothing, not even over a draft's text (which would break the draft)
     assert run("ingest", "--id", "retro", str(CASES / "vancouver.txt"), data=data_copy, build=tmp_path / "b").exit_code == 0
     before = snapshot(data_copy)
-    result = run("ingest", "--id", "retro", "--force", "--format", "json", str(CASES / "author-year.txt"),
+    result = run("ingest", "--force", "--format", "json", str(CASES / "author-year.txt"),
                  data=data_copy, build=tmp_path / "b")
-    assert result.exit_code == 3, result.stderr
-    assert "data/annotations/retro.yaml:" in result.stderr and "quote not found in articles/retro.txt" in result.stderr
-    assert "Hint: these are problems of what ingest would have written (articles/retro.txt)" in result.stderr
+    assert result.exit_code == 0, result.stderr
     assert snapshot(data_copy) == before
     assert run("build", "--check", data=data_copy).exit_code == 0

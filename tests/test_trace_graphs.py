@@ -83,7 +83,9 @@ def test_compute_orders_appearances_by_article_and_place_and_evidence_by_strengt
     p.assess(c, p.source("rct2020", year=2020, curator_added=True))
     t = compute(p.g, "c")
     assert [a["id"] for a in t.appearances] == ["000.a2", "000.a1"]
-    assert t.appearances[0]["article"] == {"id": "000", "title": "Walking backwards", "kind": "personal-blog"}
+    assert t.appearances[0]["article"] == {"id": "000", "title": "Walking backwards", "kind": "personal-blog",
+                                           "url": None, "site": None, "publisher": None, "authors": [],
+                                           "published": None, "accessed": None}  # unknown stays None
     assert [e["source"]["id"] for e in t.curator_evidence] == ["review2000", "rct2020", "rct2010"]
     assert t.verdict == {"peer_reviewed_support": False, "certainty": "none", "certainty_from": [],
                          "certainty_reasons": [], "basis": [], "strength": None, "flags": []}

@@ -77,7 +77,7 @@ def _json(data: Any) -> None:
 @click.option("--store", default=None, envvar="LBPGRAPH_STORE",
               help="memory (default), oxigraph:DIR or sparql:URL (env LBPGRAPH_STORE; or store = ... in the config).")
 @click.option("--config", type=click.Path(dir_okay=False, path_type=Path), default="lbpgraph.toml",
-              show_default=True, help="Settings file (read when it exists): store, and a [sparql] table.")
+              show_default=True, help="Settings file (read when it exists): store, and [sparql] and [export] tables.")
 @click.version_option(__version__, prog_name="lbpgraph")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, config: Path) -> None:
@@ -89,6 +89,7 @@ def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, 
     70 internal error (a bug).
     """
     settings = _settings(ctx, config)
+    ctx.meta["lbpgraph.export"] = (settings.get("export", {}), str(config))
     try:
         ctx.obj = Project(data_dir, build_dir, store or settings.get("store", "memory"), **settings.get("sparql", {}))
     except LbpgraphError as exc:
@@ -104,10 +105,11 @@ def _settings(ctx: click.Context, path: Path) -> dict[str, Any]:
         settings = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"cannot read settings: {exc}")]))
-    unknown = sorted(set(settings) - {"store", "sparql"})
-    if unknown or not isinstance(settings.get("sparql", {}), dict):
-        _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"unknown settings: {', '.join(unknown) or 'sparql'}"
-                                       " (known: store, and a [sparql] table)")]))
+    unknown = sorted(set(settings) - {"store", "sparql", "export"})
+    tables = [t for t in ("sparql", "export") if not isinstance(settings.get(t, {}), dict)]
+    if unknown or tables:
+        _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"unknown settings: {', '.join(unknown + tables)}"
+                                       " (known: store, and [sparql] and [export] tables)")]))
     return settings
 
 
@@ -251,6 +253,22 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
         webbrowser.open(target.resolve().as_uri())
 
 
+def _accessed(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--accessed: a real date, YYYY-MM-DD (or YYYY-MM, YYYY)."""
+    if value is None:
+        return None
+    import datetime
+    parts = value.split("-")
+    try:
+        if not all(p.isascii() and p.isdigit() for p in parts) or len(parts[0]) != 4 or len(parts) > 3 \
+                or any(len(p) != 2 for p in parts[1:]):
+            raise ValueError
+        datetime.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+    return value
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback lets other machines query it.")
@@ -283,41 +301,106 @@ def serve(project: Project, host: str, port: int, timeout: float, max_queries: i
 @click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "article_id", help="Article id (default: from the file name). One article only.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write the draft (yaml) or the analysis (json) here. One article only.")
+              help="Write the draft (yaml, one article) or the JSON document here instead.")
 @click.option("--format", "fmt", type=click.Choice(["yaml", "json"]), default="yaml", show_default=True,
-              help="yaml: write the draft annotation; json: print references, citations and cues.")
-@click.option("--encoding", help="Decode the texts with this encoding instead of UTF-8 (archived as UTF-8).")
+              help="yaml: archive and write the draft annotation; json: print the analysis, write nothing.")
+@click.option("--url", help="Where the article was read (default: the canonical address a page gives). One article only.")
+@click.option("--accessed", callback=_accessed, help="When the article was read, YYYY-MM-DD.")
+@click.option("--encoding", help="Decode the files with this encoding instead of UTF-8 (texts are archived as UTF-8).")
 @click.option("--force", is_flag=True, help="Replace an existing draft and its text (never a reviewed annotation).")
 @click.pass_obj
 def ingest(project: Project, articles: tuple[Path, ...], article_id: str | None, out: Path | None, fmt: str,
-           encoding: str | None, force: bool) -> None:
-    """Archive article texts under data/ and draft their annotations for review.
+           url: str | None, accessed: str | None, encoding: str | None, force: bool) -> None:
+    """Archive articles (text or saved web pages) under data/ and draft their annotations.
 
-    The draft (marked draft: true) holds the parsed references, every in-text citation linked to
-    its sentence and reference, and cue sentences (anecdote, commercial, vague attribution,
-    hedging). Drafts validate, are drawn and traced, and never count toward a verdict.
-    All or nothing: files are written only when every article ingests and data/ still validates.
+    A web page's main text, title, author, site, date and address are extracted; the text is
+    archived as data/articles/ID.txt with the page beside it as ID.html. The draft (marked draft:
+    true) holds the references found by their shape and matched to the bibliography with the
+    evidence, every citation linked to its sentence and reference, and every sentence either as
+    a drafted appearance (kind guessed, existing claims suggested) or listed as not yet reviewed;
+    `lbpgraph review ID` lists what is left. All or nothing: files are written only when every
+    article ingests and data/ still validates. --format json writes nothing: it prints one JSON
+    document, an object for one file and a list of objects for several, each naming its file.
     """
-    if len(articles) > 1 and (article_id or out):
-        raise click.UsageError("--id and --out take one article")
-    from .ingest.draft import ingest_files
+    if len(articles) > 1 and (article_id or url or (out and fmt == "yaml")):
+        raise click.UsageError("--id, --url and --out (with yaml) take one article")
+    from .ingest.archive import analyse_files, check_url, ingest_files
+    if url and (problem := check_url(url)):
+        raise click.BadParameter(problem, param_hint="--url")
     progress = (click.progressbar(articles, label="Ingesting", file=sys.stderr, show_pos=True,
                                   item_show_func=lambda p: p.name if p else None)
                 if sys.stderr.isatty() else contextlib.nullcontext(articles))  # a log gets no bar
-    with progress as bar:
-        results = ingest_files(project.data_dir, bar, article_id, out if fmt == "yaml" else None,
-                               encoding, force, write_draft=fmt == "yaml")
-    for r in results:
-        if fmt == "json":
-            text = json.dumps(r.analysis.to_json(), indent=2, ensure_ascii=False) + "\n"
-            if out:
-                atomic_write(out, text.encode("utf-8"))
-            else:
-                click.echo(text, nl=False)
+    if fmt == "json":
+        with progress as bar:
+            results = analyse_files(project.data_dir, bar, encoding, url, article_id)
+        docs = [r.to_json() for r in results]
+        text = json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False) + "\n"
+        if out:
+            atomic_write(out, text.encode("utf-8"))
         else:
-            a = r.analysis
-            click.echo(f"{r.article_id}: {len(a.references)} references, {len(a.citations)} citations, "
-                       f"{sum(len(v) for v in a.cues.values())} cue sentences -> {r.annotation_path}", err=True)
+            click.echo(text, nl=False)
+        return
+    with progress as bar:
+        results = ingest_files(project.data_dir, bar, article_id, out, encoding, force, url, accessed)
+    for r in results:
+        a = r.analysis
+        click.echo(f"{r.article_id}: {len(a.references)} references, {len(a.citations)} citations, "
+                   f"{len(a.drafted)} drafted appearances, {len(a.left)} left for review -> {r.annotation_path}",
+                   err=True)
+
+
+@cli.command()
+@click.argument("article")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def review(project: Project, article: str, fmt: str) -> None:
+    """List what is left to review in an article's draft: sentences, drafted claims with their
+    suggested links, and citations with the evidence for the work each names.
+
+    An annotation may lose 'draft: true' only when nothing is left (build --check refuses it otherwise).
+    """
+    from .ingest.review import left_to_review, render
+    left = left_to_review(project.data_dir, article)
+    if fmt == "json":
+        _json(left)
+    else:
+        click.echo(render(left))
+
+
+@cli.command()
+@click.option("--format", "fmt", metavar="FORMAT", help="The format to write (one of those --list shows).")
+@click.option("--out", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write here (atomically); - for stdout. Default: BUILD_DIR/export/ and the format's file name.")
+@click.option("--list", "list_formats", is_flag=True, help="List the formats, their files and who reads them.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str | None, out: Path | None, list_formats: bool) -> None:
+    """Write the graph in a format other tools read: RDF (trig, nquads, turtle, ntriples, jsonld),
+    schema.org ClaimReview, nanopublications, GraphML and GEXF, CSL-JSON and BibTeX, an RO-Crate.
+
+    Settings come from the [export] table of the config file: review_author, review_author_url
+    and review_url (needed by claimreview), license, license_name, curator and date. The same data
+    gives the same bytes. bibtex and rocrate need the export extra (pip install 'lbpgraph[export]').
+    """
+    from .export import FORMATS, ExportSettings
+    if list_formats:
+        from .core.console import table
+        click.echo(table(["format", "file", "holds", "read by"],
+                         [[f.name, f.filename, f.holds, f.read_by] for f in FORMATS.values()]), nl=False)
+        return
+    if fmt is None:
+        raise click.UsageError("give --format (one of: " + ", ".join(FORMATS) + ") or --list")
+    if fmt not in FORMATS:
+        raise click.BadParameter(f"{fmt!r} is not one of: {', '.join(FORMATS)}", param_hint="'--format'")
+    table_, where = ctx.meta.get("lbpgraph.export", ({}, "lbpgraph.toml"))
+    project: Project = ctx.obj
+    data = project.export(fmt, settings=ExportSettings.from_table(table_, where))
+    if out is not None and str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    target = out or project.build_dir / "export" / FORMATS[fmt].filename
+    atomic_write(target, data)
+    click.echo(f"Wrote {target}: {fmt}, {len(data)} bytes")
 
 
 @cli.command()

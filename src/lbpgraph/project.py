@@ -33,10 +33,12 @@ from .stores.registry import parse_spec, store_class
 
 if TYPE_CHECKING:  # heavy imports stay out of fast commands
     import networkx as nx
+    import pyoxigraph as ox
     from rdflib import Dataset
 
     from .analysis.trace import Trace
     from .build.pipeline import Build
+    from .export import ExportSettings
     from .model.corpus import Corpus
     from .presentation.view import View
     from .rdf.results import QueryResult
@@ -317,6 +319,25 @@ class Project:
         """Counts and per-article coverage; see :func:`lbpgraph.analysis.stats.stats`."""
         from .analysis.stats import stats
         return stats(self.projection())
+
+    # --- exporting -----------------------------------------------------------------------------
+
+    def graph_quads(self) -> list[ox.Quad]:
+        """Every quad of the built dataset as pyoxigraph quads, in no set order (what the exports read)."""
+        import pyoxigraph as ox
+
+        from .rdf.terms import to_oxigraph
+        return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))
+                for g, s, p, o in self.store().quads()]
+
+    def export(self, fmt: str, path: Path | str | None = None, settings: ExportSettings | None = None) -> bytes:
+        """The graph in export format ``fmt`` (see :data:`lbpgraph.export.FORMATS`), written
+        atomically to ``path`` when one is given; the same data gives the same bytes."""
+        from .export import export
+        data = export(self, fmt, settings)
+        if path is not None:
+            atomic_write(Path(path), data)
+        return data
 
 
 def _attachments(projection: nx.DiGraph, traces: dict[str, Any]) -> dict[str, bytes]:

@@ -9,14 +9,14 @@ derived facts of the graph), the appearances, the curator evidence, the rules be
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import networkx as nx
 
 from ..core import vocab
-from .records import (AppearanceNode, AppearanceRecord, ArticleNode, AssessmentNode, ChainSource, CitationNode,
-                      CitationRecord, ClaimNode, ContraindicationNode, CuratorEvidence, NodeKind, Rel, SourceNode,
-                      SourceRecord, Strength, TraceJSON, Verdict, node, predecessor, successors)
+from .records import (AppearanceNode, AppearanceRecord, ArticleNode, ArticleRef, AssessmentNode, ChainSource,
+                      CitationNode, CitationRecord, ClaimNode, ContraindicationNode, CuratorEvidence, NodeKind, Rel,
+                      SourceNode, SourceRecord, Strength, TraceJSON, Verdict, node, predecessor, successors)
 from .trace import Trace
 
 _BROKEN_LINK = {"does-not-support": "the source does not support the claim",
@@ -112,10 +112,19 @@ def _appearance(g: nx.DiGraph, app: str, claim_id: str) -> AppearanceRecord:
     article = node(g, predecessor(g, app, Rel.CONTAINS), ArticleNode)
     citations = [citation_record(g, chain_tree(g, cit, claim_id), cit, claim_id)
                  for cit in sorted(successors(g, app, Rel.CITES), key=lambda n: g.nodes[n]["position"])]
-    return {"id": a["id"], "article": {"id": a["article"], "title": article["title"], "kind": article["article_kind"]},
+    return {"id": a["id"], "article": article_ref(article),
             "quote": a["quote"], "start": a["start"], "end": a["end"], "speaker": a["speaker"],
             "hedging": a["hedging"], "basis": a["basis"], "appeal": a["appeal"], "flags": a["flags"],
             "draft": a["draft"], "citations": citations, "note": a["note"]}
+
+
+def article_ref(d: ArticleNode) -> ArticleRef:
+    """Where an article lives, as its projection node knows it: absent values are None."""
+    def text(value: Any) -> str | None:
+        return None if value is None else str(value)  # an xsd:date is a datetime.date
+    return {"id": d["id"], "title": d["title"], "kind": d["article_kind"], "url": d["url"], "site": d["site"],
+            "publisher": d["publisher"], "authors": d["authors"], "published": text(d["published"]),
+            "accessed": text(d["accessed"])}
 
 
 def _curator_evidence(g: nx.DiGraph, claim: str) -> list[CuratorEvidence]:

@@ -210,6 +210,10 @@ def _add_articles(g: nx.DiGraph, c: _Context) -> None:
             "kind": NodeKind.ARTICLE, "id": local_id(iri, "article"), "title": _first(props, "schema:name"),
             "article_kind": _notation(vocab.ARTICLE_KINDS, _first(props, "lbp:articleKind")),
             "published": _first(props, "schema:datePublished"),
+            "url": _first(props, "schema:url"), "publisher": _first(props, "schema:publisher"),
+            "site": _first(c.resources.props.get(_first(props, "schema:isPartOf"), {}), "schema:name"),
+            "authors": sorted(_first(c.speakers.get(a, {}), "schema:name") or "" for a in _all(props, "schema:author")),
+            "accessed": _first(props, "schema:dateRead"),
             "sentences": _first(props, "lbp:sentenceCount") or 0,
             "accounted": _first(props, "lbp:accountedSentenceCount") or 0,
             "commercial_interest": [c.offer(o) for o in _all(props, "lbp:commercialInterest")]}
@@ -299,7 +303,9 @@ def _add_appearances(g: nx.DiGraph, c: _Context) -> None:
 
 
 def _speaker(c: _Context, props: Props) -> Speaker:
-    return {"name": _first(props, "schema:name"),
+    """A speaker the page does not name has no schema:name: its display label stands in."""
+    return {"name": _first(props, "schema:name") or _first(props, "rdfs:label"),
+            "anonymous": _first(props, "schema:name") is None,
             "role": _notation(vocab.SPEAKER_ROLES, _first(props, "lbp:speakerRole")),
             "credentials": _first(props, "lbp:credentials"),
             "commercial_interest": [c.offer(o) for o in _all(props, "lbp:commercialInterest")]}
@@ -412,9 +418,10 @@ def _selectors(store: Store, focus: list[str] | None) -> dict[str, tuple[str, in
 
 def neighbourhood(store: Store, claim_iri: str) -> list[str]:
     """The IRIs a claim's trace and view read, in one query: the claim, its appearances, their
-    articles, speakers and what these sell, the citations made for the claim (by its appearances
-    and along the chains) with the works they cite, curator evidence, stated contraindications,
-    and the premises of the derived facts about the claim, its appearances and contraindications."""
+    articles (with their site and authors), speakers and what these sell, the citations made for
+    the claim (by its appearances and along the chains) with the works they cite, curator
+    evidence, stated contraindications, and the premises of the derived facts about the claim,
+    its appearances and contraindications."""
     c = f"<{claim_iri}>"
     # flat branches, no property-path alternatives, derivation records looked up in the graph
     # that holds them, contraindications reached through their type: Virtuoso took 1.3 s per claim
@@ -425,6 +432,8 @@ def neighbourhood(store: Store, claim_iri: str) -> list[str]:
           UNION {{ ?n oa:hasBody {c} }}
           UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?n }}
           UNION {{ ?app oa:hasBody {c} ; lbp:speaker ?n }}
+          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?article . ?article schema:isPartOf ?n }}
+          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?article . ?article schema:author ?n }}
           UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?seller . ?seller lbp:commercialInterest ?n }}
           UNION {{ ?app oa:hasBody {c} ; lbp:speaker ?seller . ?seller lbp:commercialInterest ?n }}
           UNION {{ ?n lbp:forClaim {c} }}

@@ -70,7 +70,8 @@ class Offer(TypedDict):
 
 
 class Speaker(TypedDict):
-    name: str | None
+    name: str | None  # for an anonymous speaker, the words that describe them (display only)
+    anonymous: bool  # the page does not name them: the graph gives them no schema:name
     role: str | None
     credentials: str | None
     commercial_interest: list[Offer]
@@ -115,6 +116,11 @@ class ArticleNode(TypedDict):
     title: str
     article_kind: str | None
     published: Any
+    url: str | None  # where the article lives, as the text or the curators know it
+    publisher: str | None
+    site: str | None  # the website or blog it is part of
+    authors: list[str]  # named authors only
+    accessed: Any  # when the curators read it at its url
     sentences: int
     accounted: int
     commercial_interest: list[Offer]
@@ -370,9 +376,17 @@ class CitationRecord(TypedDict, total=False):
 
 
 class ArticleRef(TypedDict):
+    """Where an appearance's article lives, as its projection node knows it (None when unknown)."""
+
     id: str
     title: str
     kind: str | None
+    url: str | None
+    site: str | None
+    publisher: str | None
+    authors: list[str]
+    published: str | None
+    accessed: str | None
 
 
 class AppearanceRecord(TypedDict):

@@ -336,7 +336,13 @@ def _article(w: _Writer, article: Article) -> None:
     w.add(node, SCHEMA.name, a.title)
     w.add(node, SCHEMA.url, _url(a.url) if a.url else None)
     w.add(node, SCHEMA.datePublished, _date(a.published) if a.published else None)
+    w.add(node, SCHEMA.dateRead, _date(a.accessed) if a.accessed else None)
     w.add(node, SCHEMA.publisher, a.publisher)
+    if a.site:
+        site = URIRef(f"{node}#site")
+        w.add(node, SCHEMA.isPartOf, site)
+        w.add(site, RDF.type, SCHEMA.WebSite)
+        w.add(site, SCHEMA.name, a.site)
     w.add(node, RDFS.comment, a.note)
     archive = URIRef(f"{node}#text")
     w.add(node, SCHEMA.archivedAt, archive)
@@ -350,11 +356,11 @@ def _article(w: _Writer, article: Article) -> None:
     for sp in a.speakers:
         sp_node = NS["speaker"][f"{article.id}.{sp.id}"]
         w.add(sp_node, RDF.type, SCHEMA.Person)
-        w.add(sp_node, SCHEMA.name, sp.name)
+        w.add(sp_node, RDFS.label if sp.anonymous else SCHEMA.name, sp.name)  # an unnamed speaker has no name
         w.add(sp_node, LBP.speakerRole, value(vocab.SPEAKER_ROLES, sp.role))
         w.add(sp_node, LBP.credentials, sp.credentials)
         w.add(sp_node, LBP.speakerIn, node)
-        if sp.role == "author":
+        if sp.role == "author" and not sp.anonymous:  # an author the page does not name stays absent
             w.add(node, SCHEMA.author, sp_node)
         for offer in sp.commercial_interest:
             _offer(w, article.id, sp_node, offer)

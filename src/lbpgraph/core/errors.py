@@ -6,7 +6,8 @@ Exit codes (documented in the README):
 0  success
 1  no answer: the claim was not found or matched several claims; also a closed
    stdout (``lbpgraph query ... | head``: the query stops, nothing is printed)
-2  usage error (wrong option or argument; click's own code)
+2  usage error (wrong option or argument; click's own code); an export whose
+   library is not installed or that lacks a setting it needs
 3  invalid input: annotations, article texts or a query file could not be used
    (a query file: missing, unreadable, not a regular file, over 1 MB or not UTF-8)
 4  query refused: not read-only, reaches the network, not valid SPARQL or nested
@@ -81,8 +82,8 @@ class InvalidInput(LbpgraphError):
     def lines(self) -> list[str]:
         """One line per issue, with paths relative to the working folder."""
         folder = (self.data_dir or ".").rstrip("/")
-        return [f"{folder}/{issue}" if issue.file else f"{folder}:{issue.line}: {issue.record}: {issue.message}"
-                for issue in self.issues]
+        return [str(issue) if issue.file.startswith("/") else f"{folder}/{issue}" if issue.file  # an absolute path as is
+                else f"{folder}:{issue.line}: {issue.record}: {issue.message}" for issue in self.issues]
 
 
 class ClaimNotFound(LbpgraphError):

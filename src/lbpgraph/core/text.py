@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from array import array
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 _SPACE = re.compile(r"\s+")
@@ -20,8 +22,13 @@ _ABBREVIATIONS = frozenset({
     "dr", "mr", "mrs", "ms", "st", "vs", "etc", "al", "e.g", "i.e", "fig", "no", "vol", "jr",
     "sr", "prof", "inc", "ltd", "d.c", "ph.d", "approx", "ca", "cf", "pp", "p",
 })
-# sentence end: punctuation, closing quotes or brackets, an optional glued marker "[4]", a space
-_BOUNDARY = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]]*(?:\[\d{1,3}(?:\s*[-\u2013,]\s*\d{1,3})*\])?)(\s+)(?=\S)")
+# sentence end: punctuation, closing quotes or brackets, glued markers ("[4]", "[2][3]", "^1,2", "\u00b9"), a space
+_BOUNDARY = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]]*(?:\[\d{1,3}(?:\s*[-\u2013,]\s*\d{1,3})*\]"
+                       r"|\^\d{1,3}(?:[-\u2013,]\d{1,3})*|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+(?:,[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)*)*)"
+                       r"(\s+)(?=\S)")
+# a sentence end followed by a footnote number flattened to plain digits ("back pain.1,2 Walking")
+_GLUED_END = re.compile(r"(?<=[a-z]{2})([.!?])(\d{1,3}(?:[-\u2013,]\d{1,3})*)(\s+)(?=[A-Z\"\u201c])")
+_PREFIX = 12  # characters of a quote that find_all indexes
 
 
 def normalise(text: str) -> str:
@@ -29,10 +36,10 @@ def normalise(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def normalise_with_map(text: str) -> tuple[str, list[int]]:
+def normalise_with_map(text: str) -> tuple[str, array[int]]:
     """Normalised text and, for each of its characters, the offset in ``text``."""
     out: list[str] = []
-    offsets: list[int] = []
+    offsets: array[int] = array("q")
     pos = 0
     for run in _SPACE.finditer(text):
         start, end = run.span()
@@ -79,6 +86,38 @@ class ArticleText:
             start = self._normalised.find(needle, start + 1)
         return spans
 
+    def find_all(self, quotes: Iterable[str]) -> dict[str, list[Span]]:
+        """:meth:`find` for many quotes at once, in one pass over the text (keyed by the quote as
+        given): what a long article with thousands of quotes needs to stay linear."""
+        needles: dict[str, list[str]] = {}
+        for quote in quotes:
+            needles.setdefault(normalise(quote), []).append(quote)
+        needles.pop("", None)
+        found: dict[str, list[int]] = {n: [] for n in needles}
+        long: dict[str, list[str]] = {}
+        for needle in needles:
+            if len(needle) >= _PREFIX:
+                long.setdefault(needle[:_PREFIX], []).append(needle)
+            else:
+                start = self._normalised.find(needle)
+                while start != -1:
+                    found[needle].append(start)
+                    start = self._normalised.find(needle, start + 1)
+        text = self._normalised
+        if long:
+            for i in range(len(text) - _PREFIX + 1):
+                bucket = long.get(text[i:i + _PREFIX])
+                if bucket is not None:
+                    for needle in bucket:
+                        if text.startswith(needle, i):
+                            found[needle].append(i)
+        out: dict[str, list[Span]] = {}
+        for needle, starts in found.items():
+            spans = [Span(self._offsets[a], self._offsets[a + len(needle) - 1] + 1) for a in starts]
+            for quote in needles[needle]:
+                out[quote] = spans
+        return out
+
     def context(self, span: Span) -> tuple[str, str]:
         """Prefix and suffix of a span for a W3C TextQuoteSelector."""
         return (self.text[max(0, span.start - _CONTEXT):span.start],
@@ -86,17 +125,23 @@ class ArticleText:
 
     def sentences(self) -> list[Span]:
         """Sentence spans: each non-empty line, split at sentence-ending punctuation."""
-        spans: list[Span] = []
-        offset = 0
-        for line in self.text.splitlines(keepends=True):
-            spans.extend(_split_line(line, offset))
-            offset += len(line)
-        return spans
+        return sentence_spans(self.text)
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentence spans of ``text``: each non-empty line, split at sentence-ending punctuation."""
+    spans: list[Span] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        spans.extend(_split_line(line, offset))
+        offset += len(line)
+    return spans
 
 
 def _split_line(line: str, offset: int) -> list[Span]:
     cuts = [0]
-    for m in _BOUNDARY.finditer(line):
+    ends = sorted([*_BOUNDARY.finditer(line), *_GLUED_END.finditer(line)], key=lambda m: m.start())
+    for m in ends:
         head = line[:m.start(1)]
         if head.strip().isdigit():
             continue  # a list marker such as "1." belongs to what follows
@@ -105,6 +150,7 @@ def _split_line(line: str, offset: int) -> list[Span]:
         if token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha()):
             continue
         cuts.append(m.start(3))
+    cuts = sorted(set(cuts))
     cuts.append(len(line))
     spans = []
     for a, b in zip(cuts, cuts[1:]):

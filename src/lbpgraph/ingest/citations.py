@@ -1,39 +1,147 @@
-"""In-text citations: markers in an article's body linked to its sentences and references.
+"""In-text citations: what in an article's body points to a work, and which entry of its own list.
 
-Recognised: numeric markers "(1)", "[3]", "(2,3)", "(4-6)", also glued after punctuation or a
-word ("pain.[2]", "walking(22)"); author-year "(Smith et al., 2010; Lee, 2018)"; narrative
-"Krein and colleagues (2013) found"; a journal named without a paper ("according to the Journal
-of Exercise Physiology"); and vague attributions ("studies show", "has been proven"). Look-alikes
-are not citations: phone numbers "(877) 931-0414", vertebral levels "(L4-L5)", statistics
-"(n = 31)" or "(p < 0.05)", years alone, and the numbers of a list of tips.
+Recognised (each a rule about the shape of the marker and what stands around it):
+
+- numeric markers: "[1]", "[2,3]", "[5–7]", "(4)", "(refs 3, 4)", "[ref. 2]", "^1", "^2,3", "¹", "²,³",
+  glued after a word or a full stop ("pain.[2]", "walking(22)");
+- author-year: "(Smith et al., 2010; Lee, 2018)", "(Shiri, Coggon & Falah-Hassani, 2018)",
+  "(Krein et al. 2013, p. 4)";
+- narrative: "Krein and colleagues (2013) found", "Lee and Kang (2016)", "Hendrick et al.",
+  "a systematic review by Hendrick and colleagues", "Kim's team", "the trial led by Pocovi",
+  "a 2010 systematic review", "a large Australian trial showed";
+- a venue named with a year or a design: "a 2024 trial in The Lancet", "published in the Journal
+  of ...", "according to a paper in PLoS One";
+- vague attributions: "studies show", "experts agree", "clinically proven", "some therapists believe".
+
+Narrative and venue citations are resolved against the article's own reference list when one
+entry fits; otherwise they stay vague attributions, with the bibliography works they may be as
+candidates. Not citations: ages ("Graham (62)"), scales and ranges of scores ("(0-10)", "(18-65)"),
+doses, prices, percentages, years alone, vertebral levels, phone numbers, list and step numbers
+("(1) move slowly, (2) breathe"), settings ("speed (1)") and counters ("Cart (0)"). A parenthesised
+number is a citation only where the article has a numbered list that holds it; a bracketed or
+superscript one is a citation even then, pointing to no entry ("dangling").
+
+Linear in the length of the text: every pattern is scanned once, sentences are found by bisection.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .references import Reference
 from ..core.text import Span
+from .matching import venues_agree
+from .references import Reference, ReferenceList
 
-_NUMERIC = re.compile(r"[\[(]\s*(\d{1,3}(?:\s*[-–,]\s*\d{1,3})*)\s*[\])]")
-_PHONE_AFTER = re.compile(r"^\s*\d{3}[\s.-]\d{4}")
-_PHONE_BEFORE = re.compile(r"(?:call|tel|phone|fax|toll[- ]free)[^.]{0,20}$", re.I)
-_AUTHOR_YEAR = re.compile(r"\(([^()]{2,200}?\b(?:19|20)\d{2}[a-z]?)\)")
-_AUTHOR_YEAR_PART = re.compile(r"^\s*(?:see\s+|e\.g\.,?\s+)?([A-Z][A-Za-z'’\-]+)[^;]*?,?\s*((?:19|20)\d{2})[a-z]?\s*$")
-_NARRATIVE = re.compile(r"\b([A-Z][A-Za-z'’\-]+)(?:\s+et al\.?|\s+and colleagues|\s+and co-?workers|"
-                        r"\s+(?:and|&)\s+[A-Z][A-Za-z'’\-]+)?\s+\(((?:19|20)\d{2})[a-z]?\)")
-_VENUE = re.compile(r"\b((?:the\s+)?(?:[A-Z][a-z]+\s+){0,3}Journal\s+of\s+(?:[A-Z][a-z]+|and|&|of|the)"
-                    r"(?:\s+(?:[A-Z][a-z]+|and|&|of|the))*|The Lancet|BMJ|JAMA)")
-_VAGUE = re.compile(
-    r"\b(?:(?:some\s+|many\s+|recent\s+|several\s+)?(?:studies|research|researchers|scientists|experts|doctors|"
-    r"authorities|evidence)\b[^.?!]{0,40}?\b(?:shows?|showed|shown|found|finds?|suggests?|says?|said|"
-    r"recommends?|recogni[sz]e|proves?|proven)\b|has\s+(?:long\s+)?been\s+(?:shown|proven|demonstrated)|"
-    r"is\s+said\s+to|well-studied|studies\s+show|"
-    r"(?:supported|backed|proven|confirmed)\s+by\s+(?:over\s+|more\s+than\s+|many\s+|\d+\s+)*(?:\w+\s+){0,2}"
-    r"(?:research|studies|science|trials)|based\s+on\s+(?:new\s+|recent\s+|the\s+latest\s+)?(?:\w+\s+){0,5}research)",
+_NUM_LIST = r"\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*"
+_NUMERIC = re.compile(
+    rf"\[[ \t]*(?:((?:see[ \t]+(?:also[ \t]+)?)?(?:refs?|references?)\.?|see)[ \t]*)?({_NUM_LIST})[ \t]*\]"
+    rf"|\([ \t]*(?:((?:see[ \t]+(?:also[ \t]+)?)?(?:refs?|references?)\.?|see)[ \t]*)?({_NUM_LIST})[ \t]*\)"
+    rf"|\^({_NUM_LIST})"
+    r"|([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[ \t]*[,⁻\-–][ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)"
+    r"|(?:(?<=[a-z]{3})|(?<=[a-z]{2}[.,;:)\"”’]))(\d{1,3}(?:[-–,]\d{1,3})*)(?![\w.,]\w)", re.I)
+_SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
+_SETTING = re.compile(
+    r"(?:speed|level|setting|step|stage|grade|size|phase|week|day|session|set|rep|round|page|chapter|table|"
+    r"figure|fig|section|question|item|number|no|option|exercise|position|version|gear|zone|category|class|type|"
+    r"tier|part|lesson|video|episode|appendix|box|row|column|line|point|score|rating|scale|cart|basket|bag|"
+    r"comments?|replies|reviews?|likes?|shares?|votes?|messages?|notifications?|inbox|fig\.|no\.)[ \t]*$", re.I)
+_UNIT_AFTER = re.compile(
+    r"^[ \t]*(?:%|percent|per[ \t]?cent|mg|mcg|µg|g|kg|lbs?|cm|mm|km|m|mph|km/h|kcal|cal|ml|l|min|mins|minutes?|"
+    r"s|secs?|seconds?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|x|times|reps?|sets?|steps?|points?|degrees?|°)\b",
     re.I)
-_NOT_CITATION_WORDS = {"Table", "Figure", "Fig", "Chapter", "Section", "Step", "Phase", "Level"}
+_PERSON_BEFORE = re.compile(
+    r"(?:\b(?:son|daughter|child|kid|baby|husband|wife|partner|mum|mom|mother|father|dad|brother|sister|"
+    r"grandmother|grandfather|gran|grandad|friend|patient|client|woman|man|girl|boy|lady|gentleman|me|myself|"
+    r"aged?|turned|turning)"
+    r")[ \t]*,?[ \t]*$")
+_FULL_NAME_BEFORE = re.compile(  # "Jane Smith (45)": an age (a number a list of that length rarely reaches)
+    r"(?<![\w.])(?!(?:As|The|In|On|At|By|For|From|With|And|But|Or|If|When|While|According|See|Like|Unlike|Per|"
+    r"Via|Dr|Prof|Professor|Mr|Mrs|Ms|Journal|Annals|Archives)\b)[A-Z][a-z]+[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
+    r"[ \t]*,?[ \t]*$")
+_PHONE_AFTER = re.compile(r"^[ \t]*\d{2,4}[ \t.\-]?\d{3,4}")
+_UNIT_BEFORE = re.compile(r"(?:\d|\b(?:m|cm|mm|km|ft|in|kg/m|x10|10|e))$")
+_NAME = r"(?:(?:van|von|de|da|del|di|le|la|te)[ \t]+)?[A-Z](?:[a-z]|['’][A-Z])[A-Za-z'’\-]*"
+_INITIALS = r"(?:[ \t]+[A-Z]{1,3}\b(?![a-z]))?"
+_NOT_NAMES = frozenset("""
+The This That These Those In On At For From With By As An A And But Or If When While Since After Before Dr Mr Mrs Ms
+Prof Professor Sir Our Your My Their His Her Its We You They It He She I One Two Three Four Five Six Seven Eight
+Nine Ten Many Most Some Several Recent Recently New Other Another Each Every All Both Earlier Later Published
+Updated Posted Copyright Reviewed Last Next January February March April May June July August September October
+November December Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Spring Summer Autumn Fall Winter Monday Tuesday
+Wednesday Thursday Friday Saturday Sunday Table Figure Fig Chapter Section Step Phase Level Page Volume Issue
+Supplement Suppl Vol No Part Week Day Year Month Study Trial Review Research Paper Journal Science Health Medicine
+Spine Pain Lancet Walking Exercise Back Low Chronic Acute See Also Eg Ie Cf Note Notes Ref Refs Reference References
+Source Sources Citation Edition Press University Hospital Clinic Institute Centre Center Department School College
+Foundation Society Association Group Team Trust Council Agency Organisation Organization Ltd Inc Co Update Version
+""".split())
+_AUTHOR_YEAR = re.compile(r"\(([^()]{2,250}?\b(?:1[89]|20)\d{2}[a-z]?(?:[ \t]*,[ \t]*(?:pp?\.|page)[ \t]*\d+(?:[-–]\d+)?)?)\)")
+_AY_PART = re.compile(
+    rf"^[ \t]*(?:(?:see|also|e\.g\.|eg|cf\.?|and|reviewed[ \t]+in|as[ \t]+cited[ \t]+in)[,]?[ \t]+)*"
+    rf"({_NAME}(?:[ \t]+et[ \t]+al\.?|(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|&)[ \t]+{_NAME})?),?[ \t]+"
+    rf"((?:1[89]|20)\d{{2}}[a-z]?(?:[ \t]*,[ \t]*(?:1[89]|20)\d{{2}}[a-z]?)*)(?:[ \t]*,[ \t]*(?:pp?\.|page)[ \t]*\d+(?:[-–]\d+)?)?[ \t]*$")
+_NARRATIVE_YEAR = re.compile(
+    rf"\b({_NAME})((?:[ \t]+et[ \t]+al\.?|[ \t]+and[ \t]+(?:colleagues|co-?workers|co-?authors|team)"
+    rf"|(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|&)[ \t]+({_NAME}))?)(?:['’]s)?[ \t]*\(((?:1[89]|20)\d{{2}})[a-z]?\)")
+_NARRATIVE = re.compile(
+    rf"\b({_NAME}){_INITIALS}(?:[ \t]+et[ \t]+al\b\.?|[ \t]+and[ \t]+(?:his|her|their)?[ \t]*(?:colleagues|co-?workers|co-?authors|team)\b"
+    rf"|['’]s[ \t]+(?:team|group|lab|laboratory|study|trial|review|paper|research|work|analysis)\b)"
+    rf"|\b(?:led|conducted|written|authored|run|headed)[ \t]+by[ \t]+(?:(?:Dr|Prof|Professor)\.?[ \t]+)?(?:[A-Z][a-z]+[ \t]+)?({_NAME})"
+    rf"|\b(?:study|trial|review|paper|analysis|work|research|survey|report|article|abstract)[ \t]+by[ \t]+"
+    rf"(?:(?:Dr|Prof|Professor)\.?[ \t]+)?({_NAME})(?:[ \t]+and[ \t]+({_NAME}))?")
+_VENUE_WORDS = (r"Journal|Lancet|BMJ|JAMA|NEJM|Spine|Pain|Annals|Archives|Medicine|Review|Reviews|Cochrane|PLoS|PLOS|"
+                r"Proceedings|Bulletin|Quarterly|Physiotherapy|Rehabilitation|Nature|Gait|Posture|Epidemiology|"
+                r"Reports|Letters|Therapy|Therapeutics")
+_VENUE_NAME = (rf"(?:The[ \t]+)?(?:(?:[A-Z][A-Za-z&'’\-]*|of|and|the|for|in|&)[ \t]+){{0,7}}?"
+               rf"(?:{_VENUE_WORDS})(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|for|in|&))*")
+_VENUE = re.compile(
+    rf"\b(?:(?:published|appeared|appearing|reported|printed|out)[ \t]+(?:\w+[ \t]+){{0,2}}?in|according[ \t]+to|"
+    rf"(?:study|trial|review|paper|analysis|report|article|survey|meta-analysis|research)[ \t]+in)"
+    rf"[ \t]+(?:a[ \t]+(?:paper|study|report|trial)[ \t]+(?:published[ \t]+)?in[ \t]+)?(?:the[ \t]+)?({_VENUE_NAME})"
+    rf"|\b((?:The[ \t]+)?Journal[ \t]+of(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|&))+)")
+_VENUE_WHEN = re.compile(  # "The Lancet in June 2024": the journal ends where its date begins
+    r"[ \t]+(?:in|on|during|last|this|from)[ \t]+(?:January|February|March|April|May|June|July|August|September|"
+    r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter|"
+    r"(?:1[89]|20)\d{2})\b.*$")
+_VENUE_END = re.compile(r"(?:[ \t]+(?:of|and|the|for|in|&))+$")
+_YEAR_DESIGN = re.compile(
+    r"\b(?:a|an|the|one|this|that|their)[ \t]+(?:\w+[ \t]+){0,2}?((?:1[89]|20)\d{2})[ \t]+(?:[\w\-]+[ \t]+){0,2}?"
+    r"(study|trial|review|meta-analysis|analysis|survey|paper|report|experiment)\b", re.I)
+_DESCRIPTOR = re.compile(
+    r"\b(?:[Aa]|[Aa]n|[Oo]ne|[Tt]he|[Aa]nother)[ \t]+(?:(?:large|small|big|recent|new|older|earlier|randomi[sz]ed|controlled|"
+    r"pilot|clinical|major|landmark|systematic)[ \t]+){0,3}([A-Z][a-z]{3,})[ \t]+(?:\w+[ \t]+){0,1}?"
+    r"(study|trial|review|survey|paper|analysis)\b[^.?!]{0,80}?\b(?:showed|shows|found|finds|reported|suggests|"
+    r"suggested|concluded|demonstrated|revealed|indicated)\b")
+_VAGUE = re.compile(
+    r"(?:\b(?:(?:some|many|most|several|numerous|recent|new|other|further|growing|decades[ \t]+of)[ \t]+)?"
+    r"(?:studies|research|researchers|scientists|experts|doctors|physicians|evidence|science|surveys|trials|reviews)"
+    r"|\b(?:some|many|most|several|other|numerous)[ \t]+(?:people|physiotherapists|physios|therapists|specialists|"
+    r"authorities|practitioners|chiropractors|coaches|trainers|users|patients))\b"
+    r"[^.?!;,\"“”]{0,40}?\b(?:show|shows|showed|shown|found|find|finds|suggest|suggests|suggested|say|says|said|"
+    r"recommend|recommends|recommended|recogni[sz]e|recogni[sz]es|prove|proves|proved|proven|agree|agrees|believe|"
+    r"believes|indicate|indicates|confirm|confirms|confirmed|demonstrate|demonstrates|demonstrated|claim|claims|"
+    r"warn|warns|think)\b"
+    r"|\b(?:a|an|one|another|recent|new|several)[ \t]+(?:\w+[ \t]+){0,3}?(?:study|studies|trial|trials|review|paper|"
+    r"survey|analysis|experiment)\b[^.?!;]{0,60}?\b(?:found|shows?|showed|suggests?|suggested|reported|concluded|"
+    r"demonstrated|proved|revealed|indicates?|indicated)\b"
+    r"|\b(?:earlier|previous|prior|past|existing|recent|other)[ \t]+(?:\w+[ \t]+){0,2}?(?:work|research|studies|"
+    r"trials|evidence)[ \t]+(?:showing|suggesting|has[ \t]+shown|have[ \t]+shown|shows|found|indicat\w+)\b"
+    r"|\b(?:most[ \t]+)?authorities[ \t]+(?:now[ \t]+)?recogni[sz]e\b"
+    r"|\baccording[ \t]+to[ \t]+(?:recent[ \t]+|new[ \t]+|the[ \t]+latest[ \t]+)?(?:research|studies|experts|"
+    r"doctors|scientists|science|a[ \t]+study|one[ \t]+study)\b"
+    r"|\b(?:clinically|scientifically|medically)[ \t]+(?:proven|tested|validated|shown)\b"
+    r"|\b(?:research|science|evidence|studies|doctor)-(?:backed|based|proven|approved|recommended)\b"
+    r"|\b(?:backed|supported|proven|confirmed)[ \t]+by[ \t]+(?:over[ \t]+|more[ \t]+than[ \t]+|many[ \t]+|\d+[ \t]+)*"
+    r"(?:\w+[ \t]+){0,2}(?:research|studies|science|trials|evidence|doctors|experts)\b"
+    r"|\b(?:has|have)[ \t]+(?:long[ \t]+)?been[ \t]+(?:shown|proven|demonstrated|found)\b"
+    r"|\bit[ \t]+is[ \t]+(?:well[ \t]+)?(?:known|established|accepted)[ \t]+that\b"
+    r"|\bis[ \t]+said[ \t]+to\b|\bwell-studied\b"
+    r"|\b(?:a|one)[ \t]+(?:popular[ \t]+|viral[ \t]+)?(?:video|website|blog|post|article|influencer)[ \t]+claims?\b"
+    r"|\bthere[ \t]+is[ \t]+(?:\w+[ \t]+){0,3}?(?:research|evidence|data)[ \t]+(?:on|that|for|showing|suggesting)\b"
+    r"|\bbased[ \t]+on[ \t]+(?:new[ \t]+|recent[ \t]+|the[ \t]+latest[ \t]+)?(?:\w+[ \t]+){0,5}research\b",
+    re.I)
 
 
 @dataclass(frozen=True)
@@ -43,134 +151,444 @@ class InText:
     marker: str
     span: Span
     kind: str  # numeric | author-year | narrative | named-venue | vague
-    keys: tuple[str, ...]  # reference keys it resolves to
-    dangling: tuple[str, ...]  # what it names that no listed reference matches
+    keys: tuple[str, ...]  # entries of the article's own list it resolves to
+    dangling: tuple[str, ...]  # what it names that no listed entry matches
     sentence: Span
+    candidates: tuple[str, ...] = ()  # bibliography works an unresolved attribution may be
 
 
-def is_heading(sentence: str) -> bool:
-    """A title, a section heading or a question used as one."""
-    words = sentence.split()
-    if sentence.rstrip().endswith("?"):
+class _Spans:
+    """Non-overlapping spans kept in order, for overlap checks by bisection."""
+
+    def __init__(self, spans: Iterable[Span]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+
+    def overlaps(self, span: Span) -> bool:
+        i = bisect.bisect_right(self.starts, span.start) - 1
+        return any(0 <= k < len(self.spans) and self.spans[k].overlaps(span) for k in (i, i + 1))
+
+    def add(self, span: Span) -> None:
+        i = bisect.bisect_left(self.starts, span.start)
+        self.starts.insert(i, span.start)
+        self.spans.insert(i, span)
+
+
+class _Sentences:
+    """Sentence spans with lookup by position (bisection)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        self.spans = spans
+        self.starts = [s.start for s in spans]
+
+    def at(self, position: int) -> Span | None:
+        i = bisect.bisect_right(self.starts, position) - 1
+        if i >= 0 and self.spans[i].start <= position < self.spans[i].end:
+            return self.spans[i]
+        return None
+
+
+def _same_surname(a: str, b: str) -> bool:
+    a, b = a.lower().replace("’", "'"), b.lower().replace("’", "'")
+    if a == b:
         return True
-    if sentence.rstrip()[-1:] in ".!:;\"”'’)" or len(words) > 16:
-        return False
-    capitalised = sum(1 for w in words if w[:1].isupper())
-    return capitalised >= max(2, len(words) // 2)
+    if len(a) >= 5 and len(b) >= 5 and abs(len(a) - len(b)) <= 1:
+        diff = sum(1 for x, y in zip(a, b) if x != y) + abs(len(a) - len(b))
+        return diff <= 1  # a typo ("Gorden" for Gordon)
+    return False
 
 
-def _expand(numbers: str) -> list[int]:
+class _ListIndex:
+    """Entries (of one list, or of all) by printed number, by order and by author and year."""
+
+    def __init__(self, references: list[Reference]) -> None:
+        self.references = references
+        printed = [r.number for r in references if r.number is not None]
+        if printed and len(set(printed)) == len(printed):
+            self.by_number = {r.number: r.key for r in references if r.number is not None}
+        elif printed:
+            self.by_number = {int(r.key): r.key for r in references}
+        else:
+            self.by_number = {}
+        self.numbered = bool(self.by_number)
+        self.size = max(self.by_number, default=0)
+        self.by_name: dict[str, list[Reference]] = {}
+        for r in references:
+            for name in {r.surname or "", (r.surname or "").split()[-1] if r.surname else ""}:
+                if name:
+                    self.by_name.setdefault(_key(name), []).append(r)
+        self.by_venue: dict[str, list[Reference]] = {}
+        for r in references:
+            if r.venue:
+                self.by_venue.setdefault(r.venue, []).append(r)
+        self._venue_hits: dict[tuple[str, int | None], list[str]] = {}
+
+    def by_venue_year(self, venue: str, year: int | None) -> list[str]:
+        """Keys of the entries published in the journal ``venue`` (in ``year``, when given)."""
+        if (venue, year) not in self._venue_hits:
+            hits = [r.key for printed, refs in self.by_venue.items() if venues_agree(venue, printed)
+                    for r in refs if year is None or r.year == year]
+            self._venue_hits[(venue, year)] = sorted(hits, key=int)
+        return self._venue_hits[(venue, year)]
+
+    def by_author(self, names: list[str], year: int | None) -> list[str]:
+        """Keys of the entries by ``names`` (first author first; others among the authors) and ``year``."""
+        hits = []
+        for r in dict.fromkeys(self.by_name.get(_key(names[0]), [])):
+            surnames = r.surnames
+            if not surnames or not _same_surname(names[0], surnames[0].split()[-1]) and not _same_surname(
+                    names[0], surnames[0]):
+                continue
+            if any(not any(_same_surname(n, s.split()[-1]) or _same_surname(n, s) for s in surnames) for n in names[1:]):
+                continue
+            if year is not None and r.year != year:
+                continue
+            hits.append(r.key)
+        return hits
+
+
+class _Index:
+    """The article's own lists: a citation resolves to the list that follows it (the list of its
+    section, where a page holds several), then to every list."""
+
+    def __init__(self, lists: list[ReferenceList]) -> None:
+        self.every = _ListIndex([e for lst in lists for e in lst.entries])
+        self.references = self.every.references
+        self.lists = [(lst.span.start, _ListIndex(list(lst.entries))) for lst in lists]
+        self.starts = [start for start, _ in self.lists]
+
+    def near(self, position: int) -> _ListIndex:
+        """The list after ``position`` (else the last one); all entries when there is one list."""
+        if len(self.lists) <= 1:
+            return self.every
+        i = bisect.bisect_right(self.starts, position)
+        return self.lists[min(i, len(self.lists) - 1)][1]
+
+    def numbers(self, numbers: list[int], position: int) -> tuple[dict[int, str], int]:
+        """The keys the numbers point to, and the size of the numbering they are read in."""
+        local = self.near(position)
+        if local.numbered and all(n in local.by_number for n in numbers):
+            return local.by_number, local.size
+        return self.every.by_number, self.every.size
+
+    def by_author(self, names: list[str], year: int | None, position: int) -> list[str]:
+        return self.near(position).by_author(names, year) or self.every.by_author(names, year)
+
+    def by_venue_year(self, venue: str, year: int | None, position: int) -> list[str]:
+        return self.near(position).by_venue_year(venue, year) or self.every.by_venue_year(venue, year)
+
+
+def _key(name: str) -> str:
+    """What surnames are looked up by: their first two letters (a typo later on is forgiven)."""
+    return name.lower()[:2]
+
+
+def _expand(numbers: str) -> list[int] | None:
+    """The numbers a marker lists ("2,3", "5-7"), or None when it reads as a range of values."""
     out: list[int] = []
-    for part in re.split(r"\s*,\s*", numbers):
-        bounds = [int(x) for x in re.split(r"\s*[-–]\s*", part) if x]
-        if len(bounds) == 2 and bounds[0] <= bounds[1] and bounds[1] - bounds[0] <= 50:
+    for part in re.split(r"[ \t]*,[ \t]*", numbers):
+        bounds = [int(x) for x in re.split(r"[ \t]*[-–][ \t]*", part) if x]
+        if len(bounds) == 2:
+            if bounds[0] >= bounds[1] or bounds[1] - bounds[0] > 30:
+                return None
             out.extend(range(bounds[0], bounds[1] + 1))
         else:
             out.extend(bounds)
     return out
 
 
-def _sentence_of(position: int, sentences: list[Span]) -> Span | None:
-    for s in sentences:
-        if s.start <= position < s.end:
-            return s
-    return None
+def _enumerations(text: str, sentences: _Sentences) -> set[int]:
+    """Starts of "(1) ... (2) ..." list numbers inside sentences: "(1) move slowly, (2) breathe"."""
+    out: set[int] = set()
+    for m in re.finditer(r"\([ \t]*1[ \t]*\)[ \t]+[a-z]", text):
+        sentence = sentences.at(m.start())
+        if sentence is None:
+            continue
+        inside = text[m.start():sentence.end]
+        follow = list(re.finditer(r"\([ \t]*(\d{1,2})[ \t]*\)[ \t]+(?:and[ \t]+|or[ \t]+)?[a-z]", inside))
+        if any(f.group(1) == "2" for f in follow):
+            out.update(m.start() + f.start() for f in follow)
+    return out
 
 
-class _Finder:
-    """Citations found so far, and where they stand: a span is taken by the first that claims it."""
+def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[ReferenceList],
+                   candidates_for: Candidates | None = None) -> list[InText]:
+    """Every in-text citation in ``text`` outside its reference lists.
 
-    def __init__(self, text: str, sentences: list[Span], references: list[Reference], excluded: list[Span]) -> None:
-        self.text, self.sentences, self.excluded = text, sentences, excluded
-        printed = [r.number for r in references if r.number is not None]
-        if printed and len(set(printed)) == len(printed):
-            self.by_number = {r.number: r.key for r in references if r.number is not None}
-        else:  # unnumbered, or "1." printed before every entry: count in list order
-            self.by_number = {int(r.key): r.key for r in references}
-        self.by_author_year: dict[tuple[str, int], list[str]] = {}
-        for r in references:
-            if r.surname and r.year:
-                self.by_author_year.setdefault((r.surname.lower(), r.year), []).append(r.key)
-        self.found: list[InText] = []
-        self.taken: list[Span] = []
+    Each kind claims its spans in turn (numeric markers first, vague attributions last): a span
+    taken by one is not read again by the next."""
+    sentences = _Sentences(sentence_spans)
+    index = _Index(reference_lists)
+    found: list[InText] = []
+    lists = _Spans([lst.span for lst in reference_lists])
+    taken = _Spans([])
+    cand = candidates_for or Candidates()
 
-    def place(self, m: re.Match[str]) -> tuple[Span, Span] | None:
-        """The span of a match and its sentence, or None when it is outside any sentence or taken."""
+    def free(span: Span) -> bool:
+        return not lists.overlaps(span) and not taken.overlaps(span)
+
+    _numerics(text, sentences, index, lists, found, taken)
+    _author_years(text, sentences, index, cand, free, found, taken)
+    _narrative(text, sentences, index, cand, free, found, taken)
+    _venues(text, sentences, index, cand, free, found, taken)
+    _descriptors(text, sentences, index, free, {c.sentence for c in found}, found, taken)
+    _vagues(text, sentences, lists, {c.sentence for c in found}, found)
+    return sorted(found, key=lambda c: (c.span.start, c.span.end))
+
+
+def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, found: list[InText],
+              taken: _Spans) -> None:
+    """Numeric markers, where they stand as a citation stands (see :func:`_numeric_context_ok`)."""
+    enumerations = _enumerations(text, sentences)
+    for m in _NUMERIC.finditer(text):
         span = Span(m.start(), m.end())
-        sentence = _sentence_of(m.start(), self.sentences)
-        if sentence is None or any(span.overlaps(x) for x in self.excluded + self.taken):
-            return None
-        return span, sentence
+        sentence = sentences.at(m.start())
+        if sentence is None or lists.overlaps(span):
+            continue
+        kind = "square" if m.group(2) else "paren" if m.group(4) else "glued" if m.group(7) else "sup"
+        labelled = bool(m.group(1) or m.group(3))
+        raw = (m.group(2) or m.group(4) or m.group(5) or m.group(7) or (m.group(6) or "").translate(_SUP))
+        numbers = _expand(raw)
+        if numbers is None or 0 in numbers or any(len(str(n)) > 3 for n in numbers):
+            continue
+        before = text[sentence.start:m.start()]
+        after = text[m.end():m.end() + 40]
+        by_number, size = index.numbers(numbers, m.start())
+        if not labelled and not _numeric_context_ok(kind, numbers, before, after, m.start() in enumerations,
+                                                    size, text, m):
+            continue
+        keys = tuple(by_number[n] for n in numbers if n in by_number)
+        dangling = tuple(str(n) for n in numbers if n not in by_number)
+        found.append(InText(m.group(0), span, "numeric", keys, dangling, sentence))
+        taken.add(span)
 
-    def add(self, marker: str, span: Span, kind: str, keys: tuple[str, ...], dangling: tuple[str, ...],
-            sentence: Span) -> None:
-        self.found.append(InText(marker, span, kind, keys, dangling, sentence))
-        self.taken.append(span)
 
-    def numeric(self) -> None:
-        for m in _NUMERIC.finditer(self.text):
-            placed = self.place(m)
-            if placed is None:
+def _author_years(text: str, sentences: _Sentences, index: _Index, cand: Candidates, free: Callable[[Span], bool],
+                  found: list[InText], taken: _Spans) -> None:
+    """"(Smith et al., 2010; Lee, 2018)": each part that names an author and a year."""
+    for m in _AUTHOR_YEAR.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        if sentence is None or not free(span):
+            continue
+        keys: list[str] = []
+        dangling: list[str] = []
+        candidates: list[str] = []
+        matched = False
+        for part in m.group(1).split(";"):
+            pm = _AY_PART.match(part)
+            if not pm:
                 continue
-            span, sentence = placed
-            before = self.text[sentence.start:m.start()]
-            if not before.strip() or re.fullmatch(r"\s*[-•*]?\s*", before):
-                continue  # "(1) Walk daily": the number of a list item, not a citation
-            if _PHONE_AFTER.match(self.text[m.end():]) or _PHONE_BEFORE.search(before):
+            names = _names(pm.group(1))
+            if not names or names[0] in _NOT_NAMES:
                 continue
-            if before.rstrip().split(" ")[-1].rstrip(".") in _NOT_CITATION_WORDS:
-                continue
-            numbers = _expand(m.group(1))
-            self.add(m.group(0), span, "numeric", tuple(self.by_number[n] for n in numbers if n in self.by_number),
-                     tuple(str(n) for n in numbers if n not in self.by_number), sentence)
-
-    def author_year(self) -> None:
-        for m in _AUTHOR_YEAR.finditer(self.text):
-            placed = self.place(m)
-            if placed is None:
-                continue
-            keys: list[str] = []
-            dangling: list[str] = []
-            matched_any = False
-            for part in m.group(1).split(";"):
-                pm = _AUTHOR_YEAR_PART.match(part)
-                if not pm or pm.group(1) in _NOT_CITATION_WORDS:
-                    continue
-                matched_any = True
-                hits = self.by_author_year.get((pm.group(1).lower(), int(pm.group(2))), [])
-                (keys.extend(hits) if hits else dangling.append(f"{pm.group(1)} {pm.group(2)}"))
-            if matched_any:
-                self.add(m.group(0), placed[0], "author-year", tuple(keys), tuple(dangling), placed[1])
-
-    def narrative(self) -> None:
-        for m in _NARRATIVE.finditer(self.text):
-            placed = self.place(m)
-            if placed is None or m.group(1) in _NOT_CITATION_WORDS:
-                continue
-            hits = tuple(self.by_author_year.get((m.group(1).lower(), int(m.group(2))), []))
-            dangling = () if hits else (f"{m.group(1)} {m.group(2)}",)
-            self.add(m.group(0), placed[0], "narrative", hits, dangling, placed[1])
-
-    def unnamed(self, pattern: re.Pattern[str], kind: str) -> None:
-        """A journal named without a paper, or a vague attribution: they name no reference."""
-        for m in pattern.finditer(self.text):
-            placed = self.place(m)
-            if placed is None:
-                continue
-            span, sentence = placed
-            if kind == "vague" and (any(c.sentence == sentence for c in self.found)
-                                    or is_heading(self.text[sentence.start:sentence.end])):
-                continue  # a sentence that cites a work, or a heading, is not a vague attribution
-            self.add(m.group(0), span, kind, (), (), sentence)
+            matched = True
+            for y in re.findall(r"(?:1[89]|20)\d{2}", pm.group(2)):
+                hits = index.by_author(names, int(y), m.start())
+                keys.extend(k for k in hits if k not in keys)
+                if not hits:
+                    dangling.append(f"{names[0]} {y}")
+                    candidates.extend(cand.by_author(names, int(y)))
+        if matched:
+            found.append(InText(m.group(0), span, "author-year", tuple(keys), tuple(dangling), sentence,
+                                tuple(dict.fromkeys(candidates))))
+            taken.add(span)
 
 
-def find_citations(text: str, sentences: list[Span], references: list[Reference],
-                   excluded: list[Span]) -> list[InText]:
-    """Every in-text citation in ``text`` outside the ``excluded`` spans (the reference lists)."""
-    finder = _Finder(text, sentences, references, excluded)
-    finder.numeric()
-    finder.author_year()
-    finder.narrative()
-    finder.unnamed(_VENUE, "named-venue")
-    finder.unnamed(_VAGUE, "vague")
-    return sorted(finder.found, key=lambda c: c.span.start)
+def _vagues(text: str, sentences: _Sentences, lists: _Spans, cited: set[Span], found: list[InText]) -> None:
+    """Vague attributions, in a sentence that cites nothing else: one is enough to flag it."""
+    title_end = first_line_end(text)
+    for m in _VAGUE.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        if sentence is None or lists.overlaps(span) or sentence in cited:
+            continue
+        if sentence.start < title_end or heading_line(text, sentence) or is_heading(text[sentence.start:sentence.end]):
+            continue  # "What the research says" as a title or heading attributes nothing
+        cited.add(sentence)
+        found.append(InText(m.group(0), span, "vague", (), (), sentence))
+
+
+def _numeric_context_ok(kind: str, numbers: list[int], before: str, after: str, enumeration: bool, size: int,
+                        text: str, m: re.Match[str]) -> bool:
+    """Whether a numeric marker stands where a citation stands (see the module's list of look-alikes)."""
+    if enumeration or _PHONE_AFTER.match(after) or (kind == "paren" and _SETTING.search(before)):
+        return False
+    if re.search(r"[+\d][ \t]*$", before) or re.search(r"[$£€¥][ \t]*$", before):
+        return False  # "+44 (0)", "10^3", "$(5)"
+    if not before.strip() or re.fullmatch(r"[ \t]*[-•*]?[ \t]*", before):
+        return False  # "(1) Walk daily": the number of a list item
+    if kind == "sup":
+        return not _UNIT_BEFORE.search(before)
+    if _UNIT_AFTER.match(after):
+        return False
+    if kind == "glued":  # "back pain.1,2 Walking": a superscript flattened by a copy; only what a numbered list holds
+        return bool(size) and max(numbers) <= size and not re.search(r"\b(?:covid|omega|vitamin|mp|co|h)$", before, re.I)
+    if kind == "paren":
+        if not size or max(numbers) > size:
+            return False  # no numbered list holds it: an age, a count, a score
+        if _PERSON_BEFORE.search(before) or m.group(0).lstrip("( \t").startswith("0") or (
+                min(numbers) >= 16 and _FULL_NAME_BEFORE.search(before)):
+            return False  # "my son (8)", "Jane Smith (45)", "(02) 9876 5432"
+        if re.match(r"[ \t]*[a-z]", after) and re.search(r"(?:^|[:;,]|\band|\bor)[ \t]*$", before):
+            return False  # "rules: (1) move slowly"
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line_end = text.find("\n", m.end())
+        line = text[line_start:line_end if line_end >= 0 else len(text)]
+        if len(line.strip()) < 40 and not re.search(r"[.!?]", line):
+            return False  # "Cart (2)", "Reviews (12)": a counter in the page's furniture
+    return True
+
+
+def _names(authors: str) -> list[str]:
+    """Surnames in "Smith et al.", "Lee and Kang", "Shiri, Coggon & Falah-Hassani"."""
+    authors = re.sub(r"\bet[ \t]+al\.?", "", authors)
+    return [n.strip() for n in re.split(r",|\band\b|&", authors) if n.strip()]
+
+
+class Candidates:
+    """Bibliography works an unresolved attribution may be (none without a bibliography)."""
+
+    def by_author(self, names: list[str], year: int | None) -> list[str]:
+        return []
+
+    def by_venue(self, venue: str, year: int | None) -> list[str]:
+        return []
+
+
+def _narrative(text: str, sentences: _Sentences, index: _Index, cand: Candidates, free: Callable[[Span], bool],
+               found: list[InText], taken: _Spans) -> None:
+    for m in _NARRATIVE_YEAR.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        if sentence is None or not free(span) or m.group(1) in _NOT_NAMES:
+            continue
+        names = [m.group(1)] + ([m.group(3)] if m.group(3) else [])
+        year = int(m.group(4))
+        keys = index.by_author(names, year, m.start())
+        dangling = () if keys else (f"{names[0]} {year}",)
+        found.append(InText(m.group(0), span, "narrative", tuple(keys), dangling, sentence,
+                            () if keys else tuple(cand.by_author(names, year))))
+        taken.add(span)
+    for m in _NARRATIVE.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        name = m.group(1) or m.group(2) or m.group(3)
+        if sentence is None or not free(span) or name in _NOT_NAMES:
+            continue
+        names = [name] + ([m.group(4)] if m.group(4) else [])
+        year = _year_near(text, sentence, m)
+        keys = index.by_author(names, year, m.start()) or (
+            index.by_author(names, None, m.start()) if year is None else [])
+        if len(keys) > 1:
+            keys = []
+        candidates = [] if keys else cand.by_author(names, year)
+        if not m.group(1) and not keys and not candidates:
+            continue  # "led by X", "a study by X" that nothing resolves: a name, maybe no work's author
+        found.append(InText(m.group(0), span, "narrative", tuple(keys), () if keys else (name,), sentence,
+                            tuple(candidates)))
+        taken.add(span)
+
+
+def _year_near(text: str, sentence: Span, m: re.Match[str]) -> int | None:
+    """A year printed just around a narrative citation ("a 2013 study by Krein", "Krein ... in 2013")."""
+    window = text[max(sentence.start, m.start() - 30):min(sentence.end, m.end() + 30)]
+    years = re.findall(r"\b((?:1[89]|20)\d{2})\b", window)
+    return int(years[0]) if len(years) == 1 else None
+
+
+def _venues(text: str, sentences: _Sentences, index: _Index, cand: Candidates, free: Callable[[Span], bool],
+            found: list[InText], taken: _Spans) -> None:
+    for m in _VENUE.finditer(text):
+        printed = _VENUE_END.sub("", _VENUE_WHEN.sub("", m.group(1) or m.group(2) or "")).rstrip()
+        venue = re.sub(r"^(?:the|The)[ \t]+", "", printed)
+        if not venue or venue in ("Medicine", "Review", "Reviews", "Therapy", "Pain", "Nature"):
+            continue  # a word, not a journal ("published in Nature" is left to the vague rules)
+        start = m.start(1) if m.group(1) else m.start(2)
+        span = Span(start, start + len(printed))
+        sentence = sentences.at(start)
+        if sentence is None or not free(span):
+            continue
+        window = text[sentence.start:sentence.end]
+        years = [int(y) for y in re.findall(r"\b((?:1[89]|20)\d{2})\b", window)]
+        year = years[0] if len(set(years)) == 1 else None
+        keys = index.by_venue_year(venue, year, start)
+        marker = text[m.start():span.end]
+        if len(keys) == 1:
+            found.append(InText(marker, Span(m.start(), span.end), "named-venue", tuple(keys), (), sentence))
+        else:
+            found.append(InText(marker, Span(m.start(), span.end), "named-venue", (), (), sentence,
+                                tuple(cand.by_venue(venue, year))))
+        taken.add(Span(m.start(), span.end))
+
+
+def _descriptors(text: str, sentences: _Sentences, index: _Index, free: Callable[[Span], bool], cited: set[Span],
+                 found: list[InText], taken: _Spans) -> None:
+    """"a 2010 systematic review", "a large Australian trial showed": resolved when one listed entry
+    has that year, or a title word the descriptor names ("Australian" -> "Australia")."""
+    if not index.references:
+        return
+    for m in _YEAR_DESIGN.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        if sentence is None or sentence in cited or not free(span):
+            continue
+        design = m.group(2).lower()
+        hits = [r for r in index.near(m.start()).references if r.year == int(m.group(1))]
+        if len(hits) > 1:
+            hits = [r for r in hits if design.split("-")[-1] in (r.title or "").lower()]
+        if len(hits) == 1:
+            found.append(InText(m.group(0), span, "narrative", (hits[0].key,), (), sentence))
+            taken.add(span)
+            cited.add(sentence)
+    for m in _DESCRIPTOR.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        word = m.group(1)
+        if sentence is None or sentence in cited or not free(span) or word in _NOT_NAMES:
+            continue
+        stem = re.sub(r"(?:ian|ean|an|ese|ish|n)$", "", word.lower())
+        if len(stem) < 4:
+            continue
+        hits = [r for r in index.near(m.start()).references
+                if re.search(rf"\b{re.escape(stem)}", (r.title or "").lower())]
+        if len(hits) == 1:
+            found.append(InText(m.group(0), span, "narrative", (hits[0].key,), (), sentence))
+            taken.add(span)
+            cited.add(sentence)
+
+
+def cited_keys(citations: Iterable[InText]) -> set[str]:
+    return {k for c in citations for k in c.keys}
+
+
+def first_line_end(text: str) -> int:
+    """Where the first non-empty line ends (the title's line)."""
+    start = len(text) - len(text.lstrip())
+    end = text.find("\n", start)
+    return len(text) if end < 0 else end
+
+
+def heading_line(text: str, s: Span) -> bool:
+    """A short line standing alone, without a sentence's closing punctuation: a heading
+    ("Safety first", "When to get help", "Patient story")."""
+    line_start = text.rfind("\n", 0, s.start) + 1
+    line_end = text.find("\n", s.end)
+    line_end = len(text) if line_end < 0 else line_end
+    if text[line_start:s.start].strip() or text[s.end:line_end].strip():
+        return False
+    words = text[s.start:s.end].split()
+    return 0 < len(words) <= 8 and text[s.end - 1] not in ".!,;:\"”’')]"
+
+
+def is_heading(sentence: str) -> bool:
+    """A title, a section heading or a question used as one."""
+    words = sentence.split()
+    if not words:
+        return False
+    if sentence.rstrip().endswith("?"):
+        return True
+    if sentence.rstrip()[-1:] in ".!:;\"”'’)" or len(words) > 16:
+        return False
+    capitalised = sum(1 for w in words if w[:1].isupper())
+    return capitalised >= max(2, len(words) // 2)

@@ -1,10 +1,13 @@
-"""Cue sentences: signals a reviewer should look at first.
+"""Cue sentences: signals a reviewer should look at first, and a first guess at a claim's kind.
 
-- anecdote: first-person experience and testimonials ("I noticed", "as a doctor using it");
-- commercial: products, clinics, phone numbers, trademarks, calls to buy, book or sign up;
-- vague-attribution: "studies show", "has been proven", a journal named without a paper;
+- anecdote: first-person experience and testimonials ("I noticed", "it helped me", "as a doctor
+  using it"), and a named person's own account in quotation marks;
+- commercial: selling: prices, offers, discounts, calls to buy, order, book or call, trademarks,
+  guarantees, insurance, "our clinic / programme / product";
+- vague-attribution: found by :mod:`.citations` ("studies show", "clinically proven");
 - hedged / certain: how firmly a sentence states what it says;
-- claim-like: a sentence that says something helps, harms, causes or prevents something.
+- claim-like: a sentence that says something helps, harms, causes, prevents or is unsafe;
+- kind: efficacy, mechanism, physiology, safety, epidemiology or other, from the sentence's words.
 
 Cues are heuristics for a draft; the reviewer decides.
 """
@@ -13,14 +16,38 @@ from __future__ import annotations
 
 import re
 
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d)\b|\b(?:my|me|mine|myself)\b", re.I)
-_TESTIMONIAL = re.compile(r"\b(?:as a (?:doctor|medical doctor|patient|physio\w*|chiropractor)|I can (?:claim|say|tell)|"
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll)\b|\b(?:my|me|mine|myself)\b", re.I)
+_TESTIMONIAL = re.compile(r"\b(?:as a (?:doctor|medical doctor|patient|physio\w*|chiropractor|nurse)|I can (?:claim|say|tell)|"
                           r"worked for me|changed my life|in my experience)\b", re.I)
+# the speaker's own experience of an effect: a first-person sentence with words of change or relief
+_EFFECT = re.compile(
+    r"\b(?:help(?:ed|s)? me|helped|worked|works for me|gone|better|worse|relie(?:f|ved)|improved|stopped|cured|"
+    r"fixed|disappeared|vanished|went (?:from|away|down)|down from|way down|dropped|less pain|no more pain|"
+    r"never felt|rarely (?:think|feel|have)|still (?:stiff|sore|in pain|hurting|had)|biggest benefit|benefit(?:ed|s)?|"
+    r"felt (?:better|worse|great|good|weird|ridiculous|strange)|tripped|fell|recovered|healed|ever (?:spent|bought|tried)|"
+    r"only thing that|like I did|I (?:have )?(?:noticed|found|realised|realized|discovered)|"
+    r"(?:done|doing|used|using|tried) (?:it|this|them) for)\b|\b\d{1,2}/10\b|\bfrom (?:a )?\d{1,2} to (?:a )?\d{1,2}\b", re.I)
+_EXPERIENCE = re.compile(r"^\W*(?:tried it|done it|did it|used it|been doing it|doing it)\b|\b\d{1,2}/10\b", re.I)
+_QUESTION_OR_ADVICE = re.compile(r"^\s*(?:has anyone|does|do|is|are|can|should|will|would|could|what|how|why|when)\b",
+                                 re.I)
 _COMMERCIAL = re.compile(
-    r"(?:\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|[™®©]|\$\s?\d|\b(?:call (?:us|today|now)|buy|order now|book (?:now|an? )|"
-    r"sign up|subscribe|click here|contact (?:me|us)|skype|insurance|carriers|our (?:clinic|program|programme|service|"
-    r"treatment|method|product)|we (?:use|offer|accept|provide)|patented|patent|collaborator|free consultation|"
-    r"appointment|institute|program(?:me)? (?:comes in|offers)|the first of its kind)\b)", re.I)
+    r"(?:\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|\b0\d{1,4}[\s.-]\d{3,4}[\s.-]\d{3,4}\b|[™®]|[$£€]\s?\d|"
+    r"\b\d+\s?% off\b|\b(?:call (?:us|today|now|our)|buy|order (?:now|today|online)|book (?:now|online|today|an?|your)|"
+    r"sign up|subscribe|click here|contact (?:me|us)|skype|insurance|insurers?|health fund|rebates?|carriers|"
+    r"our (?:clinic|clinics|program|programs|programme|programmes|service|services|treatment|method|product|"
+    r"products|team|physio\w*|therapists?|practitioners?|course|plan|device|trainer|chair|belt|app)|"
+    r"(?:at|from) (?:our|the) (?:clinic|shop|store)|we (?:use|offer|accept|provide|sell|ship)|patented|patent|"
+    r"collaborator|free (?:consultation|assessment|shipping|delivery|trial|call|session)|"
+    r"(?:phone|free|initial) consultation|appointment|discount|coupon|promo(?:tion)? code|code [A-Z0-9]{4,}|"
+    r"money-back|guarantee[sd]?|add to (?:cart|basket)|in stock|shop now|limited (?:time|offer)|special offer|"
+    r"this week only|customers?|rated \d|\d+ stars?|bestsell\w*|best \$|spent|price|prices|costs? \$|"
+    r"advertisement|sponsored|affiliate|the first of its kind|program(?:me)? (?:comes in|offers)|"
+    r"clinically proven|doctor[- ]recommended|best-selling|miracle (?:cure|device|product|solution)|breakthrough|instant relief|"
+    r"institute|order now)\b)", re.I)
+_STRONG_COMMERCIAL = re.compile(r"(?:\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|[™®]|\b(?:patented|patent pending|"
+                                r"contact me|contact us|skype|buy now|order now|sign up|collaborator|add to cart|"
+                                r"money-back)\b)", re.I)
+_PRODUCT_NAME = re.compile(r"\b(?:[A-Z][a-z]+[A-Z][A-Za-z]+)\b")  # CamelCase brand names: RetroStride, SpineRelief
 _HEDGED = re.compile(r"\b(?:may|might|could|can|seems?|appears?|likely|possibly|perhaps|suggests?|probably|"
                      r"is said to|some studies|it is thought|tend to|often)\b", re.I)
 _CERTAIN = re.compile(r"\b(?:proven|has been shown|have shown|demonstrated|always|definitely|clearly|"
@@ -28,22 +55,46 @@ _CERTAIN = re.compile(r"\b(?:proven|has been shown|have shown|demonstrated|alway
 _CLAIM_VERB = re.compile(
     r"\b(?:helps?|help(?:ed|ing)|relieves?|relief|reduces?|reduc(?:ed|ing)|eases?|improves?|improv(?:ed|ing)|"
     r"prevents?|treats?|treatment|cures?|strengthens?|increases?|decreases?|heals?|burns?|loosens?|causes?|"
-    r"benefits?|beneficial|effective|good for|better|worse|worsens?|risk|safe|protects?|restores?|supports?|"
-    r"unloads?|opens?|activates?|calms?|boosts?|promotes?|address(?:es)?|keeps?|allows?|comes? from|brilliant|"
-    r"should|must|avoid|stop|consult|apply|use|take|rest|start|hold|works?|is good|are good|involves?|"
-    r"decompress\w*|lose|gets?|makes?)\b", re.I)
+    r"benefits?|beneficial|effective|good for|better|worse|worsens?|risk|safe|unsafe|protects?|restores?|"
+    r"supports?|unloads?|opens?|activates?|calms?|boosts?|promotes?|address(?:es)?|keeps?|allows?|comes? from|"
+    r"brilliant|should|must|avoid|stop|consult|apply|use|take|rest|start|hold|works?|is good|are good|involves?|"
+    r"decompress\w*|lose|gets?|makes?|lowers?|raises?|changes?|shortens?|eliminates?|fixes|realigns?|resets?|"
+    r"common|caused|linked|associated|outperform\w*|did better|harder|gentle|see a|seek|don'?t|do not|never|"
+    r"warning|caution|careful|tell your)\b", re.I)
 _HEALTH = re.compile(
     r"\b(?:pain|back|spine|spinal|disc|discs|disk|muscles?|injur(?:y|ies)|health|healthy|weight|calories|balance|"
     r"sciatica|arthritis|joints?|posture|stiffness|inflammation|fitness|recovery|rehab\w*|lumbar|nerves?|"
     r"circulation|blood|strength|mobility|osteoporosis|hernia\w*|fractures?|pregnan\w*|cardio\w*|medications?|"
-    r"drugs?|surgery|doctors?|therap\w*|treatments?|exercis\w*|walk\w*|running|massage|stretch\w*|heat|cold|ice|"
-    r"sleep|stress|symptoms?|conditions?|body|heart|metabolism|treadmill|handrails?|fall|safety|risk|sore\w*|"
-    r"ache|achy|spasm\w*|strain\w*|sprain\w*|swelling|tension|tight\w*|hamstrings?|knees?|calorie\w*|energy)\b",
+    r"drugs?|surgery|doctors?|GP|therap\w*|treatments?|exercis\w*|walk\w*|running|massage|stretch\w*|heat|cold|"
+    r"ice|sleep|stress|symptoms?|conditions?|body|heart|metabolism|treadmill|handrails?|rails?|fall|falls|safety|"
+    r"risk|sore\w*|ache|achy|spasm\w*|strain\w*|sprain\w*|swelling|tension|tight\w*|hamstrings?|knees?|calorie\w*|"
+    r"energy|vertigo|dizz\w*|numbness|weakness|painkillers?|paracetamol|ibuprofen|bladder|bed|lifting|disability|"
+    r"function|physio\w*|vertebrae|impact|stride|oxygen|movement|active|activity|legs?|hips?|buttocks|bowel|"
+    r"fever|osteo\w*|pacemaker|episodes?)\b", re.I)
+_SAFETY = re.compile(
+    r"\b(?:avoid|do not|don't|don’t|should not|shouldn't|shouldn’t|must not|mustn't|stop|caution|careful|warning|"
+    r"warn|unsafe|dangerous|danger|contraindicat\w*|consult|check with (?:your|a) (?:doctor|GP|physio\w*|pharmacist|"
+    r"surgeon|specialist)|see (?:a|your) (?:doctor|GP|physio\w*|specialist)|seek (?:medical )?(?:help|advice|attention)|"
+    r"medical (?:review|advice|help)|under supervision|without supervision|only under|tell your (?:doctor|GP|physio\w*)|"
+    r"ask (?:a|your) (?:doctor|physio\w*|GP)|hold (?:on to|onto|the (?:side )?rails?)|call 999|call 911|emergency|A&E|"
+    r"urgent\w*|only if|(?:try|do|use) (?:it|this|them) safely|safety first|to be safe|stay below|no more than|not more than|do not exceed|"
+    r"don't exceed|at most|never (?:do|use|try|attempt|walk|run|lift|take|exceed|ignore))\b"
+    r"|\bif (?:you|your|it|the pain|walking)\b[^.?!]{0,80}\b(?:numb\w*|pins and needles|dizz\w*|fever|weakness|"
+    r"pregnan\w*|osteoporosis|fractures?|worse|spreads?|shoots?|surgery|pacemaker|vertigo|balance problems|"
+    r"bladder|bowel|weight loss|at night)\b", re.I)
+_MECHANISM = re.compile(
+    r"\b(?:muscles?|activates?|activation|load\w*|unload\w*|pressure|compress\w*|decompress\w*|joints?|discs?|"
+    r"vertebra\w*|nerves?|facet|stride|impact|gait|posture|spine work|fire|firing|blood flow|circulation|"
+    r"because|by (?:\w+ing)|mechanism|biomechanic\w*|extensors?|paraspinal|multifidus|alignment|realign\w*)\b",
     re.I)
-
-
-_STRONG_COMMERCIAL = re.compile(r"(?:\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|[™®]|\b(?:patented|patent pending|"
-                                r"contact me|contact us|skype|buy now|order now|sign up|collaborator)\b)", re.I)
+_PHYSIOLOGY = re.compile(r"\b(?:calories|energy|heart rate|oxygen|metabolism|burns?|cardio\w*|fitness|"
+                         r"body composition|body fat)\b", re.I)
+_EPIDEMIOLOGY = re.compile(r"\b(?:common|prevalen\w*|\d+\s?%|percent|most (?:adults|people)|million|"
+                           r"associated with|associat\w+|linked to|likely to (?:have|report)|population|survey|"
+                           r"at some point)\b", re.I)
+_EFFICACY = re.compile(r"\b(?:helps?|helped|relieve\w*|relief|reduce\w*|eases?|improve\w*|effective|"
+                       r"effectiveness|benefit\w*|treat\w*|cures?|heals?|prevent\w*|better|works?|worked|"
+                       r"outperform\w*|lower\w* the chance)\b", re.I)
 
 
 def _lower_i(match: re.Match[str]) -> bool:
@@ -51,8 +102,14 @@ def _lower_i(match: re.Match[str]) -> bool:
 
 
 def is_anecdote(sentence: str) -> bool:
+    """The speaker's own experience of an effect (a question or a plea is not one)."""
+    stripped = sentence.rstrip().rstrip("\"”’'")
+    if stripped.endswith("?") or _QUESTION_OR_ADVICE.match(sentence):
+        return False
+    if _TESTIMONIAL.search(sentence) or _EXPERIENCE.search(sentence):
+        return True
     first_person = any(_lower_i(m) for m in _FIRST_PERSON.finditer(sentence))
-    return first_person or bool(_TESTIMONIAL.search(sentence))
+    return first_person and bool(_EFFECT.search(sentence))
 
 
 def is_testimonial(sentence: str) -> bool:
@@ -66,7 +123,10 @@ def is_strongly_commercial(sentence: str) -> bool:
 
 
 def is_commercial(sentence: str) -> bool:
-    return bool(_COMMERCIAL.search(sentence))
+    return bool(_COMMERCIAL.search(sentence)) or (bool(_PRODUCT_NAME.search(sentence))
+                                                 and bool(re.search(r"\b(?:our|the|this|a)\b", sentence))
+                                                 and bool(re.search(r"\b(?:is|lets|gives|proven|get|order)\b",
+                                                                    sentence)))
 
 
 def hedging(sentence: str) -> str:
@@ -75,6 +135,32 @@ def hedging(sentence: str) -> str:
 
 
 def is_claim_like(sentence: str) -> bool:
-    """A statement (not a question) that something helps, harms, causes or prevents."""
+    """A statement (not a question) that something helps, harms, causes, prevents or is unsafe."""
     return (not sentence.rstrip().endswith("?") and bool(_CLAIM_VERB.search(sentence))
             and bool(_HEALTH.search(sentence)))
+
+
+_LIMIT = re.compile(r"\b(?:stay below|stay under|do not exceed|don't exceed|don’t exceed|no more than|not more than|"
+                    r"at most|keep (?:it|the \w+) (?:low|below|under))\b", re.I)
+
+
+def is_safety(sentence: str) -> bool:
+    """A warning, precaution or contraindication about something health-related, or a limit to
+    keep to ("stay below speed 4", "no more than 8 tablets")."""
+    return not sentence.rstrip().endswith("?") and bool(_SAFETY.search(sentence)) and (
+        bool(_HEALTH.search(sentence)) or bool(_LIMIT.search(sentence)))
+
+
+def claim_kind(sentence: str) -> str:
+    """A first guess at the kind of claim a sentence makes (see ``vocab.CLAIM_KINDS``)."""
+    if is_safety(sentence):
+        return "safety"
+    if _PHYSIOLOGY.search(sentence):
+        return "physiology"
+    if _EPIDEMIOLOGY.search(sentence) and not _EFFICACY.search(sentence):
+        return "epidemiology"
+    if _EFFICACY.search(sentence):
+        return "efficacy"
+    if _MECHANISM.search(sentence):
+        return "mechanism"
+    return "other"

@@ -1,39 +1,82 @@
-"""Find reference lists in an article's text and parse their entries.
+"""Find an article's reference entries by their shape, under any heading or none, and parse them.
 
-A list starts at a heading line ("References", "Works consulted", "Bibliography", ...) and runs
-while lines look like entries: numbered (``1.``, ``[1]``, ``(1)``, ``1)``) or author-year
-(``Smith JA, ... (2010)``); a line that continues the previous entry is joined to it. Each
-entry is parsed into authors, year, title, venue, volume, issue, pages and a DOI when printed.
-Parsing is heuristic; the draft marks every new record unverified.
+An entry is recognised by what it holds, not by the heading above it: authors at the start
+("Krein SL, Kadri R", "Ahmad, A., & Veqar, Z.", "Hendrick P, et al."), a year where references
+print one ("(2010)", "2013;", ", 1986."), a venue with volume and pages ("15(8):e181",
+"31(3), 86-93", "pp. 497-503"), identifiers (DOI, PMID, PMCID, a URL) and a title between
+full stops. Prose that merely names an author and a year ("Lee and Kang (2016) found that")
+is not an entry. Entries may be numbered in any common style ("1.", "[1]", "(1)", "1)",
+"^1", "¹", "Ref 1:"), bulleted or not, labelled ("Paper:", "Related:"), and split over lines
+(indented or not). Consecutive entries make a list; the line just above the first one, if it
+reads as a heading or a rule ("Sources", "Further reading", "Notes", "* * *"), belongs to it.
+
+Everything is linear in the length of the text. Parsing is heuristic; ingest marks every new
+record unverified.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..core.text import Span
 
-_HEADING = re.compile(
-    r"^\s*(references?|reference list|works consulted|works cited|bibliography|sources|literature cited|"
-    r"citations|further reading|notes)\s*:?\s*$", re.I)
-_NUMBER = re.compile(r"^\s*(?:\[(\d{1,3})\]|\((\d{1,3})\)|(\d{1,3})[.)])\s+")
-_YEAR = r"(?:19|20)\d{2}"
-_VANCOUVER_YEAR = re.compile(rf"\b({_YEAR})[a-z]?\s*;")
+_YEAR = r"(?:1[89]\d{2}|20\d{2})"
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUP_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
+# a marker before an entry: bullet, then "[1]", "(1)", "1.", "1)", "^1", "¹", "Ref 1:", "1 " + author
+_MARKER = re.compile(
+    r"^[ \t]*(?:[-•*·–▪◦‣►][ \t]+)?"
+    r"(?:\[(\d{1,3})\]|\((\d{1,3})\)|(\d{1,3})[.)](?=\s)|\^(\d{1,3})|([" + _SUPERSCRIPTS + r"]{1,3})"
+    r"|refs?\.?[ \t]*(\d{1,3})[ \t]*[:.)\]-]|(\d{1,3})(?=[ \t]+[A-Z][A-Za-z'’\-]+,?[ \t]+(?:[A-Z]{1,3}\b|[A-Z]\.)))"
+    r"[ \t]*", re.I)
+_BULLET = re.compile(r"^[ \t]*[-•*·–▪◦‣►][ \t]+")
+_LABEL = re.compile(r"^(?:[A-Z][a-z]+(?:[ \t][a-z]+){0,2})[ \t]*:[ \t]+(?=[A-Z])")
+_DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?[ \t]*)?(10\.\d{4,9}/[^\s,;]*[^\s,;.)\]])", re.I)
+_PMID = re.compile(r"\bPMID:?[ \t]*(\d{1,9})\b|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b|ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b")
+_PMCID = re.compile(r"\b(PMC\d{3,9})\b")
+_ID_URL = re.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.nih\.gov/(?:pmc/articles/PMC|pubmed/)\d|"
+                     r"pubmed\.ncbi\.nlm\.nih\.gov/\d|europepmc\.org/)\S*$")
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)\]]")
 _PAREN_YEAR = re.compile(rf"\(({_YEAR})[a-z]?\)")
-_ANY_YEAR = re.compile(rf"(?<![\d/.-])({_YEAR})[a-z]?(?![\d/-])")
-_DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/[^\s,;]*[^\s,;.])", re.I)
-_INITIALS_END = re.compile(r"(?:\b[A-Z]{1,3}|\bet al)\.(?=\s+[A-Z0-9\"'“])")
-_AUTHOR_START = re.compile(r"^\s*[A-Z][A-Za-z'’\-]+,?\s+(?:[A-Z]{1,3}\b|[A-Z]\.)")
-_VOLUME = re.compile(r"(?:;\s*|\b)(\d{1,4})\s*(?:\(([^)]{1,12})\))?\s*:\s*([A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?)")
-_VOLUME_ISSUE = re.compile(r"\b(\d{1,4})\s*\((\d{1,4})\)")
+_VANCOUVER_YEAR = re.compile(rf"\b({_YEAR})[a-z]?(?:[ \t]+[A-Z][a-z]{{2}}(?:[ \t]+\d{{1,2}})?)?[ \t]*;")
+_REF_YEAR = re.compile(rf"(?:\(|[.,;:][ \t]*|^)({_YEAR})[a-z]?(?=[.;:,)]|[ \t]*$)")
+_ANY_YEAR = re.compile(rf"(?<![\d/.\-])({_YEAR})[a-z]?(?![\d/\-])")
+_VOLUME_PAGES = re.compile(
+    r"\b\d{1,4}[ \t]*\([^()]{1,14}\)[ \t]*[:,][ \t]*(?:e|pp?\.[ \t]*)?[A-Za-z]?\d+"  # 15(8):e181, 31(3), 86
+    r"|;[ \t]*\d{1,4}[ \t]*(?:\([^()]{1,14}\))?[ \t]*:[ \t]*[A-Za-z]?\d+"  # 2013;15:181
+    r"|\bpp?\.[ \t]*\d+|\bvol\.[ \t]*\d+"  # pp. 497-503, vol. 3
+    r"|\b\d{1,4}[ \t]*:[ \t]*[A-Za-z]?\d+[ \t]*[-–][ \t]*\d+"  # 25:222-228
+    r"|\b\d{1,4}[ \t]*\(\d{1,5}\)(?=[ \t]*[.;,]?[ \t]*$)", re.I)  # 98(26).
+_AUTHOR_START = re.compile(
+    r"^(?:[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?"
+    r"(?:,?[ \t]+[A-Z]{1,3}\b(?![a-z])|,[ \t]*(?:[A-Z]\.[ \t]?-?){1,3}|,?[ \t]+(?:[A-Z]\.[ \t]?){1,3}"
+    r"|[ \t]+et[ \t]+al\b|,[ \t]+[A-Z][a-z]+[ \t]+[A-Z]\.)"
+    r"|(?:[A-Z]\.[ \t]?){1,3}[ \t]*[A-Z][A-Za-z'’\-]+,)")
+_PROSE_AFTER_YEAR = re.compile(rf"\({_YEAR}[a-z]?\)[ \t]+[a-z]")
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|we|our|you|your)\b")
+_VENUE_WORD = re.compile(
+    r"\b(?:J|Journal|Rev|Review|Med|Medicine|Spine|Lancet|BMJ|JAMA|Proc|Proceedings|Press|Publishing|Publishers|"
+    r"Quarterly|Physiother\w*|Rehabil\w*|Clin\w*|Ann|Annals|Arch\w*|Sci|Science|Res|Research|Int|Bull\w*|Reports?|"
+    r"PLoS|Cochrane|Gait|Posture|Health\w*|Epidemiol\w*|Orthop\w*|Sports?|Ther|Therapy|Bulletin|University|"
+    r"Books?|Edition|eds?)\b\.?")
+_QUOTED_TITLE = re.compile(r"['‘“\"][A-Z][^'’”\"]{10,}['’”\"]")
+_HEADING_WORDS = re.compile(
+    r"\b(?:references?|sources?|bibliography|further\s+reading|reading|notes|footnotes|endnotes|works|cited|"
+    r"citations?|literature|studies|research|evidence|links?|papers?)\b", re.I)
+_RULE = re.compile(r"^[ \t]*(?:[_\-=*~·•—–][ \t]*){3,}$")
+
+_DIGIT = re.compile(r"\d")
+STRONG = 6  # an entry on its own
+WEAK = 3  # an entry beside strong ones, or under a heading that names references
 
 
 @dataclass(frozen=True)
 class Reference:
     """One entry of a reference list, as printed and as parsed."""
 
-    key: str  # "1", "2", ... in list order
+    key: str  # "1", "2", ... in the order entries appear in the article
     number: int | None  # the number printed, if any
     text: str  # the entry as printed, lines joined
     span: Span  # where the entry stands in the text
@@ -45,122 +88,328 @@ class Reference:
     issue: str | None = None
     pages: str | None = None
     doi: str | None = None
+    pmid: str | None = None
+    pmcid: str | None = None
+    url: str | None = None
 
-    @property
+    @cached_property
     def surname(self) -> str | None:
-        """The first author's surname ('Dufek' for 'Dufek JS')."""
-        if not self.authors:
-            return None
-        m = re.match(r"[A-Za-z'’\-]+", self.authors[0])
-        return m.group(0) if m else None
+        """The first author's surname ('Dufek' for 'Dufek JS', 'Ahmad' for 'Ahmad, A.')."""
+        return surname(self.authors[0]) if self.authors else None
+
+    @cached_property
+    def surnames(self) -> tuple[str, ...]:
+        return tuple(s for s in (surname(a) for a in self.authors) if s)
+
+
+def surname(author: str) -> str | None:
+    """The family name of an author as printed ('Te Wake' for 'Te Wake AM', 'Lee' for 'Lee, J.S.')."""
+    author = author.split(",", 1)[0]
+    words = [w for w in re.findall(r"[A-Za-z'’\-]+", author) if not re.fullmatch(r"[A-Z]{1,3}", w)]
+    return " ".join(words) if words else None
 
 
 @dataclass(frozen=True)
 class ReferenceList:
-    heading: Span
+    heading: Span | None  # a heading or a rule just above the entries, if any
     entries: tuple[Reference, ...] = field(default_factory=tuple)
 
     @property
     def span(self) -> Span:
-        end = self.entries[-1].span.end if self.entries else self.heading.end
-        return Span(self.heading.start, end)
+        start = self.heading.start if self.heading else self.entries[0].span.start
+        return Span(start, self.entries[-1].span.end)
 
     @property
     def numbered(self) -> bool:
         return any(e.number is not None for e in self.entries)
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
+@dataclass
+class _Line:
+    start: int
+    text: str  # without the line break
+
+    @property
+    def blank(self) -> bool:
+        return not self.text.strip()
+
+    @property
+    def indent(self) -> int:
+        return len(self.text) - len(self.text.lstrip())
+
+
+def _lines(text: str) -> list[_Line]:
     out, offset = [], 0
     for line in text.splitlines(keepends=True):
-        out.append((offset, line.rstrip("\r\n")))
+        out.append(_Line(offset, line.rstrip("\r\n")))
         offset += len(line)
     return out
 
 
-def _looks_like_entry(line: str) -> bool:
-    return bool(_NUMBER.match(line)) or bool(_AUTHOR_START.match(line) and _ANY_YEAR.search(line))
+_INLINE = re.compile(r"(?:(?<=^)|(?<=[.;:][ \t])|(?<=[.;:]))[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z][A-Za-z'’\-]+,?[ \t]+[A-Z]{1,3}\b)")
+
+
+def _split_inline(lines: list[_Line]) -> list[_Line]:
+    """A line that prints several numbered entries one after another ("References: 1. Krein SL ...
+    2013;15:e181. 2. Hendrick P ...") as one line per entry (what comes before the first stays)."""
+    out: list[_Line] = []
+    for line in lines:
+        marks = [m for m in _INLINE.finditer(line.text)]
+        numbers = [int(m.group(1)) for m in marks]
+        if len(marks) < 2 or numbers != list(range(numbers[0], numbers[0] + len(numbers))):
+            out.append(line)
+            continue
+        cuts = [m.start(1) for m in marks]
+        if line.text[:cuts[0]].strip():
+            out.append(_Line(line.start, line.text[:cuts[0]].rstrip()))
+        for a, b in zip(cuts, cuts[1:] + [len(line.text)]):
+            out.append(_Line(line.start + a, line.text[a:b].rstrip()))
+    return out
+
+
+def _marker(line: str) -> tuple[int | None, int]:
+    """The number printed before an entry (None for a bullet or nothing) and where the entry starts."""
+    m = _MARKER.match(line)
+    if m is None:
+        b = _BULLET.match(line)
+        return None, (b.end() if b else len(line) - len(line.lstrip()))
+    digits = next(g for g in m.groups() if g)
+    return int(digits.translate(_SUP_DIGITS)), m.end()
+
+
+def _body(line: str) -> tuple[int | None, str, int]:
+    """(number, entry text without marker or label, offset of that text in the line)."""
+    number, at = _marker(line)
+    rest = line[at:]
+    label = _LABEL.match(rest)
+    if label and score(rest[label.end():]) >= WEAK:
+        at += label.end()
+        rest = rest[label.end():]
+    return number, rest.rstrip(), at
+
+
+def score(entry: str) -> int:
+    """How much ``entry`` (marker removed) looks like a bibliographic reference."""
+    entry = entry.strip()
+    if _ID_URL.match(entry):
+        return WEAK + 1  # an address that names one work (a DOI, PubMed, PMC): a reference by itself
+    if len(entry) < 20 or len(entry) > 1200:
+        return 0
+    if not _DIGIT.search(entry) and "et al" not in entry:
+        return 0  # no year, volume, page or identifier: prose (a book without a year is the price)
+    s = 0
+    if _AUTHOR_START.match(entry):
+        s += 3
+    if _PAREN_YEAR.search(entry) or _VANCOUVER_YEAR.search(entry) or _REF_YEAR.search(entry):
+        s += 2
+    elif _ANY_YEAR.search(entry):
+        s += 1
+    if _VOLUME_PAGES.search(entry):
+        s += 2
+    if _DOI.search(entry) or _PMID.search(entry) or _PMCID.search(entry):
+        s += 3
+    elif _URL.search(entry):
+        s += 1
+    if len(re.findall(r"[a-z)\]]\.[ \t]+[A-Z0-9]", entry)) >= 2:
+        s += 1
+    if _QUOTED_TITLE.search(entry):
+        s += 1
+    if _VENUE_WORD.search(entry):
+        s += 1
+    if entry[:1].islower():
+        s -= 3
+    if _PROSE_AFTER_YEAR.search(entry[:160]):
+        s -= 5  # "Lee and Kang (2016) found that ...": a sentence, not an entry
+    if _FIRST_PERSON.search(entry):
+        s -= 3
+    if entry.rstrip().endswith("?") or entry.rstrip().endswith("!"):
+        s -= 2
+    return s
+
+
+def _complete(entry: str) -> bool:
+    """An entry that already holds a year and ends as entries end (a full stop, pages, an identifier)."""
+    entry = entry.rstrip()
+    has_year = bool(_ANY_YEAR.search(entry))
+    ends = bool(re.search(r"[.)\]\d]$", entry)) or bool(_URL.search(entry[-60:])) or bool(_DOI.search(entry[-60:]))
+    return has_year and ends
+
+
+def _is_heading(line: str) -> bool:
+    stripped = line.strip()
+    if not stripped or len(stripped) > 70:
+        return False
+    if _RULE.match(stripped):
+        return True
+    words = stripped.rstrip(":").split()
+    if len(words) > 8 or stripped[-1] in ".?!;," and not stripped.endswith(":"):
+        return False
+    return stripped.endswith(":") or bool(_HEADING_WORDS.search(stripped)) or stripped[:1].isupper()
+
+
+@dataclass
+class _Entry:
+    number: int | None
+    lines: list[tuple[int, str]]  # (offset of the entry text, entry text) per line
+    indent: int
+
+    @property
+    def text(self) -> str:
+        return " ".join(" ".join(t.split()) for _, t in self.lines)
 
 
 def find_reference_lists(text: str) -> list[ReferenceList]:
     """Every reference list in ``text``, with its parsed entries."""
-    lines = _lines(text)
-    lists = []
+    lines = _split_inline(_lines(text))
+    candidates: list[tuple[int, _Entry]] = []  # (index of the first line, entry)
     i = 0
     while i < len(lines):
-        offset, line = lines[i]
-        if not _HEADING.match(line):
+        line = lines[i]
+        if line.blank:
             i += 1
             continue
-        heading = Span(offset + len(line) - len(line.lstrip()), offset + len(line.rstrip()))
-        chunks: list[list[tuple[int, str]]] = []
+        number, body, at = _body(line.text)
+        if len(body) < 8:
+            i += 1
+            continue
+        entry = _Entry(number, [(line.start + at, body)], line.indent)
         j = i + 1
-        blank_run = 0
-        while j < len(lines):
-            o, ln = lines[j]
-            if not ln.strip():
-                blank_run += 1
+        while j < len(lines) and not lines[j].blank:
+            nxt = lines[j]
+            n_number, n_body, n_at = _body(nxt.text)
+            starts_new = n_number is not None or _BULLET.match(nxt.text) is not None or bool(
+                _ID_URL.match(n_body.strip())) or (_AUTHOR_START.match(n_body) is not None and score(n_body) >= WEAK)
+            indented = nxt.indent > entry.indent
+            if (indented and n_number is None) or not (starts_new or _complete(entry.text)):
+                entry.lines.append((nxt.start + nxt.indent, nxt.text.strip()))
                 j += 1
                 continue
-            if _looks_like_entry(ln):
-                chunks.append([(o, ln)])
-            elif chunks and blank_run == 0 and not _HEADING.match(ln):
-                chunks[-1].append((o, ln))  # an entry that runs onto the next line
-            elif chunks and blank_run <= 1 and not _NUMBER.match(chunks[-1][0][1]) and _ANY_YEAR.search(ln):
-                chunks[-1].append((o, ln))
-            else:
-                break
-            blank_run = 0
-            j += 1
-        entries = tuple(_parse(str(n), chunk) for n, chunk in enumerate(chunks, start=1))
-        if entries:
-            lists.append(ReferenceList(heading, entries))
+            break
+        candidates.append((i, entry))
         i = j
+    return _group(text, lines, candidates)
+
+
+def _group(text: str, lines: list[_Line], candidates: list[tuple[int, _Entry]]) -> list[ReferenceList]:
+    """Runs of entries (blank lines between allowed) that together read as a reference list. An
+    entry that continues a run's numbering ("4)" after "3)") needs only one sign of a reference
+    (a year, an address, a publisher): web pages, books and reports are listed that way too."""
+    runs: list[list[tuple[_Entry, int]]] = []
+    current: list[tuple[_Entry, int]] = []
+    first_line: dict[int, int] = {}
+    previous_end = -2
+    for first, entry in candidates:
+        s = score(entry.text)
+        adjacent = previous_end >= 0 and all(x.blank for x in lines[previous_end + 1:first])
+        last_number = current[-1][0].number if current else None
+        continues = (adjacent and current and entry.number is not None and last_number is not None
+                     and entry.number == last_number + 1 and s >= 1)
+        if adjacent and current and (s >= WEAK or continues):
+            current.append((entry, s))
+        else:
+            if current:
+                runs.append(current)
+            current = [(entry, s)] if s >= WEAK else []
+            if current:
+                first_line[id(current)] = first
+        previous_end = first + len(entry.lines) - 1
+    if current:
+        runs.append(current)
+    lists: list[ReferenceList] = []
+    key = 0
+    for run in runs:
+        heading_index = _heading_above(lines, first_line[id(run)])
+        heading_words = heading_index is not None and bool(_HEADING_WORDS.search(lines[heading_index].text))
+        if not any(s >= STRONG for _, s in run) and not (heading_words and any(s >= WEAK + 1 for _, s in run)):
+            continue
+        entries = []
+        for entry, _s in run:
+            key += 1
+            entries.append(_parse(str(key), entry))
+        heading = None
+        if heading_index is not None:
+            h = lines[heading_index]
+            heading = Span(h.start + h.indent, h.start + len(h.text.rstrip()))
+        lists.append(ReferenceList(heading, tuple(entries)))
     return lists
 
 
-def _parse(key: str, chunk: list[tuple[int, str]]) -> Reference:
-    first_offset, first_line = chunk[0]
-    start = first_offset + len(first_line) - len(first_line.lstrip())
-    end = chunk[-1][0] + len(chunk[-1][1].rstrip())
-    raw = " ".join(" ".join(ln.split()) for _, ln in chunk)
-    number_match = _NUMBER.match(raw)
-    number = next((int(g) for g in number_match.groups() if g), None) if number_match else None
-    body = raw[number_match.end():] if number_match else raw
-    doi_match = _DOI.search(body)
-    doi = doi_match.group(1) if doi_match else None
-    scan = body[:doi_match.start()] if doi_match else body
-    year_match = _PAREN_YEAR.search(scan) or _VANCOUVER_YEAR.search(scan)
-    if year_match is None:
+def _heading_above(lines: list[_Line], first: int) -> int | None:
+    """The line just above an entry (one blank line allowed between) if it reads as a heading."""
+    k = first - 1
+    if k >= 0 and lines[k].blank:
+        k -= 1
+    if k >= 0 and _is_heading(lines[k].text) and score(lines[k].text) < WEAK:
+        return k
+    return None
+
+
+_APA_AUTHOR = re.compile(r"([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?),[ \t]*((?:[A-Z]\.[ \t]?-?[ \t]?){1,4})")
+_AUTHORS_YEAR = re.compile(rf"^(.{{3,300}}?)[,.]?[ \t]+({_YEAR})[a-z]?\.[ \t]+(?=['‘“\"]?[A-Z])")  # "Hendrick, P., ..., 2010. The"
+_INITIALS_END = re.compile(r"(?:\b[A-Z]{1,3}|\bet[ \t]+al|\b[A-Z][a-z]+)\.(?=[ \t]+['‘“\"]?[A-Z0-9])")
+
+
+def _authors(text: str) -> tuple[str, ...]:
+    text = re.sub(r"\bet[ \t]+al\.?", "", text).strip(" .,;")
+    apa = _APA_AUTHOR.findall(text)
+    if apa and text.lstrip().startswith(apa[0][0]):
+        return tuple(f"{name} {init.replace('.', '').replace(' ', '')}".strip() for name, init in apa)
+    parts = (x.strip(" .,;") for x in re.split(r",|;|\band\b|&", text))
+    return tuple(p for p in parts if p and re.search(r"[A-Za-z]{2}", p) and len(p) < 60)
+
+
+def _parse(key: str, entry: _Entry) -> Reference:
+    raw = entry.text
+    start = entry.lines[0][0]
+    last_offset, last_text = entry.lines[-1]
+    end = last_offset + len(last_text.rstrip())
+    doi_m = _DOI.search(raw)
+    doi = doi_m.group(1).rstrip(".") if doi_m else None
+    pmid_m, pmcid_m, url_m = _PMID.search(raw), _PMCID.search(raw), _URL.search(raw)
+    cut = min((m.start() for m in (doi_m, pmid_m, pmcid_m, url_m) if m), default=len(raw))
+    scan = raw[:cut]
+    year_m = _PAREN_YEAR.search(scan) or _VANCOUVER_YEAR.search(scan) or _REF_YEAR.search(scan)
+    if year_m is None:
         years = list(_ANY_YEAR.finditer(scan))
-        year_match = years[-1] if years else None
-    year = int(year_match.group(1)) if year_match else None
-    authors_text, rest = "", body
-    if year_match is not None and isinstance(year_match.re, re.Pattern) and year_match.re is _PAREN_YEAR:
-        authors_text, rest = body[:year_match.start()], body[year_match.end():]
+        year_m = years[-1] if years else None
+    year = int(year_m.group(1)) if year_m else None
+    authors_text, rest = "", scan
+    paren = _PAREN_YEAR.search(scan)
+    bare = _AUTHORS_YEAR.match(scan)
+    if paren is not None and paren.start() < 300 and _AUTHOR_START.match(scan[:paren.start()] + " X"):
+        authors_text, rest = scan[:paren.start()], scan[paren.end():]
+    elif bare is not None and _AUTHOR_START.match(scan):
+        authors_text, rest = bare.group(1), scan[bare.end():]
     else:
-        initials = _INITIALS_END.search(body)
-        if initials is not None and initials.start() < 200:
-            authors_text, rest = body[:initials.end() - 1], body[initials.end():]
-    authors = tuple(a for a in (x.strip(" .,;") for x in re.split(r",|;|\band\b|&", authors_text))
-                    if a and not re.fullmatch(r"et al\.?|et al", a, re.I) and re.search(r"[A-Za-z]", a))
-    authors = tuple(re.sub(r"\s+et al\.?$", "", a) for a in authors)
-    rest = rest.strip(" .")
-    title, venue = None, None
-    if rest:
-        parts = re.split(r"(?<=[a-z0-9)?])\.\s+(?=[A-Z0-9])", rest, maxsplit=1)
-        title = parts[0].strip(" .") or None
-        if len(parts) > 1:
-            venue_text = re.split(rf"\b{_YEAR}\b|\s\d+\s*\(|\s\(\d|;|\s\d+\s*:|,\s*\d|\s+https?://|\s+doi",
-                                  parts[1])[0]
-            venue = venue_text.strip(" .,") or None
+        initials = _INITIALS_END.search(scan)
+        if initials is not None and initials.start() < 300:
+            authors_text, rest = scan[:initials.end() - 1], scan[initials.end():]
+    authors = _authors(authors_text)
+    title, venue = _title_venue(rest.strip(" .,"))
     volume = issue = pages = None
-    vol = _VOLUME.search(scan)
+    vol = re.search(r"\b(\d{1,4})[ \t]*(?:\(([^()]{1,12})\))?[ \t]*[:,][ \t]*(?:pp?\.[ \t]*)?([A-Za-z]?\d+(?:[ \t]*[-–][ \t]*[A-Za-z]?\d+)?)",
+                    scan[year_m.end():] if year_m and year_m.re is not _PAREN_YEAR else scan)
     if vol:
         volume, issue, pages = vol.group(1), vol.group(2), vol.group(3).replace(" ", "")
+    return Reference(key=key, number=entry.number, text=raw, span=Span(start, end), authors=authors, year=year,
+                     title=title, venue=venue, volume=volume, issue=issue, pages=pages, doi=doi,
+                     pmid=next((g for g in pmid_m.groups() if g), None) if pmid_m else None,
+                     pmcid=pmcid_m.group(1) if pmcid_m else None,
+                     url=url_m.group(0) if url_m and not doi_m else None)
+
+
+def _title_venue(rest: str) -> tuple[str | None, str | None]:
+    """Title and venue from what follows the authors (and the year, in author-year styles)."""
+    if not rest:
+        return None, None
+    quoted = re.match(r"^['‘“\"](.+?)['’”\"][ \t]*[,.]?[ \t]*(.*)$", rest)
+    if quoted:
+        title, tail = quoted.group(1), quoted.group(2)
     else:
-        vi = _VOLUME_ISSUE.search(scan[year_match.end():] if year_match else scan)
-        if vi:
-            volume, issue = vi.group(1), vi.group(2)
-    return Reference(key=key, number=number, text=raw, span=Span(start, end), authors=authors, year=year,
-                     title=title, venue=venue, volume=volume, issue=issue, pages=pages, doi=doi)
+        parts = re.split(r"(?<=[a-z0-9)?\]])[.?][ \t]+(?=[A-Z0-9])", rest, maxsplit=1)
+        title, tail = parts[0], parts[1] if len(parts) > 1 else ""
+    title = title.strip(" .,") or None
+    venue_text = re.split(rf"\b{_YEAR}\b|[ \t]\d+[ \t]*[(,]|[ \t]\(\d|;|[ \t]\d+[ \t]*:|,[ \t]*\d|[ \t]\d+[ \t]*$|"
+                          r"[ \t]+https?://|[ \t]+doi|\bvol\.|\bpp?\.", tail, maxsplit=1)[0]
+    venue = venue_text.strip(" .,") or None
+    return title, venue

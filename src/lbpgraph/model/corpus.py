@@ -25,7 +25,7 @@ from ..core import vocab
 from . import schema
 from ..core.errors import InvalidInput, Issue
 from ..core.files import Unreadable, is_hidden, read_regular
-from ..core.text import ArticleText, Span
+from ..core.text import ArticleText, Span, normalise
 from .yamlio import Document, YamlProblem, loads
 
 ARTICLES_DIR = "articles"
@@ -99,9 +99,10 @@ def _record_name(data: Any, path: tuple[Any, ...]) -> str | None:
 class _Checker:
     """Collects issues; knows each file's raw data and line map."""
 
-    def __init__(self, root: Path, overlay: Mapping[str, bytes]) -> None:
+    def __init__(self, root: Path, overlay: Mapping[str, bytes], parsed: Mapping[str, Any] | None = None) -> None:
         self.root = root
         self.overlay = overlay  # relative path -> content read instead of the file
+        self.parsed = parsed or {}  # relative path -> the data its overlay content holds, already parsed
         self.issues: list[Issue] = []
         self.docs: dict[str, Document] = {}
         self.models: dict[str, BaseModel] = {}
@@ -127,6 +128,9 @@ class _Checker:
     # --- pass 1: YAML and schema ---------------------------------------------------------
 
     def parse(self, rel: str, model: type[BaseModel]) -> None:
+        if rel in self.parsed:
+            self._validate(rel, Document(self.parsed[rel]), model)
+            return
         try:
             raw = self.read(rel).decode("utf-8")
         except Unreadable as exc:
@@ -140,6 +144,9 @@ class _Checker:
         except YamlProblem as exc:
             self.add_file(rel, str(exc), exc.line)
             return
+        self._validate(rel, doc, model)
+
+    def _validate(self, rel: str, doc: Document, model: type[BaseModel]) -> None:
         doc.data = {} if doc.data is None else doc.data
         self.docs[rel] = doc
         if not isinstance(doc.data, dict):
@@ -216,16 +223,18 @@ def _register(c: _Checker, seen: dict[str, tuple[str, tuple[Any, ...]]], file: s
     return rid
 
 
-def load_corpus(root: Path | str, overlay: Mapping[str, bytes] | None = None) -> Corpus:
+def load_corpus(root: Path | str, overlay: Mapping[str, bytes] | None = None,
+                parsed: Mapping[str, Any] | None = None) -> Corpus:
     """Read and validate ``root`` (a data folder); raise :class:`InvalidInput` on any problem.
 
     ``overlay`` maps paths relative to ``root`` (``annotations/x.yaml``, ``articles/x.txt``) to
     contents read instead of the files there, if any: so ingest validates what it would write
-    before writing it."""
+    before writing it. ``parsed`` gives, for an overlay's YAML file, the data it holds (what
+    :func:`~lbpgraph.model.yamlio.dumps` wrote it from), so that a long draft is not parsed again."""
     root = Path(root)
     if not root.is_dir():
         raise InvalidInput([Issue("", 1, "data", f"data folder {root} not found")])
-    c = _Checker(root, overlay or {})
+    c = _Checker(root, overlay or {}, parsed)
     shared_files = []
     for name, model in schema.SHARED_FILES.items():
         if c.exists(name):
@@ -387,6 +396,8 @@ def _check_article(c: _Checker, ids: _Ids, article_id: str, rel: str) -> tuple[A
 
     spans: dict[str, Span] = {}
     appearances: dict[str, tuple[str, tuple[Any, ...]]] = {}
+    quotes = [q for part in ("appearances", "not_claims") for _, r in c.records(rel, part) if (q := _text(r, "quote"))]
+    found = text.find_all(quotes) if text is not None else {}  # one pass over the text for every quote
     for path, app in c.records(rel, "appearances"):
         aid = _register(c, appearances, rel, path, app, "appearance")
         claim = _text(app, "claim")
@@ -395,19 +406,72 @@ def _check_article(c: _Checker, ids: _Ids, article_id: str, rel: str) -> tuple[A
         speaker = _text(app, "speaker")
         if speaker is not None and speaker not in speakers:
             c.add(rel, (*path, "speaker"), f"unknown speaker '{speaker}'")
-        span = _locate(c, rel, path, text, text_file, app)
+        span = _locate(c, rel, path, text, text_file, app, found)
         if span is not None and aid is not None:
             spans[aid] = span
         for cpath, cite in c.records(rel, *path, "citations"):
             _check_citation(c, ids, rel, cpath, cite, draft=data.get("draft") is True)
-    not_claims = [_locate(c, rel, path, text, text_file, nc) for path, nc in c.records(rel, "not_claims")]
+    not_claims = [_locate(c, rel, path, text, text_file, nc, found) for path, nc in c.records(rel, "not_claims")]
     for path, consulted in c.records(rel, "consulted"):
         source = _text(consulted, "source")
         if source is not None and source not in ids.sources:
             c.add(rel, (*path, "source"), f"unknown source '{source}'")
+    _check_original(c, rel, data)
+    _check_review(c, ids, article_id, rel, data, text, appearances)
     if text is None or raw is None:
         return None
     return text, raw, spans, [s for s in not_claims if s is not None]
+
+
+def _check_original(c: _Checker, rel: str, data: dict[str, Any]) -> None:
+    """The page an article was extracted from, kept beside its text, must be there."""
+    name = _text(data, "original")
+    if name is None:
+        return
+    if "/" in name or "\\" in name or name.startswith(".") or any(ch < " " or ch == "\x7f" for ch in name):
+        c.add(rel, ("original",), f"original must be a file name in {ARTICLES_DIR}/, not a path")
+        return
+    try:
+        c.read(f"{ARTICLES_DIR}/{name}")
+    except Unreadable as exc:
+        c.add(rel, ("original",), f"original page {ARTICLES_DIR}/{name} {exc}")
+
+
+def _check_review(c: _Checker, ids: _Ids, article_id: str, rel: str, data: dict[str, Any],
+                  text: ArticleText | None, appearances: dict[str, Any]) -> None:
+    """What a draft leaves to review points at real things, and only a draft may leave anything."""
+    review = data.get("review")
+    if not isinstance(review, dict):
+        return
+    left = 0
+    for path, item in c.records(rel, "review", "sentences"):
+        left += 1
+        start, end, quote = item.get("start"), item.get("end"), _text(item, "quote")
+        if text is None or not (isinstance(start, int) and isinstance(end, int)) or quote is None:
+            continue
+        if not 0 <= start < end <= len(text.text):
+            c.add(rel, path, f"offsets {start}-{end} lie outside the archived text ({len(text.text)} characters)")
+        elif normalise(text.text[start:end]) != normalise(quote):
+            c.add(rel, (*path, "quote"), f"the archived text at {start}-{end} is not this quote")
+    for path, item in c.records(rel, "review", "claims"):
+        left += 1
+        claim = _text(item, "claim")
+        if claim is not None and claim not in ids.claims:
+            c.add(rel, (*path, "claim"), f"unknown claim '{claim}'")
+        for spath, suggested in c.records(rel, *path, "suggested"):
+            other = _text(suggested, "claim")
+            if other is not None and other not in ids.claims:
+                c.add(rel, (*spath, "claim"), f"unknown claim '{other}'")
+    for path, item in c.records(rel, "review", "citations"):
+        left += 1
+        appearance, source = _text(item, "appearance"), _text(item, "source")
+        if appearance is not None and appearance not in appearances:
+            c.add(rel, (*path, "appearance"), f"unknown appearance '{appearance}'")
+        if source is not None and source not in ids.sources:
+            c.add(rel, (*path, "source"), f"unknown source '{source}'")
+    if left and data.get("draft") is not True:
+        c.add(rel, ("review",), f"not a draft, but {left} item{'s' if left > 1 else ''} left to review "
+              f"(lbpgraph review {article_id} lists them): review them, or keep 'draft: true'")
 
 
 def _at(data: Any, path: tuple[Any, ...]) -> dict[str, Any]:
@@ -437,14 +501,14 @@ def _check_citation(c: _Checker, ids: _Ids, rel: str, path: tuple[Any, ...], cit
 
 
 def _locate(c: _Checker, rel: str, path: tuple[Any, ...], text: ArticleText | None, text_file: str,
-            record: dict[str, Any]) -> Span | None:
+            record: dict[str, Any], found: dict[str, list[Span]] | None = None) -> Span | None:
     quote = _text(record, "quote")
     if text is None or quote is None:
         return None
     occurrence = record.get("occurrence", 1)
     if not isinstance(occurrence, int) or occurrence < 1:
         return None
-    spans = text.find(quote)
+    spans = found[quote] if found is not None and quote in found else text.find(quote)
     if not spans:
         short = quote if len(quote) <= 60 else quote[:57] + "..."
         c.add(rel, (*path, "quote"), f"quote not found in {text_file}: {short!r}")

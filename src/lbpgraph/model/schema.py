@@ -180,9 +180,14 @@ class Offer(Model):
 
 
 class Speaker(Model):
+    """Who speaks in an article. ``anonymous: true`` marks a speaker the page does not name
+    (``name`` then says so in words, for display only): the graph gives them no schema:name, and
+    an anonymous author is no schema:author of the article."""
+
     id: Id
     name: Text
     role: SpeakerRole
+    anonymous: bool = False
     credentials: str | None = None
     commercial_interest: list[Offer] = Field(default_factory=list)
 
@@ -242,21 +247,71 @@ class Consulted(Model):
     as_printed: str | None = None
 
 
+class LeftSentence(Model):
+    """A sentence (or block, such as a reference list) nobody has reviewed: neither an appearance
+    nor a not-a-claim yet. ``start``/``end`` are character offsets into the archived text."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=1)
+    quote: Text
+    suggest: NotClaimReason | None = None  # what ingest guesses it is
+
+
+class SuggestedClaim(Model):
+    claim: Id
+    score: float = Field(ge=0, le=1)
+
+
+class LeftClaim(Model):
+    """A claim ingest drafted: its statement and kind are guesses, and it may be one of the
+    existing claims ``suggested`` (the reviewer merges it or keeps it)."""
+
+    claim: Id
+    kind: ClaimKind  # the kind ingest guessed
+    suggested: list[SuggestedClaim] = Field(default_factory=list)
+
+
+class LeftCitation(Model):
+    """A citation or listed work ingest drafted: which work it is (``match`` says on what
+    evidence) and what it supports are still to be checked."""
+
+    appearance: Id | None = None  # None: a work the article lists without citing it (consulted)
+    source: Id | None = None
+    marker: str | None = None
+    match: Text
+
+
+class Review(Model):
+    """What is left to review in a draft; ``draft: true`` may go only once every list is empty."""
+
+    sentences: list[LeftSentence] = Field(default_factory=list)
+    claims: list[LeftClaim] = Field(default_factory=list)
+    citations: list[LeftCitation] = Field(default_factory=list)
+
+    def left(self) -> int:
+        return len(self.sentences) + len(self.claims) + len(self.citations)
+
+
 class ArticleFile(Model):
     """``data/annotations/<id>.yaml``: one article, its speakers and everything it claims.
 
     ``draft: true`` marks an annotation nobody has reviewed yet (``lbpgraph ingest`` writes
     them): it validates, is drawn and traced, but never counts toward a verdict. ``sources``
     holds works found only in this article, unverified until a reviewer moves them to the
-    bibliography.
+    bibliography. ``review`` lists what is left to review; an annotation that is not a draft
+    may not hold anything there. ``original`` names the page as saved (an HTML file beside the
+    text it was extracted to); ``accessed`` says when it was read.
     """
 
     draft: bool = False
     text: Text  # file name of the archived text under data/articles/
+    original: Text | None = None  # file name of the original page under data/articles/, if not the text
     title: Text
     kind: ArticleKind
-    url: Url | None = None
+    url: Url | None = None  # where the article lives, as the text or the curators know it
+    site: str | None = None  # the website or blog it is part of, as the page names it
     published: PartialDate | None = None
+    accessed: PartialDate | None = None  # when the curators read the page at ``url``
     publisher: str | None = None
     speakers: list[Speaker] = Field(min_length=1)
     commercial_interest: list[Offer] = Field(default_factory=list)
@@ -265,6 +320,7 @@ class ArticleFile(Model):
     consulted: list[Consulted] = Field(default_factory=list)
     not_claims: list[NotAClaim] = Field(default_factory=list)
     sources: list[Source] = Field(default_factory=list)
+    review: Review = Field(default_factory=Review)
     note: str | None = None
 
 

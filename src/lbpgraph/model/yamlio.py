@@ -15,6 +15,7 @@ YAML writer of lbpgraph: ingest's drafts and the synthetic corpus both use it.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -49,21 +50,13 @@ for _tag, _regexp, _first in _CORE:
     _Resolver.add_implicit_resolver(_tag, _regexp, _first)
 
 
-class _Dumper(yaml.SafeDumper):
-    """Knows YAML 1.1's implicit types and the core ones above, so it quotes a string that
+class _Implicit(yaml.resolver.Resolver):
+    """YAML 1.1's implicit types and the core ones above: :func:`dumps` quotes a string that
     either would read as something else ("1e3", "yes", "null")."""
 
 
-def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
-    # PyYAML writes U+0085 (a YAML 1.1 line break) raw in plain and single-quoted scalars, where
-    # it reads back as a line break; double quotes escape it.
-    style = '"' if "\x85" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
 for _tag, _regexp, _first in _CORE:
-    _Dumper.add_implicit_resolver(_tag, _regexp, _first)
-_Dumper.add_representer(str, _represent_str)
+    _Implicit.add_implicit_resolver(_tag, _regexp, _first)
 
 
 class _Loader(CParser, _Resolver):  # libyaml's parser and composer, our resolver
@@ -118,10 +111,17 @@ def _error_line(exc: yaml.MarkedYAMLError) -> int:
 
 
 def dumps(data: Any, omit_empty: bool = False) -> str:
-    """``data`` as block-style YAML that :func:`loads` reads back unchanged; with ``omit_empty``,
-    keys whose value is None or an empty list are left out, at every level."""
-    return yaml.dump(_without_empty(data) if omit_empty else data, Dumper=_Dumper, sort_keys=False,
-                     allow_unicode=True, width=100)
+    """``data`` (mappings, lists, strings, numbers, booleans, None) as block-style YAML that
+    :func:`loads` and YAML 1.1 readers read back unchanged; with ``omit_empty``, keys whose value
+    is None or an empty list are left out, at every level.
+
+    Written directly, in one pass: a long draft of tens of thousands of records takes seconds
+    (PyYAML's representer takes minutes). A string is plain only when it cannot read as anything
+    else; otherwise it is double-quoted, with every character a reader would not keep as it is
+    escaped. Lines are never folded."""
+    out: list[str] = []
+    _emit(_without_empty(data) if omit_empty else data, 0, out, top=True)
+    return "".join(out)
 
 
 def _without_empty(data: Any) -> Any:
@@ -130,6 +130,93 @@ def _without_empty(data: Any) -> Any:
     if isinstance(data, list):
         return [_without_empty(x) for x in data]
     return data
+
+
+_PLAIN = re.compile(r"[A-Za-z_(\u00c0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd][^\x00-\x1f\x7f-\x9f:#\"'\\\[\]{},&*!|>%@`\u2028\u2029\ufeff"
+                    r"\ud800-\udfff\ufffe\uffff]*")
+_TRIGGERS = frozenset("0123456789+-.~nNyYtTfFoO<=")  # first characters of YAML 1.1 and core implicit types
+_KEEP = re.compile(r"[^\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]|[\\\"]")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r", "\x85": "\\N", "\u2028": "\\L",
+            "\u2029": "\\P"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    c = match.group()
+    if c in _ESCAPES:
+        return _ESCAPES[c]
+    n = ord(c)
+    return f"\\x{n:02X}" if n < 0x100 else f"\\u{n:04X}" if n < 0x10000 else f"\\U{n:08X}"
+
+
+def _scalar_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        if not math.isfinite(value) or not re.fullmatch(r"-?[0-9]+\.[0-9]+", text):
+            raise ValueError(f"dumps writes plain decimal floats only, not {text}")
+        return text
+    if not isinstance(value, str):
+        raise TypeError(f"dumps cannot write a {type(value).__name__}")
+    if _PLAIN.fullmatch(value) and not value.endswith(" ") and "  " not in value and (
+            value[0] not in _TRIGGERS or _reads_as_string(value)):
+        return value
+    return '"' + _KEEP.sub(_escape, value) + '"'
+
+
+def _reads_as_string(value: str) -> bool:
+    """Whether a plain ``value`` reads as a string under YAML 1.1 and the core schema alike."""
+    return not any(regexp.match(value) for _, regexp in _Implicit.yaml_implicit_resolvers.get(value[0], []))
+
+
+def _emit(data: Any, indent: int, out: list[str], top: bool = False) -> None:
+    """Append ``data`` to ``out``: a mapping or list as block lines at ``indent``, else a scalar."""
+    pad = " " * indent
+    if isinstance(data, dict):
+        if not data:
+            out.append("{}\n")
+            return
+        for i, (key, value) in enumerate(data.items()):
+            if not isinstance(key, str):
+                raise TypeError("dumps writes string keys only")
+            lead = "" if i == 0 and not top and indent else pad
+            out.append(f"{lead}{_scalar_text(key)}:")
+            _value(value, indent, out, nested_indent=indent + 2, list_indent=indent)
+    elif isinstance(data, list):
+        if not data:
+            out.append("[]\n")
+            return
+        for i, item in enumerate(data):
+            lead = "" if i == 0 and not top and indent else pad
+            out.append(f"{lead}-")
+            _value(item, indent, out, nested_indent=indent + 2, list_indent=indent + 2, in_list=True)
+    else:
+        out.append(_scalar_text(data) + "\n")
+
+
+def _value(value: Any, indent: int, out: list[str], nested_indent: int, list_indent: int,
+           in_list: bool = False) -> None:
+    if isinstance(value, dict) and value:
+        if in_list:  # "- key: value" with the rest of the mapping under the first key
+            out.append(" ")
+            _emit(value, nested_indent, out)
+        else:
+            out.append("\n")
+            _emit(value, nested_indent, out, top=True)
+    elif isinstance(value, list) and value:
+        if in_list:
+            out.append(" ")
+            _emit(value, nested_indent, out)
+        else:
+            out.append("\n")
+            _emit(value, list_indent, out, top=True)
+    else:
+        out.append(" ")
+        _emit(value, indent, out)
 
 
 def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]) -> Any:

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from ..analysis.stats import Stats
     from ..analysis.trace import Trace
 
+_URL_UNSAFE = re.compile(r"[^!-~]|[<>\\`|]")  # in a Markdown link: spaces, controls, non-ASCII, <>\` and | (tables)
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~#])")
 _WIDTH = 100
 
@@ -25,6 +26,15 @@ _WIDTH = 100
 def md(text: Any) -> str:
     """One-line Markdown-escaped text: no markup, links or HTML can come from the data."""
     return _MD_SPECIAL.sub(r"\\\1", " ".join(safe(text).split()))
+
+
+def md_link(text: str, url: str | None) -> str:
+    """``text`` (already Markdown-escaped) linked to ``url``: an http(s) address only, as
+    ``<url>`` with the characters that could end it percent-encoded; plain ``text`` otherwise."""
+    if not url or not re.match(r"https?://", url, re.I):
+        return text
+    encoded = _URL_UNSAFE.sub(lambda m: "".join(f"%{b:02X}" for b in m.group().encode("utf-8")), url)
+    return f"[{text}](<{encoded}>)"
 
 
 def _wrap(text: str, indent: str) -> list[str]:
@@ -164,7 +174,8 @@ def _verdict_text(v: Verdict) -> list[str]:
 def _appearance_text(a: AppearanceRecord, last: bool) -> list[str]:
     branch, pad = _branch(last)
     draft = " · DRAFT, not reviewed: never counted in the verdict" if a.get("draft") else ""
-    lines = [f"{branch}{a['article']['id']} · {safe(a['article']['title'])}{draft}"]
+    url = f" · {a['article']['url']}" if a["article"].get("url") else ""
+    lines = [f"{branch}{a['article']['id']} · {safe(a['article']['title'])}{safe(url)}{draft}"]
     lines += [f"{pad}{safe(q)}" for q in _wrap(f"“{a['quote']}”", pad)]
     lines.append(f"{pad}speaker: {safe(_speaker(a))} · {a['hedging']} · basis {a['basis']}")
     if a["flags"]:
@@ -221,7 +232,8 @@ def trace_markdown(t: Trace, explain: bool = False) -> str:
            f"### Appearances ({len(t.appearances)})", ""]
     for i, a in enumerate(t.appearances, start=1):
         draft = " (**draft**, never counted in the verdict)" if a.get("draft") else ""
-        out.append(f"{i}. **{md(a['article']['id'])}**, *{md(a['article']['title'])}*{draft}  ")
+        title = md_link(md(a["article"]["title"]), a["article"].get("url"))
+        out.append(f"{i}. **{md(a['article']['id'])}**, *{title}*{draft}  ")
         out.append(f"   “{md(a['quote'])}”  ")
         out.append(f"   speaker: {md(_speaker(a))}; {a['hedging']}; basis **{a['basis']}**"
                    + (f"; flags: {', '.join(a['flags'])}" if a["flags"] else ""))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -55,6 +56,7 @@ class ArticleRow(TypedDict):
     title: str
     kind: str | None
     claims: int
+    url: str | None  # the article's address, an http(s) one only
     by_basis: dict[str, int]  # claims by their strongest basis in this article
     peer_reviewed_share: float
     commercial_interest: list[str]
@@ -162,6 +164,7 @@ def _article_rows(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> list[Artic
                    if graph.nodes[a]["kind"] == NodeKind.APPEARANCE]
         rows.append({
             "id": d["id"], "title": d["title"], "kind": d["article_kind"], "claims": len(made),
+            "url": d.get("url") if re.match(r"https?://", d.get("url") or "", re.I) else None,
             "by_basis": {b: counts.get(b, 0) for b in vocab.BASES.notations},
             "peer_reviewed_share": round(counts.get("peer-reviewed", 0) / len(made), 4) if made else 0.0,
             "commercial_interest": sorted({o["name"] for o in d["commercial_interest"]}
@@ -220,7 +223,7 @@ def render_csv(report: Report, table: str = "claims") -> str:
 # --- Markdown -------------------------------------------------------------------------------
 
 def render_markdown(report: Report) -> str:
-    from .render import md
+    from .render import md, md_link
     t = report["totals"]
     out = ["# lbpgraph evidence report", "",
            f"{t['claims']} claims in {t['articles']} articles; {t['peer_reviewed_support']} have peer-reviewed "
@@ -231,7 +234,7 @@ def render_markdown(report: Report) -> str:
            "| article | claims | " + " | ".join(vocab.BASES.notations) + " | peer-reviewed share | sells | missing warnings |",
            "|---|---:|" + "---:|" * len(vocab.BASES.notations) + "---:|---|---:|"]
     for a in report["articles"]:
-        out.append(f"| {md(a['id'])} {md(a['title'])} | {a['claims']} | "
+        out.append(f"| {md(a['id'])} {md_link(md(a['title']), a['url'])} | {a['claims']} | "
                    + " | ".join(str(n) for n in a["by_basis"].values())
                    + f" | {a['peer_reviewed_share']:.0%} | {md('; '.join(a['commercial_interest']))} "
                      f"| {len(a['missing_warnings'])} |")

@@ -103,8 +103,10 @@ class _Builder:
             a = node(g, app, AppearanceNode)
             article = predecessor(g, app, Rel.CONTAINS)
             ad = node(g, article, ArticleNode)
+            url = ad.get("url") if re.match(r"https?://", ad.get("url") or "", re.I) else None
             self.node(article, "article", f"{ad['id']}: {_short(ad['title'], 34)}",
-                      f"article {ad['id']}\n{ad['title']}\n{ad['article_kind']}", ARTICLE_COLOUR)
+                      "\n".join(x for x in (f"article {ad['id']}", ad["title"], ad["article_kind"], url) if x),
+                      ARTICLE_COLOUR, **({"url": url} if url else {}))
             self.edge(article, c, "makes", "makes", f"“{a['quote']}”\nbasis: {a['basis']}; {a['hedging']}")
             for cit in successors(g, app, Rel.CITES):
                 self._citation(c, cit, claim_id, "cites")
@@ -248,7 +250,7 @@ def _vis_node(n: dict[str, Any], vis_id: str, position: tuple[int, int]) -> dict
            "x": x, "y": y, "kind": n["kind"], "size": 14 if n["kind"] == "claim" else 11}
     if n.get("dashed"):
         vis["shapeProperties"] = {"borderDashes": [4, 3]}
-    for extra in ("basis", "certainty", "search", "claim"):
+    for extra in ("basis", "certainty", "search", "claim", "url"):
         if extra in n:
             vis[extra] = n[extra]
     if n["kind"] == "article":

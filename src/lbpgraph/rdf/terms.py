@@ -100,6 +100,20 @@ def to_rdflib(term: Term, as_written: bool = False) -> Any:
                    normalize=False if as_written else None)
 
 
+def to_oxigraph(term: Term) -> Any:
+    """A SPARQL 1.1 JSON term as a pyoxigraph term."""
+    import pyoxigraph as ox
+    if term["type"] == "uri":
+        return ox.NamedNode(term["value"])
+    if term["type"] == "bnode":
+        return ox.BlankNode(term["value"])
+    if "xml:lang" in term:
+        return ox.Literal(term["value"], language=term["xml:lang"])
+    if "datatype" in term:
+        return ox.Literal(term["value"], datatype=ox.NamedNode(term["datatype"]))
+    return ox.Literal(term["value"])
+
+
 def compact(term: Term | None) -> str:
     """A term as a table shows it: an IRI as a prefixed name where one fits, else ``<iri>``."""
     if term is None:

@@ -2,7 +2,8 @@
 
 A store is where one project's built dataset lives: it publishes a build it is given as N-Quads
 chunks, says which build it holds (its manifest and fingerprint), answers lbpgraph's own SELECT
-queries (:meth:`Store.select`, cells as SPARQL 1.1 JSON terms) and users' read-only queries
+queries (:meth:`Store.select`, cells as SPARQL 1.1 JSON terms), gives every quad it holds
+(:meth:`Store.quads`, what the exports read) and answers users' read-only queries
 (:meth:`Store.run`: already checked by :func:`lbpgraph.analysis.query.check_query`, evaluated
 with a time limit, never reaching the network), and lets go of files and connections on
 :meth:`Store.close`. What a kind of store can do is declared in :class:`Capabilities`, so that
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from ..rdf.results import QueryResult
 
 Row = tuple[Term | None, ...]
+Quad = tuple[Term, Term, Term, Term]  # graph, subject, predicate, object
 Manifest = dict[str, Any]  # what a build was made from and holds: fingerprint, counts, ...
 
 
@@ -143,12 +145,16 @@ class Store(ABC):
     def run(self, sparql: str, timeout: float) -> QueryResult:
         """A user query that :func:`~lbpgraph.analysis.query.check_query` accepted, with a time limit."""
 
+    def quads(self) -> Iterable[Quad]:
+        """Every quad of every named graph (graph, subject, predicate, object), in no set order."""
+        return self.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")  # type: ignore[return-value]
+
     def dataset(self) -> Dataset:
         """Every named graph as an rdflib Dataset (lbpgraph's prefixes bound)."""
         from ..rdf.namespaces import new_dataset
         from ..rdf.terms import to_rdflib
         ds = new_dataset()
-        for g, s, p, o in self.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"):
+        for g, s, p, o in self.quads():
             ds.graph(to_rdflib(g)).add((to_rdflib(s), to_rdflib(p), to_rdflib(o)))  # type: ignore[arg-type]
         return ds
 

@@ -1,0 +1,135 @@
+"""The bibliography: every identified source, as CSL-JSON and as BibTeX.
+
+Read from the graph (FaBiO, PRISM and Dublin Core terms), values as verified, with their notes
+("as cited", "not seen") kept. Authors are as the records give them ("Dufek JS"): the last
+word, when it is initials, is the given name ("J. S."), and a name that is not in that form stays
+whole (CSL ``literal``, BibTeX braces). ``URL`` is the DOI's resolver address, else PubMed's
+for a PMID, else PubMed Central's for a PMCID: made from a verified identifier, never guessed.
+Unidentified sources (a bare reference marker) are left out.
+
+BibTeX is written by bibtexparser, with the text of every field LaTeX-encoded by pylatexenc (its
+encoder: braces, ``%``, ``&``, ``$``, ``#``, ``_``, ``~``, ``^``, backslashes and non-ASCII letters
+become commands), so a title from an article cannot break the file or run a macro.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from ..core import vocab
+
+if TYPE_CHECKING:
+    from . import Export
+
+_CSL_TYPES = {"fabio:JournalArticle": ("article-journal", "article"), "fabio:ReviewArticle": ("article-journal", "article"),
+              "fabio:ConferencePaper": ("paper-conference", "inproceedings"),
+              "fabio:BookChapter": ("chapter", "incollection"), "fabio:Book": ("book", "book"),
+              "fabio:WebPage": ("webpage", "misc")}
+_VENUE_FIELD = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle", "book": "publisher",
+                "misc": "howpublished"}
+_INITIALS = re.compile(r"[A-Z]{1,4}")
+
+
+def _e(curie: str) -> str:
+    return vocab.expand(curie)
+
+
+def records(export: Export) -> list[dict[str, Any]]:
+    """Every identified source as a plain record, by id."""
+    out = []
+    source_ns = vocab.PREFIXES["source"]
+    for subject, props in sorted(export.union.items()):
+        if not subject.startswith(source_ns) or _e("lbp:peerReview") not in props:
+            continue
+        types = {t.value for t in props.get(_e("rdf:type"), [])}
+        if _e("lbp:UnidentifiedSource") in types:
+            continue
+
+        def one(curie: str) -> str | None:
+            values = sorted(v.value for v in props.get(_e(curie), []))
+            return values[0] if values else None
+        kind = next((k for k in _CSL_TYPES if _e(k) in types), "fabio:JournalArticle")
+        authors = one("lbp:authorList")
+        out.append({"id": subject[len(source_ns):], "csl_type": _CSL_TYPES[kind][0], "bibtex_type": _CSL_TYPES[kind][1],
+                    "title": one("dcterms:title"), "authors": authors.split(", ") if authors else [],
+                    "year": one("fabio:hasPublicationYear"), "venue": one("prism:publicationName"),
+                    "volume": one("prism:volume"), "issue": one("prism:number"), "pages": one("prism:pageRange"),
+                    "doi": one("prism:doi"), "pmid": one("fabio:hasPubMedId"), "pmcid": one("fabio:hasPubMedCentralId")})
+    return out
+
+
+def url(record: dict[str, Any]) -> str | None:
+    """The resolver address of the record's identifier (DOI, else PMID, else PMCID)."""
+    if record["doi"]:
+        return "https://doi.org/" + quote(record["doi"], safe="/:;()._-")
+    if record["pmid"]:
+        return f"https://pubmed.ncbi.nlm.nih.gov/{record['pmid']}/"
+    if record["pmcid"]:
+        return f"https://pmc.ncbi.nlm.nih.gov/articles/{record['pmcid']}/"
+    return None
+
+
+def split_name(name: str) -> tuple[str, str] | None:
+    """'Dufek JS' -> ('Dufek', 'J. S.'); None when the name is not 'Family Initials'."""
+    family, _, given = name.rpartition(" ")
+    return (family, " ".join(f"{c}." for c in given)) if family and _INITIALS.fullmatch(given) else None
+
+
+def csl_item(record: dict[str, Any]) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": record["id"], "type": record["csl_type"]}
+    if record["title"]:
+        item["title"] = record["title"]
+    if record["authors"]:
+        item["author"] = [{"family": parts[0], "given": parts[1]} if (parts := split_name(n)) else {"literal": n}
+                          for n in record["authors"]]
+    if record["year"]:
+        item["issued"] = {"date-parts": [[int(record["year"])]]}
+    for field, key in (("venue", "container-title"), ("volume", "volume"), ("issue", "issue"), ("pages", "page"),
+                       ("doi", "DOI"), ("pmid", "PMID"), ("pmcid", "PMCID")):
+        if record[field]:
+            item[key] = record[field]
+    if (address := url(record)) is not None:
+        item["URL"] = address
+    return item
+
+
+def csl_json(export: Export) -> bytes:
+    items = [csl_item(r) for r in records(export)]
+    return (json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def bibtex(export: Export) -> bytes:
+    import bibtexparser
+    from bibtexparser.library import Library
+    from bibtexparser.model import Entry, Field
+    from pylatexenc.latexencode import UnicodeToLatexEncoder
+    encoder = UnicodeToLatexEncoder(non_ascii_only=False, unknown_char_policy="keep")
+
+    def tex(text: str) -> str:
+        return encoder.unicode_to_latex(text)
+
+    def verbatim(text: str) -> bool:  # a DOI as written, if a verbatim field can hold it
+        return "\\" not in text and text.count("{") == text.count("}") == 0 and not re.search(r"\s", text)
+
+    entries = []
+    for r in records(export):
+        fields = []
+        if r["authors"]:
+            names = [f"{tex(p[0])}, {tex(p[1])}" if (p := split_name(n)) else "{" + tex(n) + "}" for n in r["authors"]]
+            fields.append(Field("author", " and ".join(names)))
+        for name, value in (("title", r["title"]), (_VENUE_FIELD[r["bibtex_type"]], r["venue"]), ("year", r["year"]),
+                            ("volume", r["volume"]), ("number", r["issue"]), ("pages", r["pages"])):
+            if value:
+                fields.append(Field(name, tex(value)))
+        if r["doi"] and verbatim(r["doi"]):
+            fields.append(Field("doi", r["doi"]))
+        if (address := url(r)) is not None:
+            fields.append(Field("url", address))
+        for name in ("pmid", "pmcid"):
+            if r[name]:
+                fields.append(Field(name, r[name]))
+        entries.append(Entry(r["bibtex_type"], r["id"], fields))
+    return bibtexparser.write_string(Library(entries)).encode("utf-8")

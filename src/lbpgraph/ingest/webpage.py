@@ -1,0 +1,184 @@
+"""The main text and metadata of a saved web page, extracted with trafilatura.
+
+trafilatura drops the page's furniture (menus, cookie banners, sidebars, footers) and keeps the
+article with its comments; this module writes what it keeps as plain text, one block a line with
+a blank line between blocks, so that offsets into that text hold. Headings stand on their own
+line; list items keep their numbers ("1. ", an unordered item "- "); a superscript is written
+"^1" (a footnote marker stays a marker, "m^2" stays a unit); line breaks inside a paragraph are
+kept; table cells are joined by " | ". The page's title, author, site, date and canonical
+address come with it.
+
+trafilatura is imported here only, so that only ingesting a web page loads it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                         re.I | re.S)
+_BLOCKS = {"p", "head", "list", "quote", "table", "code", "item", "row"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a web page holds: its main text and what its metadata says."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    site: str | None = None
+    date: str | None = None  # YYYY-MM-DD, as the page states it
+    url: str | None = None  # the canonical address the page gives
+
+
+def looks_like_html(name: str, data: bytes) -> bool:
+    """Whether a file is a web page: by its name, else by how it starts."""
+    return name.lower().endswith((".html", ".htm", ".xhtml")) or bool(_HTML_START.match(data[:4096]))
+
+
+def extract(html: str | bytes, url: str | None = None) -> Page:
+    """The main text and metadata of ``html``; the text is empty when the page holds none."""
+    import trafilatura
+    doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=True,
+                                      include_tables=True, include_formatting=True, favor_recall=True,
+                                      deduplicate=False)
+    if doc is None:
+        return Page("")
+    blocks: list[str] = []
+    for part in (doc.body, doc.commentsbody):
+        if part is not None:
+            for child in part:
+                _render(child, blocks)
+    text = "\n\n".join(b for b in blocks if b.strip())
+    dropped = _dropped_references(html, text)
+    if dropped:
+        text = f"{text}\n\n{dropped}" if text else dropped
+    title = _clean(doc.title)
+    if not text.strip():
+        return Page("", title, _clean(doc.author), _clean(doc.sitename), _clean(doc.date), _clean(doc.url))
+    if title and not _starts_with(text, title):
+        text = f"{title}\n\n{text}" if text else title
+    return Page(text=text + "\n" if text else "", title=title, author=_clean(doc.author), site=_clean(doc.sitename),
+                date=_clean(doc.date), url=_clean(doc.url))
+
+
+def _dropped_references(html: str | bytes, kept: str) -> str:
+    """Reference entries the extractor took for page furniture (a footnote list in a <footer>
+    or an <aside>): found by their shape, they are kept after the text, under their heading."""
+    from trafilatura.utils import load_html
+
+    from .references import STRONG, score
+    tree = load_html(html)
+    if tree is None:
+        return ""
+    have = " ".join(kept.split())
+    groups: list[tuple[str | None, list[str]]] = []
+    last_parent = None
+    for element in tree.iter("li", "p", "dd", "div"):
+        if element.tag == "div" and any(child.tag in ("p", "li", "div", "ol", "ul") for child in element):
+            continue
+        entry = " ".join(element.text_content().split())
+        body = re.sub(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]|\^\d{1,3})\s*", "", entry)
+        if not body or body in have or score(body) < STRONG:
+            continue
+        parent = element.getparent()
+        if element.tag == "li" and parent is not None and parent.tag == "ol":
+            entry = f"{[c for c in parent if c.tag == 'li'].index(element) + 1}. {entry}"
+        if parent is not last_parent or not groups:
+            groups.append((_heading_before(element), []))
+            last_parent = parent
+        groups[-1][1].append(entry)
+    return "\n\n".join("\n".join(([heading] if heading else []) + entries) for heading, entries in groups)
+
+
+def _heading_before(element: Any) -> str | None:
+    """The heading just before a list in its container (a footer's "Footnotes"), if any."""
+    container = element.getparent()
+    while container is not None and container.tag in ("ol", "ul", "dl"):
+        element, container = container, container.getparent()
+    if container is None:
+        return None
+    for sibling in element.itersiblings(preceding=True):
+        if isinstance(sibling.tag, str) and re.fullmatch(r"h[1-6]|strong|b", sibling.tag):
+            return " ".join(sibling.text_content().split()) or None
+        if isinstance(sibling.tag, str) and sibling.tag in ("p", "li", "div"):
+            continue
+    return None
+
+
+def _clean(value: Any) -> str | None:
+    return " ".join(str(value).split()) or None if value else None
+
+
+def _starts_with(text: str, title: str) -> bool:
+    first = " ".join(text.strip().split("\n", 1)[0].split()).lower()
+    return first.startswith(title.lower()[:40]) or title.lower().startswith(first[:40]) if first else False
+
+
+def _inline(element: Any) -> str:
+    """The text of an inline element and its children: superscripts as ^N, line breaks kept."""
+    out = [element.text or ""]
+    for child in element:
+        if child.tag == "lb":
+            out.append("\n")
+        elif child.tag == "hi" and "sup" in (child.get("rend") or ""):
+            out.append(_sup(_inline(child)))
+        elif child.tag in _BLOCKS:
+            out.append(" " + _inline(child) + " ")
+        else:
+            out.append(_inline(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def _sup(inner: str) -> str:
+    """A superscript as plain text: "^1" ("[1]" when it prints its own brackets)."""
+    inner = inner.strip()
+    return inner if not inner or re.fullmatch(r"\[[^\]]*\]", inner) else f"^{inner}"
+
+
+def _tidy(text: str) -> str:
+    lines = (" ".join(line.split()) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _render(element: Any, blocks: list[str]) -> None:
+    tag = element.tag
+    if tag == "list":
+        ordered = "ol" in (element.get("rend") or "")
+        items = [_tidy(_inline_item(item)) for item in element if item.tag == "item"]
+        lines = [f"{n}. {t}" if ordered else f"- {t}" for n, t in enumerate(items, 1) if t]
+        if lines:
+            blocks.append("\n".join(lines))
+    elif tag == "table":
+        rows = [" | ".join(_tidy(_inline(c)).replace("\n", " ") for c in row) for row in element if row.tag == "row"]
+        if any(r.strip(" |") for r in rows):
+            blocks.append("\n".join(r for r in rows if r.strip(" |")))
+    elif tag in ("div", "main", "body", "comments"):
+        for child in element:
+            _render(child, blocks)
+    else:
+        text = _tidy(_inline(element))
+        if text:
+            blocks.append(text)
+
+
+def _inline_item(item: Any) -> str:
+    """A list item's text; a list nested in it goes on its own lines."""
+    parts = [item.text or ""]
+    for child in item:
+        if child.tag == "list":
+            nested: list[str] = []
+            _render(child, nested)
+            parts.append("\n" + "\n".join(nested) + "\n")
+        elif child.tag == "lb":
+            parts.append("\n")
+        elif child.tag == "hi" and "sup" in (child.get("rend") or ""):
+            parts.append(_sup(_inline(child)))
+        else:
+            parts.append(_inline(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
