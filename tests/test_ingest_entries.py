@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from lbpgraph.ingest.analyse import analyse
 from lbpgraph.ingest.references import find_reference_lists
+from lbpgraph.model.corpus import load_corpus
+
+from .conftest import DATA
 
 
 def _entries(lines: str, heading: str = "References") -> list:
@@ -67,3 +71,58 @@ def test_numbered_notes_that_are_not_references_are_left_out() -> None:
         "4. The study was funded by the Medical Research Council (grant MR/T012345/1).",
         heading="Notes to editors")
     assert [e.surname for e in entries] == ["Marsh"]
+
+
+# --- citations that point at such entries --------------------------------------------------------
+
+ARTICLE = """Keeping active with back pain
+
+{body}
+
+References
+
+1. Hayden JA, van Tulder MW, Tomlinson G. Exercise therapy for chronic low back pain. Spine (Phila Pa 1976). 2005;30(7):776-85.
+2. Whitcombe, R., & Liang, Q. (2022). Walking programmes for chronic low back pain. Journal of Back Care, 14(2), 55-63.
+3. World Health Organization. (2023). Guideline for non-surgical management of chronic primary low back pain in adults. WHO.
+4. Marsh, D. A. and Ilori, T. (2019). Pacing and flare-ups in chronic back pain. Pain Reports, 4(1), e712.
+"""
+
+
+@pytest.fixture(scope="module")
+def sources() -> dict:
+    return load_corpus(DATA).sources
+
+
+def _cited(body: str, sources: dict) -> list[tuple[str, tuple[str, ...]]]:
+    a = analyse(ARTICLE.format(body=body), sources)
+    return [(c.kind, c.keys) for c in a.citations if c.kind != "vague"]
+
+
+@pytest.mark.parametrize("body, keys", [
+    ("Walking is one option (Whitcombe & Liang, 2022).", ("2",)),
+    ("Walking is one option (Whitcombe and Liang 2022).", ("2",)),
+    ("Pacing matters (Marsh & Ilori, 2019).", ("4",)),
+    ("Guidance favours staying active (World Health Organization [WHO], 2023).", ("3",)),
+    ("Guidance favours staying active (World Health Organization, 2023).", ("3",)),
+    ("A trial published this week in the journal Spine found that walking helps.", ("1",)),
+    ("Walking is cheap: one review found it is about as effective as other exercise (1).", ("1",)),
+])
+def test_citations_of_such_entries_resolve(body: str, keys: tuple, sources: dict) -> None:
+    assert [k for _, k in _cited(body, sources)] == [keys]
+
+
+def test_a_short_name_given_at_first_citation_resolves_later_ones(sources: dict) -> None:
+    body = "Stay active (World Health Organization [WHO], 2023). Later advice agrees (WHO, 2023)."
+    assert [k for _, k in _cited(body, sources)] == [("3",), ("3",)]
+
+
+def test_a_journal_named_with_a_year_and_no_listed_paper_has_candidates(sources: dict) -> None:
+    a = analyse(ARTICLE.format(body="A 2016 review in the journal Healthcare pooled exercise trials."), sources)
+    (c,) = [c for c in a.citations if c.kind == "named-venue"]
+    assert c.keys == () and "gordon_bloxham2016" in c.candidates
+
+
+@pytest.mark.parametrize("body", ["Set the treadmill to speed (1) and walk.", "Exercise (2) is a bridge.",
+                                  "Start with the first exercise (1)."])
+def test_settings_and_labels_before_a_number_stay_not_citations(body: str, sources: dict) -> None:
+    assert _cited(body, sources) == []
