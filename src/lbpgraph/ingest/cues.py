@@ -166,9 +166,10 @@ def is_safety(sentence: str) -> bool:
         bool(_HEALTH.search(sentence)) or bool(_LIMIT.search(sentence)) or bool(_HAZARD.search(sentence)))
 
 
-def claim_kind(sentence: str) -> str:
-    """A first guess at the kind of claim a sentence makes (see ``vocab.CLAIM_KINDS``)."""
-    if is_safety(sentence):
+def claim_kind(sentence: str, safety: bool | None = None) -> str:
+    """A first guess at the kind of claim a sentence makes (see ``vocab.CLAIM_KINDS``); ``safety``:
+    :func:`is_safety` of the sentence, when the caller has it already."""
+    if is_safety(sentence) if safety is None else safety:
         return "safety"
     if _PHYSIOLOGY.search(sentence):
         return "physiology"
