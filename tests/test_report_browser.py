@@ -16,10 +16,10 @@ from lbpgraph.core.files import atomic_write
 from lbpgraph.presentation.report import build_report, render_html
 from lbpgraph.project import Project
 
-from .test_view_browser import ARTIFACTS, PAYLOADS, Opened, browser, payload_corpus  # noqa: F401  (a fixture)
+from .test_view_browser import ARTIFACTS, PAYLOADS, Opened, payload_corpus
 
 
-def open_report(browser: Browser, html: str, path: Path, width: int = 1300) -> Opened:  # noqa: F811
+def open_report(browser: Browser, html: str, path: Path, width: int = 1300) -> Opened:
     atomic_write(path, html.encode("utf-8"))
     page = browser.new_page(viewport={"width": width, "height": 900})
     opened = Opened(page, path.resolve().as_uri())
@@ -32,7 +32,7 @@ def column(opened: Opened, table: str, index: int) -> list[str]:
                      ".map(r => r.cells[i].getAttribute('data-sort') ?? r.cells[i].textContent.trim())", [table, index])
 
 
-def test_contents_links_and_sorting(browser: Browser, built: Project, tmp_path: Path) -> None:  # noqa: F811
+def test_contents_links_and_sorting(browser: Browser, built: Project, tmp_path: Path) -> None:
     report = build_report(built.projection(), built.traces())
     opened = open_report(browser, render_html(report), tmp_path / "report.html")
     page = opened.page
@@ -76,7 +76,7 @@ def test_contents_links_and_sorting(browser: Browser, built: Project, tmp_path: 
     page.close()
 
 
-def test_doi_and_pmid_links_and_print(browser: Browser, built: Project, tmp_path: Path) -> None:  # noqa: F811
+def test_doi_and_pmid_links_and_print(browser: Browser, built: Project, tmp_path: Path) -> None:
     report = build_report(built.projection(), built.traces())
     opened = open_report(browser, render_html(report), tmp_path / "report.html")
     page = opened.page
@@ -101,7 +101,7 @@ def test_doi_and_pmid_links_and_print(browser: Browser, built: Project, tmp_path
     page.close()
 
 
-def test_a_changed_script_does_not_run(browser: Browser, built: Project, tmp_path: Path) -> None:  # noqa: F811
+def test_a_changed_script_does_not_run(browser: Browser, built: Project, tmp_path: Path) -> None:
     """The CSP allows the report's script by its hash, not any inline script: change one character
     and the browser refuses it (the tables stay as they are, unsorted but complete)."""
     html = render_html(build_report(built.projection(), built.traces()))
@@ -116,7 +116,7 @@ def test_a_changed_script_does_not_run(browser: Browser, built: Project, tmp_pat
     opened.page.close()
 
 
-def test_payload_report_runs_nothing(browser: Browser, tmp_path: Path) -> None:  # noqa: F811
+def test_payload_report_runs_nothing(browser: Browser, tmp_path: Path) -> None:
     project = Project(payload_corpus(tmp_path), tmp_path / "build")
     opened = open_report(browser, render_html(build_report(project.projection(), project.traces())),
                          tmp_path / "payload.html")
