@@ -16,6 +16,7 @@ from lbpgraph.core.files import atomic_write
 from lbpgraph.presentation.report import build_report, render_html
 from lbpgraph.project import Project
 
+from . import factory
 from .test_view_browser import ARTIFACTS, PAYLOADS, Opened, payload_corpus
 
 
@@ -131,3 +132,24 @@ def test_payload_report_runs_nothing(browser: Browser, tmp_path: Path) -> None:
     assert PAYLOADS[0] in page.locator("body").inner_text()  # shown as text
     assert opened.errors == [] and opened.requests == [opened.url]
     page.close()
+
+
+def test_a_claim_links_to_its_article_where_the_address_is_known(browser: Browser, tmp_path: Path) -> None:
+    """The seeds know no article's address; a small corpus that knows one (with a hostile query
+    string) links the claim's quote and the articles table to it, as an attribute and nothing more."""
+    data = factory.corpus()
+    data["annotations"]["a"]["url"] = "https://blog.example.org/a?q=\"><script>window.__pwned=1</script>"
+    url = "https://blog.example.org/a?q=%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E"  # as ingest keeps it
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    opened = open_report(browser, render_html(build_report(project.projection(), project.traces())),
+                         tmp_path / "report.html")
+    outside = opened.js("Array.from(document.querySelectorAll('a[href^=\"http\"]'))"
+                        ".map(a => [a.closest('[id]').id, a.getAttribute('href'), a.rel])")
+    assert {(where, href) for where, href, _ in outside} == {("claim-bw-helps", url), ("claim-bw-unloads", url),
+                                                              ("article-a", url)}
+    assert {rel for _, _, rel in outside} == {"noopener noreferrer"}
+    opened.page.click("#claims-table a[href='#claim-bw-helps']")
+    assert opened.page.locator("#claim-bw-helps blockquote").count() == 1
+    assert opened.js("window.__pwned") is None and opened.js("document.scripts.length") == 1
+    assert opened.errors == [] and opened.requests == [opened.url]
+    opened.page.close()
