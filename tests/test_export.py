@@ -601,7 +601,7 @@ def test_export_writes_the_given_path_stdout_or_the_build_folder(built: Project,
 
 def test_same_data_same_bytes_in_every_format(built: Project) -> None:
     """Two processes with different hash seeds export every format to the same bytes (the date
-    comes from the data's files, not the clock)."""
+    comes from the data's content, not the clock)."""
     code = ("import hashlib\nfrom lbpgraph.project import Project\nfrom lbpgraph.export import FORMATS, ExportSettings\n"
             f"p = Project({str(built.data_dir)!r}, {str(built.build_dir)!r})\n"
             "s = ExportSettings(review_author='A', review_url='https://a.example/{claim}')\n"
@@ -640,23 +640,45 @@ def test_the_reference_has_a_section_and_a_command_for_every_format() -> None:
     assert all(f'"{RESTS_ON[b]}"' in section for b in ("anecdote", "expert-opinion", "vague-attribution", "unsupported"))
 
 
-def test_the_export_date_is_the_setting_else_source_date_epoch_else_the_newest_data_file(
+def test_the_export_date_is_the_setting_else_source_date_epoch_else_the_latest_date_in_the_data(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+    """Without a setting, the latest date the graph records (an article's accessed 2026-11-30,
+    later than its published 2014-02 and its sources' years), never a file's time."""
     from lbpgraph.export import Export
-    data = factory.write(tmp_path / ".hidden-parent", factory.corpus())  # a hidden folder above data/ is fine
-    (data / ".ignored").write_text("x")
-    os.utime(data / ".ignored", (4_000_000_000, 4_000_000_000))  # hidden files do not count
-    os.utime(data / "claims.yaml", (1_700_000_000, 1_700_000_000))
-    for f in data.rglob("*"):
-        if f.is_file() and f.name not in ("claims.yaml", ".ignored"):
-            os.utime(f, (1_600_000_000, 1_600_000_000))
-    project = Project(data, tmp_path / "build")
+    project = _located(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert Export(project, ExportSettings()).date.isoformat() == "2023-11-14T22:13:20+00:00"
+    assert Export(project, ExportSettings()).date.isoformat() == "2026-11-30T00:00:00+00:00"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
     assert Export(project, ExportSettings()).date.isoformat() == "2001-09-09T01:46:40+00:00"
     assert Export(project, ExportSettings(date="2026-01-02")).date.isoformat() == "2026-01-02T00:00:00+00:00"
+
+
+def test_a_corpus_without_dates_exports_the_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpus that records no date at all: the exports carry 1970-01-01, not a file's time."""
+    from lbpgraph.export import Export
+    data = factory.corpus()
+    del data["annotations"]["a"]["published"]
+    for source in data["bibliography.yaml"]["sources"]:
+        source.pop("year", None)
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    project.build()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert Export(project, ExportSettings()).date.isoformat() == "1970-01-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize("fmt", ["nanopub", "rocrate", "claimreview", "gexf"])
+def test_touching_a_data_file_changes_no_exported_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        fmt: str) -> None:
+    """Two clones of one commit have files of different times: the exports must not differ."""
+    import os
+    project = _located(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    settings = ExportSettings(review_author="A", review_url="https://a.example/{claim}")
+    before = project.export(fmt, settings=settings)
+    for seconds in (1_600_000_000, 4_000_000_000):
+        for f in project.data_dir.rglob("*"):
+            os.utime(f, (seconds, seconds))
+        assert project.export(fmt, settings=settings) == before, seconds
 
 
 def test_the_oxigraph_store_exports_the_same_bytes(tmp_path: Path) -> None:
