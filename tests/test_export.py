@@ -580,6 +580,20 @@ def test_rocrate_is_read_back_by_rocrate(built: Project, exported: dict[str, byt
     assert {e.id for e in action["object"]} == {f"data/{f}" for f in data_files}
 
 
+def test_the_rocrate_conforms_to_the_version_the_docs_name(exported: dict[str, bytes]) -> None:
+    """The metadata file declares the RO-Crate version (conformsTo and context) that
+    docs/reference/export.md and the crate module say, and no other version is named."""
+    import io
+    import zipfile
+    metadata = json.loads(zipfile.ZipFile(io.BytesIO(exported["rocrate"])).read("ro-crate-metadata.json"))
+    [descriptor] = [e for e in metadata["@graph"] if e["@id"] == "ro-crate-metadata.json"]
+    version = descriptor["conformsTo"]["@id"].removeprefix("https://w3id.org/ro/crate/")
+    assert metadata["@context"] == f"https://w3id.org/ro/crate/{version}/context"
+    for text in ((ROOT / "docs" / "reference" / "export.md").read_text(encoding="utf-8"),
+                 (ROOT / "src" / "lbpgraph" / "export" / "crate.py").read_text(encoding="utf-8")):
+        assert set(re.findall(r"RO-Crate ([0-9.]+[0-9])", text)) == {version}
+
+
 # --- every format: the same bytes, written where asked, the library named --------------------
 
 def test_export_writes_the_given_path_stdout_or_the_build_folder(built: Project, tmp_path: Path) -> None:
