@@ -97,6 +97,34 @@ def test_every_view_of_an_appearance_links_to_its_article(tmp_path: Path) -> Non
     assert 'link.setAttribute("href", node.url)' in html and "link.textContent" in html
 
 
+def test_plain_views_of_an_appearance_say_site_author_and_dates_where_known(tmp_path: Path) -> None:
+    """The text and Markdown traces and the report's CSV articles table give each article's site,
+    publisher, authors and dates where the page gives them, and nothing where it does not."""
+    import csv
+    import io
+    from lbpgraph.presentation.render import trace_markdown, trace_text
+    from lbpgraph.presentation.report import build_report, render_csv
+    project = _located(tmp_path)
+    t = project.trace("bw-helps")
+    lines = trace_text(t).splitlines()
+    b = next(i for i, line in enumerate(lines) if " b · Walking Backwards · https://" in line)
+    assert lines[b + 1].endswith("Walkers' <Blog> · Example & Co · by Jo Walker · published 2014-02 · "
+                                 "accessed 2026-11-30")
+    a = next(i for i, line in enumerate(lines) if line.endswith(" a · Walking Backwards"))
+    assert lines[a + 1].endswith(" published 2014-02-08") and lines[a + 2].lstrip("│ ").startswith("“")
+    assert all(len(line) <= 100 for line in lines[b:b + 2] + lines[a:a + 2])
+    markdown = trace_markdown(t)
+    assert ("Walkers' \\<Blog\\>, Example \\& Co, by Jo Walker, published 2014-02, accessed 2026-11-30"
+            in markdown)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        render_csv(build_report(project.projection(), project.traces()), "articles"), newline=""))}
+    assert {k: rows["b"][k] for k in ("url", "site", "publisher", "authors", "published", "accessed")} == {
+        "url": "https://blog.example.org/2014/02/walking-backwards?x=1&y=2", "site": "Walkers' <Blog>",
+        "publisher": "Example & Co", "authors": "Jo Walker", "published": "2014-02", "accessed": "2026-11-30"}
+    assert {k: rows["a"][k] for k in ("url", "site", "publisher", "authors", "published", "accessed")} == {
+        "url": "", "site": "", "publisher": "", "authors": "", "published": "2014-02-08", "accessed": ""}
+
+
 def test_the_page_panel_links_to_the_article_in_a_browser(tmp_path: Path, browser: Any) -> None:
     """In Chromium, selecting an article shows its address as a link set as an attribute: the
     quotes and brackets of the address are percent-encoded, nothing runs, nothing is requested.
