@@ -28,7 +28,7 @@ ARTICLE = vocab.PREFIXES["article"]
 
 # --- where articles live --------------------------------------------------------------------
 
-def _located(tmp_path: Path, url: str = "https://blog.example.org/2014/02/walking-backwards?x=1&y=2") -> Project:
+def located(tmp_path: Path, url: str = "https://blog.example.org/2014/02/walking-backwards?x=1&y=2") -> Project:
     """The factory corpus with a second article: one whose page gives its address, site, author
     and dates, and one (the first) whose author is not named."""
     data = factory.corpus()
@@ -44,7 +44,7 @@ def _located(tmp_path: Path, url: str = "https://blog.example.org/2014/02/walkin
 
 
 def test_an_article_carries_where_it_lives_in_the_graph(tmp_path: Path) -> None:
-    project = _located(tmp_path)
+    project = located(tmp_path)
     ds = project.dataset()
     a, b = URIRef(ARTICLE + "a"), URIRef(ARTICLE + "b")
 
@@ -72,7 +72,7 @@ def test_an_article_carries_where_it_lives_in_the_graph(tmp_path: Path) -> None:
 
 def test_every_view_of_an_appearance_links_to_its_article(tmp_path: Path) -> None:
     url = "https://blog.example.org/a(1)|b"
-    project = _located(tmp_path, url)
+    project = located(tmp_path, url)
     iri = "https://blog.example.org/a(1)%7Cb"  # as the graph holds it (| percent-encoded)
     t = project.trace("bw-helps")
     articles = {a["article"]["id"]: a["article"] for a in t.appearances}
@@ -104,7 +104,7 @@ def test_plain_views_of_an_appearance_say_site_author_and_dates_where_known(tmp_
     import io
     from lbpgraph.presentation.render import trace_markdown, trace_text
     from lbpgraph.presentation.report import build_report, render_csv
-    project = _located(tmp_path)
+    project = located(tmp_path)
     t = project.trace("bw-helps")
     lines = trace_text(t).splitlines()
     b = next(i for i, line in enumerate(lines) if " b · Walking Backwards · https://" in line)
@@ -130,7 +130,7 @@ def test_the_page_panel_links_to_the_article_in_a_browser(tmp_path: Path, browse
     quotes and brackets of the address are percent-encoded, nothing runs, nothing is requested.
     (``browser`` is the session's one Chromium: Playwright's sync API takes one per thread.)"""
     from .test_view_browser import open_page
-    project = _located(tmp_path, "https://blog.example.org/x?q=\"><script>window.__pwned=1</script>'")
+    project = located(tmp_path, "https://blog.example.org/x?q=\"><script>window.__pwned=1</script>'")
     view = project.view("bw-helps")
     [article] = [n["id"] for n in view.nodes if n["kind"] == "article" and "url" in n]
     opened = open_page(browser, view, tmp_path / "page.html")
@@ -147,7 +147,7 @@ def test_the_page_panel_links_to_the_article_in_a_browser(tmp_path: Path, browse
 
 def test_the_same_trace_from_the_oxigraph_store(tmp_path: Path) -> None:
     """A store that projects only the claim's neighbourhood still knows the article's site and author."""
-    memory = _located(tmp_path)
+    memory = located(tmp_path)
     oxigraph = Project(memory.data_dir, tmp_path / "build2", f"oxigraph:{tmp_path / 'ox'}")
     oxigraph.build()
     try:
@@ -368,7 +368,7 @@ def test_claimreview_has_one_review_per_appearance_with_every_required_property(
 
 
 def test_claimreview_names_the_articles_address_site_and_author(tmp_path: Path) -> None:
-    project = _located(tmp_path)
+    project = located(tmp_path)
     store = _claimreview_store(project.export("claimreview", settings=SETTINGS))
     rows = _rows(store, """SELECT ?url ?site ?publisher ?author ?date WHERE {
         ?r schema:itemReviewed/schema:appearance ?w . ?w schema:url ?url ; schema:isPartOf/schema:name ?site ;
@@ -687,7 +687,7 @@ def test_the_export_date_is_the_setting_else_source_date_epoch_else_the_latest_d
     """Without a setting, the latest date the graph records (an article's accessed 2026-11-30,
     later than its published 2014-02 and its sources' years), never a file's time."""
     from lbpgraph.export import Export
-    project = _located(tmp_path)
+    project = located(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     assert Export(project, ExportSettings()).date.isoformat() == "2026-11-30T00:00:00+00:00"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
@@ -713,7 +713,7 @@ def test_touching_a_data_file_changes_no_exported_byte(tmp_path: Path, monkeypat
                                                         fmt: str) -> None:
     """Two clones of one commit have files of different times: the exports must not differ."""
     import os
-    project = _located(tmp_path)
+    project = located(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     settings = ExportSettings(review_author="A", review_url="https://a.example/{claim}")
     before = project.export(fmt, settings=settings)
@@ -725,7 +725,7 @@ def test_touching_a_data_file_changes_no_exported_byte(tmp_path: Path, monkeypat
 
 def test_the_oxigraph_store_exports_the_same_bytes(tmp_path: Path) -> None:
     """The quads come from the build's TriG (memory) or a SPARQL SELECT (other stores): the same files."""
-    memory = _located(tmp_path)
+    memory = located(tmp_path)
     oxigraph = Project(memory.data_dir, tmp_path / "build2", f"oxigraph:{tmp_path / 'ox'}")
     oxigraph.build()
     try:

@@ -197,8 +197,8 @@ def test_the_claim_page_links_to_each_article_outside_the_frame(browser: Browser
     link on the claim page, beside its site, author and dates, and in the graph's panel: each
     opens a new tab (the address percent-encoded, nothing run), never the frame, whose CSP would
     refuse it. The article's host is answered in the browser: nothing leaves the machine."""
-    from .test_export import _located
-    project = _located(tmp_path / "corpus", "https://blog.example.org/x?q=\"><script>window.__pwned=1</script>'")
+    from .test_export import located
+    project = located(tmp_path / "corpus", "https://blog.example.org/x?q=\"><script>window.__pwned=1</script>'")
     href = "https://blog.example.org/x?q=%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E'"
     landed = href.replace("'", "%27")  # as Chromium sends it
     running = Server(project.data_dir, tmp_path / "build")
