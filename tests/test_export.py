@@ -669,14 +669,25 @@ def test_a_missing_library_names_the_extra(built: Project, fmt: str, library: st
 
 def test_the_reference_has_a_section_and_a_command_for_every_format() -> None:
     """docs/reference/export.md has a command for every format and the ClaimReview scale; the
-    README names every format in one table and links the page."""
+    README links the page and has a short section per format (or family of formats), each with
+    the command of every format it names, in a shell block."""
     from lbpgraph.export.claimreview import RATING_WORDS, RESTS_ON
     section = (ROOT / "docs" / "reference" / "export.md").read_text(encoding="utf-8")
     for name in FORMATS:
         assert f"lbpgraph export --format {name} " in section, name
     readme = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Exports\n")[1].split("\n## ")[0]
     assert "(docs/reference/export.md)" in readme
-    assert all(re.search(rf"`(lbpgraph export --format )?{re.escape(name)}`", readme) for name in FORMATS)
+    parts = readme.split("\n### ")[1:]
+    assert len(parts) == 6, [p.splitlines()[0] for p in parts]
+    covered = []
+    for part in parts:
+        heading, body = part.split("\n", 1)
+        commands = re.findall(r"^lbpgraph export --format (\S+) --out \S+$", body.split("```sh\n")[1].split("```")[0],
+                              re.M)
+        assert commands and 2 <= len(body.split("```sh")[0].strip().splitlines()) <= 5, heading  # a few lines
+        assert all(FORMATS[c].name for c in commands)
+        covered += commands
+    assert sorted(covered) == sorted(FORMATS)
     for value in (2, 3, 4, 5):
         assert f"| {value} | {RATING_WORDS[value]} |" in section
     assert all(f'"{RESTS_ON[b]}"' in section for b in ("anecdote", "expert-opinion", "vague-attribution", "unsupported"))
