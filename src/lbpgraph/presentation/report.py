@@ -177,7 +177,8 @@ def _article_rows(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> list[Artic
             "commercial_interest": sorted({o["name"] for o in d["commercial_interest"]}
                                           | {o["name"] for s in sellers for o in s["commercial_interest"]}),
             "missing_warnings": sorted(missing.get(d["id"], []), key=lambda m: (m["intervention"], m["condition"])),
-            **{k: ref[k] for k in ("site", "publisher", "authors", "published", "accessed")},  # type: ignore[typeddict-item]
+            "site": ref["site"], "publisher": ref["publisher"], "authors": ref["authors"],
+            "published": ref["published"], "accessed": ref["accessed"],
         })
     return rows
 
