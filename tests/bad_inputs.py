@@ -92,6 +92,9 @@ CASES: list[BadInput] = [
              edit=_article(url="https://example.org/a\x01b")),
     BadInput("url-lone-percent", "percent", "annotations/a.yaml", "url:", edit=_article(url="https://example.org/100%")),
     BadInput("url-bad-port", "bad URL", "annotations/a.yaml", "url:", edit=_article(url="https://example.org:8o/")),
+    # empty or blank text where a value or nothing is meant: never silently dropped
+    BadInput("site-empty", "site: empty: give the site", "annotations/a.yaml", "site:", edit=_article(site="")),
+    BadInput("publisher-blank", "publisher: empty: give the publisher", "annotations/a.yaml", "publisher:", edit=_article(publisher="  ")),
     BadInput("verified-at-two-fragments", "bad URL", "bibliography.yaml", "a#b#c",
              edit=_source(verified_at=["https://example.org/a#b#c"])),
     BadInput("exact-match-bad-escape", "bad URL", "concepts.yaml", "%zz",

@@ -28,7 +28,7 @@ ARTICLE = vocab.PREFIXES["article"]
 
 # --- where articles live --------------------------------------------------------------------
 
-def _located(tmp_path: Path, url: str = "https://blog.example.org/2014/02/walking-backwards?x=1&y=2") -> Project:
+def located(tmp_path: Path, url: str = "https://blog.example.org/2014/02/walking-backwards?x=1&y=2") -> Project:
     """The factory corpus with a second article: one whose page gives its address, site, author
     and dates, and one (the first) whose author is not named."""
     data = factory.corpus()
@@ -44,7 +44,7 @@ def _located(tmp_path: Path, url: str = "https://blog.example.org/2014/02/walkin
 
 
 def test_an_article_carries_where_it_lives_in_the_graph(tmp_path: Path) -> None:
-    project = _located(tmp_path)
+    project = located(tmp_path)
     ds = project.dataset()
     a, b = URIRef(ARTICLE + "a"), URIRef(ARTICLE + "b")
 
@@ -72,7 +72,7 @@ def test_an_article_carries_where_it_lives_in_the_graph(tmp_path: Path) -> None:
 
 def test_every_view_of_an_appearance_links_to_its_article(tmp_path: Path) -> None:
     url = "https://blog.example.org/a(1)|b"
-    project = _located(tmp_path, url)
+    project = located(tmp_path, url)
     iri = "https://blog.example.org/a(1)%7Cb"  # as the graph holds it (| percent-encoded)
     t = project.trace("bw-helps")
     articles = {a["article"]["id"]: a["article"] for a in t.appearances}
@@ -98,12 +98,40 @@ def test_every_view_of_an_appearance_links_to_its_article(tmp_path: Path) -> Non
     assert "innerHTML" not in html.split("<script>")[-1]  # the page's own script writes no markup
 
 
+def test_plain_views_of_an_appearance_say_site_author_and_dates_where_known(tmp_path: Path) -> None:
+    """The text and Markdown traces and the report's CSV articles table give each article's site,
+    publisher, authors and dates where the page gives them, and nothing where it does not."""
+    import csv
+    import io
+    from lbpgraph.presentation.render import trace_markdown, trace_text
+    from lbpgraph.presentation.report import build_report, render_csv
+    project = located(tmp_path)
+    t = project.trace("bw-helps")
+    lines = trace_text(t).splitlines()
+    b = next(i for i, line in enumerate(lines) if " b · Walking Backwards · https://" in line)
+    assert lines[b + 1].endswith("Walkers' <Blog> · Example & Co · by Jo Walker · published 2014-02 · "
+                                 "accessed 2026-11-30")
+    a = next(i for i, line in enumerate(lines) if line.endswith(" a · Walking Backwards"))
+    assert lines[a + 1].endswith(" published 2014-02-08") and lines[a + 2].lstrip("│ ").startswith("“")
+    assert all(len(line) <= 100 for line in lines[b:b + 2] + lines[a:a + 2])
+    markdown = trace_markdown(t)
+    assert ("Walkers' \\<Blog\\>, Example \\& Co, by Jo Walker, published 2014-02, accessed 2026-11-30"
+            in markdown)
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(
+        render_csv(build_report(project.projection(), project.traces()), "articles"), newline=""))}
+    assert {k: rows["b"][k] for k in ("url", "site", "publisher", "authors", "published", "accessed")} == {
+        "url": "https://blog.example.org/2014/02/walking-backwards?x=1&y=2", "site": "Walkers' <Blog>",
+        "publisher": "Example & Co", "authors": "Jo Walker", "published": "2014-02", "accessed": "2026-11-30"}
+    assert {k: rows["a"][k] for k in ("url", "site", "publisher", "authors", "published", "accessed")} == {
+        "url": "", "site": "", "publisher": "", "authors": "", "published": "2014-02-08", "accessed": ""}
+
+
 def test_the_page_panel_links_to_the_article_in_a_browser(tmp_path: Path, browser: Any) -> None:
     """In Chromium, selecting an article shows its address as a link set as an attribute: the
     quotes and brackets of the address are percent-encoded, nothing runs, nothing is requested.
     (``browser`` is the session's one Chromium: Playwright's sync API takes one per thread.)"""
     from .test_view_browser import open_page
-    project = _located(tmp_path, "https://blog.example.org/x?q=\"><script>window.__pwned=1</script>'")
+    project = located(tmp_path, "https://blog.example.org/x?q=\"><script>window.__pwned=1</script>'")
     view = project.view("bw-helps")
     [article] = [n["id"] for n in view.nodes if n["kind"] == "article" and "url" in n]
     opened = open_page(browser, view, tmp_path / "page.html")
@@ -120,7 +148,7 @@ def test_the_page_panel_links_to_the_article_in_a_browser(tmp_path: Path, browse
 
 def test_the_same_trace_from_the_oxigraph_store(tmp_path: Path) -> None:
     """A store that projects only the claim's neighbourhood still knows the article's site and author."""
-    memory = _located(tmp_path)
+    memory = located(tmp_path)
     oxigraph = Project(memory.data_dir, tmp_path / "build2", f"oxigraph:{tmp_path / 'ox'}")
     oxigraph.build()
     try:
@@ -341,7 +369,7 @@ def test_claimreview_has_one_review_per_appearance_with_every_required_property(
 
 
 def test_claimreview_names_the_articles_address_site_and_author(tmp_path: Path) -> None:
-    project = _located(tmp_path)
+    project = located(tmp_path)
     store = _claimreview_store(project.export("claimreview", settings=SETTINGS))
     rows = _rows(store, """SELECT ?url ?site ?publisher ?author ?date WHERE {
         ?r schema:itemReviewed/schema:appearance ?w . ?w schema:url ?url ; schema:isPartOf/schema:name ?site ;
@@ -581,6 +609,20 @@ def test_rocrate_is_read_back_by_rocrate(built: Project, exported: dict[str, byt
     assert {e.id for e in action["object"]} == {f"data/{f}" for f in data_files}
 
 
+def test_the_rocrate_conforms_to_the_version_the_docs_name(exported: dict[str, bytes]) -> None:
+    """The metadata file declares the RO-Crate version (conformsTo and context) that
+    docs/reference/export.md and the crate module say, and no other version is named."""
+    import io
+    import zipfile
+    metadata = json.loads(zipfile.ZipFile(io.BytesIO(exported["rocrate"])).read("ro-crate-metadata.json"))
+    [descriptor] = [e for e in metadata["@graph"] if e["@id"] == "ro-crate-metadata.json"]
+    version = descriptor["conformsTo"]["@id"].removeprefix("https://w3id.org/ro/crate/")
+    assert metadata["@context"] == f"https://w3id.org/ro/crate/{version}/context"
+    for text in ((ROOT / "docs" / "reference" / "export.md").read_text(encoding="utf-8"),
+                 (ROOT / "src" / "lbpgraph" / "export" / "crate.py").read_text(encoding="utf-8")):
+        assert set(re.findall(r"RO-Crate ([0-9.]+[0-9])", text)) == {version}
+
+
 # --- every format: the same bytes, written where asked, the library named --------------------
 
 def test_export_writes_the_given_path_stdout_or_the_build_folder(built: Project, tmp_path: Path) -> None:
@@ -602,7 +644,7 @@ def test_export_writes_the_given_path_stdout_or_the_build_folder(built: Project,
 
 def test_same_data_same_bytes_in_every_format(built: Project) -> None:
     """Two processes with different hash seeds export every format to the same bytes (the date
-    comes from the data's files, not the clock)."""
+    comes from the data's content, not the clock)."""
     code = ("import hashlib\nfrom lbpgraph.project import Project\nfrom lbpgraph.export import FORMATS, ExportSettings\n"
             f"p = Project({str(built.data_dir)!r}, {str(built.build_dir)!r})\n"
             "s = ExportSettings(review_author='A', review_url='https://a.example/{claim}')\n"
@@ -628,41 +670,74 @@ def test_a_missing_library_names_the_extra(built: Project, fmt: str, library: st
 
 def test_the_reference_has_a_section_and_a_command_for_every_format() -> None:
     """docs/reference/export.md has a command for every format and the ClaimReview scale; the
-    README names every format in one table and links the page."""
+    README links the page and has a short section per format (or family of formats), each with
+    the command of every format it names, in a shell block."""
     from lbpgraph.export.claimreview import RATING_WORDS, RESTS_ON
     section = (ROOT / "docs" / "reference" / "export.md").read_text(encoding="utf-8")
     for name in FORMATS:
         assert f"lbpgraph export --format {name} " in section, name
     readme = (ROOT / "README.md").read_text(encoding="utf-8").split("\n## Exports\n")[1].split("\n## ")[0]
     assert "(docs/reference/export.md)" in readme
-    assert all(re.search(rf"`(lbpgraph export --format )?{re.escape(name)}`", readme) for name in FORMATS)
+    parts = readme.split("\n### ")[1:]
+    assert len(parts) == 6, [p.splitlines()[0] for p in parts]
+    covered = []
+    for part in parts:
+        heading, body = part.split("\n", 1)
+        commands = re.findall(r"^lbpgraph export --format (\S+) --out \S+$", body.split("```sh\n")[1].split("```")[0],
+                              re.M)
+        assert commands and 2 <= len(body.split("```sh")[0].strip().splitlines()) <= 5, heading  # a few lines
+        assert all(FORMATS[c].name for c in commands)
+        covered += commands
+    assert sorted(covered) == sorted(FORMATS)
     for value in (2, 3, 4, 5):
         assert f"| {value} | {RATING_WORDS[value]} |" in section
     assert all(f'"{RESTS_ON[b]}"' in section for b in ("anecdote", "expert-opinion", "vague-attribution", "unsupported"))
 
 
-def test_the_export_date_is_the_setting_else_source_date_epoch_else_the_newest_data_file(
+def test_the_export_date_is_the_setting_else_source_date_epoch_else_the_latest_date_in_the_data(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
+    """Without a setting, the latest date the graph records (an article's accessed 2026-11-30,
+    later than its published 2014-02 and its sources' years), never a file's time."""
     from lbpgraph.export import Export
-    data = factory.write(tmp_path / ".hidden-parent", factory.corpus())  # a hidden folder above data/ is fine
-    (data / ".ignored").write_text("x")
-    os.utime(data / ".ignored", (4_000_000_000, 4_000_000_000))  # hidden files do not count
-    os.utime(data / "claims.yaml", (1_700_000_000, 1_700_000_000))
-    for f in data.rglob("*"):
-        if f.is_file() and f.name not in ("claims.yaml", ".ignored"):
-            os.utime(f, (1_600_000_000, 1_600_000_000))
-    project = Project(data, tmp_path / "build")
+    project = located(tmp_path)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    assert Export(project, ExportSettings()).date.isoformat() == "2023-11-14T22:13:20+00:00"
+    assert Export(project, ExportSettings()).date.isoformat() == "2026-11-30T00:00:00+00:00"
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1000000000")
     assert Export(project, ExportSettings()).date.isoformat() == "2001-09-09T01:46:40+00:00"
     assert Export(project, ExportSettings(date="2026-01-02")).date.isoformat() == "2026-01-02T00:00:00+00:00"
 
 
+def test_a_corpus_without_dates_exports_the_epoch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A corpus that records no date at all: the exports carry 1970-01-01, not a file's time."""
+    from lbpgraph.export import Export
+    data = factory.corpus()
+    del data["annotations"]["a"]["published"]
+    for source in data["bibliography.yaml"]["sources"]:
+        source.pop("year", None)
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    project.build()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert Export(project, ExportSettings()).date.isoformat() == "1970-01-01T00:00:00+00:00"
+
+
+@pytest.mark.parametrize("fmt", ["nanopub", "rocrate", "claimreview", "gexf"])
+def test_touching_a_data_file_changes_no_exported_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        fmt: str) -> None:
+    """Two clones of one commit have files of different times: the exports must not differ."""
+    import os
+    project = located(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    settings = ExportSettings(review_author="A", review_url="https://a.example/{claim}")
+    before = project.export(fmt, settings=settings)
+    for seconds in (1_600_000_000, 4_000_000_000):
+        for f in project.data_dir.rglob("*"):
+            os.utime(f, (seconds, seconds))
+        assert project.export(fmt, settings=settings) == before, seconds
+
+
 def test_the_oxigraph_store_exports_the_same_bytes(tmp_path: Path) -> None:
     """The quads come from the build's TriG (memory) or a SPARQL SELECT (other stores): the same files."""
-    memory = _located(tmp_path)
+    memory = located(tmp_path)
     oxigraph = Project(memory.data_dir, tmp_path / "build2", f"oxigraph:{tmp_path / 'ox'}")
     oxigraph.build()
     try:

@@ -36,7 +36,7 @@ from lbpgraph.rdf.results import QueryResult
 from lbpgraph.rdf.terms import XSD_STRING, to_rdflib
 from lbpgraph.serve import protocol
 
-from .conftest import DATA, ROOT
+from .conftest import DATA, ROOT, run
 from .serving import Server, request
 from .test_bad_inputs import LBPGRAPH, assert_one_error_line
 from .test_query import Listener
@@ -319,7 +319,7 @@ def test_service_description(memory_server: Server) -> None:
     for accept, fmt in (("text/turtle", "turtle"), ("application/ld+json", "json-ld"),
                         ("application/n-triples", "nt"), (None, "turtle")):
         status, headers, body = request(memory_server.sparql, headers={"Accept": accept} if accept else {})
-        assert status == 200 and headers["content-type"].startswith(accept or "text/turtle")
+        assert status == 200 and headers["content-type"] == f"{accept or 'text/turtle'}; charset=utf-8"
         graph = Graph().parse(data=body, format=fmt)
         [service] = graph.subjects(RDF.type, sd)
         assert graph.value(service, URIRef(protocol.SD + "endpoint")) == URIRef(memory_server.sparql)
@@ -387,6 +387,13 @@ def test_updates_are_refused(memory_server: Server) -> None:
         wrapper.query()
     assert refused.value.code == 403
     assert json.loads(get(memory_server, count)[2]) == before
+
+
+def test_serve_help_says_how_updates_are_refused() -> None:
+    """An update request (update=, application/sparql-update) is 403; an update sent as a query
+    is 400 (refused by the guard, as test_updates_are_refused sees): the help says both."""
+    help_text = " ".join(run("serve", "--help").output.split())
+    assert "updates are refused: 403 for an update request, 400 for an update sent as a query" in help_text
 
 
 def test_bad_requests_are_400_with_a_message(memory_server: Server) -> None:

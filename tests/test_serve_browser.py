@@ -196,3 +196,53 @@ def test_payload_corpus_never_runs_on_any_page(browser: Browser, tmp_path: Path)
             page.context.close()
     finally:
         running.stop()
+
+
+def test_the_claim_page_links_to_each_article_outside_the_frame(browser: Browser, tmp_path: Path) -> None:
+    """An article with an address (a hostile one: quotes and a script in its query) is a real
+    link on the claim page, beside its site, author and dates, and in the graph's panel: each
+    opens a new tab (the address percent-encoded, nothing run), never the frame, whose CSP would
+    refuse it. The article's host is answered in the browser: nothing leaves the machine."""
+    from .test_export import located
+    project = located(tmp_path / "corpus", "https://blog.example.org/x?q=\"><script>window.__pwned=1</script>'")
+    href = "https://blog.example.org/x?q=%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E'"
+    landed = href.replace("'", "%27")  # as Chromium sends it
+    running = Server(project.data_dir, tmp_path / "build")
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    context.route("https://blog.example.org/**", lambda route: route.fulfill(body="the article", content_type="text/plain"))
+    try:
+        page = context.new_page()
+        opened = Opened(page, running.url + "/claim/bw-helps")
+        page.goto(opened.url)
+        items = page.locator("#articles li")
+        assert items.count() == 2
+        link = page.locator("#articles a")
+        assert link.count() == 1  # article a has no address: its title is plain text
+        assert [link.get_attribute(n) for n in ("href", "target", "rel")] == [href, "_blank", "noopener noreferrer"]
+        assert link.inner_text() == "Walking Backwards"
+        assert items.nth(1).inner_text().endswith(
+            "Walkers' <Blog> · Example & Co · by Jo Walker · published 2014-02 · accessed 2026-11-30")
+        with context.expect_page() as popup:
+            link.click()
+        popup.value.wait_for_load_state()
+        assert popup.value.url == landed and popup.value.inner_text("body") == "the article"
+        popup.value.close()
+        frame = graph_frame(page, "bw-helps")
+        ready(frame)
+        [article] = [n["id"] for n in build_view(project.projection(), "bw-helps").nodes
+                     if n["kind"] == "article" and "url" in n]
+        frame.evaluate("id => lbpgraphView.select(id)", article)
+        inside = frame.locator("#details a")
+        assert [inside.get_attribute(n) for n in ("href", "target", "rel")] == [href, "_blank", "noopener noreferrer"]
+        with context.expect_page() as popup:
+            inside.click()
+        popup.value.wait_for_load_state()
+        assert popup.value.url == landed
+        assert frame.url.endswith("/claim/bw-helps/graph") and page.url == opened.url
+        for where in (page, frame, popup.value):
+            assert where.evaluate("window.__pwned") is None
+        assert opened.errors == [] and opened.dialogs == []  # no CSP report of a framed article
+        assert all(r.startswith(running.url + "/") for r in opened.requests), opened.requests
+    finally:
+        context.close()
+        running.stop()

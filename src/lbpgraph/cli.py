@@ -288,8 +288,9 @@ def serve(project: Project, host: str, port: int, timeout: float, max_queries: i
     /sparql answers GET and POST (form-encoded or application/sparql-query) with SPARQL JSON,
     XML, CSV or TSV (SELECT, ASK) and Turtle, N-Triples, JSON-LD or RDF/XML (CONSTRUCT,
     DESCRIBE), by the Accept header; without a query, its service description. Queries pass
-    the guard, time limit and memory cap of lbpgraph query; updates are refused (403). Pages:
-    / (find a claim), /claim/ID (its trace and graph), /graph, /report. Needs the serve extra.
+    the guard, time limit and memory cap of lbpgraph query; updates are refused: 403 for an
+    update request, 400 for an update sent as a query. Pages: / (find a claim), /claim/ID (its
+    trace and graph), /graph, /report. Needs the serve extra.
     """
     from .serve import serve as run_server
     origins = [] if cors.strip().lower() == "none" else [o.strip() for o in cors.split(",") if o.strip()]

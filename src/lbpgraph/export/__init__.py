@@ -126,7 +126,7 @@ class ExportSettings:
     filled in. ``license`` (an IRI, with ``license_name``) covers the graph and annotations,
     never the archived articles. ``curator`` names who annotated (default: lbpgraph curators).
     ``date`` (YYYY-MM-DD) is the date the exports carry; without it, ``SOURCE_DATE_EPOCH``, else
-    the time of the newest file under ``data/``. Bad values raise ValueError.
+    the latest date the data record (:func:`latest_date`). Bad values raise ValueError.
     """
 
     review_author: str | None = None
@@ -231,16 +231,27 @@ class Export:
     @functools.cached_property
     def date(self) -> datetime:
         """The date the exports carry (UTC): the ``date`` setting, else ``SOURCE_DATE_EPOCH``,
-        else the modification time of the newest file under ``data/``, so that the same data
-        exports to the same bytes."""
+        else the latest date the graph records (see :func:`latest_date`), so that the same data
+        export to the same bytes wherever and whenever they are checked out."""
         if self.settings.date:
             return datetime.fromisoformat(self.settings.date).replace(tzinfo=timezone.utc)
         epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
         if epoch.isdigit():
             return datetime.fromtimestamp(int(epoch), timezone.utc)
-        newest = max((p.stat().st_mtime for p in data_files(self.built.data_dir)), default=None)
-        moment = datetime.fromtimestamp(int(newest), timezone.utc) if newest is not None else datetime.now(timezone.utc)
-        return moment.replace(microsecond=0)
+        return latest_date(self.quads)
+
+
+_DATE_TYPES = {"http://www.w3.org/2001/XMLSchema#" + t for t in ("date", "dateTime", "gYearMonth", "gYear")}
+
+
+def latest_date(quads: Iterable[ox.Quad]) -> datetime:
+    """The latest day any literal of ``quads`` records (an article's published or accessed date, a
+    source's year; a partial date counts from its first day), midnight UTC: the data were curated
+    on or after it. The Unix epoch when they record no date at all."""
+    days = [q.object.value[:10] for q in quads
+            if getattr(q.object, "datatype", None) is not None and q.object.datatype.value in _DATE_TYPES]
+    full = [(d + "-01-01")[:10] for d in days if re.fullmatch(r"[0-9]{4}(-[0-9]{2}){0,2}", d)]
+    return datetime.fromisoformat(max(full, default="1970-01-01")).replace(tzinfo=timezone.utc)
 
 
 def export(built: Built, name: str, settings: ExportSettings | None = None) -> bytes:

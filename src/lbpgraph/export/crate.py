@@ -2,7 +2,7 @@
 
 The crate holds the graph (``graph.trig``, the TriG export) and every file under ``data/``: the
 archived articles, their annotations, the shared files and the curation guide. Its metadata
-(RO-Crate 1.1) names the licence of the graph and annotations (the ``license`` setting), the
+(RO-Crate 1.3) names the licence of the graph and annotations (the ``license`` setting), the
 articles' own rights (their publishers': the crate's licence does not cover them), the curators,
 lbpgraph as the software that made the graph, and the build as a CreateAction from the
 annotations to the graph. Each file has its size and SHA-256.

@@ -71,6 +71,14 @@ def url_iri(url: str) -> str:
     return _IRI_UNSAFE.sub(lambda m: f"%{ord(m.group()):02X}", url)
 
 
+def _named(what: str):  # noqa: ANN202
+    def check(value: str) -> str:
+        if not value.strip():
+            raise PydanticCustomError("empty_text", f"empty: give the {what} or leave the key out", {})
+        return value
+    return check
+
+
 def _check_url(value: str) -> str:
     """An http(s) URL that, once :func:`url_iri` encoded it, the build's IRI parser accepts."""
     import pyoxigraph
@@ -90,6 +98,8 @@ Url = Annotated[str, AfterValidator(_check(_URL, "URL", "http:// or https:// add
                 AfterValidator(_check_url)]
 PartialDate = Annotated[str, AfterValidator(_check_date)]
 Text = Annotated[str, Field(min_length=1)]
+Site = Annotated[str, AfterValidator(_named("site"))]
+Publisher = Annotated[str, AfterValidator(_named("publisher"))]
 
 
 def _value(value_set: vocab.ValueSet) -> Any:
@@ -309,10 +319,10 @@ class ArticleFile(Model):
     title: Text
     kind: ArticleKind
     url: Url | None = None  # where the article lives, as the text or the curators know it
-    site: str | None = None  # the website or blog it is part of, as the page names it
+    site: Site | None = None  # the website or blog it is part of, as the page names it
     published: PartialDate | None = None
     accessed: PartialDate | None = None  # when the curators read the page at ``url``
-    publisher: str | None = None
+    publisher: Publisher | None = None
     speakers: list[Speaker] = Field(min_length=1)
     commercial_interest: list[Offer] = Field(default_factory=list)
     claims: list[Claim] = Field(default_factory=list)

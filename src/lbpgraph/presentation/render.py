@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.console import safe, table
 
 if TYPE_CHECKING:
-    from ..analysis.records import AppearanceRecord, CitationRecord, Distortions, SourceRecord, Verdict
+    from ..analysis.records import AppearanceRecord, ArticleRef, CitationRecord, Distortions, SourceRecord, Verdict
     from ..analysis.stats import Stats
     from ..analysis.trace import Trace
 
@@ -94,6 +94,17 @@ def _speaker(a: AppearanceRecord) -> str:
     sp = a["speaker"]
     role = (sp["role"] or "").replace("-", " ")
     return f"{sp['name']} ({role})" if sp["name"] else role
+
+
+def article_details(article: ArticleRef, sep: str = " · ") -> str:
+    """What is known of where and when an article appeared: site, publisher (when not the site),
+    authors, dates; '' when nothing is. Plain text: the caller escapes it."""
+    site, publisher = article.get("site"), article.get("publisher")
+    parts = [site, publisher if publisher != site else None,
+             "by " + ", ".join(article["authors"]) if article.get("authors") else None,
+             f"published {article['published']}" if article.get("published") else None,
+             f"accessed {article['accessed']}" if article.get("accessed") else None]
+    return sep.join(p for p in parts if p)
 
 
 def distortion_lines(d: Distortions) -> list[str]:
@@ -176,6 +187,8 @@ def _appearance_text(a: AppearanceRecord, last: bool) -> list[str]:
     draft = " · DRAFT, not reviewed: never counted in the verdict" if a.get("draft") else ""
     url = f" · {a['article']['url']}" if a["article"].get("url") else ""
     lines = [f"{branch}{a['article']['id']} · {safe(a['article']['title'])}{safe(url)}{draft}"]
+    if details := article_details(a["article"]):
+        lines += [f"{pad}{safe(x)}" for x in _wrap(details, pad)]
     lines += [f"{pad}{safe(q)}" for q in _wrap(f"“{a['quote']}”", pad)]
     lines.append(f"{pad}speaker: {safe(_speaker(a))} · {a['hedging']} · basis {a['basis']}")
     if a["flags"]:
@@ -233,7 +246,8 @@ def trace_markdown(t: Trace, explain: bool = False) -> str:
     for i, a in enumerate(t.appearances, start=1):
         draft = " (**draft**, never counted in the verdict)" if a.get("draft") else ""
         title = md_link(md(a["article"]["title"]), a["article"].get("url"))
-        out.append(f"{i}. **{md(a['article']['id'])}**, *{title}*{draft}  ")
+        details = article_details(a["article"], ", ")
+        out.append(f"{i}. **{md(a['article']['id'])}**, *{title}*{', ' + md(details) if details else ''}{draft}  ")
         out.append(f"   “{md(a['quote'])}”  ")
         out.append(f"   speaker: {md(_speaker(a))}; {a['hedging']}; basis **{a['basis']}**"
                    + (f"; flags: {', '.join(a['flags'])}" if a["flags"] else ""))

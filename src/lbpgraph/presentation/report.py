@@ -17,6 +17,7 @@ from collections import Counter
 from importlib import resources
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from ..analysis.chains import article_ref
 from ..analysis.metrics import Metrics, metrics
 from ..analysis.records import (AppearanceNode, AppearanceRecord, CitationRecord, NodeKind, SourceRecord,
                                 TraceJSON, node)
@@ -97,6 +98,11 @@ class ArticleRow(TypedDict):
     peer_reviewed_share: float
     commercial_interest: list[str]
     missing_warnings: list[MissingWarning]
+    site: str | None  # where and when it appeared, as the page gives it (None: not given)
+    publisher: str | None
+    authors: list[str]
+    published: str | None
+    accessed: str | None
 
 
 class SourceRow(TypedDict):
@@ -296,6 +302,7 @@ def _article_rows(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> list[Artic
             continue
         made = by_article.get(d["id"], {})
         counts = Counter(_strongest(bases) for bases in made.values())  # type: ignore[arg-type]
+        ref = article_ref(d)  # type: ignore[arg-type]
         sellers = [node(graph, a, AppearanceNode)["speaker"] for a in graph.successors(n)
                    if graph.nodes[a]["kind"] == NodeKind.APPEARANCE]
         rows.append({
@@ -306,6 +313,8 @@ def _article_rows(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> list[Artic
             "commercial_interest": sorted({o["name"] for o in d["commercial_interest"]}
                                           | {o["name"] for s in sellers for o in s["commercial_interest"]}),
             "missing_warnings": sorted(missing.get(d["id"], []), key=lambda m: (m["intervention"], m["condition"])),
+            "site": ref["site"], "publisher": ref["publisher"], "authors": ref["authors"],
+            "published": ref["published"], "accessed": ref["accessed"],
         })
     return rows
 
@@ -342,10 +351,12 @@ def render_csv(report: Report, table: str = "claims") -> str:
                         "true" if c["peer_reviewed_support"] else "false", c["strength"] or "",
                         c["cebm_level"] or "", " ".join(c["flags"]), c["amplification"]])
     elif table == "articles":
-        w.writerow(["id", "title", "claims", *vocab.BASES.notations, "peer_reviewed_share",
-                    "commercial_interest", "missing_warnings"])
+        w.writerow(["id", "title", "url", "site", "publisher", "authors", "published", "accessed", "claims",
+                    *vocab.BASES.notations, "peer_reviewed_share", "commercial_interest", "missing_warnings"])
         for a in report["articles"]:
-            w.writerow([a["id"], a["title"], a["claims"], *a["by_basis"].values(), a["peer_reviewed_share"],
+            w.writerow([a["id"], a["title"], a["url"] or "", a["site"] or "", a["publisher"] or "",
+                        "; ".join(a["authors"]), a["published"] or "", a["accessed"] or "", a["claims"],
+                        *a["by_basis"].values(), a["peer_reviewed_share"],
                         "; ".join(a["commercial_interest"]), len(a["missing_warnings"])])
     elif table == "sources":
         w.writerow(["id", "label", "design", "sample_size", "peer_reviewed", "verification", "curator_added",

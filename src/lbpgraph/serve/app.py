@@ -137,7 +137,7 @@ class SparqlEndpoint:
         if chosen == "text/html":
             page = Pages.endpoint_page(endpoint, protocol.described(endpoint, self.timeout, "text/turtle"))
             return _page_response(page)
-        return Response(protocol.described(endpoint, self.timeout, chosen), media_type=chosen,
+        return Response(protocol.described(endpoint, self.timeout, chosen), media_type=protocol.content_type(chosen),
                         headers={"vary": "accept"})
 
     async def _answer(self, scope: Scope, text: str, accept: str | None, receive: Receive, send: Send) -> None:

@@ -14,6 +14,7 @@ A :class:`~lbpgraph.project.Project` is not made for threads: every call into it
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from dataclasses import dataclass
 from importlib import resources
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..core import vocab
 from ..core.errors import AmbiguousClaim, ClaimNotFound
 from ..presentation.palette import CERTAINTY_COLOURS
-from ..presentation.render import trace_markdown, trace_text
+from ..presentation.render import article_details, trace_markdown, trace_text
 from ..presentation.report import content_security_policy
 
 if TYPE_CHECKING:
@@ -38,6 +39,19 @@ GRAPH_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-
 REPORT_CSP = content_security_policy() + "; frame-ancestors 'none'"
 MAX_SEARCH = 2_000  # characters of a search: more is not a claim's words
 CLAIM_FORMATS = ("html", "json", "markdown", "text")
+
+
+def articles_of(trace: Any) -> list[dict[str, str | None]]:
+    """Each article the claim appears in, once, in trace order: id, title, its http(s) address
+    (None otherwise: nothing else becomes a link) and what else is known of it, as plain text."""
+    seen: dict[str, dict[str, str | None]] = {}
+    for a in trace.appearances:
+        article = a["article"]
+        url = article.get("url")
+        seen.setdefault(article["id"], {
+            "id": article["id"], "title": article["title"], "details": article_details(article),
+            "url": url if url and re.match(r"https?://", url, re.I) else None})
+    return list(seen.values())
 
 
 @dataclass
@@ -123,7 +137,8 @@ class Pages:
             return Page(trace_text(trace), media_type="text/plain; charset=utf-8")
         verdict = trace.verdict
         return Page(_render("claim.html.j2", claim=trace.claim, certainty=verdict["certainty"],
-                            support="yes" if verdict["peer_reviewed_support"] else "no", trace=trace_text(trace)))
+                            support="yes" if verdict["peer_reviewed_support"] else "no", trace=trace_text(trace),
+                            articles=articles_of(trace)))
 
     def claim_graph(self, claim_id: str) -> Page:
         """The graph page of a claim's neighbourhood (what ``lbpgraph view CLAIM`` writes)."""
