@@ -57,12 +57,27 @@ def test_help_imports_no_heavy_library() -> None:
     assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "pyoxigraph", "trafilatura"}
 
 
-def test_trace_reads_the_cached_traces_without_heavy_libraries(built: Project) -> None:
-    loaded = _modules_after(
+def _cli_modules(built: Project, *args: str, code: int = 0) -> set[str]:
+    return _modules_after(
         "from lbpgraph.cli import cli\n"
-        f"try:\n    cli(['--data', {str(DATA)!r}, '--build-dir', {str(built.build_dir)!r}, 'trace', 'bw-unloads-discs'],"
-        " prog_name='lbpgraph')\nexcept SystemExit as e:\n    assert e.code == 0, e.code")
-    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "trafilatura"}
+        f"try:\n    cli(['--data', {str(DATA)!r}, '--build-dir', {str(built.build_dir)!r}, *{list(args)!r}],"
+        f" prog_name='lbpgraph')\nexcept SystemExit as e:\n    assert e.code == {code}, e.code")
+
+
+def test_trace_reads_the_cached_traces_without_heavy_libraries(built: Project) -> None:
+    """A trace by id needs neither the graph libraries nor the search's (BM25, NumPy, the stemmer)."""
+    loaded = _cli_modules(built, "trace", "bw-unloads-discs")
+    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "trafilatura",
+                         "bm25s", "numpy", "Stemmer"}
+
+
+def test_trace_and_search_by_words_read_what_the_build_prepared(built: Project) -> None:
+    """Words are ranked with bm25s (and NumPy) over the kept search documents: no graph library."""
+    for args, code in ((["trace", "does walking backwards open the disc space"], 0), (["search", "Dufek"], 0),
+                       (["trace", "backward walking helps back pain"], 1)):
+        loaded = _cli_modules(built, *args, code=code)
+        assert "bm25s" in loaded, args
+        assert not loaded & {"rdflib", "networkx", "pyvis", "pydantic", "yaml", "trafilatura"}, args
 
 
 def test_an_unexpected_error_is_one_line_with_exit_70(built: Project, monkeypatch: pytest.MonkeyPatch) -> None:

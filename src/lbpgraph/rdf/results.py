@@ -53,9 +53,10 @@ class QueryResult:
         """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
         return "".join(csv_chunks(self.kind, *self.tabular(), self.boolean))
 
-    def to_table(self, limit: int | None = None) -> str:
-        """An aligned table; :class:`TooManyRows` past ``limit`` rows (no limit by default)."""
-        return table_text(self.kind, *self.tabular(), self.boolean, limit)
+    def to_table(self, limit: int | None = None, width: int | None = None) -> str:
+        """An aligned table, fitting ``width`` when given; :class:`TooManyRows` past ``limit``
+        rows (no limit by default)."""
+        return table_text(self.kind, *self.tabular(), self.boolean, limit, width)
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks; every value is escaped."""
@@ -77,7 +78,7 @@ class QueryResult:
 
 # --- the three formats, row by row ------------------------------------------------------------
 
-Renderer = Callable[[str, list[str], Iterable[dict[str, Term]], "bool | None"], Iterator[str]]
+Renderer = Callable[..., Iterator[str]]  # (kind, variables, rows, boolean, **options) -> chunks
 
 
 def csv_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
@@ -118,8 +119,9 @@ def json_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]]
 
 
 def table_text(kind: str, variables: list[str], rows: Iterable[dict[str, Term]], boolean: bool | None,
-               limit: int | None = TABLE_ROWS) -> str:
-    """An aligned table with a row count; :class:`TooManyRows` as soon as a row past ``limit`` comes."""
+               limit: int | None = TABLE_ROWS, width: int | None = None, color: bool = False) -> str:
+    """An aligned table with a row count, fitting ``width`` when given (see
+    :func:`lbpgraph.core.console.table`); :class:`TooManyRows` as soon as a row past ``limit`` comes."""
     if kind == "ASK":
         return "true\n" if boolean else "false\n"
     body: list[list[str]] = []
@@ -128,12 +130,12 @@ def table_text(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
             raise TooManyRows(f"the answer has more than {limit} rows, the most --format table shows")
         body.append([compact(row.get(v)) for v in variables])
     noun = "row" if len(body) == 1 else "rows"
-    return table(variables, body) + f"({len(body)} {noun})\n"
+    return table(variables, body, width, color) + f"({len(body)} {noun})\n"
 
 
 def _table_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
-                  boolean: bool | None) -> Iterator[str]:
-    yield table_text(kind, variables, rows, boolean)
+                  boolean: bool | None, width: int | None = None, color: bool = False) -> Iterator[str]:
+    yield table_text(kind, variables, rows, boolean, width=width, color=color)
 
 
 FORMATS: dict[str, Renderer] = {"csv": csv_chunks, "json": json_chunks, "table": _table_chunks}
@@ -149,8 +151,8 @@ class _Output:
     that went away (``| head``) makes its writes fail instead of filling the pipe.
     """
 
-    def __init__(self, reader: int, writer: int, fmt: str) -> None:
-        self.reader, self.writer, self.fmt = reader, writer, fmt
+    def __init__(self, reader: int, writer: int, fmt: str, options: dict[str, Any]) -> None:
+        self.reader, self.writer, self.fmt, self.options = reader, writer, fmt, options
         self.owner = os.getpid()
 
     def answer(self, kind: str, variables: list[str], rows: Iterable[dict[str, Term]], boolean: bool | None) -> None:
@@ -158,7 +160,7 @@ class _Output:
             os.close(self.reader)
         pending: list[str] = []
         size = 0
-        for chunk in FORMATS[self.fmt](kind, variables, rows, boolean):
+        for chunk in FORMATS[self.fmt](kind, variables, rows, boolean, **self.options):
             pending.append(chunk)
             size += len(chunk)
             if size > 65_536:
@@ -219,13 +221,13 @@ class _Copier(threading.Thread):
 
 
 @contextmanager
-def streaming(fmt: str, write: Callable[[bytes], None]) -> Iterator[None]:
+def streaming(fmt: str, write: Callable[[bytes], None], **options: Any) -> Iterator[None]:
     """While inside, :func:`materialise` writes answers in ``fmt`` (csv, json or table) to
-    ``write`` instead of collecting them."""
+    ``write`` instead of collecting them; a table takes ``width`` and ``color`` options."""
     reader, writer = os.pipe()
     copier = _Copier(reader, write)
     copier.start()  # before the evaluating child is forked; it waits in os.read, holding no lock
-    token = _OUTPUT.set(_Output(reader, writer, fmt))
+    token = _OUTPUT.set(_Output(reader, writer, fmt, options))
     try:
         yield
     finally:
