@@ -94,3 +94,24 @@ def test_an_unexpected_error_is_one_line_with_exit_70(built: Project, monkeypatc
     monkeypatch.setenv("LBPGRAPH_DEBUG", "1")
     with pytest.raises(KeyError):
         run("stats", build=built.build_dir)
+
+
+def test_view_says_which_argument_to_give(built: Project) -> None:
+    neither = run("view", build=built.build_dir)
+    assert neither.exit_code == 2
+    assert "give a CLAIM (an id or words of it) for its neighbourhood, or --all for the whole graph" in neither.stderr
+    both = run("view", "bw-reduces-lbp", "--all", build=built.build_dir)
+    assert both.exit_code == 2 and "give a CLAIM or --all, not both" in both.stderr
+
+
+def test_bench_makes_a_missing_work_dir_or_says_why_it_cannot(tmp_path) -> None:  # noqa: ANN001
+    work = tmp_path / "not" / "yet"
+    result = run("bench", "--triples", "1000", "--claims", "2", "--format", "json", "--work-dir", str(work),
+                 build=tmp_path / "build")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["traced_claims"] == 2 and work.is_dir() and not list(work.iterdir())
+    (tmp_path / "file").write_text("x")
+    refused = run("bench", "--triples", "1000", "--work-dir", str(tmp_path / "file" / "sub"), build=tmp_path / "build")
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines()[-1].startswith("Error: Invalid value for '--work-dir': cannot make")
+    assert "Traceback" not in refused.stderr
