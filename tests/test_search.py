@@ -49,6 +49,17 @@ def test_one_clear_match_is_traced_and_several_are_listed_best_first(built: Proj
                                                f"      matched {why}"]
 
 
+def test_a_claim_found_by_words_says_on_stderr_why_and_one_found_by_id_says_nothing(built: Project) -> None:
+    words = run("trace", "does walking backwards open the disc space", build=built.build_dir)
+    assert words.exit_code == 0 and words.stdout.startswith("Claim bw-unloads-discs (mechanism)")
+    why = built.search("does walking backwards open the disc space", 1)[0].why()
+    assert words.stderr == f"Found bw-unloads-discs by your words: matched {why}\n"
+    assert "concept 'disc unloading (opening the disc space)': open, disc, space" in why
+    assert why.endswith("; read open disc space = disc unloading")  # the other name, said once
+    by_id = run("trace", "bw-unloads-discs", build=built.build_dir)
+    assert by_id.stderr == "" and by_id.stdout == words.stdout
+
+
 def _interventions(built: Project, claim: str) -> list[str]:
     return built.traces()[claim]["claim"]["interventions"]
 

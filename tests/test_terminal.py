@@ -91,6 +91,10 @@ def test_search_and_lists_of_claims_fit_80_columns(built: Project, columns_80: N
     assert _widest(run("search", "walking", "backwards", "relieves", "LBP", build=built.build_dir).stdout) <= 80
     listed = run("trace", "back walking", build=built.build_dir)
     assert listed.exit_code == 1 and _widest(listed.stderr.split("\n", 1)[1]) <= 80
+    why = built.search("back walking", 1)[0].why()  # wrapped under its claim, never cut
+    assert " ".join(listed.stderr.split()).find(" ".join(f"matched {why}".split())) > 0
+    found = run("trace", "does walking backwards open the disc space", build=built.build_dir)
+    assert found.exit_code == 0 and _widest(found.stderr) <= 80 and _widest(found.stdout) <= 80
     assert _widest(run("query", "--list", build=built.build_dir).stdout) <= 80
 
 

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .core.console import clip, safe, terminal_width, use_color
+from .core.console import clip, fit_lines, safe, terminal_width, use_color
 from .core.errors import (AmbiguousClaim, ClaimNotFound, DiskFull, InternalError, InvalidInput, Issue, LbpgraphError,
                      is_disk_full, one_line)
 from .core.files import atomic_write
@@ -42,7 +42,11 @@ def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
     width = terminal_width(sys.stderr)
     for line in lines:
         line = safe(one_line(line))
-        click.echo(clip(line, width) if width and not line.startswith(("Error:", "Hint:")) else line, err=True)
+        if width and line.startswith("      matched "):  # why a claim matched: wrapped, all of it
+            line = fit_lines(line, width)
+        elif width and not line.startswith(("Error:", "Hint:")):
+            line = clip(line, width)
+        click.echo(line, err=True)
     ctx.exit(exc.exit_code)
 
 
@@ -204,18 +208,29 @@ def trace(project: Project, claim: str, fmt: str, explain: bool) -> None:
     """Trace a claim to its sources: CLAIM is a claim id, text from a statement or quote, or any
     words (as lbpgraph search takes them).
 
-    One clear match is traced; several are listed best first with their ids and why each matched
-    (exit 1); none lists the closest claims (exit 1). The trace ends with the claim's citation
+    One clear match is traced, stderr saying why it matched; several are listed best first with
+    their ids and why each matched (exit 1); none lists the closest claims (exit 1). The trace ends with the claim's citation
     distortions.
     """
     from .presentation.render import trace_markdown, trace_text
     result = project.trace(claim)
+    _found_by_words(project, claim, result.claim["id"])
     if fmt == "json":
         _json(result.to_json(explain=explain))
     elif fmt == "markdown":
         click.echo(trace_markdown(result, explain), nl=False)
     else:
         _show(trace_text(result, explain, terminal_width(sys.stdout), use_color(sys.stdout)))
+
+
+def _found_by_words(project: Project, claim: str, found: str) -> None:
+    """Say on stderr why words that are not the claim's id found it (stdout stays the trace)."""
+    if claim.strip() == found:
+        return
+    hits = project.search(claim, 1)
+    if hits and hits[0].claim == found:
+        note = safe(one_line(f"Found {found} by your words: matched {hits[0].why()}"))
+        click.echo(fit_lines(note, terminal_width(sys.stderr)), err=True)
 
 
 @cli.command()

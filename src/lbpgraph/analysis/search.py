@@ -231,9 +231,16 @@ class Hit:
                 "matched": [{"field": m.field, "text": m.text, "words": m.words} for m in self.matches]}
 
     def why(self) -> str:
-        """'statement (backward, walking); concept backward walking (retro walking -> backward walking)'."""
-        return "; ".join(f"{m.field} {_short(m.text)!r}: {', '.join(m.words)}" if m.field != "statement"
-                         else f"statement: {', '.join(m.words)}" for m in self.matches)
+        """Each field that matched with the reader's words it matched, then the other names read
+        as a concept's label, once: "statement: walking; concept 'backward walking': retro,
+        walking; read retro walking = backward walking"."""
+        parts, names = [], []
+        for m in self.matches:
+            own = [w for w in m.words if " = " not in w]
+            names += [w for w in m.words if " = " in w and w not in names]
+            shown = ", ".join(own) or "its other name"
+            parts.append(f"statement: {shown}" if m.field == "statement" else f"{m.field} {_short(m.text)!r}: {shown}")
+        return "; ".join(parts + ([f"read {', '.join(names)}"] if names else []))
 
 
 def _short(text: str, width: int = 48) -> str:
