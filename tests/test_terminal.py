@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import csv
+import fcntl
 import io
 import json
+import os
+import pty
+import re
+import struct
+import subprocess
+import sys
+import termios
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 from lbpgraph.analysis.query import named_queries
+from lbpgraph.cli import cli
 from lbpgraph.core.console import table, terminal_width, use_color
 from lbpgraph.presentation.render import trace_text
 from lbpgraph.project import Project
-
-from click.testing import CliRunner, Result
-
-from lbpgraph.cli import cli
 
 from .conftest import DATA, run
 
@@ -115,3 +122,53 @@ def test_the_width_comes_from_columns_or_the_terminal(monkeypatch: pytest.Monkey
     assert terminal_width(io.StringIO()) == 72
     monkeypatch.delenv("COLUMNS")
     assert terminal_width(io.StringIO()) is None  # a file or a pipe: no limit
+
+
+def _in_terminal(built: Project, *args: str, **env: str) -> str:
+    """``lbpgraph ARGS`` in a pseudo-terminal of 80 columns and 24 lines, as a person runs it
+    (no COLUMNS or LINES: the width and height are the terminal's); what it shows, CRs removed."""
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    environ = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES", "NO_COLOR", "PAGER")}
+    lbpgraph = str(Path(sys.executable).parent / "lbpgraph")
+    child = subprocess.Popen([lbpgraph, "--data", str(DATA), "--build-dir", str(built.build_dir), *args],
+                             stdin=follower, stdout=follower, stderr=follower,
+                             env={**environ, "TERM": "xterm", **env}, close_fds=True)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # EIO: the child and its pager closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    assert child.wait(timeout=60) == 0
+    return shown.decode("utf-8").replace("\r\n", "\n")
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def test_in_a_terminal_output_is_coloured_paged_when_long_and_fits_its_width(built: Project) -> None:
+    pager = "sed -e 1s/^/PAGED:/"  # a pager that marks what went through it
+    long = _in_terminal(built, "trace", "walking-relieves-lbp", PAGER=pager)
+    assert long.startswith("PAGED:") and "\x1b[1m" in long
+    assert _widest(_plain(long)) <= 80 and "Krein SL et al. 2013" in long
+    table_out = _in_terminal(built, "query", "flags", PAGER=pager)
+    # too wide for 80 columns with its statements: one record per row, its first value in bold
+    assert table_out.startswith("PAGED:\x1b[1mcommercial-interest\x1b[0m\n  claim:") and _widest(_plain(table_out)) <= 80
+    short = _in_terminal(built, "search", "Dufek", "--limit", "1", PAGER=pager)
+    assert "PAGED:" not in short and short.startswith("\x1b[1m1. ")  # shorter than the screen: no pager
+    plain = _in_terminal(built, "trace", "walking-relieves-lbp", PAGER=pager, NO_COLOR="1")
+    assert plain.startswith("PAGED:") and "\x1b[" not in plain and plain == _plain(long)
+
+
+def test_piped_output_has_no_colour_no_pager_and_whole_lines(built: Project, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.setenv("PAGER", "sed -e 1s/^/PAGED:/")
+    out = run("trace", "walking-relieves-lbp", build=built.build_dir).stdout
+    assert "\x1b[" not in out and "PAGED:" not in out and _widest(out) > 80
