@@ -110,6 +110,9 @@ def test_bench_makes_a_missing_work_dir_or_says_why_it_cannot(tmp_path) -> None:
                  build=tmp_path / "build")
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["traced_claims"] == 2 and work.is_dir() and not list(work.iterdir())
+    from lbpgraph.devtools.bench import to_text
+    text = to_text(json.loads(result.stdout), width=80)  # the text format of the same result, at 80 columns
+    assert "trace p95" in text and max(len(line) for line in text.splitlines()) <= 80
     (tmp_path / "file").write_text("x")
     refused = run("bench", "--triples", "1000", "--work-dir", str(tmp_path / "file" / "sub"), build=tmp_path / "build")
     assert refused.exit_code == 2

@@ -103,6 +103,9 @@ def test_search_and_lists_of_claims_fit_80_columns(built: Project, columns_80: N
     found = run("trace", "does walking backwards open the disc space", build=built.build_dir)
     assert found.exit_code == 0 and _widest(found.stderr) <= 80 and _widest(found.stdout) <= 80
     assert _widest(run("query", "--list", build=built.build_dir).stdout) <= 80
+    stats = run("stats", build=built.build_dir).stdout
+    assert _widest(stats) <= 80 and "What the Research Says About" in stats
+    assert _widest(run("export", "--list", build=built.build_dir).stdout) <= 80
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(monkeypatch: pytest.MonkeyPatch) -> None:

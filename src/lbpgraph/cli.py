@@ -181,7 +181,7 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
     if list_queries:
         from .core.console import table
         click.echo(table(["name", "description"], [[n, d] for n, (d, _) in named_queries().items()],
-                         terminal_width(sys.stdout)), nl=False)
+                         terminal_width(sys.stdout), use_color(sys.stdout)), nl=False)
         return
     if not sparql:
         raise click.UsageError("give a query (SPARQL text, a name from --list, a file, or -)")
@@ -266,7 +266,7 @@ def stats(project: Project, fmt: str) -> None:
         _json(result)
     else:
         from .presentation.render import stats_text
-        click.echo(stats_text(result), nl=False)
+        click.echo(stats_text(result, terminal_width(sys.stdout), use_color(sys.stdout)), nl=False)
 
 
 @cli.command()
@@ -453,7 +453,8 @@ def export(ctx: click.Context, fmt: str | None, out: Path | None, list_formats: 
     if list_formats:
         from .core.console import table
         click.echo(table(["format", "file", "holds", "read by"],
-                         [[f.name, f.filename, f.holds, f.read_by] for f in FORMATS.values()]), nl=False)
+                         [[f.name, f.filename, f.holds, f.read_by] for f in FORMATS.values()],
+                         terminal_width(sys.stdout), use_color(sys.stdout)), nl=False)
         return
     if fmt is None:
         raise click.UsageError("give --format (one of: " + ", ".join(FORMATS) + ") or --list")
@@ -511,7 +512,7 @@ def bench(project: Project, triples: int, fmt: str, seed: int, claims: int, work
     if fmt == "json":
         _json(result)
     else:
-        click.echo(to_text(result), nl=False)
+        click.echo(to_text(result, terminal_width(sys.stdout)), nl=False)
 
 
 @cli.command()

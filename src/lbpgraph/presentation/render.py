@@ -305,10 +305,10 @@ def _quoted(text: str, most: int = 60) -> str:
     return repr(text if len(text) <= most else text[:most - 1].rstrip() + "\u2026")
 
 
-def stats_text(result: Stats) -> str:
-    """Counts and per-article coverage as two aligned tables."""
-    counts = table(["count", "value"], [[k.replace("_", " "), v] for k, v in result["counts"].items()])
+def stats_text(result: Stats, width: int | None = None, color: bool = False) -> str:
+    """Counts and per-article coverage as two aligned tables, fitting ``width`` when given."""
+    counts = table(["count", "value"], [[k.replace("_", " "), v] for k, v in result["counts"].items()], width, color)
     coverage = table(["article", "sentences", "accounted", "coverage", "title"],
                      [[a["id"], a["sentences"], a["accounted"], f"{100 * a['coverage']:.1f}%", a["title"]]
-                      for a in result["articles"]])
+                      for a in result["articles"]], width, color)
     return counts + "\n" + coverage
