@@ -94,7 +94,8 @@ def test_every_view_of_an_appearance_links_to_its_article(tmp_path: Path) -> Non
     [node] = [n for n in page.nodes if n["kind"] == "article" and "url" in n]
     assert node["url"] == iri and node["title"].endswith(f"\n{iri}")
     html = page.to_html()
-    assert 'link.setAttribute("href", node.url)' in html and "link.textContent" in html
+    assert 'a.setAttribute("href", url)' in html and "a.textContent = text" in html  # an attribute, never markup
+    assert "innerHTML" not in html.split("<script>")[-1]  # the page's own script writes no markup
 
 
 def test_the_page_panel_links_to_the_article_in_a_browser(tmp_path: Path, browser: Any) -> None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import io
 import re
 from collections import Counter
@@ -13,7 +15,8 @@ import pytest
 from lbpgraph.core import vocab
 from lbpgraph.analysis.metrics import metrics
 from lbpgraph.project import Project
-from lbpgraph.presentation.report import build_report, render_html
+from lbpgraph.presentation.links import doi_url, pmid_url, web_url
+from lbpgraph.presentation.report import build_report, content_security_policy, render_html
 
 from . import factory
 from .conftest import run
@@ -86,11 +89,84 @@ def test_html_is_self_contained_and_has_the_charts(built: Project, tmp_path: Pat
     assert result.exit_code == 0 and result.stdout == ""
     html = out.read_text(encoding="utf-8")
     assert "Content-Security-Policy" in html and "default-src 'none'" in html
-    assert not re.search(r"<script|\s(src|href)\s*=", html, re.I)
+    assert not re.search(r"\ssrc\s*=|<link|<iframe|<img|url\(", html, re.I)  # no resource from anywhere
     assert html.count("<svg") == 3
     assert html.index("Claims by certainty of their evidence (GRADE)") < html.index("Claims per article, by the strongest")
     assert "Claims per article, by the strongest basis the article offers" in html
-    assert html.count('<tr><td><span class="certainty ') == len(built.traces())
+    claims_table = html.split('id="claims-table"', 1)[1].split("</table>", 1)[0]
+    assert claims_table.count('<span class="certainty ') == len(built.traces())
+    assert html.count('<article class="claim" id="claim-') == len(built.traces())
+    assert render_html(build_report(built.projection(), built.traces())) == html  # the same bytes every time
+
+
+def test_the_one_script_is_allowed_by_its_hash_and_nothing_else(built: Project) -> None:
+    html = render_html(build_report(built.projection(), built.traces()))
+    [script] = re.findall(r"<script>(.*?)</script>", html, re.S)
+    assert html.count("<script") == 1
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    policy = re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1)
+    assert policy == content_security_policy()
+    assert f"script-src 'sha256-{digest}'" in policy
+    assert "script-src 'unsafe" not in policy and "eval" not in script and "innerHTML" not in script
+
+
+def test_every_link_is_in_the_page_or_a_doi_pubmed_or_article_address(built: Project) -> None:
+    html = render_html(build_report(built.projection(), built.traces()))
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    hrefs = re.findall(r'\shref="([^"]*)"', html)
+    assert [h for h in hrefs if h.startswith("#") and h[1:] not in ids] == []
+    outside = {h for h in hrefs if not h.startswith("#")}
+    assert outside and all(h.startswith(("https://doi.org/10.", "https://pubmed.ncbi.nlm.nih.gov/")) for h in outside)
+    sources = [s for s in built.projection().nodes.values() if s.get("kind") == "source"]
+    for s in sources:  # every DOI and PMID the bibliography knows is a link
+        if s["doi"]:
+            assert f'href="https://doi.org/{s["doi"]}"' in html, s["id"]
+        if s["pmid"]:
+            assert f'href="https://pubmed.ncbi.nlm.nih.gov/{s["pmid"]}/"' in html, s["id"]
+    nav = html.split('<nav class="contents"', 1)[1].split("</nav>", 1)[0]
+    assert re.findall(r'href="#([^"]+)"', nav) == ["summary", "charts", "articles", "claims", "claim-details",
+                                                     "sources", "metrics", "missing-warnings"]
+
+
+def test_each_claim_shows_its_quotes_articles_and_sources(built: Project, report: dict) -> None:
+    claims = {c["id"]: c for c in report["claims"]}
+    traces = built.traces()
+    for claim_id, c in claims.items():
+        assert [q["quote"] for q in c["quotes"]] == [a["quote"] for a in traces[claim_id]["appearances"]]
+    unloads = claims["bw-unloads-discs"]
+    [quote] = unloads["quotes"]
+    assert (quote["article"], quote["article_title"]) == ("000", "Does Backward Walking Help Low Back Pain?")
+    assert [(w["depth"], w["label"]) for w in quote["citations"]] == [
+        (0, "Dufek JS et al. 2011"), (1, "reference (22) of Dufek et al. 2011"), (1, "reference (9) of Dufek et al. 2011")]
+    walking = claims["walking-relieves-lbp"]
+    suh = next(w for q in walking["quotes"] for w in q["citations"] if w["source"] == "suh2019")
+    assert (suh["doi_url"], suh["pmid_url"]) == ("https://doi.org/10.1097/MD.0000000000016173",
+                                                 "https://pubmed.ncbi.nlm.nih.gov/31261549/")
+    assert {w["source"] for w in walking["curator_evidence"]} == {"hendrick2010", "pocovi2024_walkback"}
+
+
+def test_the_summary_box(report: dict) -> None:
+    s = report["summary"]
+    assert sum(r["claims"] for r in s["by_certainty"]) == sum(r["claims"] for r in s["by_basis"]) == len(report["claims"])
+    assert [r["basis"] for r in s["by_basis"]] == list(vocab.BASES.notations)
+    repeated = s["repeated_without_support"]
+    claims = {c["id"]: c for c in report["claims"]}
+    assert repeated[0]["id"] == "bw-reduces-lbp" and repeated[0]["appearances"] == 5
+    assert all(not claims[r["id"]]["peer_reviewed_support"] and r["appearances"] == len(claims[r["id"]]["quotes"])
+               for r in repeated)
+    assert [r["appearances"] for r in repeated] == sorted((r["appearances"] for r in repeated), reverse=True)
+    missing = s["missing_warnings"]
+    assert sum(len(w["conditions"]) * len(w["articles"]) for w in missing) == report["totals"]["missing_warnings"]
+    assert missing[0]["severity"] == "absolute"  # the most severe first
+    assert {"001", "003"} == set(missing[0]["articles"])
+
+
+def test_links_only_to_web_doi_and_pubmed_addresses() -> None:
+    assert web_url("javascript:alert(1)") is None and web_url("https://a.example/x y") is None
+    assert web_url("HTTPS://a.example/x") == "HTTPS://a.example/x"
+    assert doi_url("10.1000/a#b?c<d>") == "https://doi.org/10.1000/a%23b%3Fc%3Cd%3E"
+    assert doi_url("javascript:alert(1)") is None and doi_url("11.1000/x") is None
+    assert pmid_url("123") == "https://pubmed.ncbi.nlm.nih.gov/123/" and pmid_url("12a") is None
 
 
 def test_html_escapes_article_strings(tmp_path: Path) -> None:
@@ -99,7 +175,7 @@ def test_html_escapes_article_strings(tmp_path: Path) -> None:
     data["annotations"]["a"]["title"] = "</table><script>bad()</script>"
     project = Project(factory.write(tmp_path, data), tmp_path / "build")
     html = render_html(build_report(project.projection(), project.traces()))
-    assert "<script" not in html and "<img" not in html
+    assert html.count("<script") == 1 and "<img" not in html  # the report's own script only
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 

@@ -13,6 +13,7 @@ import csv
 import http.client
 import io
 import json
+import re
 import socket
 import subprocess
 import sys
@@ -29,6 +30,7 @@ from rdflib.compare import isomorphic
 from rdflib.query import Result
 
 from lbpgraph.analysis.query import run_query
+from lbpgraph.presentation.policy import script_hash
 from lbpgraph.project import Project
 from lbpgraph.rdf.results import QueryResult
 from lbpgraph.rdf.terms import XSD_STRING, to_rdflib
@@ -330,7 +332,8 @@ def test_service_description(memory_server: Server) -> None:
 
 def test_pages_over_each_store(served: tuple[Server, Project]) -> None:
     """The pages read the store being served: the trace is the one the project gives; every page
-    has a Content-Security-Policy header, and only the graph pages may run (inline) script."""
+    has a Content-Security-Policy header, and only the graph pages may run (inline) script, and the
+    report its one sorting script, named by its SHA-256."""
     server, project = served
     status, _, body = request(f"{server.url}/claim/bw-unloads-discs?format=json")
     assert status == 200 and json.loads(body) == project.trace("bw-unloads-discs").to_json(explain=True)
@@ -341,6 +344,9 @@ def test_pages_over_each_store(served: tuple[Server, Project]) -> None:
         policy = headers["content-security-policy"]
         assert policy.startswith("default-src 'none'") and headers["x-content-type-options"] == "nosniff", path
         assert ("script-src 'unsafe-inline'" in policy) is path.endswith("/graph"), path
+        if path == "/report":
+            [script] = re.findall(r"<script>(.*?)</script>", body.decode("utf-8"), re.S)
+            assert f"script-src {script_hash(script)};" in policy
     connection = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(server.url).port, timeout=60)
     connection.request("GET", "/?q=opens+the+disc+space")
     response = connection.getresponse()

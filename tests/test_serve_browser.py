@@ -74,7 +74,7 @@ def test_find_a_claim_then_read_its_trace_and_graph(browser: Browser, server: Se
     page.click("form button")
     page.wait_for_url(f"{server.url}/claim/{CLAIM}")
     assert page.locator("#claim-id").inner_text() == CLAIM
-    assert page.locator("#verdict").inner_text().startswith("certainty none")
+    assert page.locator("#verdict").inner_text() == "certainty none (GRADE) peer-reviewed support: no"  # once
     trace = page.locator("#trace").inner_text()
     assert trace.startswith(f"Claim {CLAIM}") and "Dufek JS et al. 2011" in trace and "dead end" in trace
     frame = graph_frame(page, CLAIM)
@@ -125,7 +125,12 @@ def test_graph_report_and_endpoint_pages(browser: Browser, server: Server, built
 
     opened = visit(browser, server.url + "/report")
     assert opened.page.locator("h1").inner_text() == "lbpgraph evidence report"
-    assert opened.js("document.scripts.length") == 0
+    assert opened.js("document.scripts.length") == 1  # the sorting, allowed by its hash in the header too
+    times = opened.page.locator("#claims-table thead th", has_text="times made")
+    times.locator("button").click()
+    assert times.get_attribute("aria-sort") == "ascending"
+    opened.page.click("nav.contents a[href='#sources']")
+    assert abs(opened.js("document.getElementById('sources').getBoundingClientRect().top")) < 60
     only_from(opened, server)
     opened.page.context.close()
 
@@ -181,7 +186,8 @@ def test_payload_corpus_never_runs_on_any_page(browser: Browser, tmp_path: Path)
             for frame in [page, *graphs]:
                 assert frame.evaluate("window.__pwned") is None, path
                 assert frame.evaluate("document.querySelectorAll('img, svg image, a[href^=javascript]').length") == 0
-            assert opened.js("document.scripts.length") == (2 if landed.endswith("/graph") else 0), path
+            scripts = 2 if landed.endswith("/graph") else (1 if landed == "/report" else 0)
+            assert opened.js("document.scripts.length") == scripts, path
             frames = opened.js("document.querySelectorAll('iframe').length")
             assert frames == (1 if landed.startswith("/claim/") and not landed.endswith("/graph") else 0), path
             assert opened.dialogs == [], path

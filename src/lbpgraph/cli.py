@@ -297,8 +297,8 @@ def report(project: Project, fmt: str, table: str, out: Path | None) -> None:
               help="Where to write the page (default: BUILD_DIR/view-<claim>.html or view-all.html).")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the layout.")
-@click.option("--physics-threshold", type=click.IntRange(min=0), default=300, show_default=True,
-              help="Turn physics off for views with more nodes than this.")
+@click.option("--physics-threshold", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Let vis-network's physics move whole-graph views of up to this many nodes (0: never).")
 @click.pass_obj
 def view(project: Project, claim: str | None, whole: bool, out: Path | None, open_page: bool, seed: int,
          physics_threshold: int) -> None:

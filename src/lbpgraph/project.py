@@ -315,7 +315,7 @@ class Project:
         from .analysis.projection import neighbourhood, project
         return project(store, neighbourhood(store, vocab.PREFIXES["claim"] + claim_id))
 
-    def view(self, claim_id: str | None = None, seed: int = 0, physics_threshold: int = 300) -> View:
+    def view(self, claim_id: str | None = None, seed: int = 0, physics_threshold: int = 0) -> View:
         """The graph page of one claim's neighbourhood, or of everything (``claim_id=None``).
 
         A store that keeps no analysis projects only the claim's neighbourhood for a one-claim view.

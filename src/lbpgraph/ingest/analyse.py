@@ -167,14 +167,15 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
         if not heading and any(c.kind == "vague" or (c.kind in ("named-venue", "narrative", "author-year")
                                                      and not c.keys) for c in cited):
             cues["vague-attribution"].append(s)
+        hedge = hedging(words) if claim_like or reason is None else "certain"
         if claim_like and not heading:
-            if hedging(words) == "hedged":
+            if hedge == "hedged":
                 cues["hedged"].append(s)
             if not cited and not anecdote:
                 cues["unsupported"].append(s)
         if reason is None and (cited or claim_like or safety or anecdote):
             suggested = claims.suggest(statement(text, s, cited)) if claims is not None else []
-            drafted.append(Drafted(s, claim_kind(words), hedging(words), suggested))
+            drafted.append(Drafted(s, claim_kind(words, safety), hedge, suggested))
         else:
             left.append((s, reason or ("advertising" if commercial else None)))
     left.sort(key=lambda x: x[0].start)

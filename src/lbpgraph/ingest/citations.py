@@ -82,6 +82,15 @@ _AY_PART = re.compile(
     rf"^[ \t]*(?:(?:see|also|e\.g\.|eg|cf\.?|and|reviewed[ \t]+in|as[ \t]+cited[ \t]+in)[,]?[ \t]+)*"
     rf"({_NAME}(?:[ \t]+et[ \t]+al\.?|(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|&)[ \t]+{_NAME})?),?[ \t]+"
     rf"((?:1[89]|20)\d{{2}}[a-z]?(?:[ \t]*,[ \t]*(?:1[89]|20)\d{{2}}[a-z]?)*)(?:[ \t]*,[ \t]*(?:pp?\.|page)[ \t]*\d+(?:[-–]\d+)?)?[ \t]*$")
+_AY_YEARS = r"((?:1[89]|20)\d{2}[a-z]?(?:[ \t]*,[ \t]*(?:1[89]|20)\d{2}[a-z]?)*)(?:[ \t]*,[ \t]*(?:pp?\.|page)[ \t]*\d+(?:[-–]\d+)?)?[ \t]*$"
+_ORG_WORDS = (r"Institute|Organi[sz]ation|Society|Association|Council|Agency|Department|College|Foundation|Centre|"
+              r"Center|Trust|Service|Ministry|Board|Academy|Federation|Office|Commission|Network|Alliance|Collaboration")
+# "(National Institute for Health and Care Excellence [NICE], 2016)", "(World Health Organization, 2023)"
+_AY_ORG = re.compile(
+    rf"^[ \t]*(?:(?:see|also|e\.g\.|eg|cf\.?)[,]?[ \t]+)*"
+    rf"([A-Z][A-Za-z'’\-]+(?:[ \t]+(?:[A-Z][A-Za-z'’\-]+|of|for|and|the|on|in|&))+)"
+    rf"(?:[ \t]*[\[(]([A-Z]{{2,8}})[\])])?,?[ \t]+{_AY_YEARS}")
+_AY_ACRONYM = re.compile(rf"^[ \t]*(?:(?:see|also|e\.g\.|eg|cf\.?)[,]?[ \t]+)*([A-Z]{{2,8}}),?[ \t]+{_AY_YEARS}")
 _NARRATIVE_YEAR = re.compile(
     rf"\b({_NAME})((?:[ \t]+et[ \t]+al\.?|[ \t]+and[ \t]+(?:colleagues|co-?workers|co-?authors|team)"
     rf"|(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|&)[ \t]+({_NAME}))?)(?:['’]s)?[ \t]*\(((?:1[89]|20)\d{{2}})[a-z]?\)")
@@ -96,11 +105,13 @@ _VENUE_WORDS = (r"Journal|Lancet|BMJ|JAMA|NEJM|Spine|Pain|Annals|Archives|Medici
                 r"Reports|Letters|Therapy|Therapeutics")
 _VENUE_NAME = (rf"(?:The[ \t]+)?(?:(?:[A-Z][A-Za-z&'’\-]*|of|and|the|for|in|&)[ \t]+){{0,7}}?"
                rf"(?:{_VENUE_WORDS})(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|for|in|&))*")
+_ANY_VENUE = r"[A-Z][A-Za-z&'’\-]*(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|for|in|&))*"  # "the journal Healthcare"
 _VENUE = re.compile(
     rf"\b(?:(?:published|appeared|appearing|reported|printed|out)[ \t]+(?:\w+[ \t]+){{0,2}}?in|according[ \t]+to|"
     rf"(?:study|trial|review|paper|analysis|report|article|survey|meta-analysis|research)[ \t]+in)"
     rf"[ \t]+(?:a[ \t]+(?:paper|study|report|trial)[ \t]+(?:published[ \t]+)?in[ \t]+)?(?:the[ \t]+)?({_VENUE_NAME})"
-    rf"|\b((?:The[ \t]+)?Journal[ \t]+of(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|&))+)")
+    rf"|\b((?:The[ \t]+)?Journal[ \t]+of(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|&))+)"
+    rf"|\b(?:the|a)[ \t]+(?:medical[ \t]+|scientific[ \t]+)?journal[ \t]+({_ANY_VENUE})")
 _VENUE_WHEN = re.compile(  # "The Lancet in June 2024": the journal ends where its date begins
     r"[ \t]+(?:in|on|during|last|this|from)[ \t]+(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter|"
@@ -366,6 +377,7 @@ def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, fo
 def _author_years(text: str, sentences: _Sentences, index: _Index, cand: Candidates, free: Callable[[Span], bool],
                   found: list[InText], taken: _Spans) -> None:
     """"(Smith et al., 2010; Lee, 2018)": each part that names an author and a year."""
+    aliases: dict[str, str] = {}  # "NICE" -> "National Institute for Health and Care Excellence", as first cited
     for m in _AUTHOR_YEAR.finditer(text):
         span = Span(m.start(), m.end())
         sentence = sentences.at(m.start())
@@ -376,14 +388,12 @@ def _author_years(text: str, sentences: _Sentences, index: _Index, cand: Candida
         candidates: list[str] = []
         matched = False
         for part in m.group(1).split(";"):
-            pm = _AY_PART.match(part)
-            if not pm:
+            named = _part_names(part, aliases, index, m.start())
+            if named is None:
                 continue
-            names = _names(pm.group(1))
-            if not names or names[0] in _NOT_NAMES:
-                continue
+            names, years = named
             matched = True
-            for y in re.findall(r"(?:1[89]|20)\d{2}", pm.group(2)):
+            for y in re.findall(r"(?:1[89]|20)\d{2}", years):
                 hits = index.by_author(names, int(y), m.start())
                 keys.extend(k for k in hits if k not in keys)
                 if not hits:
@@ -393,6 +403,27 @@ def _author_years(text: str, sentences: _Sentences, index: _Index, cand: Candida
             found.append(InText(m.group(0), span, "author-year", tuple(keys), tuple(dangling), sentence,
                                 tuple(dict.fromkeys(candidates))))
             taken.add(span)
+
+
+def _part_names(part: str, aliases: dict[str, str], index: _Index, position: int) -> tuple[list[str], str] | None:
+    """The authors one part of an author-year citation names, and its years: people ("Smith et al.",
+    "Lee and Kang"), an organisation ("World Health Organization"), or the short name an earlier
+    citation gave it ("[NICE]") or a listed entry is under."""
+    pm = _AY_PART.match(part)
+    org = _AY_ORG.match(part)
+    if org and (org.group(2) or re.search(rf"\b(?:{_ORG_WORDS})\b|[ \t](?:of|for|on|the)[ \t]", org.group(1))):
+        if org.group(2):
+            aliases[org.group(2)] = org.group(1)
+        return [org.group(1)], org.group(3)
+    if pm:
+        names = _names(pm.group(1))
+        return (names, pm.group(2)) if names and names[0] not in _NOT_NAMES else None
+    acronym = _AY_ACRONYM.match(part)
+    if acronym:
+        name = aliases.get(acronym.group(1), acronym.group(1))
+        if name != acronym.group(1) or index.by_author([name], None, position):
+            return [name], acronym.group(2)
+    return None
 
 
 def _vagues(text: str, sentences: _Sentences, lists: _Spans, cited: set[Span], found: list[InText]) -> None:
@@ -412,7 +443,8 @@ def _vagues(text: str, sentences: _Sentences, lists: _Spans, cited: set[Span], f
 def _numeric_context_ok(kind: str, numbers: list[int], before: str, after: str, enumeration: bool, size: int,
                         text: str, m: re.Match[str]) -> bool:
     """Whether a numeric marker stands where a citation stands (see the module's list of look-alikes)."""
-    if enumeration or _PHONE_AFTER.match(after) or (kind == "paren" and _SETTING.search(before)):
+    if enumeration or _PHONE_AFTER.match(after) or (kind == "paren" and _SETTING.search(before)
+                                                     and not _prose_before_end(before, after)):
         return False
     if re.search(r"[+\d][ \t]*$", before) or re.search(r"[$£€¥][ \t]*$", before):
         return False  # "+44 (0)", "10^3", "$(5)"
@@ -438,6 +470,14 @@ def _numeric_context_ok(kind: str, numbers: list[int], before: str, after: str, 
         if len(line.strip()) < 40 and not re.search(r"[.!?]", line):
             return False  # "Cart (2)", "Reviews (12)": a counter in the page's furniture
     return True
+
+
+def _prose_before_end(before: str, after: str) -> bool:
+    """"as effective as other exercise (1).": a word of running prose, not a label or a setting, before
+    a marker that ends the sentence ("set the speed (1) and", "Exercise (2)" are settings and labels)."""
+    return bool(re.match(r"[ \t]*[.;](?:\s|$)", after) and re.search(r"\b[a-z]{2,}[ \t]+[a-z]+[ \t]*$", before)
+                and not re.search(r"\b(?:to|at|on|in|of|from|use|set|press|select|choose|the|this|that|each|every|"
+                                  r"first|next|last|per)[ \t]+[a-z]+[ \t]*$", before))
 
 
 def _names(authors: str) -> list[str]:
@@ -500,11 +540,12 @@ def _year_near(text: str, sentence: Span, m: re.Match[str]) -> int | None:
 def _venues(text: str, sentences: _Sentences, index: _Index, cand: Candidates, free: Callable[[Span], bool],
             found: list[InText], taken: _Spans) -> None:
     for m in _VENUE.finditer(text):
-        printed = _VENUE_END.sub("", _VENUE_WHEN.sub("", m.group(1) or m.group(2) or "")).rstrip()
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        printed = _VENUE_END.sub("", _VENUE_WHEN.sub("", m.group(group))).rstrip()
         venue = re.sub(r"^(?:the|The)[ \t]+", "", printed)
-        if not venue or venue in ("Medicine", "Review", "Reviews", "Therapy", "Pain", "Nature"):
+        if not venue or (group != 3 and venue in ("Medicine", "Review", "Reviews", "Therapy", "Pain", "Nature")):
             continue  # a word, not a journal ("published in Nature" is left to the vague rules)
-        start = m.start(1) if m.group(1) else m.start(2)
+        start = m.start(group)
         span = Span(start, start + len(printed))
         sentence = sentences.at(start)
         if sentence is None or not free(span):

@@ -18,7 +18,9 @@ import re
 
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll)\b|\b(?:my|me|mine|myself)\b", re.I)
 _TESTIMONIAL = re.compile(r"\b(?:as a (?:doctor|medical doctor|patient|physio\w*|chiropractor|nurse)|I can (?:claim|say|tell)|"
-                          r"worked for me|changed my life|in my experience)\b", re.I)
+                          r"worked for me|changed my life|in my experience|in my (?:own )?(?:practice|clinic|surgery)|"
+                          r"(?:I|we) (?:often |regularly |usually )?(?:see|have seen|treat|have treated) (?:many|lots|plenty|a lot|"
+                          r"patients|people)|(?:most|many|some) of my (?:patients|clients))\b", re.I)
 # the speaker's own experience of an effect: a first-person sentence with words of change or relief
 _EFFECT = re.compile(
     r"\b(?:help(?:ed|s)? me|helped|worked|works for me|gone|better|worse|relie(?:f|ved)|improved|stopped|cured|"
@@ -26,7 +28,9 @@ _EFFECT = re.compile(
     r"never felt|rarely (?:think|feel|have)|still (?:stiff|sore|in pain|hurting|had)|biggest benefit|benefit(?:ed|s)?|"
     r"felt (?:better|worse|great|good|weird|ridiculous|strange)|tripped|fell|recovered|healed|ever (?:spent|bought|tried)|"
     r"only thing that|like I did|I (?:have )?(?:noticed|found|realised|realized|discovered)|"
-    r"(?:done|doing|used|using|tried) (?:it|this|them) for)\b|\b\d{1,2}/10\b|\bfrom (?:a )?\d{1,2} to (?:a )?\d{1,2}\b", re.I)
+    r"(?:done|doing|used|using|tried) (?:it|this|them) for|can (?:\w+ ){0,3}again|(?:could|can) (?:finally|now) \w+|"
+    r"no longer (?:hurts?|aches?|have|get|need|feel)|pain[- ]free|made (?:a|all the|such a) (?:huge |big |real )?difference|"
+    r"life[- ]?changing|game[- ]?changer)\b|\b\d{1,2}/10\b|\bfrom (?:a )?\d{1,2} to (?:a )?\d{1,2}\b", re.I)
 _EXPERIENCE = re.compile(r"^\W*(?:tried it|done it|did it|used it|been doing it|doing it)\b|\b\d{1,2}/10\b", re.I)
 _QUESTION_OR_ADVICE = re.compile(r"^\s*(?:has anyone|does|do|is|are|can|should|will|would|could|what|how|why|when)\b",
                                  re.I)
@@ -43,7 +47,9 @@ _COMMERCIAL = re.compile(
     r"this week only|customers?|rated \d|\d+ stars?|bestsell\w*|best \$|spent|price|prices|costs? \$|"
     r"advertisement|sponsored|affiliate|the first of its kind|program(?:me)? (?:comes in|offers)|"
     r"clinically proven|doctor[- ]recommended|best-selling|miracle (?:cure|device|product|solution)|breakthrough|instant relief|"
-    r"institute|order now)\b)", re.I)
+    r"order now|save \d+\s?%|save [$£€]\d|was [$£€]\d|rrp|\d+\s?% discount|worth every (?:penny|cent)|money well spent|"
+    r"best (?:purchase|buy|money)|highly recommend\w*|would (?:definitely )?recommend (?:it|this)|five stars)\b"
+    r"|[★☆]{2,}|\b[1-5](?:\.\d)?\s?(?:/\s?5|out of 5)\b|\(\d[\d,]*\s+(?:reviews|ratings|customer reviews)\))", re.I)
 _STRONG_COMMERCIAL = re.compile(r"(?:\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|[™®]|\b(?:patented|patent pending|"
                                 r"contact me|contact us|skype|buy now|order now|sign up|collaborator|add to cart|"
                                 r"money-back)\b)", re.I)
@@ -73,12 +79,16 @@ _HEALTH = re.compile(
     r"fever|osteo\w*|pacemaker|episodes?)\b", re.I)
 _SAFETY = re.compile(
     r"\b(?:avoid|do not|don't|don’t|should not|shouldn't|shouldn’t|must not|mustn't|stop|caution|careful|warning|"
-    r"warn|unsafe|dangerous|danger|contraindicat\w*|consult|check with (?:your|a) (?:doctor|GP|physio\w*|pharmacist|"
-    r"surgeon|specialist)|see (?:a|your) (?:doctor|GP|physio\w*|specialist)|seek (?:medical )?(?:help|advice|attention)|"
-    r"medical (?:review|advice|help)|under supervision|without supervision|only under|tell your (?:doctor|GP|physio\w*)|"
+    r"warn|unsafe|dangerous|danger|contraindicat\w*|consult|check with (?:your|a|their|the) (?:doctor|GP|physio\w*|pharmacist|"
+    r"surgeon|specialist)|see (?:a|your|their) (?:doctor|GP|physio\w*|specialist)|seek (?:medical )?(?:help|advice|attention)|"
+    r"medical (?:review|advice|help)|under supervision|without supervision|only under|tell (?:your|their) (?:doctor|GP|physio\w*)|"
     r"ask (?:a|your) (?:doctor|physio\w*|GP)|hold (?:on to|onto|the (?:side )?rails?)|call 999|call 911|emergency|A&E|"
     r"urgent\w*|only if|(?:try|do|use) (?:it|this|them) safely|safety first|to be safe|stay below|no more than|not more than|do not exceed|"
-    r"don't exceed|at most|never (?:do|use|try|attempt|walk|run|lift|take|exceed|ignore))\b"
+    r"don't exceed|at most|never (?:do|use|try|attempt|walk|run|lift|take|exceed|ignore|on|near|in|without|after)|"
+    r"(?:talk|speak) (?:to|with) (?:a|an|your|their|his|her|the) (?:doctor|GP|physio\w*|pharmacist|specialist|midwife|nurse)|"
+    r"call (?:NHS )?\d{3}|call (?:an ambulance|your (?:doctor|GP))|cut (?:back|down)|ease off|"
+    r"hands? on the (?:side )?(?:hand)?rails?|start (?:off )?(?:at|with) (?:a )?(?:very )?(?:low|slow|gentle|small)|"
+    r"\d+(?:\.\d+)?\s?(?:mph|km/h|kph|minutes?|mins?|kg)\s+(?:max|maximum)|max(?:imum)? (?:of )?\d)\b"
     r"|\bif (?:you|your|it|the pain|walking)\b[^.?!]{0,80}\b(?:numb\w*|pins and needles|dizz\w*|fever|weakness|"
     r"pregnan\w*|osteoporosis|fractures?|worse|spreads?|shoots?|surgery|pacemaker|vertigo|balance problems|"
     r"bladder|bowel|weight loss|at night)\b", re.I)
@@ -144,16 +154,22 @@ _LIMIT = re.compile(r"\b(?:stay below|stay under|do not exceed|don't exceed|don�
                     r"at most|keep (?:it|the \w+) (?:low|below|under))\b", re.I)
 
 
+# where and how an exercise is done safely: a warning may name the place, not the body
+_HAZARD = re.compile(r"\b(?:traffic|roads?|streets?|stairs|steps|uneven|slippery|obstacles?|icy|dark|crowded|"
+                     r"speed|mph|km/h|kph|incline|ground|surface|track|path|alone|supervis\w*)\b", re.I)
+
+
 def is_safety(sentence: str) -> bool:
     """A warning, precaution or contraindication about something health-related, or a limit to
-    keep to ("stay below speed 4", "no more than 8 tablets")."""
+    keep to ("stay below speed 4", "no more than 8 tablets"), or a hazard to avoid ("never on a street")."""
     return not sentence.rstrip().endswith("?") and bool(_SAFETY.search(sentence)) and (
-        bool(_HEALTH.search(sentence)) or bool(_LIMIT.search(sentence)))
+        bool(_HEALTH.search(sentence)) or bool(_LIMIT.search(sentence)) or bool(_HAZARD.search(sentence)))
 
 
-def claim_kind(sentence: str) -> str:
-    """A first guess at the kind of claim a sentence makes (see ``vocab.CLAIM_KINDS``)."""
-    if is_safety(sentence):
+def claim_kind(sentence: str, safety: bool | None = None) -> str:
+    """A first guess at the kind of claim a sentence makes (see ``vocab.CLAIM_KINDS``); ``safety``:
+    :func:`is_safety` of the sentence, when the caller has it already."""
+    if is_safety(sentence) if safety is None else safety:
         return "safety"
     if _PHYSIOLOGY.search(sentence):
         return "physiology"

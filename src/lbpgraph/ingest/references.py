@@ -31,6 +31,8 @@ _MARKER = re.compile(
     r"(?:\[(\d{1,3})\]|\((\d{1,3})\)|(\d{1,3})[.)](?=\s)|\^(\d{1,3})|([" + _SUPERSCRIPTS + r"]{1,3})"
     r"|refs?\.?[ \t]*(\d{1,3})[ \t]*[:.)\]-]|(\d{1,3})(?=[ \t]+[A-Z][A-Za-z'’\-]+,?[ \t]+(?:[A-Z]{1,3}\b|[A-Z]\.)))"
     r"[ \t]*", re.I)
+# the links back to where a note is cited, as wikis print them before it: "^", "^ a b", "↑ a b c"
+_BACKLINKS = re.compile(r"[ \t]*[\^↑](?:[ \t]*\b[a-z]{1,2}\b)*[ \t]*(?=[A-Z\d\"“'‘])")
 _BULLET = re.compile(r"^[ \t]*[-•*·–▪◦‣►][ \t]+")
 _LABEL = re.compile(r"^(?:[A-Z][a-z]+(?:[ \t][a-z]+){0,2})[ \t]*:[ \t]+(?=[A-Z])")
 _DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?[ \t]*)?(10\.\d{4,9}/[^\s,;]*[^\s,;.)\]])", re.I)
@@ -39,7 +41,14 @@ _PMCID = re.compile(r"\b(PMC\d{3,9})\b")
 _ID_URL = re.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.nih\.gov/(?:pmc/articles/PMC|pubmed/)\d|"
                      r"pubmed\.ncbi\.nlm\.nih\.gov/\d|europepmc\.org/)\S*$")
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)\]]")
-_PAREN_YEAR = re.compile(rf"\(({_YEAR})[a-z]?\)")
+_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+          r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
+# "(2019)", "(14 August 2019)", "(August 14, 2019)", "(2019, August 14)": a publication date
+_PAREN_YEAR = re.compile(rf"\((?:(?:\d{{1,2}}[ \t]+)?{_MONTH}[ \t]+(?:\d{{1,2}},?[ \t]+)?)?({_YEAR})[a-z]?"
+                         rf"(?:,[ \t]*{_MONTH}(?:[ \t]+\d{{1,2}})?)?\)")
+# "Retrieved 2 March 2024", "Accessed March 2, 2024", "[cited 2024 Mar 2]": when it was read, not published
+_ACCESSED = re.compile(rf"(?:\b(?:retrieved|accessed|viewed|consulted)(?:[ \t]+(?:on|from))?|\[cited)[ \t]+"
+                       rf"[^.\]]{{0,40}}?{_YEAR}[^.\]]{{0,12}}\]?\.?", re.I)
 _VANCOUVER_YEAR = re.compile(rf"\b({_YEAR})[a-z]?(?:[ \t]+[A-Z][a-z]{{2}}(?:[ \t]+\d{{1,2}})?)?[ \t]*;")
 _REF_YEAR = re.compile(rf"(?:\(|[.,;:][ \t]*|^)({_YEAR})[a-z]?(?=[.;:,)]|[ \t]*$)")
 _ANY_YEAR = re.compile(rf"(?<![\d/.\-])({_YEAR})[a-z]?(?![\d/\-])")
@@ -52,9 +61,16 @@ _VOLUME_PAGES = re.compile(
 _AUTHOR_START = re.compile(
     r"^(?:[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?"
     r"(?:,?[ \t]+[A-Z]{1,3}\b(?![a-z])|,[ \t]*(?:[A-Z]\.[ \t]?-?){1,3}|,?[ \t]+(?:[A-Z]\.[ \t]?){1,3}"
-    r"|[ \t]+et[ \t]+al\b|,[ \t]+[A-Z][a-z]+[ \t]+[A-Z]\.)"
+    r"|[ \t]+et[ \t]+al\b|,[ \t]+[A-Z][a-z]+[ \t]+[A-Z]\."
+    r"|,[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+|[ \t]+[A-Z]\.)?(?=[ \t]*[(;]))"
     r"|(?:[A-Z]\.[ \t]?){1,3}[ \t]*[A-Z][A-Za-z'’\-]+,)")
 _PROSE_AFTER_YEAR = re.compile(rf"\({_YEAR}[a-z]?\)[ \t]+[a-z]")
+# "Northfield Institute is an independent ...", "The Trust, founded in 2004, funds ...": a sentence about someone
+_PROSE_SUBJECT = re.compile(
+    r"^(?:The[ \t]+)?[A-Z][\w'’&\-]*(?:[ \t]+(?:[A-Z][\w'’&\-]*|of|for|and|on|in))*(?:,[^,.]{1,60},)?[ \t]+"
+    r"(?:is|are|was|were|has|have|had|funds|employs|provides|offers|supports|represents|works|runs|publishes|"
+    r"aims|helps|leads|was[ \t]+funded|is[ \t]+funded)\b")
+_PUBLISHER = re.compile(r"\b(?:Press|Publishing|Publishers|Books|Edition|eds?\.)")
 _FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|we|our|you|your)\b")
 _VENUE_WORD = re.compile(
     r"\b(?:J|Journal|Rev|Review|Med|Medicine|Spine|Lancet|BMJ|JAMA|Proc|Proceedings|Press|Publishing|Publishers|"
@@ -180,6 +196,9 @@ def _marker(line: str) -> tuple[int | None, int]:
 def _body(line: str) -> tuple[int | None, str, int]:
     """(number, entry text without marker or label, offset of that text in the line)."""
     number, at = _marker(line)
+    backlinks = _BACKLINKS.match(line, at)
+    if backlinks:
+        at = backlinks.end()
     rest = line[at:]
     label = _LABEL.match(rest)
     if label and score(rest[label.end():]) >= WEAK:
@@ -221,6 +240,8 @@ def score(entry: str) -> int:
     if _PROSE_AFTER_YEAR.search(entry[:160]):
         s -= 5  # "Lee and Kang (2016) found that ...": a sentence, not an entry
     if _FIRST_PERSON.search(entry):
+        s -= 3
+    if _PROSE_SUBJECT.match(entry) and not (_PAREN_YEAR.search(entry) or _VOLUME_PAGES.search(entry) or _DOI.search(entry)):
         s -= 3
     if entry.rstrip().endswith("?") or entry.rstrip().endswith("!"):
         s -= 2
@@ -303,7 +324,7 @@ def _group(text: str, lines: list[_Line], candidates: list[tuple[int, _Entry]]) 
         adjacent = previous_end >= 0 and all(x.blank for x in lines[previous_end + 1:first])
         last_number = current[-1][0].number if current else None
         continues = (adjacent and current and entry.number is not None and last_number is not None
-                     and entry.number == last_number + 1 and s >= 1)
+                     and entry.number == last_number + 1 and s >= 1 and _reference_sign(entry.text))
         if adjacent and current and (s >= WEAK or continues):
             current.append((entry, s))
         else:
@@ -334,6 +355,11 @@ def _group(text: str, lines: list[_Line], candidates: list[tuple[int, _Entry]]) 
     return lists
 
 
+def _reference_sign(entry: str) -> bool:
+    """A year, an address, an identifier, volume and pages or a publisher: what any reference holds one of."""
+    return any(p.search(entry) for p in (_ANY_YEAR, _URL, _DOI, _PMID, _VOLUME_PAGES, _PUBLISHER))
+
+
 def _heading_above(lines: list[_Line], first: int) -> int | None:
     """The line just above an entry (one blank line allowed between) if it reads as a heading."""
     k = first - 1
@@ -347,15 +373,71 @@ def _heading_above(lines: list[_Line], first: int) -> int | None:
 _APA_AUTHOR = re.compile(r"([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?),[ \t]*((?:[A-Z]\.[ \t]?-?[ \t]?){1,4})")
 _AUTHORS_YEAR = re.compile(rf"^(.{{3,300}}?)[,.]?[ \t]+({_YEAR})[a-z]?\.[ \t]+(?=['‘“\"]?[A-Z])")  # "Hendrick, P., ..., 2010. The"
 _INITIALS_END = re.compile(r"(?:\b[A-Z]{1,3}|\bet[ \t]+al|\b[A-Z][a-z]+)\.(?=[ \t]+['‘“\"]?[A-Z0-9])")
+# one author as reference lists print them: "Whitcombe, R.", "Meyer, T. K.", "Krein SL", "Okonkwo, Bisi",
+# "J. S. Dufek"; and how a list joins them: ",", ";", "&", "and"
+_SURNAME = r"(?:(?:van|von|de|der|den|da|del|di|le|la|te)[ \t]+)*[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?"
+_ONE_AUTHOR = (rf"(?:{_SURNAME},[ \t]*(?:[A-Z]\.[ \t]?-?[ \t]?){{1,4}}"
+               rf"|{_SURNAME}[ \t]+[A-Z]{{1,3}}\b(?![a-z.’'])"
+               rf"|{_SURNAME},[ \t]+[A-Z][a-z]+(?:[ \t]+(?:[A-Z]\.|[A-Z][a-z]+(?=[ \t]*[;(&]|[ \t]+and\b)))?"
+               rf"|(?:[A-Z]\.[ \t]?-?){{1,3}}[ \t]*{_SURNAME})")
+_AUTHOR_SEP = r"(?:[ \t]*[,;][ \t]*(?:(?:&|and)[ \t]+)?|[ \t]*(?:&|and)[ \t]+)"
+_AUTHOR_LIST = re.compile(rf"^{_ONE_AUTHOR}(?:{_AUTHOR_SEP}{_ONE_AUTHOR})*(?:,?[ \t]+et[ \t]+al\b\.?)?"
+                          rf"(?:(?<=\.)|(?<=\.[ \t])|(?=[ \t]*(?:[.,:]|\(|$)))")
+_ONE_AUTHOR_RE = re.compile(_ONE_AUTHOR)
+# an organisation as author: "National Institute for Health and Care Excellence", "World Health Organization (WHO)"
+_CORPORATE = re.compile(r"^[A-Z][\w&'’\-]*(?:[ \t]+(?:[A-Z][\w&'’\-]*|of|for|and|the|on|in|&))+"
+                        r"(?:[ \t]*[(\[][A-Z]{2,8}[)\]])?[ \t]*\.?[ \t]*$")
 
 
 def _authors(text: str) -> tuple[str, ...]:
-    text = re.sub(r"\bet[ \t]+al\.?", "", text).strip(" .,;")
-    apa = _APA_AUTHOR.findall(text)
-    if apa and text.lstrip().startswith(apa[0][0]):
-        return tuple(f"{name} {init.replace('.', '').replace(' ', '')}".strip() for name, init in apa)
+    text = re.sub(r"\bet[ \t]+al\.?", "", text).strip(" ,;")
+    listed = _AUTHOR_LIST.match(text)
+    if listed and not text[listed.end():].strip(" .,;"):
+        return tuple(_author_name(m.group(0)) for m in _ONE_AUTHOR_RE.finditer(listed.group(0)))
+    text = text.strip(" .,;")
+    if _CORPORATE.match(text) and len(text.split()) >= 2 and "," not in text:
+        return (re.sub(r"[ \t]*[(\[][A-Z]{2,8}[)\]]$", "", text),)
     parts = (x.strip(" .,;") for x in re.split(r",|;|\band\b|&", text))
     return tuple(p for p in parts if p and re.search(r"[A-Za-z]{2}", p) and len(p) < 60)
+
+
+def _author_name(printed: str) -> str:
+    """'Whitcombe R' for 'Whitcombe, R.', 'Meyer TK' for 'Meyer, T. K.', 'Dufek JS' for 'J. S. Dufek'."""
+    printed = printed.strip(" ,;")
+    apa = _APA_AUTHOR.fullmatch(printed.rstrip())
+    if apa:
+        return f"{apa.group(1)} {apa.group(2).replace('.', '').replace(' ', '')}".strip()
+    first = re.fullmatch(r"((?:[A-Z]\.[ \t]?-?){1,3})[ \t]*(.+)", printed)
+    if first:
+        return f"{first.group(2)} {first.group(1).replace('.', '').replace(' ', '')}"
+    return " ".join(printed.split())  # "Okonkwo, Bisi": the surname before the comma
+
+
+def _split_authors(scan: str) -> tuple[str, str]:
+    """(the authors as printed, the rest) of an entry with its identifiers cut off."""
+    paren = _PAREN_YEAR.search(scan)
+    if paren is not None and paren.start() < 300:
+        before = scan[:paren.start()]
+        listed = _AUTHOR_LIST.match(before.strip())
+        if (_AUTHOR_START.match(before + " X") or _CORPORATE.match(before.strip())
+                or (listed and listed.end() == len(before.strip()))):
+            return before, scan[paren.end():]
+    listed = _AUTHOR_LIST.match(scan)
+    if listed:
+        after = scan[listed.end():]
+        stop = re.search(r"\.[ \t]*$", listed.group(0)) or re.match(r"[ \t]*\.", after)
+        if stop and re.match(r"[ \t]*\.?[ \t]*['‘“\"]?[A-Z]", after):
+            return listed.group(0), after
+        dated = re.match(rf"[ \t]*[.,][ \t]*{_YEAR}[a-z]?[.,][ \t]+", after)
+        if dated:
+            return listed.group(0), after[dated.end():]
+    bare = _AUTHORS_YEAR.match(scan)
+    if bare is not None and _AUTHOR_START.match(scan):
+        return bare.group(1), scan[bare.end():]
+    initials = _INITIALS_END.search(scan)
+    if initials is not None and initials.start() < 300:
+        return scan[:initials.end() - 1], scan[initials.end():]
+    return "", scan
 
 
 def _parse(key: str, entry: _Entry) -> Reference:
@@ -367,23 +449,13 @@ def _parse(key: str, entry: _Entry) -> Reference:
     doi = doi_m.group(1).rstrip(".") if doi_m else None
     pmid_m, pmcid_m, url_m = _PMID.search(raw), _PMCID.search(raw), _URL.search(raw)
     cut = min((m.start() for m in (doi_m, pmid_m, pmcid_m, url_m) if m), default=len(raw))
-    scan = raw[:cut]
+    scan = _ACCESSED.sub("", raw[:cut]).rstrip()
     year_m = _PAREN_YEAR.search(scan) or _VANCOUVER_YEAR.search(scan) or _REF_YEAR.search(scan)
     if year_m is None:
         years = list(_ANY_YEAR.finditer(scan))
         year_m = years[-1] if years else None
     year = int(year_m.group(1)) if year_m else None
-    authors_text, rest = "", scan
-    paren = _PAREN_YEAR.search(scan)
-    bare = _AUTHORS_YEAR.match(scan)
-    if paren is not None and paren.start() < 300 and _AUTHOR_START.match(scan[:paren.start()] + " X"):
-        authors_text, rest = scan[:paren.start()], scan[paren.end():]
-    elif bare is not None and _AUTHOR_START.match(scan):
-        authors_text, rest = bare.group(1), scan[bare.end():]
-    else:
-        initials = _INITIALS_END.search(scan)
-        if initials is not None and initials.start() < 300:
-            authors_text, rest = scan[:initials.end() - 1], scan[initials.end():]
+    authors_text, rest = _split_authors(scan)
     authors = _authors(authors_text)
     title, venue = _title_venue(rest.strip(" .,"))
     volume = issue = pages = None
@@ -409,7 +481,9 @@ def _title_venue(rest: str) -> tuple[str | None, str | None]:
         parts = re.split(r"(?<=[a-z0-9)?\]])[.?][ \t]+(?=[A-Z0-9])", rest, maxsplit=1)
         title, tail = parts[0], parts[1] if len(parts) > 1 else ""
     title = title.strip(" .,") or None
-    venue_text = re.split(rf"\b{_YEAR}\b|[ \t]\d+[ \t]*[(,]|[ \t]\(\d|;|[ \t]\d+[ \t]*:|,[ \t]*\d|[ \t]\d+[ \t]*$|"
-                          r"[ \t]+https?://|[ \t]+doi|\bvol\.|\bpp?\.", tail, maxsplit=1)[0]
-    venue = venue_text.strip(" .,") or None
+    # a qualifier in brackets belongs to the venue ("Spine (Phila Pa 1976)"): hidden while the venue's end is found
+    masked = re.sub(r"\([A-Za-z][^()]{0,30}\)", lambda q: "(" + "x" * (len(q.group(0)) - 2) + ")", tail)
+    venue_end = len(re.split(rf"\b{_YEAR}\b|[ \t]\d+[ \t]*[(,]|[ \t]\(\d|;|[ \t]\d+[ \t]*:|,[ \t]*\d|[ \t]\d+[ \t]*$|"
+                         r"[ \t]+https?://|[ \t]+doi|\bvol\.|\bpp?\.", masked, maxsplit=1)[0])
+    venue = tail[:venue_end].strip(" .,") or None
     return title, venue

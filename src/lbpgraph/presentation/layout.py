@@ -5,11 +5,13 @@ here), so the page uses two structural layouts instead:
 
 - :func:`layered` for one claim's neighbourhood: articles | claim | sources by citation depth |
   curator evidence, with the claim's concepts in a band below;
-- :func:`clustered` for the whole graph: articles on a circle, each claim on a sunflower spiral
-  around the articles that make it, sources and concepts at the centroid of what links to them.
+- :func:`clustered` for the whole graph: each article with the claims only it makes packed around
+  it, the clusters spaced so that none overlaps another or the middle; every shared claim, source
+  and concept at the free place nearest to what links to it. Places are the cells of a grid wider
+  than tall (labels are), so no two nodes share one.
 
-Both take a ``seed`` (it turns the spirals) and return integer coordinates, so the same input
-always gives the same page.
+Both take a ``seed`` (it turns the ring of clusters) and return integer coordinates, so the same
+input always gives the same page.
 """
 
 from __future__ import annotations
@@ -69,9 +71,13 @@ def layered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]], root: 
     return positions
 
 
+CELL = (64.0, 44.0)  # canvas units between neighbouring places of the whole-graph layout
+RING = 8  # up to this many articles sit on a ring; more fill a disc
+
+
 def clustered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]],
               order: dict[str, str], seed: int = 0) -> dict[str, Position]:
-    """Articles on a circle; claims around their articles; everything else at its neighbours."""
+    """Clusters of claims around their articles; everything else as near as it can be to what it links."""
     neighbours: dict[str, list[str]] = defaultdict(list)
     cited_by: dict[str, list[str]] = defaultdict(list)
     for u, v, kind in edges:
@@ -82,62 +88,95 @@ def clustered(kinds: dict[str, str], edges: Iterable[tuple[str, str, str]],
     by_kind: dict[str, list[str]] = defaultdict(list)
     for n in sorted(kinds, key=lambda n: order[n]):
         by_kind[kinds[n]].append(n)
-    c = _Clusters(random.Random(seed), max(400.0, 26.0 * math.sqrt(len(kinds)) * 4))
-    c.ring(by_kind["article"], 1.0)
     groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for claim in by_kind["claim"]:
         groups[tuple(sorted(a for a in neighbours[claim] if kinds.get(a) == "article"))].append(claim)
-    for key in sorted(groups):
-        c.spiral(groups[key], _centroid([c.pos[a] for a in key]) if key else (0.0, 0.0), 34.0)
-    # sources in citation order: a source after the claims and sources that cite it
-    remaining = by_kind["source"]
+    own = {a: len(groups.get((a,), [])) for a in by_kind["article"]}
+    middle = len(kinds) - len(by_kind["article"]) - sum(own.values())
+    grid = _Grid()
+    centres = _cluster_centres(by_kind["article"], own, middle, random.Random(seed))
+    for a in by_kind["article"]:
+        grid.near(a, centres[a])
+        x, y = grid.pos[a]  # the row under an article is left free for its title
+        grid.taken.update((round(x / CELL[0]) + i, round(y / CELL[1]) + 1) for i in range(-3, 4))
+    for key in sorted(groups, key=lambda k: (len(k), k)):  # an article's own claims first, packed around it
+        for claim in groups[key]:
+            grid.near(claim, _centroid([centres[a] for a in key]) if key else (0.0, 0.0))
+    remaining = by_kind["source"]  # in citation order: a source after what cites it
     for _ in range(8):
-        waiting = c.place_near(remaining, cited_by)
+        waiting = grid.near_anchors(remaining, cited_by)
         if not waiting or len(waiting) == len(remaining):
             remaining = waiting
             break
         remaining = waiting
-    c.ring(remaining, 1.25)  # cited by nothing placed
     for kind in ("intervention", "mechanism", "structure", "condition"):
-        c.ring(c.place_near(by_kind[kind], neighbours), 1.4)
-    for n in kinds:  # anything of another kind
-        c.pos.setdefault(n, (0.0, 0.0))
-    return {n: (round(x), round(y)) for n, (x, y) in c.pos.items()}
+        remaining += grid.near_anchors(by_kind[kind], neighbours)
+    for n in remaining + sorted(n for n in kinds if n not in grid.pos):  # linked to nothing placed
+        grid.near(n, (0.0, 0.0))
+    return {n: (round(x), round(y)) for n, (x, y) in grid.pos.items()}
 
 
 def _centroid(points: list[tuple[float, float]]) -> tuple[float, float]:
     return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
 
-class _Clusters:
-    """Positions being placed: on rings around the centre, or on spirals around a point."""
+def _cluster_centres(articles: list[str], own: dict[str, int], middle: int,
+                     rng: random.Random) -> dict[str, tuple[float, float]]:
+    """Where each article's cluster sits: far enough apart, and from the middle, to overlap nothing."""
+    area = CELL[0] * CELL[1]
+    radius = {a: math.sqrt(own[a] * area / math.pi) + CELL[0] for a in articles}
+    phase = rng.uniform(0, 2 * math.pi)
+    k = len(articles)
+    if k <= 1:
+        return {a: (0.0, 0.0) for a in articles}
+    if k <= RING:
+        core = math.sqrt(middle * area / math.pi)
+        pairs = zip(articles, articles[1:] + articles[:1])
+        ring = max(max((radius[a] + radius[b] + CELL[0]) / (2 * math.sin(math.pi / k)) for a, b in pairs),
+                   max(radius.values()) + core + CELL[0])
+        return {a: (ring * math.cos(phase + 2 * math.pi * i / k), ring * math.sin(phase + 2 * math.pi * i / k))
+                for i, a in enumerate(articles)}
+    spacing = (2 * max(radius.values()) + 2 * CELL[0]) / math.sqrt(math.pi) * 1.1 + math.sqrt(middle * area / k)
+    return {a: (spacing * math.sqrt(i + 0.5) * math.cos(phase + i * _GOLDEN),
+                spacing * math.sqrt(i + 0.5) * math.sin(phase + i * _GOLDEN)) for i, a in enumerate(articles)}
 
-    def __init__(self, rng: random.Random, radius: float) -> None:
-        self.rng, self.radius = rng, radius
+
+def _offsets(reach: int) -> list[tuple[int, int]]:
+    """Grid steps from a cell, nearest first (in canvas units), up to ``reach`` cells away."""
+    steps = [(i, j) for i in range(-reach, reach + 1) for j in range(-reach, reach + 1)]
+    return sorted(steps, key=lambda s: ((s[0] * CELL[0]) ** 2 + (s[1] * CELL[1]) ** 2, math.atan2(s[1], s[0]), s))
+
+
+class _Grid:
+    """Places taken one node each; a node goes to the free place nearest to where it wants to be."""
+
+    def __init__(self) -> None:
         self.pos: dict[str, tuple[float, float]] = {}
+        self.taken: set[tuple[int, int]] = set()
+        self.steps = _offsets(32)
+        self.tried: dict[tuple[int, int], int] = {}  # from a cell, every step before this one is taken
 
-    def ring(self, members: list[str], scale: float) -> None:
-        for i, n in enumerate(members):
-            angle = 2 * math.pi * i / max(1, len(members))
-            self.pos[n] = (scale * self.radius * math.cos(angle), scale * self.radius * math.sin(angle))
+    def near(self, n: str, point: tuple[float, float]) -> None:
+        origin = (round(point[0] / CELL[0]), round(point[1] / CELL[1]))
+        k = self.tried.get(origin, 0)
+        while True:
+            if k == len(self.steps):  # farther than ever: more steps, searched from the start
+                self.steps, self.tried, k = _offsets(2 * math.isqrt(len(self.steps))), {}, 0
+            cell = (origin[0] + self.steps[k][0], origin[1] + self.steps[k][1])
+            if cell not in self.taken:
+                break
+            k += 1
+        self.tried[origin] = k
+        self.taken.add(cell)
+        self.pos[n] = (cell[0] * CELL[0], cell[1] * CELL[1])
 
-    def spiral(self, members: list[str], centre: tuple[float, float], spacing: float) -> None:
-        phase = self.rng.uniform(0, 2 * math.pi)
-        for i, n in enumerate(members):
-            r = spacing * math.sqrt(i + 0.6)
-            self.pos[n] = (centre[0] + r * math.cos(phase + i * _GOLDEN), centre[1] + r * math.sin(phase + i * _GOLDEN))
-
-    def place_near(self, members: list[str], anchors_of: dict[str, list[str]]) -> list[str]:
-        """Spiral each member around the centroid of its placed anchors; return the unplaced."""
-        cells: dict[tuple[int, int], list[str]] = defaultdict(list)
+    def near_anchors(self, members: list[str], anchors_of: dict[str, list[str]]) -> list[str]:
+        """Each member near the centroid of its placed anchors; return the members with none placed."""
         loose = []
         for n in members:
             anchors = [self.pos[x] for x in anchors_of[n] if x in self.pos]
             if anchors:
-                c = _centroid(anchors)
-                cells[(round(c[0] / 60), round(c[1] / 60))].append(n)
+                self.near(n, _centroid(anchors))
             else:
                 loose.append(n)
-        for cell in sorted(cells):
-            self.spiral(cells[cell], (cell[0] * 60.0, cell[1] * 60.0), 30.0)
         return loose

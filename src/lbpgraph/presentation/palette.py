@@ -18,4 +18,5 @@ SOURCE_LEGEND = {"peer-reviewed source": "#2e7d32", "other identified source": "
                  "unidentified or no work named": "#9e9e9e", "added by the curators (dashed)": "#1565c0"}
 CURATOR_COLOUR = "#1565c0"
 CONCEPT_COLOUR = "#6e7781"
-ARTICLE_COLOUR = "#0969da"
+#: Articles are near-black boxes, far from the curators' blue and from every source and claim colour.
+ARTICLE_COLOUR = "#24292f"

@@ -1,23 +1,29 @@
-"""The evidence report: per claim, per article and per source, with metrics and two charts.
+"""The evidence report: a summary, then per claim, per article and per source, with metrics and charts.
 
 :func:`build_report` assembles plain data from the build (the cached traces and the NetworkX
 projection); :func:`render_html`, :func:`render_markdown` and :func:`render_csv` format it. The
-HTML is one self-contained file: inline CSS and SVG charts, no script, no external resource,
-every string escaped by an autoescaping template.
+HTML is one self-contained file: contents, a summary box, sortable tables, every claim with its
+quotes, articles and sources (DOI and PMID linked), print styles; inline CSS and SVG charts, no
+external resource, every string escaped by an autoescaping template. Its one script sorts the
+tables; the page's Content-Security-Policy allows that script by its hash and nothing else
+(:func:`content_security_policy`), and the page reads the same without it.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import Counter
+from importlib import resources
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..analysis.metrics import Metrics, metrics
-from ..analysis.records import AppearanceNode, NodeKind, TraceJSON, node
+from ..analysis.records import (AppearanceNode, AppearanceRecord, CitationRecord, NodeKind, SourceRecord,
+                                TraceJSON, node)
 from ..core import vocab
+from .links import doi_url, pmid_url, web_url
 from .palette import BASIS_COLOURS, CERTAINTY_COLOURS
+from .policy import inline_only
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -25,11 +31,41 @@ if TYPE_CHECKING:
 TABLES = ("claims", "articles", "sources")
 
 
+class CitedWork(TypedDict):
+    """One step of a citation chain, as the report shows it."""
+
+    depth: int  # 0: cited by the article (or added by curators); 1: cited by that source; ...
+    marker: str | None
+    fidelity: str | None
+    source: str | None  # the source's id; None where no work is named
+    label: str
+    doi: str | None
+    doi_url: str | None
+    pmid: str | None
+    pmid_url: str | None
+    dead_end: str | None
+
+
+class Quote(TypedDict):
+    """One appearance of a claim: the exact words, where, and what they cite."""
+
+    article: str
+    article_title: str
+    article_url: str | None
+    quote: str
+    speaker: str | None
+    hedging: str | None
+    basis: str | None
+    citations: list[CitedWork]
+
+
 class ClaimRow(TypedDict):
     id: str
     statement: str
     kind: str | None
     articles: list[str]
+    quotes: list[Quote]
+    curator_evidence: list[CitedWork]
     basis: list[str]
     peer_reviewed_support: bool
     certainty: str
@@ -66,6 +102,14 @@ class ArticleRow(TypedDict):
 class SourceRow(TypedDict):
     id: str
     label: str
+    title: str | None
+    authors: str | None
+    year: int | None
+    venue: str | None
+    doi: str | None
+    doi_url: str | None
+    pmid: str | None
+    pmid_url: str | None
     design: str | None
     sample_size: int | None
     peer_reviewed: str
@@ -75,7 +119,33 @@ class SourceRow(TypedDict):
     articles: int
 
 
+class Repeated(TypedDict):
+    id: str
+    statement: str
+    appearances: int
+    articles: int
+    basis: str
+
+
+class OmittedWarnings(TypedDict):
+    """Warnings about one intervention that the same articles leave out, of one severity and origin."""
+
+    intervention: str | None
+    conditions: list[str]
+    severity: str | None
+    known_from: list[str]
+    articles: list[str]  # the articles that omit them
+
+
+class Summary(TypedDict):
+    by_certainty: list[dict[str, Any]]  # {certainty, claims}
+    by_basis: list[dict[str, Any]]  # {basis, claims}: claims by their strongest basis
+    repeated_without_support: list[Repeated]
+    missing_warnings: list[OmittedWarnings]
+
+
 class Report(TypedDict):
+    summary: Summary
     claims: list[ClaimRow]
     articles: list[ArticleRow]
     sources: list[SourceRow]
@@ -97,10 +167,12 @@ def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
     certainty = Counter(c["certainty"] for c in claims)
     strength = Counter(c["strength"] or "no peer-reviewed support" for c in claims)
     strength_order = [t.label for t in vocab.DESIGNS.terms] + ["no peer-reviewed support"]
+    by_certainty = [{"certainty": c, "claims": certainty[c]} for c in vocab.CERTAINTY.notations]
     return {
+        "summary": _summary(claims, articles, by_certainty),
         "claims": claims, "articles": articles, "sources": sources, "metrics": m,
         "charts": {
-            "claims_by_certainty": [{"certainty": c, "claims": certainty[c]} for c in vocab.CERTAINTY.notations],
+            "claims_by_certainty": by_certainty,
             "claims_by_article_and_basis": [{"article": a["id"], "by_basis": a["by_basis"]} for a in articles],
             "claims_by_strength": [{"strength": s, "claims": strength[s]} for s in strength_order if strength[s]],
         },
@@ -109,6 +181,43 @@ def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
                    "by_certainty": {c: certainty[c] for c in vocab.CERTAINTY.notations},
                    "missing_warnings": sum(len(a["missing_warnings"]) for a in articles)},
     }
+
+
+REPEATED = 8  # how many repeated claims without peer-reviewed support the summary lists
+
+
+def _summary(claims: list[ClaimRow], articles: list[ArticleRow], by_certainty: list[dict[str, Any]]) -> Summary:
+    """What a reader should see first: certainty and basis, the most repeated claims no study
+    supports, and the warnings the articles leave out."""
+    strongest = Counter(_strongest(c["basis"]) if c["basis"] else "unsupported" for c in claims)
+    repeated = sorted((c for c in claims if not c["peer_reviewed_support"] and len(c["quotes"]) > 1),
+                      key=lambda c: (-len(c["quotes"]), -len(c["articles"]), c["id"]))
+    return {
+        "by_certainty": by_certainty,
+        "by_basis": [{"basis": b, "claims": strongest[b]} for b in vocab.BASES.notations],
+        "repeated_without_support": [
+            {"id": c["id"], "statement": c["statement"], "appearances": len(c["quotes"]),
+             "articles": len(c["articles"]), "basis": _strongest(c["basis"]) if c["basis"] else "unsupported"}
+            for c in repeated[:REPEATED]],
+        "missing_warnings": _omitted(articles),
+    }
+
+
+def _omitted(articles: list[ArticleRow]) -> list[OmittedWarnings]:
+    """Missing warnings grouped: one line per intervention, severity, origin and set of articles
+    that leave them out; the most severe first."""
+    left_out_by: dict[tuple[str, str, str, str], list[str]] = {}
+    for a in articles:
+        for w in a["missing_warnings"]:
+            key = (w["intervention"] or "", w["severity"] or "", ", ".join(w["known_from"]), w["condition"] or "")
+            left_out_by.setdefault(key, []).append(a["id"])
+    grouped: dict[tuple[str, str, str, tuple[str, ...]], list[str]] = {}
+    for (intervention, severity, known, condition), ids in sorted(left_out_by.items()):
+        grouped.setdefault((intervention, severity, known, tuple(ids)), []).append(condition)
+    rank = {s: i for i, s in enumerate(vocab.SEVERITIES.notations)}
+    order = sorted(grouped, key=lambda k: (rank.get(k[1], len(rank)), k[0].lower(), -len(k[3]), k))
+    return [{"intervention": k[0] or None, "conditions": grouped[k], "severity": k[1] or None,
+             "known_from": k[2].split(", "), "articles": list(k[3])} for k in order]
 
 
 def _claim_rows(traces: dict[str, TraceJSON]) -> list[ClaimRow]:
@@ -120,6 +229,8 @@ def _claim_rows(traces: dict[str, TraceJSON]) -> list[ClaimRow]:
         claims.append({
             "id": claim_id, "statement": t["claim"]["statement"], "kind": t["claim"]["kind"],
             "articles": sorted({a["article"]["id"] for a in t["appearances"]}),
+            "quotes": [_quote(a) for a in t["appearances"]],
+            "curator_evidence": [_work(e["source"], 0, None, e["fidelity"]) for e in t.get("curator_evidence", [])],
             "basis": v["basis"], "peer_reviewed_support": v["peer_reviewed_support"],
             "certainty": v["certainty"],
             "certainty_reasons": [f"{r['concern'].replace('-', ' ')} -{r['levels']}: {r['reason']}"  # type: ignore[union-attr]
@@ -133,6 +244,31 @@ def _claim_rows(traces: dict[str, TraceJSON]) -> list[ClaimRow]:
     certainty_rank = vocab.CERTAINTY.notations.index
     claims.sort(key=lambda c: (certainty_rank(c["certainty"]), -len(c["articles"]), c["id"]))
     return claims
+
+
+def _quote(a: AppearanceRecord) -> Quote:
+    cited: list[CitedWork] = []
+    for c in a["citations"]:
+        _chain(c, 0, cited)
+    return {"article": a["article"]["id"], "article_title": a["article"]["title"],
+            "article_url": web_url(a["article"]["url"]), "quote": a["quote"], "speaker": a["speaker"]["name"],
+            "hedging": a["hedging"], "basis": a["basis"], "citations": cited}
+
+
+def _chain(c: CitationRecord, depth: int, out: list[CitedWork]) -> None:
+    """A citation and, depth first, the citations its source makes for the claim."""
+    source = c.get("source")
+    out.append(_work(source, depth, c.get("marker"), c.get("fidelity"), c.get("dead_end")))
+    for onward in (source or {}).get("citations", []):
+        _chain(onward, depth + 1, out)
+
+
+def _work(source: SourceRecord | None, depth: int, marker: str | None, fidelity: str | None,
+          dead_end: str | None = None) -> CitedWork:
+    s = source or {}
+    return {"depth": depth, "marker": marker, "fidelity": fidelity, "source": s.get("id"),
+            "label": s.get("label") or "no work named", "doi": s.get("doi"), "doi_url": doi_url(s.get("doi")),
+            "pmid": s.get("pmid"), "pmid_url": pmid_url(s.get("pmid")), "dead_end": dead_end}
 
 
 def _missing_warnings(graph: nx.DiGraph) -> dict[str, list[MissingWarning]]:
@@ -164,7 +300,7 @@ def _article_rows(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> list[Artic
                    if graph.nodes[a]["kind"] == NodeKind.APPEARANCE]
         rows.append({
             "id": d["id"], "title": d["title"], "kind": d["article_kind"], "claims": len(made),
-            "url": d.get("url") if re.match(r"https?://", d.get("url") or "", re.I) else None,
+            "url": web_url(d.get("url")),
             "by_basis": {b: counts.get(b, 0) for b in vocab.BASES.notations},
             "peer_reviewed_share": round(counts.get("peer-reviewed", 0) / len(made), 4) if made else 0.0,
             "commercial_interest": sorted({o["name"] for o in d["commercial_interest"]}
@@ -182,7 +318,9 @@ def _source_rows(graph: nx.DiGraph, m: Metrics) -> list[SourceRow]:
         if d["kind"] != NodeKind.SOURCE:
             continue
         r = reliance.get(d["id"], {"claims": [], "articles": []})
-        rows.append({"id": d["id"], "label": d["label"], "design": d["design_label"], "sample_size": d["sample_size"],
+        rows.append({"id": d["id"], "label": d["label"], "title": d["title"], "authors": d["authors"], "year": d["year"],
+                     "venue": d["venue"], "doi": d["doi"], "doi_url": doi_url(d["doi"]), "pmid": d["pmid"],
+                     "pmid_url": pmid_url(d["pmid"]), "design": d["design_label"], "sample_size": d["sample_size"],
                      "peer_reviewed": d["peer_reviewed"], "verification": d["verification"],
                      "curator_added": d["curator_added"], "claims": len(r["claims"]), "articles": len(r["articles"])})
     rows.sort(key=lambda s: (-s["claims"], -s["articles"], s["id"]))
@@ -296,11 +434,20 @@ def _bars(report: Report) -> dict[str, Any]:
             "strength_height": 20 + 26 * len(bars), "colours": BASIS_COLOURS}
 
 
+def _sort_script() -> str:
+    return (resources.files("lbpgraph.presentation") / "templates" / "report-sort.js").read_text(encoding="utf-8")
+
+
+def content_security_policy() -> str:
+    """The report's policy: inline styles, and its one script, allowed by its SHA-256; nothing else."""
+    return inline_only(_sort_script())
+
+
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page."""
-    from importlib import resources
-
     from jinja2 import Environment, StrictUndefined
     env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     template = env.from_string((resources.files("lbpgraph.presentation") / "templates" / "report.html.j2").read_text(encoding="utf-8"))
-    return template.render(report=report, chart=_bars(report), bases=vocab.BASES.notations)
+    return template.render(report=report, chart=_bars(report), bases=vocab.BASES.notations,
+                           certainty_rank={c: i for i, c in enumerate(vocab.CERTAINTY.notations)},
+                           csp=content_security_policy(), sort_script=_sort_script())

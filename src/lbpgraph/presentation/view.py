@@ -3,12 +3,18 @@
 Nodes and edges are assembled in a pyvis ``Network``; the page is rendered by lbpgraph's own
 autoescaping template, never by pyvis's (which links Bootstrap from a CDN and, in some modes,
 vis-network too): vis-network's script and style are inlined from the installed pyvis package,
-so the file works offline and requests nothing from any host. Every string from an article is
-data: labels are drawn on a canvas, tooltips are plain text, the side panel uses textContent,
-node ids are opaque and the data block is JSON escaped for a script element.
+so the file works offline and requests nothing from any host. Its two scripts are allowed by
+their SHA-256 in the page's CSP, no other. Every string from an article is data: labels are
+drawn on a canvas, tooltips are plain text, the side panel uses textContent, node ids are
+opaque and the data are JSON escaped for a script element.
 
-Colour says the certainty of a claim's evidence (GRADE; its basis is a filter) or the kind of
-support (sources); shape says the kind of node. Positions come from :mod:`lbpgraph.presentation.layout`; physics is on only for small graphs.
+vis-network draws the shapes; the page draws the labels itself, most important first (``rank``:
+articles, then what is most repeated or most relied on), each where it overlaps no other label
+and fits in the canvas, so zooming in shows more. Search looks at claims, quotes, sources,
+authors and concepts (``find``); a claim shows its quotes and their articles, and can be focused
+on. Colour says the certainty of a claim's evidence (GRADE; its basis is a filter) or the kind of
+support (sources); shape says the kind of node. Positions come from
+:mod:`lbpgraph.presentation.layout`; physics is off unless asked for (``physics_threshold``).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from __future__ import annotations
 import html
 import re
 import textwrap
+import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -26,17 +33,31 @@ from ..analysis.records import (AppearanceNode, ArticleNode, CitationNode, Claim
                                 ContraindicationNode, NodeKind, Rel, SourceNode, node, nodes_of, predecessor,
                                 successors)
 from ..core import vocab
+from .links import doi_url, pmid_url, web_url
 from .palette import (ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, CURATOR_COLOUR, SOURCE_COLOURS,
                       SOURCE_LEGEND)
+from .policy import inline_only
 
 SHAPES = {"article": "box", "claim": "dot", "source": "square", "intervention": "diamond",
           "mechanism": "triangle", "structure": "hexagon", "condition": "star"}
 KINDS = ("article", "claim", "source", "intervention", "mechanism", "structure", "condition")
-PHYSICS_THRESHOLD = 300
+PHYSICS_THRESHOLD = 0  # the computed layout stays; vis-network's physics only when asked for
+KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
 def _short(text: str, width: int = 48) -> str:
     return textwrap.shorten(" ".join(text.split()), width=width, placeholder="…")
+
+
+def _fold(text: str) -> str:
+    """Text as the page's search compares it: no accents, lower case, single spaces."""
+    plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return " ".join(plain.lower().split())
+
+
+def _find(*fields: tuple[str, str | None]) -> list[list[str]]:
+    """What search reads of a node: (field, folded text) pairs, empty ones left out."""
+    return [[name, _fold(text)] for name, text in fields if text and text.strip()]
 
 
 class _Builder:
@@ -70,9 +91,10 @@ class _Builder:
                            f"peer-reviewed support: {'yes' if d['peer_reviewed_support'] else 'no'}",
                            f"basis: {', '.join(d['basis']) or 'none'}",
                            f"strength: {strength}", f"flags: {', '.join(d['flags']) or 'none'}"])
-        search = " ".join([d["id"], d["statement"], *(self.g.nodes[a]["quote"] for a in successors(self.g, c, Rel.APPEARANCE))])
+        find = _find(("claim", d["statement"]), ("id", d["id"]),
+                     *(("quote", self.g.nodes[a]["quote"]) for a in successors(self.g, c, Rel.APPEARANCE)))
         return self.node(c, "claim", _short(d["statement"]), title, CERTAINTY_COLOURS[d["certainty"]], basis=basis,
-                         certainty=d["certainty"], search=" ".join(search.lower().split()), claim=d["id"])
+                         certainty=d["certainty"], find=find, claim=d["id"], quotes=[])
 
     def source(self, s: str, curator: bool = False) -> str:
         d = node(self.g, s, SourceNode)
@@ -86,28 +108,24 @@ class _Builder:
         if curator:
             lines.append("added by the curators: never counted in a verdict")
         colour = CURATOR_COLOUR if curator else SOURCE_COLOURS[d["peer_reviewed"]]
+        links = [{"text": f"DOI {d['doi']}", "url": doi_url(d["doi"])}, {"text": f"PMID {d['pmid']}", "url": pmid_url(d["pmid"])}]
+        find = _find(("label", d["label"]), ("title", d["title"]), ("author", d["authors"]),
+                     ("venue", " ".join(str(x) for x in (d["venue"], d["year"]) if x)), ("id", d["doi"]), ("id", d["pmid"]))
         return self.node(s, "source", _short(d["label"], 40), "\n".join(lines), colour,
-                         dashed=curator or not d["identified"])
+                         dashed=curator or not d["identified"], find=find, links=[x for x in links if x["url"]])
 
     def concept(self, c: str) -> str:
         d = node(self.g, c, ConceptNode)
         kind = d["scheme"]
         title = "\n".join(x for x in (f"{kind}: {d['label']}", d["definition"] or "") if x)
-        return self.node(c, kind, _short(d["label"], 40), title, CONCEPT_COLOUR)
+        return self.node(c, kind, _short(d["label"], 40), title, CONCEPT_COLOUR, find=_find(("label", d["label"])))
 
     def add_claim(self, c: str) -> None:
         g = self.g
         claim_id = g.nodes[c]["id"]
         self.claim(c)
         for app in successors(g, c, Rel.APPEARANCE):
-            a = node(g, app, AppearanceNode)
-            article = predecessor(g, app, Rel.CONTAINS)
-            ad = node(g, article, ArticleNode)
-            url = ad.get("url") if re.match(r"https?://", ad.get("url") or "", re.I) else None
-            self.node(article, "article", f"{ad['id']}: {_short(ad['title'], 34)}",
-                      "\n".join(x for x in (f"article {ad['id']}", ad["title"], ad["article_kind"], url) if x),
-                      ARTICLE_COLOUR, **({"url": url} if url else {}))
-            self.edge(article, c, "makes", "makes", f"“{a['quote']}”\nbasis: {a['basis']}; {a['hedging']}")
+            self._appearance(c, app)
             for cit in successors(g, app, Rel.CITES):
                 self._citation(c, cit, claim_id, "cites")
         for assessment in successors(g, c, Rel.ASSESSED):
@@ -124,6 +142,38 @@ class _Builder:
                 self.edge(m, self.concept(s), "acts-on", direction, f"the mechanism {direction} this structure")
         for ci in successors(g, c, Rel.STATES):
             self.add_contraindication(ci)
+
+    def _appearance(self, c: str, app: str) -> None:
+        """The article that makes claim ``c`` at ``app``; the quote goes to the claim's panel."""
+        a = node(self.g, app, AppearanceNode)
+        article = predecessor(self.g, app, Rel.CONTAINS)
+        ad = node(self.g, article, ArticleNode)
+        url = web_url(ad.get("url"))
+        self.node(article, "article", f"{ad['id']}: {_short(ad['title'], 34)}",
+                  "\n".join(x for x in (f"article {ad['id']}", ad["title"], ad["article_kind"], url) if x),
+                  ARTICLE_COLOUR, find=_find(("label", f"{ad['id']} {ad['title']}"), ("author", ", ".join(ad["authors"])),
+                                             ("title", " ".join(x for x in (ad["site"], ad["publisher"]) if x))),
+                  **({"url": url} if url else {}))
+        self.nodes[c]["quotes"].append({"quote": a["quote"], "article": ad["id"], "title": ad["title"], "url": url})
+        self.edge(article, c, "makes", "makes", f"“{a['quote']}”\nbasis: {a['basis']}; {a['hedging']}")
+
+    def searchable_links(self) -> None:
+        """A claim is found by the sources down its citation chains and the concepts it is about."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for u, v, kind in self.edges:
+            out.setdefault(u, []).append((v, kind))
+        for key, n in self.nodes.items():
+            if n["kind"] != "claim":
+                continue
+            seen, queue = set(), [key]
+            while queue:
+                for v, kind in out.get(queue.pop(), []):
+                    if kind in ("cites", "chain", "evidence") and v not in seen:
+                        seen.add(v)
+                        queue.append(v)
+            cited = [f for v in sorted(seen) for name, f in self.nodes[v].get("find", []) if name in ("label", "author")]
+            about = [self.nodes[v]["find"][0][1] for v, kind in out.get(key, []) if kind in ("about", "invokes")]
+            n["find"] += [["cites", f] for f in cited] + [["about", f] for f in about]
 
     def _citation(self, owner: str, cit: str, claim_id: str, kind: str) -> None:
         g = self.g
@@ -171,14 +221,18 @@ class View:
     def to_html(self) -> str:
         """The page: one self-contained HTML file."""
         from jinja2 import Environment, StrictUndefined
+        templates = resources.files("lbpgraph.presentation") / "templates"
         env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        page = env.from_string((resources.files("lbpgraph.presentation") / "templates" / "view.html.j2").read_text(encoding="utf-8"))
+        page = env.from_string((templates / "view.html.j2").read_text(encoding="utf-8"))
         lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+        options = _options(self.physics)
+        app_js = env.from_string((templates / "view.js.j2").read_text(encoding="utf-8")).render(
+            nodes=self.nodes, edges=self.edges, focus=self.focus, options=options)
+        vis_js = _without_source_map((lib / "vis-network.min.js").read_text(encoding="utf-8"))
         return page.render(
-            title=self.title, nodes=self.nodes, edges=self.edges, focus=self.focus,
-            options=_options(self.physics, len(self.nodes)), kinds=KINDS, shapes=SHAPES,
+            title=self.title, csp=content_security_policy(vis_js, app_js), kinds=KINDS, shapes=SHAPES,
             bases=vocab.BASES.notations, certainty_colours=CERTAINTY_COLOURS, source_legend=SOURCE_LEGEND,
-            vis_js=_without_source_map((lib / "vis-network.min.js").read_text(encoding="utf-8")),
+            article_colour=ARTICLE_COLOUR, concept_colour=CONCEPT_COLOUR, vis_js=vis_js, app_js=app_js,
             vis_css=(lib / "vis-network.css").read_text(encoding="utf-8"))
 
     def _repr_html_(self) -> str:
@@ -193,17 +247,43 @@ def _without_source_map(script: str) -> str:
     return re.sub(r"\n//# sourceMappingURL=[^\n]*\s*$", "\n", script)
 
 
-def _options(physics: bool, size: int) -> dict[str, Any]:
-    small = size <= PHYSICS_THRESHOLD
+def content_security_policy(*scripts: str) -> str:
+    """The page's policy: these inline scripts, by their SHA-256, inline styles and data: images
+    (vis-network's CSS icons); nothing else, from nowhere."""
+    return inline_only(*scripts, images=True)
+
+
+def _options(physics: bool) -> dict[str, Any]:
+    """vis-network draws shapes and edges; the page draws every label itself (edge and node fonts 0)."""
     return {
         "physics": {"enabled": physics, "solver": "barnesHut", "stabilization": {"iterations": 150},
                     "barnesHut": {"springLength": 160, "avoidOverlap": 0.3}},
         "layout": {"improvedLayout": False, "randomSeed": 0},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": not small},
+        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True},
         "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                  "font": {"size": 11 if small else 0, "align": "middle"}, "color": {"inherit": False}},
-        "nodes": {"font": {"size": 13}, "borderWidth": 1},
+                  "font": {"size": 0}, "color": {"inherit": False}},
+        "nodes": {"font": {"size": 0}, "borderWidth": 1},
     }
+
+
+def _ranks(b: _Builder, keys: list[str]) -> dict[str, int]:
+    """The order in which labels are given room: articles, then what is most made, cited or linked."""
+    made: dict[str, int] = {}
+    degree: dict[str, int] = {}
+    for u, v, kind in b.edges:
+        made[v] = made.get(v, 0) + (kind in ("makes", "cites", "chain", "evidence"))
+        degree[u] = degree.get(u, 0) + 1
+        degree[v] = degree.get(v, 0) + 1
+
+    def weight(k: str) -> int:
+        kind = b.nodes[k]["kind"]
+        if kind == "article":
+            return 10 ** 9
+        if kind in ("claim", "source"):
+            return 10 * made.get(k, 0) + (kind == "claim" and b.nodes[k].get("certainty") != "none") * 5
+        return 3 * degree.get(k, 0)
+    ordered = sorted(keys, key=lambda k: (-weight(k), KIND_ORDER[b.nodes[k]["kind"]], b.nodes[k]["label"], k))
+    return {k: i for i, k in enumerate(ordered)}
 
 
 def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
@@ -222,7 +302,9 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
             b.add_claim(c)
         for n in nodes_of(g, NodeKind.CONTRAINDICATION):  # inferred cautions and concepts of every claim
             b.add_contraindication(n)
+    b.searchable_links()
     keys = sorted(b.nodes)
+    ranks = _ranks(b, keys)
     ids = {k: f"n{i + 1}" for i, k in enumerate(keys)}
     kinds = {ids[k]: b.nodes[k]["kind"] for k in keys}
     order = {ids[k]: f"{b.nodes[k]['kind']} {b.nodes[k]['label']} {k}" for k in keys}
@@ -232,14 +314,14 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
     else:
         positions = clustered(kinds, edge_list, order, seed)
     net = Network(directed=True)
-    fill_network(net, [_vis_node(b.nodes[k], ids[k], positions[ids[k]]) for k in keys], _vis_edges(b, ids))
+    fill_network(net, [_vis_node(b.nodes[k], ids[k], positions[ids[k]], ranks[k]) for k in keys], _vis_edges(b, ids))
     data_nodes, data_edges, *_ = net.get_network_data()
     return View(title=f"claim {claim_id}" if claim_id else "all claims", nodes=data_nodes, edges=data_edges,
                 physics=root is None and len(keys) <= physics_threshold,
                 focus=ids[root] if root is not None else None)
 
 
-def _vis_node(n: dict[str, Any], vis_id: str, position: tuple[int, int]) -> dict[str, Any]:
+def _vis_node(n: dict[str, Any], vis_id: str, position: tuple[int, int], rank: int) -> dict[str, Any]:
     """A vis-network node: shape by kind, colour by certainty or support, dashed where unidentified."""
     x, y = position
     border = "#24292f" if n["kind"] == "claim" else n["colour"]
@@ -247,14 +329,15 @@ def _vis_node(n: dict[str, Any], vis_id: str, position: tuple[int, int]) -> dict
     keep = {"background": fill, "border": "#000000"}  # selection keeps the certainty colour
     vis = {"id": vis_id, "label": n["label"], "title": n["title"], "shape": SHAPES[n["kind"]],
            "color": {"background": fill, "border": border, "highlight": keep, "hover": keep},
-           "x": x, "y": y, "kind": n["kind"], "size": 14 if n["kind"] == "claim" else 11}
+           "x": x, "y": y, "kind": n["kind"], "size": 14 if n["kind"] == "claim" else 11, "rank": rank}
     if n.get("dashed"):
         vis["shapeProperties"] = {"borderDashes": [4, 3]}
-    for extra in ("basis", "certainty", "search", "claim", "url"):
+    for extra in ("basis", "certainty", "find", "claim", "url", "quotes", "links"):
         if extra in n:
             vis[extra] = n[extra]
-    if n["kind"] == "article":
-        vis["font"] = {"color": "#ffffff"}
+    if n["kind"] == "article":  # a box with no text in it: the page writes the title beside it
+        vis["widthConstraint"] = {"minimum": 36}
+        vis["heightConstraint"] = {"minimum": 22}
     return vis
 
 

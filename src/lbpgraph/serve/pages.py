@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 from ..core import vocab
 from ..core.errors import AmbiguousClaim, ClaimNotFound
 from ..presentation.palette import CERTAINTY_COLOURS
-from ..presentation.render import certainty_line, trace_markdown, trace_text
+from ..presentation.render import trace_markdown, trace_text
+from ..presentation.report import content_security_policy
 
 if TYPE_CHECKING:
     from jinja2 import Template
@@ -33,7 +34,8 @@ PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; fo
             "base-uri 'none'; frame-ancestors 'none'")
 GRAPH_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
              "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
-REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+# the report's own policy (its one sorting script, by its SHA-256), and no framing
+REPORT_CSP = content_security_policy() + "; frame-ancestors 'none'"
 MAX_SEARCH = 2_000  # characters of a search: more is not a claim's words
 CLAIM_FORMATS = ("html", "json", "markdown", "text")
 
@@ -119,8 +121,9 @@ class Pages:
             return Page(trace_markdown(trace), media_type="text/markdown; charset=utf-8")
         if fmt == "text":
             return Page(trace_text(trace), media_type="text/plain; charset=utf-8")
-        return Page(_render("claim.html.j2", claim=trace.claim, certainty=trace.verdict["certainty"],
-                            certainty_line=certainty_line(trace.verdict), trace=trace_text(trace)))
+        verdict = trace.verdict
+        return Page(_render("claim.html.j2", claim=trace.claim, certainty=verdict["certainty"],
+                            support="yes" if verdict["peer_reviewed_support"] else "no", trace=trace_text(trace)))
 
     def claim_graph(self, claim_id: str) -> Page:
         """The graph page of a claim's neighbourhood (what ``lbpgraph view CLAIM`` writes)."""
