@@ -20,7 +20,7 @@ run: $(VENV)/.installed
 	$(BIN)/lbpgraph build
 	$(BIN)/lbpgraph trace $(CLAIM)
 	@echo
-	@echo "Outputs: build/graph.trig (the RDF dataset, TriG); build/traces.json, build/projection.pickle and build/manifest.json (cache)."
+	@echo "Outputs: build/graph.trig (the RDF dataset, TriG); build/traces.json, build/search.json, build/projection.pickle and build/manifest.json (cache)."
 	@echo "Next: $(BIN)/lbpgraph query --list, $(BIN)/lbpgraph stats, $(BIN)/lbpgraph trace --help"
 
 # Debian's chromium drives the browser tests (Playwright uses it; it downloads no browser).

@@ -57,12 +57,27 @@ def test_help_imports_no_heavy_library() -> None:
     assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "pyoxigraph", "trafilatura"}
 
 
-def test_trace_reads_the_cached_traces_without_heavy_libraries(built: Project) -> None:
-    loaded = _modules_after(
+def _cli_modules(built: Project, *args: str, code: int = 0) -> set[str]:
+    return _modules_after(
         "from lbpgraph.cli import cli\n"
-        f"try:\n    cli(['--data', {str(DATA)!r}, '--build-dir', {str(built.build_dir)!r}, 'trace', 'bw-unloads-discs'],"
-        " prog_name='lbpgraph')\nexcept SystemExit as e:\n    assert e.code == 0, e.code")
-    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "trafilatura"}
+        f"try:\n    cli(['--data', {str(DATA)!r}, '--build-dir', {str(built.build_dir)!r}, *{list(args)!r}],"
+        f" prog_name='lbpgraph')\nexcept SystemExit as e:\n    assert e.code == {code}, e.code")
+
+
+def test_trace_reads_the_cached_traces_without_heavy_libraries(built: Project) -> None:
+    """A trace by id needs neither the graph libraries nor the search's (BM25, NumPy, the stemmer)."""
+    loaded = _cli_modules(built, "trace", "bw-unloads-discs")
+    assert not loaded & {"rdflib", "networkx", "pyvis", "pyshacl", "pydantic", "yaml", "trafilatura",
+                         "bm25s", "numpy", "Stemmer"}
+
+
+def test_trace_and_search_by_words_read_what_the_build_prepared(built: Project) -> None:
+    """Words are ranked with bm25s (and NumPy) over the kept search documents: no graph library."""
+    for args, code in ((["trace", "does walking backwards open the disc space"], 0), (["search", "Dufek"], 0),
+                       (["trace", "backward walking helps back pain"], 1)):
+        loaded = _cli_modules(built, *args, code=code)
+        assert "bm25s" in loaded, args
+        assert not loaded & {"rdflib", "networkx", "pyvis", "pydantic", "yaml", "trafilatura"}, args
 
 
 def test_an_unexpected_error_is_one_line_with_exit_70(built: Project, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -79,3 +94,27 @@ def test_an_unexpected_error_is_one_line_with_exit_70(built: Project, monkeypatc
     monkeypatch.setenv("LBPGRAPH_DEBUG", "1")
     with pytest.raises(KeyError):
         run("stats", build=built.build_dir)
+
+
+def test_view_says_which_argument_to_give(built: Project) -> None:
+    neither = run("view", build=built.build_dir)
+    assert neither.exit_code == 2
+    assert "give a CLAIM (an id or words of it) for its neighbourhood, or --all for the whole graph" in neither.stderr
+    both = run("view", "bw-reduces-lbp", "--all", build=built.build_dir)
+    assert both.exit_code == 2 and "give a CLAIM or --all, not both" in both.stderr
+
+
+def test_bench_makes_a_missing_work_dir_or_says_why_it_cannot(tmp_path) -> None:  # noqa: ANN001
+    work = tmp_path / "not" / "yet"
+    result = run("bench", "--triples", "1000", "--claims", "2", "--format", "json", "--work-dir", str(work),
+                 build=tmp_path / "build")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["traced_claims"] == 2 and work.is_dir() and not list(work.iterdir())
+    from lbpgraph.devtools.bench import to_text
+    text = to_text(json.loads(result.stdout), width=80)  # the text format of the same result, at 80 columns
+    assert "trace p95" in text and max(len(line) for line in text.splitlines()) <= 80
+    (tmp_path / "file").write_text("x")
+    refused = run("bench", "--triples", "1000", "--work-dir", str(tmp_path / "file" / "sub"), build=tmp_path / "build")
+    assert refused.exit_code == 2
+    assert refused.stderr.splitlines()[-1].startswith("Error: Invalid value for '--work-dir': cannot make")
+    assert "Traceback" not in refused.stderr

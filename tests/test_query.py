@@ -175,6 +175,24 @@ def test_named_queries_ship_and_run(built: Project) -> None:
         assert json.loads(result.stdout)["results"]["bindings"], f"{name} returned no rows"
 
 
+def test_an_unknown_name_is_said_so_with_the_closest_names(mini: Project) -> None:
+    result = run("query", "supported-claim", data=mini.data_dir, build=mini.build_dir)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        "Error: no named query 'supported-claim'",
+        "Hint: did you mean supported-claims, unsupported-claims, anecdotal-claims? lbpgraph query --list lists them all"]
+    far = run("query", "zzz", data=mini.data_dir, build=mini.build_dir)
+    assert (far.exit_code, far.stderr.splitlines()[-1]) == (2, "Hint: lbpgraph query --list lists them all")
+    assert "invalid SPARQL" not in result.stderr + far.stderr
+
+
+def test_the_library_takes_a_named_query_as_the_command_line_does(mini: Project) -> None:
+    by_name = mini.query("sources")
+    assert by_name.rows and by_name.to_csv() == mini.query(named_queries()["sources"][1]).to_csv()
+    cli_csv = run("query", "sources", "--format", "csv", data=mini.data_dir, build=mini.build_dir).stdout
+    assert by_name.to_csv().splitlines() == cli_csv.splitlines()
+
+
 def test_query_from_file_and_stdin(mini: Project, tmp_path: Path) -> None:
     path = tmp_path / "q.rq"
     path.write_text("SELECT ?c WHERE { ?c a schema:Claim } ORDER BY ?c", encoding="utf-8")

@@ -77,9 +77,10 @@ def test_inferred_cautions_are_listed_beside_stated_ones(built: Project) -> None
 
 
 def test_missing_warnings(built: Project) -> None:
-    from lbpgraph.analysis.query import named_queries
-    rows = {(r["article"]["value"].rsplit("/", 1)[1], r["intervention"]["value"], r["condition"]["value"], r["origin"]["value"])
-            for r in built.query(named_queries()["missing-warnings"][1]).rows}
+    ids = {r["title"]["value"]: r["a"]["value"].rsplit("/", 1)[1]  # the query names articles by their titles
+           for r in built.query("SELECT ?a ?title WHERE { ?a lbp:articleKind ?k ; schema:name ?title }").rows}
+    rows = {(ids[r["article"]["value"]], r["intervention"]["value"], r["condition"]["value"], r["origin"]["value"])
+            for r in built.query("missing-warnings").rows}
     # 001 recommends backward walking without 000's warning that it must not provoke pain
     assert ("001", "backward walking", "pain that the activity increases or provokes", "stated") in rows
     # 000 states that warning itself, so it is not missing there

@@ -94,6 +94,8 @@ def test_several_or_no_matches_are_listed(browser: Browser, server: Server) -> N
     page = opened.page
     assert page.locator("#message").inner_text().endswith("claims match; choose one:")
     assert page.locator("#claims li").count() > 2
+    why = page.locator("#claims li .why").first.inner_text()  # why each matched, as trace says it
+    assert why.startswith("matched statement: back, walking") and "concept 'back walking (massage)'" in why
     first = page.locator("#claims li a").first
     target = first.get_attribute("href")
     first.click()

@@ -194,19 +194,33 @@ def test_matching_by_id_statement_and_quote(built: Project) -> None:
 
 
 def test_several_matches_are_listed_with_a_non_zero_exit(built: Project) -> None:
+    """Text found in several claims lists them all, best ranked first, the first ten shown with why."""
     with pytest.raises(AmbiguousClaim) as info:
         built.trace("back walking")
-    assert len(info.value.matches) > 2
+    assert len(info.value.matches) > 10
+    assert "back-walking-contraindicated-in-pregnancy" in dict(info.value.matches)
+    assert all(cid.startswith("back-walking") for cid, _ in info.value.matches[:10])
     result = run("trace", "back walking", build=built.build_dir)
     assert result.exit_code == 1
-    assert "claims match 'back walking'; give one of their ids" in result.stderr
-    assert "back-walking-contraindicated-in-pregnancy" in result.stderr
+    assert f"{len(info.value.matches)} claims match 'back walking'; give one of their ids" in result.stderr
+    assert f"... and {len(info.value.matches) - 10} more (lbpgraph search WORDS --limit N lists them)" in result.stderr
+    assert "      matched statement: back, walking" in result.stderr
+
+
+def test_words_found_in_no_text_are_ranked(built: Project) -> None:
+    """Words that are no claim's text: several claims near the best are listed, best first, with
+    why; naming backward walking ranks no claim about back walking (the massage) first."""
+    with pytest.raises(AmbiguousClaim) as info:
+        built.trace("walking backwards heals disc hernias")
+    first = built.trace(info.value.matches[0][0])
+    assert "back walking (massage)" not in first.claim["interventions"]
+    assert 1 < len(info.value.matches) <= 10 and set(info.value.why) >= {c for c, _ in info.value.matches}
 
 
 def test_no_match_gives_the_closest_candidates(built: Project) -> None:
     with pytest.raises(ClaimNotFound) as info:
-        built.trace("walking backwards heals disc hernias")
-    assert 1 <= len(info.value.candidates) <= 5
+        built.trace("zzzz qqqq")
+    assert len(info.value.candidates) == 5
     result = run("trace", "zzzz qqqq", build=built.build_dir)
     assert result.exit_code == 1
     assert "Closest claims:" in result.stderr
@@ -215,18 +229,23 @@ def test_no_match_gives_the_closest_candidates(built: Project) -> None:
 def test_a_long_text_is_not_echoed_back(built: Project) -> None:
     """A pasted page of text gets the closest claims and a message of one short line."""
     text = " ".join(["lumbar walking backwards study shows muscles improve"] * 200)[:10_240]
-    with pytest.raises(ClaimNotFound) as info:
+    with pytest.raises(AmbiguousClaim) as info:
         built.trace(text)
-    assert len(info.value.candidates) == 5
-    assert str(info.value) == f"no claim matches {text[:60]!r}"[:-1] + "\u2026' (10240 characters)"
+    assert str(info.value).endswith("\u2026' (10240 characters); give one of their ids")
+    gibberish = " ".join(["zzzz qqqq"] * 1200)[:10_240]
+    with pytest.raises(ClaimNotFound) as missing:
+        built.trace(gibberish)
+    assert len(missing.value.candidates) == 5
+    assert str(missing.value) == f"no claim matches {gibberish[:60]!r}"[:-1] + "\u2026' (10240 characters)"
     ambiguous = AmbiguousClaim("walking " * 20, [("a", "A."), ("b", "B.")])
     assert str(ambiguous).endswith("\u2026' (160 characters); give one of their ids")
 
 
 def test_query_like_input_is_only_text(built: Project) -> None:
     result = run("trace", "bw-reduces-lbp> } ; DELETE { ?s ?p ?o } #", build=built.build_dir)
-    assert result.exit_code == 1
-    assert "no claim matches" in result.stderr
+    assert result.exit_code == 1  # its words are searched for, as words
+    assert "claims match 'bw-reduces-lbp> } ; DELETE" in result.stderr
+    assert built.trace("bw-reduces-lbp").appearances  # the graph is as it was
 
 
 # --- formats --------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from typing import Any, NoReturn
 import click
 
 from . import __version__
-from .core.console import safe
+from .core.console import clip, fit_lines, safe, terminal_width, use_color
 from .core.errors import (AmbiguousClaim, ClaimNotFound, DiskFull, InternalError, InvalidInput, Issue, LbpgraphError,
                      is_disk_full, one_line)
 from .core.files import atomic_write
@@ -29,14 +29,37 @@ def _fail(ctx: click.Context, exc: LbpgraphError) -> NoReturn:
     lines = exc.lines() if isinstance(exc, InvalidInput) else []
     lines.append(f"Error: {exc}")
     if isinstance(exc, AmbiguousClaim):
-        lines += [f"  {claim_id}  {statement}" for claim_id, statement in exc.matches]
+        for claim_id, statement in exc.matches[:LISTED]:
+            lines.append(f"  {claim_id}  {statement}")
+            if claim_id in exc.why:
+                lines.append(f"      matched {exc.why[claim_id]}")
+        if len(exc.matches) > LISTED:
+            lines.append(f"  ... and {len(exc.matches) - LISTED} more (lbpgraph search WORDS --limit N lists them)")
     if isinstance(exc, ClaimNotFound) and exc.candidates:
         lines += ["Closest claims:", *(f"  {claim_id}  {statement}" for claim_id, statement in exc.candidates)]
     if exc.hint:
         lines.append(f"Hint: {exc.hint}")
+    width = terminal_width(sys.stderr)
     for line in lines:
-        click.echo(safe(one_line(line)), err=True)
+        line = safe(one_line(line))
+        if width and line.startswith("      matched "):  # why a claim matched: wrapped, all of it
+            line = fit_lines(line, width)
+        elif width and not line.startswith(("Error:", "Hint:")):
+            line = clip(line, width)
+        click.echo(line, err=True)
     ctx.exit(exc.exit_code)
+
+
+LISTED = 10  # the most claims an ambiguous trace lists
+
+
+def _show(text: str) -> None:
+    """Print ``text`` to stdout; on a terminal, through a pager when it is taller than the terminal."""
+    import shutil
+    if sys.stdout.isatty() and text.count("\n") >= shutil.get_terminal_size().lines:
+        click.echo_via_pager(text, color=use_color(sys.stdout))
+    else:
+        click.echo(text, nl=False)
 
 
 class _Group(click.Group):
@@ -157,16 +180,23 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
     from .analysis.query import named_queries, resolve, stream_query
     if list_queries:
         from .core.console import table
-        click.echo(table(["name", "description"], [[n, d] for n, (d, _) in named_queries().items()]), nl=False)
+        click.echo(table(["name", "description"], [[n, d] for n, (d, _) in named_queries().items()],
+                         terminal_width(sys.stdout), use_color(sys.stdout)), nl=False)
         return
     if not sparql:
         raise click.UsageError("give a query (SPARQL text, a name from --list, a file, or -)")
     text = resolve(sparql)
+    if fmt == "table" and sys.stdout.isatty():  # a table comes whole: page it when it is long
+        pieces: list[bytes] = []
+        stream_query(project.store(), text, fmt, pieces.append, timeout=timeout,
+                     width=terminal_width(sys.stdout), color=use_color(sys.stdout))
+        _show(b"".join(pieces).decode("utf-8"))
+        return
 
     def write(data: bytes) -> None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
-    stream_query(project.store(), text, fmt, write, timeout=timeout)
+    stream_query(project.store(), text, fmt, write, timeout=timeout, width=terminal_width(sys.stdout))
 
 
 @cli.command()
@@ -175,19 +205,55 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
 @click.option("--explain", is_flag=True, help="Show the rule behind each part of the verdict and the facts it used.")
 @click.pass_obj
 def trace(project: Project, claim: str, fmt: str, explain: bool) -> None:
-    """Trace a claim to its sources: CLAIM is a claim id or text from a statement or quote.
+    """Trace a claim to its sources: CLAIM is a claim id, text from a statement or quote, or any
+    words (as lbpgraph search takes them).
 
-    One clear match is traced; several are listed with their ids (exit 1); none lists the
-    closest claims (exit 1). The trace ends with the claim's citation distortions.
+    One clear match is traced, stderr saying why it matched; several are listed best first with
+    their ids and why each matched (exit 1); none lists the closest claims (exit 1). The trace ends with the claim's citation
+    distortions.
     """
     from .presentation.render import trace_markdown, trace_text
     result = project.trace(claim)
+    _found_by_words(project, claim, result.claim["id"])
     if fmt == "json":
         _json(result.to_json(explain=explain))
     elif fmt == "markdown":
         click.echo(trace_markdown(result, explain), nl=False)
     else:
-        click.echo(trace_text(result, explain), nl=False)
+        _show(trace_text(result, explain, terminal_width(sys.stdout), use_color(sys.stdout)))
+
+
+def _found_by_words(project: Project, claim: str, found: str) -> None:
+    """Say on stderr why words that are not the claim's id found it (stdout stays the trace)."""
+    if claim.strip() == found:
+        return
+    hits = project.search(claim, 1)
+    if hits and hits[0].claim == found:
+        note = safe(one_line(f"Found {found} by your words: matched {hits[0].why()}"))
+        click.echo(fit_lines(note, terminal_width(sys.stderr)), err=True)
+
+
+@cli.command()
+@click.argument("words", nargs=-1, required=True)
+@click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True, help="List at most this many claims.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_obj
+def search(project: Project, words: tuple[str, ...], limit: int, fmt: str) -> None:
+    """Find claims by any words: their statements and quotes, their concepts and the other names
+    of these ("LBP", "retro walking", "relieves"), the authors and titles of the sources they
+    rest on, the articles they appear in.
+
+    Claims are ranked by relevance (BM25), best first, each with the fields and words it matched;
+    exit 1 when no claim matches. lbpgraph trace takes the same words and traces one clear match.
+    """
+    hits = project.search(" ".join(words), limit)
+    if not hits:
+        raise ClaimNotFound(" ".join(words), [])
+    if fmt == "json":
+        _json([h.to_json() for h in hits])
+    else:
+        from .presentation.render import search_text
+        _show(search_text(hits, terminal_width(sys.stdout), use_color(sys.stdout)))
 
 
 @cli.command()
@@ -200,7 +266,7 @@ def stats(project: Project, fmt: str) -> None:
         _json(result)
     else:
         from .presentation.render import stats_text
-        click.echo(stats_text(result), nl=False)
+        click.echo(stats_text(result, terminal_width(sys.stdout), use_color(sys.stdout)), nl=False)
 
 
 @cli.command()
@@ -241,8 +307,10 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
     One self-contained HTML file that works offline: colour says the evidence basis, shape the
     kind of node; search, filters, and selecting a claim highlights its chain to the sources.
     """
-    if (claim is None) == (not whole):
-        raise click.UsageError("give a CLAIM (id or text) or --all, not both")
+    if claim is None and not whole:
+        raise click.UsageError("give a CLAIM (an id or words of it) for its neighbourhood, or --all for the whole graph")
+    if claim is not None and whole:
+        raise click.UsageError("give a CLAIM or --all, not both")
     claim_id = project.trace(claim).claim["id"] if claim else None
     page = project.view(claim_id, seed=seed, physics_threshold=physics_threshold)
     target = out or project.build_dir / f"view-{claim_id or 'all'}.html"
@@ -386,7 +454,8 @@ def export(ctx: click.Context, fmt: str | None, out: Path | None, list_formats: 
     if list_formats:
         from .core.console import table
         click.echo(table(["format", "file", "holds", "read by"],
-                         [[f.name, f.filename, f.holds, f.read_by] for f in FORMATS.values()]), nl=False)
+                         [[f.name, f.filename, f.holds, f.read_by] for f in FORMATS.values()],
+                         terminal_width(sys.stdout), use_color(sys.stdout)), nl=False)
         return
     if fmt is None:
         raise click.UsageError("give --format (one of: " + ", ".join(FORMATS) + ") or --list")
@@ -419,7 +488,7 @@ def schema() -> None:
 @click.option("--claims", type=click.IntRange(min=2), default=200, show_default=True,
               help="How many claims to trace for the p50 and p95.")
 @click.option("--work-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Where the temporary corpus and stores go (default: the system's temp folder).")
+              help="Where the temporary corpus and stores go (made when missing; default: the system's temp folder).")
 @click.option("--stores", default="oxigraph", show_default=True,
               help="Comma-separated stores to run: memory, oxigraph, sparql:URL (loaded by push; "
                    "credentials as for push).")
@@ -434,12 +503,17 @@ def bench(project: Project, triples: int, fmt: str, seed: int, claims: int, work
     """
     from .devtools.bench import run as run_bench
     from .devtools.bench import to_text
+    if work_dir is not None:
+        try:
+            work_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise click.BadParameter(f"cannot make {str(work_dir)!r}: {exc.strerror}", param_hint="'--work-dir'") from None
     result = run_bench(triples, work_dir, seed, claims, tuple(s.strip() for s in stores.split(",") if s.strip()),
                        project.remote)
     if fmt == "json":
         _json(result)
     else:
-        click.echo(to_text(result), nl=False)
+        click.echo(to_text(result, terminal_width(sys.stdout)), nl=False)
 
 
 @cli.command()

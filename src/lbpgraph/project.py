@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # heavy imports stay out of fast commands
     import pyoxigraph as ox
     from rdflib import Dataset
 
+    from .analysis.search import Hit, Search
     from .analysis.trace import Trace
     from .build.pipeline import Build
     from .export import ExportSettings
@@ -46,6 +47,7 @@ if TYPE_CHECKING:  # heavy imports stay out of fast commands
 
 PROJECTION_FILE = "projection.pickle"  # attachments of a store that keeps analysis
 TRACES_FILE = "traces.json"
+SEARCH_FILE = "search.json"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -87,6 +89,7 @@ class Project:
         self._store: Store | None = None  # made on first use: a server's settings are checked then
         self._projection: nx.DiGraph | None = None
         self._traces: dict[str, Any] | None = None
+        self._search: Search | None = None
         self._fingerprint: tuple[Any, str] | None = None
 
     def __repr__(self) -> str:
@@ -159,7 +162,7 @@ class Project:
             raise UsageError(f"push sends the build to a SPARQL server; the store is {self.store_spec}")
         start = time.perf_counter()
         manifest = self._publish(self.corpus(), self.fingerprint())
-        self._projection = self._traces = None
+        self._projection = self._traces = self._search = None
         return self._result(start, manifest, rebuilt=True)
 
     def _publish(self, corpus: Corpus, fingerprint: str) -> Manifest:
@@ -175,6 +178,7 @@ class Project:
             staging.publish(manifest, _attachments(*analysis) if analysis else {})
         if analysis:
             self._projection, self._traces = analysis
+            self._search = None
         return manifest
 
     @staticmethod
@@ -218,7 +222,7 @@ class Project:
         if self._checked and not self.watch:
             return
         if not self.is_current():
-            self._projection = self._traces = None
+            self._projection = self._traces = self._search = None
             self.close()
             self.build()  # after any build in progress, and only if that one did not bring it up to date
         self._checked = True
@@ -283,15 +287,28 @@ class Project:
         traces = self.traces()
         index = ClaimIndex((cid, t["claim"]["statement"], [a["quote"] for a in t["appearances"]])
                            for cid, t in traces.items())
-        return Trace.from_json(traces[index.find(claim)])
+        return Trace.from_json(traces[index.find(claim, self.search)])
 
     def _store_trace(self, claim: str) -> Trace:
         """Trace from the store itself: find the claim, project its neighbourhood, compute."""
         from .analysis.chains import compute
         from .analysis.trace import find_claim
         store = self.store()
-        claim_id = find_claim(store, claim)
+        claim_id = find_claim(store, claim, self.search)
         return compute(self._neighbourhood(store, claim_id), claim_id)
+
+    def search(self, words: str, limit: int | None = None) -> list[Hit]:
+        """Claims found by ``words`` (statements, quotes, concepts and their other names, sources,
+        articles), best first by BM25, each with why it matched; see :mod:`lbpgraph.analysis.search`.
+
+        Where the store keeps analysis, this reads what the build prepared (no NetworkX, no rdflib).
+        """
+        from .analysis.search import Search, documents
+        self._ensure_built()
+        if self._search is None:
+            kept = self._open().attachment(SEARCH_FILE) if self.capabilities.keeps_analysis else None
+            self._search = Search(json.loads(kept) if kept is not None else documents(self.projection(), self.traces()))
+        return self._search.rank(words, limit)
 
     @staticmethod
     def _neighbourhood(store: Store, claim_id: str) -> nx.DiGraph:
@@ -311,9 +328,12 @@ class Project:
         return build_view(g, claim_id, seed=seed, physics_threshold=physics_threshold)
 
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
-        """Run a read-only SPARQL query on the project's store; see :func:`lbpgraph.analysis.query.run_query`."""
-        from .analysis.query import DEFAULT_TIMEOUT, run_query
-        return run_query(self.store(), sparql, timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
+        """Run a read-only SPARQL query on the project's store: SPARQL text, a named query
+        (``project.query("supported-claims")``) or a ``.rq`` file, as ``lbpgraph query`` takes
+        them; see :func:`lbpgraph.analysis.query.run_query`."""
+        from .analysis.query import DEFAULT_TIMEOUT, resolve, run_query
+        text = resolve(sparql) if sparql != "-" else sparql
+        return run_query(self.store(), text, timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
 
     def stats(self) -> dict[str, Any]:
         """Counts and per-article coverage; see :func:`lbpgraph.analysis.stats.stats`."""
@@ -342,8 +362,10 @@ class Project:
 
 def _attachments(projection: nx.DiGraph, traces: dict[str, Any]) -> dict[str, bytes]:
     """What a store that keeps analysis publishes beside the graph."""
+    from .analysis.search import documents
     return {PROJECTION_FILE: pickle.dumps(projection, protocol=5),
-            TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8")}
+            TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+            SEARCH_FILE: json.dumps(documents(projection, traces), ensure_ascii=False).encode("utf-8")}
 
 
 def _tree_digest(root: Path, pattern: str = "**/*") -> Any:  # a hashlib digest

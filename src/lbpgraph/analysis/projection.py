@@ -190,6 +190,7 @@ def _add_concepts(g: nx.DiGraph, c: _Context) -> None:
         scheme = _first(props, "skos:inScheme") or ""
         node: ConceptNode = {
             "kind": NodeKind.CONCEPT, "id": local_id(iri, "concept"), "label": c.labels[iri],
+            "alt_labels": _all(props, "skos:altLabel"), "hidden_labels": _all(props, "skos:hiddenLabel"),
             "scheme": scheme[len(vocab.LBP):].removesuffix("Scheme").lower(),
             "definition": _first(props, "skos:definition"),
             "direction": _notation(vocab.DIRECTIONS, _first(props, "lbp:direction")),

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ..core.errors import QueryFileError, QueryRefused, QueryTimeout
+from ..core.errors import QueryFileError, QueryRefused, QueryTimeout, UsageError
 from ..core.sandbox import in_child
 from ..rdf.results import QueryResult, Renderer, streaming
 from ..rdf.sparql import query_files, sparql_prologue, walk
@@ -53,7 +53,8 @@ def named_queries() -> dict[str, tuple[str, str]]:
 def resolve(argument: str, stdin: BinaryIO | None = None) -> str:
     """SPARQL text for a query argument: ``-`` (stdin), a named query, a file, or SPARQL itself.
 
-    Raises :class:`QueryFileError` for a file (or stdin) that cannot be used.
+    Raises :class:`QueryFileError` for a file (or stdin) that cannot be used, and
+    :class:`UsageError` for one word that names no shipped query.
     """
     if argument == "-":
         stream = stdin or getattr(sys.stdin, "buffer", None)
@@ -65,7 +66,18 @@ def resolve(argument: str, stdin: BinaryIO | None = None) -> str:
         return named[argument][1]
     if _names_a_file(argument):
         return read_query_file(argument)
+    if argument.replace("-", "").replace("_", "").isalnum():  # one word is no SPARQL: a mistyped name
+        raise unknown_query(argument, list(named))
     return argument
+
+
+def unknown_query(name: str, names: list[str]) -> UsageError:
+    """The error for a query name that is not shipped, suggesting the closest names."""
+    import difflib
+    error = UsageError(f"no named query {name!r}")
+    closest = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
+    error.hint = (f"did you mean {', '.join(closest)}? " if closest else "") + "lbpgraph query --list lists them all"
+    return error
 
 
 def _names_a_file(argument: str) -> bool:
@@ -238,16 +250,18 @@ def run_query(store: Store, text: str, timeout: float = DEFAULT_TIMEOUT) -> Quer
 
 
 def stream_query(store: Store, text: str, fmt: str | Renderer, write: Callable[[bytes], None],
-                 timeout: float = DEFAULT_TIMEOUT) -> None:
+                 timeout: float = DEFAULT_TIMEOUT, **options: Any) -> None:
     """Like :func:`run_query`, writing the answer in ``fmt`` (csv, json or table) through
-    ``write`` as its rows arrive; ``timeout`` covers parsing, evaluating and writing. ``fmt`` may
-    also be a :data:`~lbpgraph.rdf.results.Renderer` of one's own (``lbpgraph serve`` passes its
-    formats), which runs where the store evaluates, within the same guard and limits.
+    ``write`` as its rows arrive; ``timeout`` covers parsing, evaluating and writing. A table
+    takes ``width`` and ``color`` options (see :func:`lbpgraph.rdf.results.table_text`).
+    ``fmt`` may also be a :data:`~lbpgraph.rdf.results.Renderer` of one's own (``lbpgraph
+    serve`` passes its formats), which runs where the store evaluates, within the same guard and
+    limits.
 
     Rows written before a limit stopped the query stay written (the exception says so).
     """
     deadline = _Deadline(timeout)
     with deadline.enforced():
         full = checked(text, deadline.left())
-        with streaming(fmt, write):
+        with streaming(fmt, write, **(options if fmt == "table" else {})):
             store.run(full, deadline.left())

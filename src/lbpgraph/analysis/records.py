@@ -102,6 +102,8 @@ class ConceptNode(TypedDict):
     kind: NodeKind
     id: str
     label: str
+    alt_labels: list[str]  # other names (skos:altLabel)
+    hidden_labels: list[str]  # words a search finds it by that are no name for it (skos:hiddenLabel)
     scheme: str  # intervention, mechanism, structure, condition, population, outcome
     definition: str | None
     direction: str | None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
@@ -19,6 +19,7 @@ from ..core.errors import AmbiguousClaim, ClaimNotFound
 
 if TYPE_CHECKING:
     from ..stores.base import Store
+    from .search import Hit
     from .records import (AppearanceRecord, ClaimRecord, CuratorEvidence, Distortions, Explanation,
                           StatedContraindication, TraceJSON, Verdict)
 
@@ -40,11 +41,13 @@ class ClaimIndex:
                         for cid, statement, quotes in self.entries}
         self._statement = {cid: statement for cid, statement, _ in self.entries}
 
-    def find(self, query: str) -> str:
-        """Id of the one claim ``query`` designates (an id, or text of a statement or quote).
+    def find(self, query: str, rank: Callable[[str], list[Hit]] | None = None) -> str:
+        """Id of the one claim ``query`` designates: an id, the text of one statement or quote, or
+        words that ``rank`` (see :meth:`lbpgraph.analysis.search.Search.rank`) finds one claim
+        by, clearly ahead of the others.
 
-        Raises :class:`AmbiguousClaim` when several claims match and :class:`ClaimNotFound`
-        (with the closest candidates) when none does.
+        Raises :class:`AmbiguousClaim` when several claims match (best first, with why each
+        matched) and :class:`ClaimNotFound` (with the closest candidates) when none does.
         """
         wanted = fold(query)
         if wanted in self._statement:
@@ -57,8 +60,17 @@ class ClaimIndex:
         matches = [cid for cid, texts in self._folded.items() if any(wanted in t for t in texts)]
         if len(matches) == 1:
             return matches[0]
-        if matches:
-            raise AmbiguousClaim(query, [(cid, self._statement[cid]) for cid in matches])
+        hits = rank(query) if rank else []
+        if matches:  # the text is in several: those, best ranked first
+            order = {h.claim: i for i, h in enumerate(hits)}
+            matches.sort(key=lambda cid: (order.get(cid, len(order)), cid))
+            raise AmbiguousClaim(query, [(cid, self._statement[cid]) for cid in matches],
+                                 {h.claim: h.why() for h in hits})
+        from .search import clear, listed
+        if hits and clear(hits):
+            return hits[0].claim
+        if hits:
+            raise AmbiguousClaim(query, [(h.claim, h.statement) for h in listed(hits)], {h.claim: h.why() for h in hits})
         words = set(wanted.split())
         scored = sorted(((self._similarity(wanted[:_COMPARED], words, cid), cid) for cid in self._folded),
                         reverse=True)
@@ -100,7 +112,7 @@ class Trace:
         return cls(**data)
 
 
-def find_claim(store: Store, query: str) -> str:
+def find_claim(store: Store, query: str, rank: Callable[[str], list[Hit]] | None = None) -> str:
     """The id of the claim ``query`` designates (see :meth:`ClaimIndex.find`), asking ``store``."""
     from ..rdf.sparql import sparql_prologue
     claim_ns = vocab.PREFIXES["claim"]
@@ -118,4 +130,4 @@ def find_claim(store: Store, query: str) -> str:
         entry = entries.setdefault(claim["value"][len(claim_ns):], (statement["value"], []))
         if quote is not None:
             entry[1].append(quote["value"])
-    return ClaimIndex((cid, st, sorted(quotes)) for cid, (st, quotes) in entries.items()).find(query)
+    return ClaimIndex((cid, st, sorted(quotes)) for cid, (st, quotes) in entries.items()).find(query, rank)

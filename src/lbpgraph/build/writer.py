@@ -176,6 +176,9 @@ def _concepts(w: _Writer, kind: str, concepts: dict[str, schema.Concept]) -> Non
         w.add(node, RDF.type, _CONCEPT_CLASSES[kind])
         w.add(node, SKOS.inScheme, scheme)
         w.add(node, SKOS.prefLabel, Literal(c.label, lang="en"))
+        for predicate, labels in ((SKOS.altLabel, c.alt_labels), (SKOS.hiddenLabel, c.hidden_labels)):
+            for label in labels:
+                w.add(node, predicate, Literal(label, lang="en"))
         w.add(node, SKOS.definition, Literal(c.definition, lang="en") if c.definition else None)
         w.many(node, SKOS.broader, [concept_iri(b) for b in c.broader])
         for predicate, matches in ((SKOS.exactMatch, c.exact_match), (SKOS.broadMatch, c.broad_match)):

@@ -98,13 +98,15 @@ class ClaimNotFound(LbpgraphError):
 
 
 class AmbiguousClaim(LbpgraphError):
-    """Several claims match; ``matches`` holds them (id, statement)."""
+    """Several claims match; ``matches`` holds them (id, statement), best first, and ``why``
+    says, where it is known, why each matched."""
 
     exit_code = 1
 
-    def __init__(self, query: str, matches: list[tuple[str, str]]) -> None:
+    def __init__(self, query: str, matches: list[tuple[str, str]], why: dict[str, str] | None = None) -> None:
         self.query = query
         self.matches = matches
+        self.why = why or {}
         super().__init__(f"{len(matches)} claims match {excerpt(query)}; give one of their ids")
 
 

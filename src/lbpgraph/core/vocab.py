@@ -519,6 +519,9 @@ TERMS: tuple[VocabTerm, ...] = (
     VocabTerm("lbp:correction", "property", "A difference between the article's citation and the verified record."),
     # concepts
     VocabTerm("skos:prefLabel", "property", "Label of a concept."),
+    VocabTerm("skos:altLabel", "property", "Another name of a concept (a synonym, an abbreviation), shown and searched."),
+    VocabTerm("skos:hiddenLabel", "property",
+              "A word a search finds a concept by that is no name for it (a verb of relief on an outcome of relief)."),
     VocabTerm("skos:definition", "property", "Definition of a concept."),
     VocabTerm("skos:notation", "property", "Value of a controlled concept as the design spells it."),
     VocabTerm("skos:inScheme", "property", "Concept -> its scheme."),

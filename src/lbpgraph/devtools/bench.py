@@ -247,14 +247,14 @@ def _row(task: str, store: str, seconds: float, baseline: float) -> dict[str, An
             "speedup": round(baseline / seconds, 2) if seconds else None}
 
 
-def to_text(result: dict[str, Any]) -> str:
-    """The result as an aligned table with the headline checks."""
-    from ..core.console import table
+def to_text(result: dict[str, Any], width: int | None = None) -> str:
+    """The result as an aligned table with the headline checks, fitting ``width`` when given."""
+    from ..core.console import fit_lines, table
     body = [[r["task"], r["store"], f"{r['seconds']:.4f}", f"{r['baseline_seconds']:.4f}", f"{r['speedup']:.2f}x"]
             for r in result["rows"]]
     agree = ("yes" if result["stores_agree"] else "NO: " + "; ".join(result["disagreements"]))
     lines = [f"{result['triples']:,} triples ({result['articles']:,} articles, {result['claims']:,} claims)",
-             table(["task", "store", "seconds", "baseline s", "speedup"], body),
+             table(["task", "store", "seconds", "baseline s", "speedup"], body, width),
              f"verdicts identical to the plain query: {'yes' if result['verdicts_identical'] else 'NO'} "
              f"({result['supported_claims']:,} claims supported)",
              f"stores agree ({', '.join(result['stores'])}: verdicts, named query, {result['traced_claims']} traces): {agree}",
@@ -262,4 +262,4 @@ def to_text(result: dict[str, Any]) -> str:
              f"{result['freshness_check_ms']:.1f} ms per read to look for changed files",
              f"peak RSS: {result['peak_rss_mb']:.0f} MB for lbpgraph's tasks, "
              f"{result['baseline_peak_rss_mb']:.0f} MB after the baseline too"]
-    return "\n".join(lines) + "\n"
+    return fit_lines("\n".join(lines), width) + "\n"

@@ -312,6 +312,25 @@ def _check_concepts(c: _Checker, ids: _Ids) -> None:
             cid = _text(rec, "id")
             if cid and _reaches(broader, cid, cid):
                 c.add("concepts.yaml", (*path, "broader"), f"'{cid}' is broader than itself (cycle)")
+    _check_labels(c)
+
+
+def _check_labels(c: _Checker) -> None:
+    """An other name (alt or hidden label) names one concept only: "back walking" (the massage)
+    can never be a synonym of backward walking."""
+    def folded(label: str) -> str:
+        return " ".join(label.casefold().split())
+    names: dict[str, set[str]] = {}  # a preferred or alternative label, folded -> the concepts it names
+    records = [(path, rec) for kind in schema.CONCEPT_KINDS for path, rec in c.records("concepts.yaml", kind)]
+    for _, rec in records:
+        for label in [_text(rec, "label") or "", *(x for _, x in _texts(rec, "alt_labels"))]:
+            names.setdefault(folded(label), set()).add(_text(rec, "id") or "")
+    for path, rec in records:
+        for key in ("alt_labels", "hidden_labels"):
+            for j, label in _texts(rec, key):
+                others = sorted(names.get(folded(label), set()) - {_text(rec, "id")})
+                if others:
+                    c.add("concepts.yaml", (*path, key, j), f"'{label}' also names concept '{others[0]}'")
 
 
 def _reaches(graph: dict[str, list[str]], start: str, target: str) -> bool:

@@ -406,8 +406,14 @@ class ExternalConcept(Model):
 
 
 class Concept(Model):
+    """A concept of a scheme. ``alt_labels`` are other names for it, shown and searched
+    (skos:altLabel); ``hidden_labels`` are words a search should find it by that are no name for
+    it, such as verbs of relief on an outcome of relief (skos:hiddenLabel)."""
+
     id: Id
     label: Text
+    alt_labels: list[Text] = Field(default_factory=list)
+    hidden_labels: list[Text] = Field(default_factory=list)
     definition: str | None = None
     broader: list[Id] = Field(default_factory=list)
     exact_match: list[ExternalConcept] = Field(default_factory=list)

@@ -11,10 +11,11 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Any
 
-from ..core.console import safe, table
+from ..core.console import bold, fit_lines, safe, table
 
 if TYPE_CHECKING:
     from ..analysis.records import AppearanceRecord, ArticleRef, CitationRecord, Distortions, SourceRecord, Verdict
+    from ..analysis.search import Hit
     from ..analysis.stats import Stats
     from ..analysis.trace import Trace
 
@@ -37,8 +38,8 @@ def md_link(text: str, url: str | None) -> str:
     return f"[{text}](<{encoded}>)"
 
 
-def _wrap(text: str, indent: str) -> list[str]:
-    width = max(40, _WIDTH - len(indent))
+def _wrap(text: str, indent: str, width: int = _WIDTH) -> list[str]:
+    width = max(40, width - len(indent))
     return textwrap.wrap(" ".join(text.split()), width=width, break_on_hyphens=False) or [""]
 
 
@@ -133,20 +134,29 @@ def explanation_lines(t: Trace) -> list[tuple[str, list[str]]]:
     return out
 
 
-def trace_text(t: Trace, explain: bool = False) -> str:
-    """The trace as a tree: claim -> appearances -> citations -> sources -> their sources."""
+def trace_text(t: Trace, explain: bool = False, width: int | None = None, color: bool = False) -> str:
+    """The trace as a tree: claim -> appearances -> citations -> sources -> their sources.
+
+    Paragraphs wrap at 100 characters, or at ``width`` (then no line is longer); with ``color``
+    the headings are bold.
+    """
+    text = fit_lines(_trace_lines(t, explain, min(width or _WIDTH, _WIDTH)), width)
+    return "\n".join(bold(x, color) if x and not x[0].isspace() else x for x in text.split("\n"))
+
+
+def _trace_lines(t: Trace, explain: bool, width: int) -> str:
     c = t.claim
-    lines = [f"Claim {c['id']} ({c['kind']})", *("  " + safe(x) for x in _wrap(c["statement"], "  ")), ""]
-    lines += _verdict_text(t.verdict)
+    lines = [f"Claim {c['id']} ({c['kind']})", *("  " + safe(x) for x in _wrap(c["statement"], "  ", width)), ""]
+    lines += _verdict_text(t.verdict, width)
     lines += ["", f"Appearances ({len(t.appearances)})"]
     for i, a in enumerate(t.appearances):
-        lines += _appearance_text(a, last=i == len(t.appearances) - 1)
+        lines += _appearance_text(a, i == len(t.appearances) - 1, width)
     if t.curator_evidence:
         lines += ["", "Current evidence added by the curators (cited by no article; never counted in the verdict)"]
         for i, e in enumerate(t.curator_evidence):
             branch, pad = _branch(i == len(t.curator_evidence) - 1)
             lines.append(f"{branch}{safe(_source_line(e['source']))} · fidelity {e['fidelity']}")
-            lines += [f"{pad}{safe(x)}" for x in _wrap(e["note"], pad)]  # type: ignore[arg-type]
+            lines += [f"{pad}{safe(x)}" for x in _wrap(e["note"], pad, width)]  # type: ignore[arg-type]
     if t.contraindications:
         lines += ["", "Contraindications stated"]
         lines += [f"  {safe(ci['intervention'])} × {safe(ci['condition'])}: {ci['severity']}"
@@ -154,13 +164,13 @@ def trace_text(t: Trace, explain: bool = False) -> str:
     if t.distortions:
         lines += ["", "Citation distortions (after Greenberg, BMJ 2009)"]
         for line in distortion_lines(t.distortions):
-            lines += _hanging(line, "  ", "    ")
+            lines += _hanging(line, "  ", "    ", width)
     if explain:
         lines += ["", "Why: the rule behind each part of the verdict, and the facts it used"]
         for heading, details in explanation_lines(t):
             lines.append(f"  {safe(heading)}")
             for detail in details:
-                lines += _hanging(detail, "    ", "      ")
+                lines += _hanging(detail, "    ", "      ", width)
     return "\n".join(lines) + "\n"
 
 
@@ -169,36 +179,36 @@ def _branch(last: bool) -> tuple[str, str]:
     return ("└─ ", "   ") if last else ("├─ ", "│  ")
 
 
-def _hanging(text: str, first: str, rest: str) -> list[str]:
+def _hanging(text: str, first: str, rest: str, width: int = _WIDTH) -> list[str]:
     """``text`` wrapped, its first line indented by ``first`` and the others by ``rest``."""
-    return [f"{first}{safe(x)}" if i == 0 else f"{rest}{safe(x)}" for i, x in enumerate(_wrap(text, rest))]
+    return [f"{first}{safe(x)}" if i == 0 else f"{rest}{safe(x)}" for i, x in enumerate(_wrap(text, rest, width))]
 
 
-def _verdict_text(v: Verdict) -> list[str]:
+def _verdict_text(v: Verdict, width: int = _WIDTH) -> list[str]:
     lines = ["Verdict", f"  certainty: {certainty_line(v)}"]
     for line in certainty_lines(v):
-        lines += _hanging(line, "    ", "        ")
+        lines += _hanging(line, "    ", "        ", width)
     return lines + [f"  basis:    {', '.join(v['basis']) or 'none'}", f"  strength: {_strength(v)}",
                     f"  flags:    {', '.join(v['flags']) or 'none'}"]
 
 
-def _appearance_text(a: AppearanceRecord, last: bool) -> list[str]:
+def _appearance_text(a: AppearanceRecord, last: bool, width: int = _WIDTH) -> list[str]:
     branch, pad = _branch(last)
     draft = " · DRAFT, not reviewed: never counted in the verdict" if a.get("draft") else ""
     url = f" · {a['article']['url']}" if a["article"].get("url") else ""
     lines = [f"{branch}{a['article']['id']} · {safe(a['article']['title'])}{safe(url)}{draft}"]
     if details := article_details(a["article"]):
-        lines += [f"{pad}{safe(x)}" for x in _wrap(details, pad)]
-    lines += [f"{pad}{safe(q)}" for q in _wrap(f"“{a['quote']}”", pad)]
+        lines += [f"{pad}{safe(x)}" for x in _wrap(details, pad, width)]
+    lines += [f"{pad}{safe(q)}" for q in _wrap(f"“{a['quote']}”", pad, width)]
     lines.append(f"{pad}speaker: {safe(_speaker(a))} · {a['hedging']} · basis {a['basis']}")
     if a["flags"]:
         lines.append(f"{pad}flags: {', '.join(a['flags'])}")
     if a["note"]:
-        lines += [f"{pad}{safe(x)}" for x in _wrap(f"note: {a['note']}", pad)]
+        lines += [f"{pad}{safe(x)}" for x in _wrap(f"note: {a['note']}", pad, width)]
     if not a["citations"]:
         lines.append(f"{pad}└─ no citation" + (f" (offers {', '.join(a['appeal'])})" if a["appeal"] else ""))
     for j, cit in enumerate(a["citations"]):
-        _citation_text(lines, cit, pad, j == len(a["citations"]) - 1)
+        _citation_text(lines, cit, pad, j == len(a["citations"]) - 1, width)
     return lines
 
 
@@ -210,13 +220,13 @@ def _terminal(cit: CitationRecord) -> str | None:
     return f"{source['label'] if source else 'no source'} ({cit['dead_end']})"
 
 
-def _citation_text(lines: list[str], cit: CitationRecord, pad: str, last: bool) -> None:
+def _citation_text(lines: list[str], cit: CitationRecord, pad: str, last: bool, width: int = _WIDTH) -> None:
     branch, child = ("└─ ", "   ") if last else ("├─ ", "│  ")
     lines.append(f"{pad}{branch}{safe(_citation_line(cit))}")
     inner = pad + child
     for label, value in (("as printed", cit.get("as_printed")), ("why", cit.get("note"))):
         if value:
-            lines += [f"{inner}{safe(x)}" for x in _wrap(f"{label}: {value}", inner)]
+            lines += [f"{inner}{safe(x)}" for x in _wrap(f"{label}: {value}", inner, width)]
     source = cit["source"]
     if _terminal(cit):
         lines.append(f"{inner}└─ ✗ dead end: {safe(_terminal(cit))}")
@@ -226,7 +236,7 @@ def _citation_text(lines: list[str], cit: CitationRecord, pad: str, last: bool) 
     if cit.get("dead_end"):
         lines.append(f"{deeper}✗ dead end: {cit['dead_end']}")
     for k, onward in enumerate(source["citations"]):
-        _citation_text(lines, onward, deeper, k == len(source["citations"]) - 1)
+        _citation_text(lines, onward, deeper, k == len(source["citations"]) - 1, width)
 
 
 def trace_markdown(t: Trace, explain: bool = False) -> str:
@@ -290,10 +300,29 @@ def _citation_markdown(out: list[str], cit: CitationRecord, indent: str) -> None
         _citation_markdown(out, onward, inner + "  ")
 
 
-def stats_text(result: Stats) -> str:
-    """Counts and per-article coverage as two aligned tables."""
-    counts = table(["count", "value"], [[k.replace("_", " "), v] for k, v in result["counts"].items()])
+def search_text(hits: list[Hit], width: int | None = None, color: bool = False) -> str:
+    """Claims a search found, best first: the id and statement of each, then, field by field,
+    what matched and which of the reader's words it matched."""
+    lines = []
+    for i, h in enumerate(hits, start=1):
+        lines.append(bold(f"{i}. {h.claim}", color) + f"  (score {h.score:.2f})")
+        lines += [f"   {safe(x)}" for x in _wrap(h.statement, "   ", min(width or _WIDTH, _WIDTH))]
+        for m in h.matches:
+            what = "" if m.field == "statement" else f" {_quoted(m.text)}"
+            lines.append(f"     {m.field}{safe(what)}: {safe(', '.join(m.words))}")
+    return fit_lines("\n".join(lines), width) + "\n"
+
+
+def _quoted(text: str, most: int = 60) -> str:
+    """'text' on one line, cut after ``most`` characters."""
+    text = " ".join(text.split())
+    return repr(text if len(text) <= most else text[:most - 1].rstrip() + "\u2026")
+
+
+def stats_text(result: Stats, width: int | None = None, color: bool = False) -> str:
+    """Counts and per-article coverage as two aligned tables, fitting ``width`` when given."""
+    counts = table(["count", "value"], [[k.replace("_", " "), v] for k, v in result["counts"].items()], width, color)
     coverage = table(["article", "sentences", "accounted", "coverage", "title"],
                      [[a["id"], a["sentences"], a["accounted"], f"{100 * a['coverage']:.1f}%", a["title"]]
-                      for a in result["articles"]])
+                      for a in result["articles"]], width, color)
     return counts + "\n" + coverage

@@ -11,6 +11,7 @@ stream any number of rows, an aligned table shows at most :data:`TABLE_ROWS`.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import os
@@ -54,9 +55,10 @@ class QueryResult:
         """SPARQL 1.1 Query Results CSV: plain values, CRLF line ends."""
         return "".join(csv_chunks(self.kind, *self.tabular(), self.boolean))
 
-    def to_table(self, limit: int | None = None) -> str:
-        """An aligned table; :class:`TooManyRows` past ``limit`` rows (no limit by default)."""
-        return table_text(self.kind, *self.tabular(), self.boolean, limit)
+    def to_table(self, limit: int | None = None, width: int | None = None) -> str:
+        """An aligned table, fitting ``width`` when given; :class:`TooManyRows` past ``limit``
+        rows (no limit by default)."""
+        return table_text(self.kind, *self.tabular(), self.boolean, limit, width)
 
     def _repr_html_(self) -> str:
         """An HTML table for notebooks; every value is escaped."""
@@ -78,7 +80,7 @@ class QueryResult:
 
 # --- the three formats, row by row ------------------------------------------------------------
 
-Renderer = Callable[[str, list[str], Iterable[dict[str, Term]], "bool | None"], Iterator[str]]
+Renderer = Callable[..., Iterator[str]]  # (kind, variables, rows, boolean, **options) -> chunks
 
 
 def csv_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
@@ -119,8 +121,9 @@ def json_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]]
 
 
 def table_text(kind: str, variables: list[str], rows: Iterable[dict[str, Term]], boolean: bool | None,
-               limit: int | None = TABLE_ROWS) -> str:
-    """An aligned table with a row count; :class:`TooManyRows` as soon as a row past ``limit`` comes."""
+               limit: int | None = TABLE_ROWS, width: int | None = None, color: bool = False) -> str:
+    """An aligned table with a row count, fitting ``width`` when given (see
+    :func:`lbpgraph.core.console.table`); :class:`TooManyRows` as soon as a row past ``limit`` comes."""
     if kind == "ASK":
         return "true\n" if boolean else "false\n"
     body: list[list[str]] = []
@@ -129,12 +132,12 @@ def table_text(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
             raise TooManyRows(f"the answer has more than {limit} rows, the most --format table shows")
         body.append([compact(row.get(v)) for v in variables])
     noun = "row" if len(body) == 1 else "rows"
-    return table(variables, body) + f"({len(body)} {noun})\n"
+    return table(variables, body, width, color) + f"({len(body)} {noun})\n"
 
 
 def _table_chunks(kind: str, variables: list[str], rows: Iterable[dict[str, Term]],
-                  boolean: bool | None) -> Iterator[str]:
-    yield table_text(kind, variables, rows, boolean)
+                  boolean: bool | None, width: int | None = None, color: bool = False) -> Iterator[str]:
+    yield table_text(kind, variables, rows, boolean, width=width, color=color)
 
 
 FORMATS: dict[str, Renderer] = {"csv": csv_chunks, "json": json_chunks, "table": _table_chunks}
@@ -220,10 +223,13 @@ class _Copier(threading.Thread):
 
 
 @contextmanager
-def streaming(fmt: str | Renderer, write: Callable[[bytes], None]) -> Iterator[None]:
+def streaming(fmt: str | Renderer, write: Callable[[bytes], None], **options: Any) -> Iterator[None]:
     """While inside, :func:`materialise` writes answers in ``fmt`` (csv, json or table, or a
-    :data:`Renderer` of one's own) to ``write`` instead of collecting them."""
+    :data:`Renderer` of one's own) to ``write`` instead of collecting them; ``options`` go to
+    the renderer (a table takes ``width`` and ``color``)."""
     render = FORMATS[fmt] if isinstance(fmt, str) else fmt
+    if options:
+        render = functools.partial(render, **options)
     reader, writer = os.pipe()
     copier = _Copier(reader, write)
     copier.start()  # before the evaluating child is forked; it waits in os.read, holding no lock

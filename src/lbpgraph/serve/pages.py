@@ -115,11 +115,11 @@ class Pages:
                 found = self.project.trace(q).claim["id"]
             return Page(redirect=f"/claim/{found}")
         except AmbiguousClaim as exc:
-            message, listed = f"{len(exc.matches)} claims match; choose one:", exc.matches
+            message, listed, why = f"{len(exc.matches)} claims match; choose one:", exc.matches, exc.why
         except ClaimNotFound as exc:
-            message, listed = "No claim matches. The closest:", exc.candidates
+            message, listed, why = "No claim matches. The closest:", exc.candidates, {}
         return Page(_render("index.html.j2", q=q, message=message,
-                            claims=[claims[cid] for cid, _ in listed if cid in claims]))
+                            claims=[{**claims[cid], "why": why.get(cid, "")} for cid, _ in listed if cid in claims]))
 
     def claim(self, claim_id: str, fmt: str = "html") -> Page:
         """A claim's trace: HTML with its graph, or JSON, Markdown or text as ``lbpgraph trace`` gives."""
