@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # heavy imports stay out of fast commands
 
 PROJECTION_FILE = "projection.pickle"  # attachments of a store that keeps analysis
 TRACES_FILE = "traces.json"
+STATS_FILE = "stats.json"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -168,7 +169,11 @@ class Project:
         build = Build(corpus)
         keeps_analysis = self.capabilities.keeps_analysis
         with self._open().staging() as staging:
-            staging.load(build.chunks())
+            if staging.takes_store:
+                build.run()
+                staging.adopt(build.store)
+            else:
+                staging.load(build.chunks())
             manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
                         "claims": len(corpus.claims), "triples": build.triples, "derived_triples": build.derived}
             analysis = self._analysis(build) if keeps_analysis else None
@@ -316,9 +321,15 @@ class Project:
         return run_query(self.store(), sparql, timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
 
     def stats(self) -> dict[str, Any]:
-        """Counts and per-article coverage; see :func:`lbpgraph.analysis.stats.stats`."""
+        """Counts and per-article coverage; see :func:`lbpgraph.analysis.stats.stats` (kept by the
+        build where the store keeps analysis, so that reading them needs no NetworkX)."""
+        if self.capabilities.keeps_analysis:
+            self._ensure_built()
+            kept = self._open().attachment(STATS_FILE)
+            if kept is not None:
+                return json.loads(kept)  # type: ignore[no-any-return]
         from .analysis.stats import stats
-        return stats(self.projection())
+        return stats(self.projection())  # type: ignore[return-value]
 
     # --- exporting -----------------------------------------------------------------------------
 
@@ -342,8 +353,10 @@ class Project:
 
 def _attachments(projection: nx.DiGraph, traces: dict[str, Any]) -> dict[str, bytes]:
     """What a store that keeps analysis publishes beside the graph."""
+    from .analysis.stats import stats
     return {PROJECTION_FILE: pickle.dumps(projection, protocol=5),
-            TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8")}
+            TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+            STATS_FILE: json.dumps(stats(projection), sort_keys=True, ensure_ascii=False).encode("utf-8")}
 
 
 def _tree_digest(root: Path, pattern: str = "**/*") -> Any:  # a hashlib digest

@@ -1,6 +1,6 @@
 """The interactive graph page: one claim's neighbourhood, or the whole graph.
 
-Nodes and edges are assembled in a pyvis ``Network``; the page is rendered by lbpgraph's own
+Nodes and edges are assembled as vis-network data; the page is rendered by lbpgraph's own
 autoescaping template, never by pyvis's (which links Bootstrap from a CDN and, in some modes,
 vis-network too): vis-network's script and style are inlined from the installed pyvis package,
 so the file works offline and requests nothing from any host. Every string from an article is
@@ -14,10 +14,12 @@ support (sources); shape says the kind of node. Positions come from :mod:`lbpgra
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
 import textwrap
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -173,7 +175,7 @@ class View:
         from jinja2 import Environment, StrictUndefined
         env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         page = env.from_string((resources.files("lbpgraph.presentation") / "templates" / "view.html.j2").read_text(encoding="utf-8"))
-        lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+        lib = _vis_lib()
         return page.render(
             title=self.title, nodes=self.nodes, edges=self.edges, focus=self.focus,
             options=_options(self.physics, len(self.nodes)), kinds=KINDS, shapes=SHAPES,
@@ -185,6 +187,15 @@ class View:
         """Inline display in Jupyter, VS Code and Colab: the page in a sandboxed iframe srcdoc."""
         return (f'<iframe srcdoc="{html.escape(self.to_html(), quote=True)}" sandbox="allow-scripts" '
                 'style="width: 100%; height: 680px; border: 1px solid #d0d7de"></iframe>')
+
+
+def _vis_lib() -> Path:
+    """The folder of the vis-network files that pyvis installs, found without importing pyvis
+    (whose package imports IPython: a tenth of a second)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("the graph page needs pyvis's copy of vis-network: pip install 'lbpgraph[view]'")
+    return Path(spec.origin).parent / "templates" / "lib" / "vis-9.1.2"
 
 
 def _without_source_map(script: str) -> str:
@@ -209,8 +220,6 @@ def _options(physics: bool, size: int) -> dict[str, Any]:
 def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
                physics_threshold: int = PHYSICS_THRESHOLD) -> View:
     """The view of one claim's neighbourhood (``claim_id``) or of the whole graph (None)."""
-    from pyvis.network import Network
-
     from .layout import clustered, layered
     b = _Builder(g)
     root = None
@@ -231,9 +240,8 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
         positions = layered(kinds, edge_list, ids[root], order, seed)
     else:
         positions = clustered(kinds, edge_list, order, seed)
-    net = Network(directed=True)
-    fill_network(net, [_vis_node(b.nodes[k], ids[k], positions[ids[k]]) for k in keys], _vis_edges(b, ids))
-    data_nodes, data_edges, *_ = net.get_network_data()
+    data_nodes = [_vis_node(b.nodes[k], ids[k], positions[ids[k]]) for k in keys]
+    data_edges = _vis_edges(b, ids)  # what a pyvis Network filled with them gives back (fill_network)
     return View(title=f"claim {claim_id}" if claim_id else "all claims", nodes=data_nodes, edges=data_edges,
                 physics=root is None and len(keys) <= physics_threshold,
                 focus=ids[root] if root is not None else None)

@@ -58,10 +58,17 @@ class Staging(ABC):
     """
 
     published = False
+    #: Takes the whole built dataset as one in-memory pyoxigraph Store (:meth:`adopt`) rather
+    #: than its chunks as they are made (:meth:`load`).
+    takes_store = False
 
     @abstractmethod
     def load(self, chunks: Iterable[bytes]) -> None:
         """Load the build's N-Quads chunks, in order, as they are made."""
+
+    def adopt(self, dataset: Any) -> None:
+        """Take the whole built dataset, an in-memory pyoxigraph Store (only where :attr:`takes_store`)."""
+        raise NotImplementedError(f"{type(self).__name__} loads chunks")
 
     @abstractmethod
     def publish(self, manifest: Manifest, attachments: dict[str, bytes]) -> None:

@@ -55,7 +55,8 @@ def oxigraph_answer(store: Any, sparql: str) -> QueryResult:
                                               from_oxigraph(t.object)] for t in result))
 
 
-def _select(store: Any, sparql: str) -> list[Row]:
+def oxigraph_select(store: Any, sparql: str) -> list[Row]:
+    """Rows of a trusted SELECT over a pyoxigraph store (the union of its graphs as the default graph)."""
     solutions = store.query(sparql, use_default_graph_as_union=True)
     width = len(solutions.variables)
     return [tuple(None if (x := s[i]) is None else from_oxigraph(x) for i in range(width)) for s in solutions]
@@ -82,7 +83,7 @@ class OxigraphMemoryStore(Store):
         raise NotImplementedError("an in-memory Oxigraph store is read, never built into")
 
     def select(self, sparql: str) -> list[Row]:
-        return _select(self.store, sparql)
+        return oxigraph_select(self.store, sparql)
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
         return in_child(lambda: oxigraph_answer(self.store, sparql), timeout)  # the child has a copy
@@ -182,7 +183,7 @@ class OxigraphStore(Store):
         return OxigraphStaging(self)
 
     def select(self, sparql: str) -> list[Row]:
-        return _select(self.open(), sparql)
+        return oxigraph_select(self.open(), sparql)
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
         self.open()
