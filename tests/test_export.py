@@ -97,31 +97,24 @@ def test_every_view_of_an_appearance_links_to_its_article(tmp_path: Path) -> Non
     assert 'link.setAttribute("href", node.url)' in html and "link.textContent" in html
 
 
-def test_the_page_panel_links_to_the_article_in_a_browser(tmp_path: Path) -> None:
+def test_the_page_panel_links_to_the_article_in_a_browser(tmp_path: Path, browser: Any) -> None:
     """In Chromium, selecting an article shows its address as a link set as an attribute: the
-    quotes and brackets of the address are percent-encoded, nothing runs, nothing is requested."""
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
-    from .test_view_browser import CHROMIUM_FLAGS, open_page
+    quotes and brackets of the address are percent-encoded, nothing runs, nothing is requested.
+    (``browser`` is the session's one Chromium: Playwright's sync API takes one per thread.)"""
+    from .test_view_browser import open_page
     project = _located(tmp_path, "https://blog.example.org/x?q=\"><script>window.__pwned=1</script>'")
     view = project.view("bw-helps")
     [article] = [n["id"] for n in view.nodes if n["kind"] == "article" and "url" in n]
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "Debian's chromium is required: make test installs it"
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        try:
-            opened = open_page(browser, view, tmp_path / "page.html")
-            opened.js("id => lbpgraphView.select(id)", article)
-            links = opened.js("Array.from(document.querySelectorAll('#details a'))"
-                              ".map(a => [a.getAttribute('href'), a.textContent, a.rel])")
-            assert links == [["https://blog.example.org/x?q=%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E'",
-                              "open the article", "noopener noreferrer"]]
-            assert opened.js("window.__pwned") is None and opened.errors == [] and opened.requests == [opened.url]
-        finally:
-            browser.close()
+    opened = open_page(browser, view, tmp_path / "page.html")
+    try:
+        opened.js("id => lbpgraphView.select(id)", article)
+        links = opened.js("Array.from(document.querySelectorAll('#details a'))"
+                          ".map(a => [a.getAttribute('href'), a.textContent, a.rel])")
+        assert links == [["https://blog.example.org/x?q=%22%3E%3Cscript%3Ewindow.__pwned=1%3C/script%3E'",
+                          "open the article", "noopener noreferrer"]]
+        assert opened.js("window.__pwned") is None and opened.errors == [] and opened.requests == [opened.url]
+    finally:
+        opened.page.close()
 
 
 def test_the_same_trace_from_the_oxigraph_store(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -219,6 +220,27 @@ def test_streamed_answers_are_the_collected_ones(built: Project, fmt: str) -> No
         chunks: list[bytes] = []
         stream_query(built.store(), text, fmt, chunks.append, timeout=30)
         assert b"".join(chunks).decode("utf-8") == STREAMED[fmt](run_query(built.store(), text)), text
+
+
+def test_a_renderer_of_ones_own_streams_through_the_same_guard(built: Project) -> None:
+    """What ``lbpgraph serve`` passes: a renderer that sees the query form and every row, run
+    where the store evaluates; refused queries never reach it."""
+    def tsv(kind: str, variables: list[str], rows: Any, boolean: bool | None) -> Iterator[str]:
+        yield f"{kind}\t{boolean}\n" if kind == "ASK" else "\t".join(variables) + "\n"
+        for row in rows:
+            yield "\t".join(row[v]["value"] if v in row else "" for v in variables) + "\n"
+
+    chunks: list[bytes] = []
+    stream_query(built.store(), "ASK { ?s ?p ?o }", tsv, chunks.append, timeout=30)
+    assert chunks == [b"ASK\tTrue\n"]
+    chunks.clear()
+    text = "SELECT ?c ?t WHERE { ?c a schema:Claim ; schema:text ?t } ORDER BY ?c"
+    stream_query(built.store(), text, tsv, chunks.append, timeout=30)
+    expected = run_query(built.store(), text)
+    assert b"".join(chunks).decode().splitlines() == ["c\tt"] + [
+        f"{r['c']['value']}\t{r['t']['value']}" for r in expected.rows]
+    with pytest.raises(QueryRefused):
+        stream_query(built.store(), "CLEAR ALL", tsv, chunks.append, timeout=30)
 
 
 def test_the_table_stops_at_its_row_limit(built: Project) -> None:

@@ -270,6 +270,34 @@ def _accessed(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 @cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback lets other machines query it.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Stop each query after this many seconds, as lbpgraph query does.")
+@click.option("--max-queries", type=click.IntRange(min=1), default=8, show_default=True,
+              help="Queries evaluated at once; more wait for a turn.")
+@click.option("--cors", default="*", show_default=True,
+              help="Web origins whose pages may query /sparql (comma-separated; * any; none: no other origin).")
+@click.option("--access-log/--no-access-log", default=True, show_default=True, help="Log each request on stderr.")
+@click.pass_obj
+def serve(project: Project, host: str, port: int, timeout: float, max_queries: int, cors: str,
+          access_log: bool) -> None:
+    """Serve the graph: a read-only SPARQL 1.1 endpoint at /sparql and pages to read.
+
+    /sparql answers GET and POST (form-encoded or application/sparql-query) with SPARQL JSON,
+    XML, CSV or TSV (SELECT, ASK) and Turtle, N-Triples, JSON-LD or RDF/XML (CONSTRUCT,
+    DESCRIBE), by the Accept header; without a query, its service description. Queries pass
+    the guard, time limit and memory cap of lbpgraph query; updates are refused (403). Pages:
+    / (find a claim), /claim/ID (its trace and graph), /graph, /report. Needs the serve extra.
+    """
+    from .serve import serve as run_server
+    origins = [] if cors.strip().lower() == "none" else [o.strip() for o in cors.split(",") if o.strip()]
+    run_server(project, host, port, timeout=timeout, max_queries=max_queries, cors_origins=origins,
+               access_log=access_log, announce=lambda line: click.echo(line, err=True))
+
+
+@cli.command()
 @click.argument("articles", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--id", "article_id", help="Article id (default: from the file name). One article only.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),

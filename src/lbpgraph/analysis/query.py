@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..core.errors import QueryFileError, QueryRefused, QueryTimeout
 from ..core.sandbox import in_child
-from ..rdf.results import QueryResult, streaming
+from ..rdf.results import QueryResult, Renderer, streaming
 from ..rdf.sparql import query_files, sparql_prologue, walk
 
 if TYPE_CHECKING:
@@ -246,10 +246,12 @@ def run_query(store: Store, text: str, timeout: float = DEFAULT_TIMEOUT) -> Quer
         return store.run(checked(text, deadline.left()), deadline.left())
 
 
-def stream_query(store: Store, text: str, fmt: str, write: Callable[[bytes], None],
+def stream_query(store: Store, text: str, fmt: str | Renderer, write: Callable[[bytes], None],
                  timeout: float = DEFAULT_TIMEOUT) -> None:
     """Like :func:`run_query`, writing the answer in ``fmt`` (csv, json or table) through
-    ``write`` as its rows arrive; ``timeout`` covers parsing, evaluating and writing.
+    ``write`` as its rows arrive; ``timeout`` covers parsing, evaluating and writing. ``fmt`` may
+    also be a :data:`~lbpgraph.rdf.results.Renderer` of one's own (``lbpgraph serve`` passes its
+    formats), which runs where the store evaluates, within the same guard and limits.
 
     Rows written before a limit stopped the query stay written (the exception says so).
     """

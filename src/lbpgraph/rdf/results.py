@@ -2,9 +2,10 @@
 
 Every store hands its answer to :func:`materialise`, cells as SPARQL 1.1 JSON terms. Outside
 :func:`streaming` the answer is collected into a :class:`QueryResult`; inside it, the answer is
-written out in one of three formats while its rows arrive, from whichever process evaluates it
-(a forked child for local stores), so that a time limit covers writing too: SPARQL 1.1 CSV and
-JSON stream any number of rows, an aligned table shows at most :data:`TABLE_ROWS`.
+written out while its rows arrive, in one of three formats or by a :data:`Renderer` of the
+caller's own (``lbpgraph serve`` brings its formats), from whichever process evaluates it (a
+forked child for local stores), so that a time limit covers writing too: SPARQL 1.1 CSV and JSON
+stream any number of rows, an aligned table shows at most :data:`TABLE_ROWS`.
 """
 
 from __future__ import annotations
@@ -142,15 +143,15 @@ FORMATS: dict[str, Renderer] = {"csv": csv_chunks, "json": json_chunks, "table":
 # --- answers: collected, or written out as they come -----------------------------------------
 
 class _Output:
-    """Where an answer being streamed goes: the write end of a pipe, in one format.
+    """Where an answer being streamed goes: the write end of a pipe, written by one renderer.
 
     Made in the process that enters :func:`streaming`; used by whichever process evaluates (a
     forked child for local stores), which first closes the inherited read end, so that a reader
     that went away (``| head``) makes its writes fail instead of filling the pipe.
     """
 
-    def __init__(self, reader: int, writer: int, fmt: str) -> None:
-        self.reader, self.writer, self.fmt = reader, writer, fmt
+    def __init__(self, reader: int, writer: int, render: Renderer) -> None:
+        self.reader, self.writer, self.render = reader, writer, render
         self.owner = os.getpid()
 
     def answer(self, kind: str, variables: list[str], rows: Iterable[dict[str, Term]], boolean: bool | None) -> None:
@@ -158,7 +159,7 @@ class _Output:
             os.close(self.reader)
         pending: list[str] = []
         size = 0
-        for chunk in FORMATS[self.fmt](kind, variables, rows, boolean):
+        for chunk in self.render(kind, variables, rows, boolean):
             pending.append(chunk)
             size += len(chunk)
             if size > 65_536:
@@ -219,13 +220,14 @@ class _Copier(threading.Thread):
 
 
 @contextmanager
-def streaming(fmt: str, write: Callable[[bytes], None]) -> Iterator[None]:
-    """While inside, :func:`materialise` writes answers in ``fmt`` (csv, json or table) to
-    ``write`` instead of collecting them."""
+def streaming(fmt: str | Renderer, write: Callable[[bytes], None]) -> Iterator[None]:
+    """While inside, :func:`materialise` writes answers in ``fmt`` (csv, json or table, or a
+    :data:`Renderer` of one's own) to ``write`` instead of collecting them."""
+    render = FORMATS[fmt] if isinstance(fmt, str) else fmt
     reader, writer = os.pipe()
     copier = _Copier(reader, write)
     copier.start()  # before the evaluating child is forked; it waits in os.read, holding no lock
-    token = _OUTPUT.set(_Output(reader, writer, fmt))
+    token = _OUTPUT.set(_Output(reader, writer, render))
     try:
         yield
     finally:

@@ -89,14 +89,16 @@ def to_python(term: Term) -> Any:
     return value
 
 
-def to_rdflib(term: Term) -> Any:
-    """A SPARQL 1.1 JSON term as an rdflib term."""
+def to_rdflib(term: Term, as_written: bool = False) -> Any:
+    """A SPARQL 1.1 JSON term as an rdflib term; with ``as_written``, a literal keeps its
+    lexical form as it came (rdflib would write ``"01"^^xsd:integer`` as ``"1"``)."""
     from rdflib import BNode, Literal, URIRef
     if term["type"] == "uri":
         return URIRef(term["value"])
     if term["type"] == "bnode":
         return BNode(term["value"])
-    return Literal(term["value"], lang=term.get("xml:lang"), datatype=term.get("datatype"))
+    return Literal(term["value"], lang=term.get("xml:lang"), datatype=term.get("datatype"),
+                   normalize=False if as_written else None)
 
 
 def to_oxigraph(term: Term) -> Any:
@@ -134,6 +136,25 @@ def csv_text(term: Term | None) -> str:
     if term is None:
         return ""
     return f"_:{term['value']}" if term["type"] == "bnode" else term["value"]
+
+
+#: String escapes of SPARQL TSV: Turtle's ECHAR where one exists (SPARQL-grammar readers such as
+#: rdflib's take no \\u escape in a string), \\u for the other control characters.
+_TSV_STRING = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b",
+                             "\f": "\\f", **{chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F]
+                                               if chr(c) not in "\n\r\t\b\f"}})
+
+
+def tsv_text(term: Term | None) -> str:
+    """A term in SPARQL 1.1 TSV: Turtle syntax without prefixes, tabs and line ends escaped."""
+    if term is None:
+        return ""
+    if term["type"] != "literal":
+        return nt_json(term)
+    lexical = '"' + term["value"].translate(_TSV_STRING) + '"'
+    if "xml:lang" in term:
+        return f"{lexical}@{term['xml:lang']}"
+    return f"{lexical}^^{nt_iri(term['datatype'])}" if "datatype" in term else lexical
 
 
 def local_id(iri: str, prefix: str) -> str:
@@ -188,6 +209,18 @@ def nt_term(node: Any) -> str:
         dt = node.datatype  # an rdflib URIRef never equals a str: a typed xsd:string keeps its type
         return lexical if dt is None or dt == XSD_STRING else f"{lexical}^^<{dt}>"
     raise ValueError(f"lbpgraph graphs hold no blank nodes; found {node!r}")
+
+
+def nt_json(term: Term) -> str:
+    """A SPARQL 1.1 JSON term in N-Triples syntax (a blank node as ``_:label``)."""
+    if term["type"] == "uri":
+        return nt_iri(term["value"])
+    if term["type"] == "bnode":
+        return f"_:{term['value']}"
+    lexical = nt_string(term["value"])
+    if "xml:lang" in term:
+        return f"{lexical}@{term['xml:lang']}"
+    return f"{lexical}^^{nt_iri(term['datatype'])}" if "datatype" in term else lexical
 
 
 def nt_value(value: Any) -> str:
