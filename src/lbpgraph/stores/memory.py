@@ -86,6 +86,13 @@ class MemoryStore(Store):
     def staging(self) -> MemoryStaging:
         return MemoryStaging(self)
 
+    def update_staging(self) -> MemoryStaging:
+        import pyoxigraph as ox
+        staging = MemoryStaging(self)
+        staging.base = self.oxigraph()
+        staging.dataset.load(path=str(self.location), format=ox.RdfFormat.TRIG)
+        return staging
+
     def oxigraph(self) -> Any:
         """The dataset in an in-memory pyoxigraph Store, parsed from ``graph.trig`` on first use."""
         if self._store is None:
