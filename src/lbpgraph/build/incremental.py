@@ -19,9 +19,10 @@ updated in place (a writable copy of it, ``new``, next to the build itself, ``ol
    the article's works consulted); the citations made for those claims, in those graphs or of
    those sources; the claims of those appearances (claim facts gather their appearances'); the
    articles of those appearances; the interventions of the claims defined there (inferred
-   cautions); the evidence ratings of those claims; and for missing warnings, also every article
-   recommending an intervention narrower than one a changed warning is known for (a stated
-   contraindication that appeared or went, or an inferred caution that changed).
+   cautions); the evidence ratings of those claims; and for missing warnings, the articles whose
+   recommendations or stated warnings changed (in the output of rules 061 and 062) and every
+   article recommending an intervention narrower than one a changed warning is known for (a
+   stated contraindication that appeared or went, or an inferred caution that changed).
 3. **Rules, in order.** Each rule runs twice, restricted to its keys (:meth:`Rule.restricted`):
    over the old dataset, which gives what it derived there, and over the new one as updated so
    far; the difference is applied. A fact goes only when no derivation record of any rule is
@@ -107,6 +108,8 @@ def update(old: ox.Store, new: ox.Store, removed: Iterable[str], articles: dict[
             facts = _rerun(old, new, rule, variable, keys, changes)
             if rule.name == "inferred-caution":
                 scope.warnings.update(facts)
+            elif rule.name in ("recommends", "states-warning"):
+                scope.warned.update(facts)
     return changes.result
 
 
@@ -221,6 +224,7 @@ class Scope:
     def __init__(self, old: ox.Store, new: ox.Store, graphs: list[str], articles: list[str]) -> None:
         self.stores = (old, new)
         self.warnings: set[str] = set()  # stated contraindications and inferred cautions that changed
+        self.warned: set[str] = set()  # articles whose recommendations or stated warnings changed
         g = _values("?g", graphs)
         defined = self.iris(f"SELECT ?c WHERE {{ {g} GRAPH ?g {{ ?c a schema:Claim }} }}")
         sources = self.iris(f"SELECT ?s WHERE {{ {g} GRAPH ?g {{ ?s lbp:peerReview ?r }} }}")
@@ -267,10 +271,13 @@ class Scope:
         return compute[kind]()
 
     def _warned_articles(self) -> set[str]:
-        """The articles whose missing warnings may have changed: those of the changed
-        appearances, and those recommending an intervention a changed warning applies to."""
+        """The articles whose missing warnings may have changed: those whose recommendations or
+        stated warnings changed (rules 061 and 062, which run before), and those recommending an
+        intervention a changed warning applies to. Nothing else that rule 063 reads can change
+        here: the concepts are the same (or the build is a full one), and a contraindication's
+        IRI says its intervention, condition and severity, so its definition only comes or goes."""
         warned = self.iris(f"SELECT ?w WHERE {{ {_values('?k', self.warnings)} ?k lbp:intervention ?w }}")
-        return self.articles | self.iris(f"SELECT ?x WHERE {{ {_values('?w', warned)} ?x lbp:recommends ?i . "
+        return self.warned | self.iris(f"SELECT ?x WHERE {{ {_values('?w', warned)} ?x lbp:recommends ?i . "
                                          "?i skos:broader* ?w }")
 
 
