@@ -213,7 +213,7 @@ class Project:
             manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
                         "claims": len(corpus.claims), "triples": build.triples, "derived_triples": build.derived}
             analysis = self._analysis(build.store) if keeps_analysis else None
-            attachments = _attachments(*analysis) if analysis else {}
+            attachments = _attachments(*analysis, build.store) if analysis else {}
             if self.capabilities.local:
                 from .model.corpus import summarise
                 attachments[INPUTS_FILE] = self._inputs(summarise(corpus))
@@ -269,7 +269,7 @@ class Project:
                     "triples": manifest["triples"] + done.added - done.removed,
                     "derived_triples": manifest["derived_triples"] + done.derived_added - done.derived_removed}
         analysis = self._analysis(staging.dataset) if self.capabilities.keeps_analysis else None
-        attachments = _attachments(*analysis) if analysis else {}
+        attachments = _attachments(*analysis, staging.dataset) if analysis else {}
         attachments[INPUTS_FILE] = self._inputs(summaries)
         staging.publish(manifest, attachments)
         self._projection, self._traces = analysis if analysis else (None, None)
@@ -443,12 +443,20 @@ class Project:
         return data
 
 
-def _attachments(projection: nx.DiGraph, traces: dict[str, Any]) -> dict[str, bytes]:
-    """What a store that keeps analysis publishes beside the graph."""
+def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Store) -> dict[str, bytes]:
+    """What a store that keeps analysis publishes beside the graph: the projection, the traces,
+    the stats and the answer of every named query (so that ``lbpgraph query NAME`` reads a file
+    instead of parsing the graph)."""
+    from .analysis.query import checked, named_queries
     from .analysis.stats import stats
+    from .stores.memory import kept_answers
+    from .stores.oxigraph import oxigraph_answer
+    answers = kept_answers({full: oxigraph_answer(dataset, full)
+                            for full in (checked(text, 0) for _, text in named_queries().values())})
     return {PROJECTION_FILE: pickle.dumps(projection, protocol=5),
             TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-            STATS_FILE: json.dumps(stats(projection), sort_keys=True, ensure_ascii=False).encode("utf-8")}
+            STATS_FILE: json.dumps(stats(projection), sort_keys=True, ensure_ascii=False).encode("utf-8"),
+            **answers}
 
 
 def _tree_entries(root: Path) -> list[tuple[Path, str]]:
