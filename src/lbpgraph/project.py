@@ -401,11 +401,24 @@ class Project:
         A store that keeps no analysis projects only the claim's neighbourhood for a one-claim view.
         """
         from .presentation.view import build_view
-        if claim_id is None or self.capabilities.keeps_analysis:
+        if claim_id is not None and self.capabilities.keeps_analysis and self._projection is None:
+            g: Any = self._frozen_projection()
+        elif claim_id is None or self.capabilities.keeps_analysis:
             g = self.projection()
         else:
             g = self._neighbourhood(self.store(), claim_id)
         return build_view(g, claim_id, seed=seed, physics_threshold=physics_threshold)
+
+    def _frozen_projection(self) -> Any:
+        """The kept projection read without NetworkX (:mod:`lbpgraph.analysis.frozen`), or with it
+        where that does not read it."""
+        from .analysis.frozen import load_frozen
+        self._ensure_built()
+        kept = self._open().attachment(PROJECTION_FILE)
+        try:
+            return load_frozen(kept) if kept is not None else self.projection()
+        except ValueError:
+            return self.projection()
 
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         """Run a read-only SPARQL query on the project's store; see :func:`lbpgraph.analysis.query.run_query`."""

@@ -20,14 +20,16 @@ import textwrap
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.records import (AppearanceNode, ArticleNode, CitationNode, ClaimNode, ConceptNode,
                                 ContraindicationNode, NodeKind, Rel, SourceNode, node, nodes_of, predecessor,
                                 successors)
 from ..core import vocab
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..analysis.frozen import FrozenGraph
 from .palette import (ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, CURATOR_COLOUR, SOURCE_COLOURS,
                       SOURCE_LEGEND)
 
@@ -44,7 +46,7 @@ def _short(text: str, width: int = 48) -> str:
 class _Builder:
     """Collects view nodes and edges from the projection, keyed by projection node."""
 
-    def __init__(self, g: nx.DiGraph) -> None:
+    def __init__(self, g: nx.DiGraph | FrozenGraph) -> None:
         self.g = g
         self.nodes: dict[str, dict[str, Any]] = {}
         self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -217,7 +219,7 @@ def _options(physics: bool, size: int) -> dict[str, Any]:
     }
 
 
-def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
+def build_view(g: nx.DiGraph | FrozenGraph, claim_id: str | None = None, seed: int = 0,
                physics_threshold: int = PHYSICS_THRESHOLD) -> View:
     """The view of one claim's neighbourhood (``claim_id``) or of the whole graph (None)."""
     from .layout import clustered, layered
