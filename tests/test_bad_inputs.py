@@ -154,7 +154,7 @@ CASES = [
     Case("query-table-too-long-oxigraph", ("--store", "oxigraph:{oxigraph}", "query", "SELECT * WHERE { ?s ?p ?o }"),
          5, r"more than 10000 rows, the most --format table shows", hint=r"use --format csv"),
     Case("query-memory-limit", ("query", "--timeout", "60", "{tmp}/doubling.rq"), 5,
-         r"needed more than its memory limit of 300 MB", _doubling, env={"LBPGRAPH_QUERY_MEMORY": "300"},
+         r"aborted, most likely at its memory limit of 300 MB", _doubling, env={"LBPGRAPH_QUERY_MEMORY": "300"},
          hint="raise LBPGRAPH_QUERY_MEMORY"),
     Case("query-memory-limit-oxigraph", ("--store", "oxigraph:{oxigraph}", "query", "--timeout", "60",
                                          "{tmp}/doubling.rq"), 5,

@@ -132,3 +132,15 @@ def test_the_page_data_are_plain_json_values(built: Project) -> None:
     assert _plain(page.nodes) and _plain(page.edges)
     assert {n["kind"] for n in page.nodes} <= {"article", "claim", "source", "intervention", "mechanism",
                                                 "structure", "condition"}
+
+
+def test_the_page_of_one_claim_needs_no_networkx_and_is_the_same(built: Project, tmp_path: Path) -> None:
+    """On the memory store the page of one claim reads the kept projection without NetworkX
+    (a tenth of a second of imports): the page is the one the NetworkX projection gives."""
+    script = ("import sys; from lbpgraph.project import Project; "
+              f"p = Project({str(built.data_dir)!r}, {str(built.build_dir)!r}, 'memory'); "
+              "sys.stdout.write(p.view('bw-unloads-discs').to_html()); "
+              "assert 'networkx' not in sys.modules, 'networkx was imported'")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == build_view(built.projection(), "bw-unloads-discs").to_html()

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 from . import __version__
 from .core import vocab
 from .core.errors import InvalidInput, UsageError
-from .core.files import Unreadable, atomic_write, is_hidden, read_regular
+from .core.errors import LbpgraphError
+from .core.files import ChangeWatch, Unreadable, atomic_write, is_hidden, read_regular
 from .stores.registry import parse_spec, store_class
 
 if TYPE_CHECKING:  # heavy imports stay out of fast commands
@@ -38,7 +39,6 @@ if TYPE_CHECKING:  # heavy imports stay out of fast commands
 
     from .analysis.search import Hit, Search
     from .analysis.trace import Trace
-    from .build.pipeline import Build
     from .export import ExportSettings
     from .model.corpus import Corpus
     from .presentation.view import View
@@ -48,6 +48,9 @@ if TYPE_CHECKING:  # heavy imports stay out of fast commands
 PROJECTION_FILE = "projection.pickle"  # attachments of a store that keeps analysis
 TRACES_FILE = "traces.json"
 SEARCH_FILE = "search.json"
+STATS_FILE = "stats.json"
+INPUTS_FILE = "inputs.json"  # published with every local build: what it was made from (see Project._update)
+UPDATE_SHARE = 4  # a build updates the last one in place when at most 1 article in UPDATE_SHARE changed
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -63,6 +66,7 @@ class BuildResult:
     derived_triples: int
     seconds: float
     rebuilt: bool
+    updated: bool = False  # the last build was updated in place (only some articles changed)
 
 
 class Project:
@@ -91,6 +95,8 @@ class Project:
         self._traces: dict[str, Any] | None = None
         self._search: Search | None = None
         self._fingerprint: tuple[Any, str] | None = None
+        self._digests: dict[str, tuple[int, int, str]] = {}  # data file -> size, time, SHA-256 (see file_digests)
+        self._watch: ChangeWatch | None = None
 
     def __repr__(self) -> str:
         return (f"Project(data_dir={str(self.data_dir)!r}, build_dir={str(self.build_dir)!r}, "
@@ -114,15 +120,44 @@ class Project:
     def fingerprint(self) -> str:
         """Digest of every file under ``data/`` and of lbpgraph's own code and rules.
 
-        Reused within this object while no file's size or modification time changed.
+        Reused within this object while nothing changed: no event from the folders' watch
+        (:class:`~lbpgraph.core.files.ChangeWatch`), or else no file's size or modification time.
         """
+        if self._watch is None:
+            self._watch = ChangeWatch([self.data_dir, _PACKAGE_DIR])
+        if self._fingerprint is not None and not self._watch.changed():
+            return self._fingerprint[1]
         stamp = _tree_stamp(self.data_dir), _tree_stamp(_PACKAGE_DIR)
         if self._fingerprint is None or self._fingerprint[0] != stamp:
-            digest = _tree_digest(self.data_dir)
-            digest.update(_tree_digest(_PACKAGE_DIR).digest())
+            digest = hashlib.sha256(json.dumps(sorted(self.file_digests().items())).encode())
+            digest.update(_code_digest(stamp[1]).encode())
             digest.update(__version__.encode())
             self._fingerprint = (stamp, digest.hexdigest())
         return self._fingerprint[1]
+
+    def file_digests(self) -> dict[str, str]:
+        """SHA-256 of every entry under ``data/`` by relative path (a folder, a dangling link or a
+        FIFO by what it is), so that a build is current only for exactly what was validated; a
+        file is read again only when its size or modification time changed."""
+        digests: dict[str, str] = {}
+        kept: dict[str, tuple[int, int, str]] = {}
+        for path, rel in _tree_entries(self.data_dir):
+            try:
+                st = path.stat()
+                key = (st.st_size, st.st_mtime_ns)
+            except (OSError, ValueError):
+                key = (-1, -1)
+            known = self._digests.get(rel)
+            if known is None or known[:2] != key or key == (-1, -1):
+                try:
+                    content = read_regular(path)
+                except Unreadable as exc:
+                    content = f"\0{exc}".encode()
+                known = (*key, hashlib.sha256(content).hexdigest())
+            kept[rel] = known
+            digests[rel] = known[2]
+        self._digests = kept
+        return digests
 
     def is_current(self, fingerprint: str | None = None) -> bool:
         """True when the store holds a complete build of the current data (a store filled by
@@ -152,8 +187,10 @@ class Project:
             fingerprint = self.fingerprint()
             if not force and self.is_current(fingerprint) and store.opens():
                 return self._result(start, store.manifest() or {}, rebuilt=False)
-            self._publish(self.corpus(), fingerprint)
-        return self._result(start, store.manifest() or {}, rebuilt=True)
+            updated = not force and self._update(fingerprint)
+            if not updated:
+                self._publish(self.corpus(), fingerprint)
+        return self._result(start, store.manifest() or {}, rebuilt=True, updated=updated)
 
     def push(self) -> BuildResult:
         """Build ``data/`` in memory and replace the SPARQL server's dataset with it; nothing
@@ -171,31 +208,92 @@ class Project:
         build = Build(corpus)
         keeps_analysis = self.capabilities.keeps_analysis
         with self._open().staging() as staging:
-            staging.load(build.chunks())
+            if staging.takes_store:
+                build.run()
+                staging.adopt(build.store)
+            else:
+                staging.load(build.chunks())
             manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
                         "claims": len(corpus.claims), "triples": build.triples, "derived_triples": build.derived}
-            analysis = self._analysis(build) if keeps_analysis else None
-            staging.publish(manifest, _attachments(*analysis) if analysis else {})
+            analysis = self._analysis(build.store) if keeps_analysis else None
+            attachments = _attachments(*analysis, build.store) if analysis else {}
+            if self.capabilities.local:
+                from .model.corpus import summarise
+                attachments[INPUTS_FILE] = self._inputs(summarise(corpus))
+            staging.publish(manifest, attachments)
         if analysis:
             self._projection, self._traces = analysis
             self._search = None
         return manifest
 
+    def _inputs(self, summaries: dict[str, Any]) -> bytes:
+        """What a build was made from: the digest of every data file and of the code, and a
+        summary of every annotation file (what it defines and refers to)."""
+        inputs = {"files": self.file_digests(), "code": _code_digest(_tree_stamp(_PACKAGE_DIR)),
+                  "summaries": summaries}
+        return json.dumps(inputs, sort_keys=True).encode("utf-8")
+
+    def _update(self, fingerprint: str) -> bool:
+        """Update the published build in place when only a few articles (annotations or their
+        texts) changed since it was made (:mod:`lbpgraph.build.incremental`); False (and nothing
+        done) when a full build is needed: other files or lbpgraph itself changed, many
+        articles did, a changed article does not validate against the rest, or the store
+        cannot update in place."""
+        store = self._open()
+        kept, manifest = store.attachment(INPUTS_FILE), store.manifest()
+        if kept is None or manifest is None:
+            return False
+        inputs = json.loads(kept)
+        plan = _changed_articles(inputs, self.file_digests(), _code_digest(_tree_stamp(_PACKAGE_DIR)))
+        if plan is None or len(plan[0]) + len(plan[1]) > max(1, len(inputs["summaries"]) // UPDATE_SHARE):
+            return False
+        from .model.corpus import load_changed, summarise_articles
+        changed, removed = plan
+        articles = load_changed(self.data_dir, changed, removed, inputs["summaries"])
+        try:
+            staging = store.update_staging() if articles is not None else None
+        except LbpgraphError:  # the published build does not open: build it anew
+            return False
+        if staging is None or articles is None:
+            return False
+        with staging:
+            self._publish_update(staging, fingerprint, manifest, inputs, removed, articles)
+        return True
+
+    def _publish_update(self, staging: Any, fingerprint: str, manifest: Manifest, inputs: dict[str, Any],
+                        removed: list[str], articles: dict[str, Any]) -> None:
+        from .build.incremental import update
+        from .model.corpus import summarise_articles
+        done = update(staging.base, staging.dataset, [Path(rel).stem for rel in removed], articles)
+        summaries = {rel: s for rel, s in inputs["summaries"].items() if rel not in removed}
+        summaries.update(summarise_articles(articles))
+        manifest = {"fingerprint": fingerprint, "lbpgraph": __version__,
+                    "articles": sum(1 for rel in summaries if rel.startswith("annotations/")),
+                    "claims": sum(len(s["claims"]) for s in summaries.values()),
+                    "triples": manifest["triples"] + done.added - done.removed,
+                    "derived_triples": manifest["derived_triples"] + done.derived_added - done.derived_removed}
+        analysis = self._analysis(staging.dataset) if self.capabilities.keeps_analysis else None
+        attachments = _attachments(*analysis, staging.dataset) if analysis else {}
+        attachments[INPUTS_FILE] = self._inputs(summaries)
+        staging.publish(manifest, attachments)
+        self._projection, self._traces = analysis if analysis else (None, None)
+        self._search = None
+
     @staticmethod
-    def _analysis(build: Build) -> tuple[nx.DiGraph, dict[str, Any]]:
-        """The projection and every trace of a build, read from its in-memory Oxigraph store (the
-        same rows as rdflib's, many times faster)."""
+    def _analysis(dataset: ox.Store) -> tuple[nx.DiGraph, dict[str, Any]]:
+        """The projection and every trace of a built dataset, read from its in-memory Oxigraph
+        store (the same rows as rdflib's, many times faster)."""
         from .analysis.projection import project
         from .analysis.chains import compute_all
         from .stores.oxigraph import OxigraphMemoryStore
-        projection = project(OxigraphMemoryStore(build.store))
+        projection = project(OxigraphMemoryStore(dataset))
         return projection, compute_all(projection)
 
-    def _result(self, start: float, manifest: Manifest, rebuilt: bool) -> BuildResult:
+    def _result(self, start: float, manifest: Manifest, rebuilt: bool, updated: bool = False) -> BuildResult:
         """What a published build holds, from its manifest."""
         return BuildResult(self._open().location, manifest.get("articles", 0), manifest.get("claims", 0),
                            manifest.get("triples", 0), manifest.get("derived_triples", 0),
-                           time.perf_counter() - start, rebuilt)
+                           time.perf_counter() - start, rebuilt, updated)
 
     def corpus(self) -> Corpus:
         """Load and validate data/ (raises :class:`~lbpgraph.core.errors.InvalidInput`)."""
@@ -321,11 +419,24 @@ class Project:
         A store that keeps no analysis projects only the claim's neighbourhood for a one-claim view.
         """
         from .presentation.view import build_view
-        if claim_id is None or self.capabilities.keeps_analysis:
+        if claim_id is not None and self.capabilities.keeps_analysis and self._projection is None:
+            g: Any = self._frozen_projection()
+        elif claim_id is None or self.capabilities.keeps_analysis:
             g = self.projection()
         else:
             g = self._neighbourhood(self.store(), claim_id)
         return build_view(g, claim_id, seed=seed, physics_threshold=physics_threshold)
+
+    def _frozen_projection(self) -> Any:
+        """The kept projection read without NetworkX (:mod:`lbpgraph.analysis.frozen`), or with it
+        where that does not read it."""
+        from .analysis.frozen import load_frozen
+        self._ensure_built()
+        kept = self._open().attachment(PROJECTION_FILE)
+        try:
+            return load_frozen(kept) if kept is not None else self.projection()
+        except ValueError:
+            return self.projection()
 
     def query(self, sparql: str, timeout: float | None = None) -> QueryResult:
         """Run a read-only SPARQL query on the project's store: SPARQL text, a named query
@@ -336,9 +447,15 @@ class Project:
         return run_query(self.store(), text, timeout=DEFAULT_TIMEOUT if timeout is None else timeout)
 
     def stats(self) -> dict[str, Any]:
-        """Counts and per-article coverage; see :func:`lbpgraph.analysis.stats.stats`."""
+        """Counts and per-article coverage; see :func:`lbpgraph.analysis.stats.stats` (kept by the
+        build where the store keeps analysis, so that reading them needs no NetworkX)."""
+        if self.capabilities.keeps_analysis:
+            self._ensure_built()
+            kept = self._open().attachment(STATS_FILE)
+            if kept is not None:
+                return json.loads(kept)  # type: ignore[no-any-return]
         from .analysis.stats import stats
-        return stats(self.projection())
+        return stats(self.projection())  # type: ignore[return-value]
 
     # --- exporting -----------------------------------------------------------------------------
 
@@ -360,30 +477,67 @@ class Project:
         return data
 
 
-def _attachments(projection: nx.DiGraph, traces: dict[str, Any]) -> dict[str, bytes]:
-    """What a store that keeps analysis publishes beside the graph."""
+def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Store) -> dict[str, bytes]:
+    """What a store that keeps analysis publishes beside the graph: the projection, the traces,
+    the stats and the answer of every named query (so that ``lbpgraph query NAME`` reads a file
+    instead of parsing the graph)."""
+    from .analysis.query import checked, named_queries
     from .analysis.search import documents
+    from .analysis.stats import stats
+    from .stores.memory import kept_answers
+    from .stores.oxigraph import oxigraph_answer
+    answers = kept_answers({full: oxigraph_answer(dataset, full)
+                            for full in (checked(text, 0) for _, text in named_queries().values())})
     return {PROJECTION_FILE: pickle.dumps(projection, protocol=5),
             TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"),
-            SEARCH_FILE: json.dumps(documents(projection, traces), ensure_ascii=False).encode("utf-8")}
+            STATS_FILE: json.dumps(stats(projection), sort_keys=True, ensure_ascii=False).encode("utf-8"),
+            SEARCH_FILE: json.dumps(documents(projection, traces), ensure_ascii=False).encode("utf-8"),
+            **answers}
 
 
-def _tree_digest(root: Path, pattern: str = "**/*") -> Any:  # a hashlib digest
-    """Digest of every entry under ``root``: a file's bytes, or what else it is (a folder, a
-    dangling link, a FIFO), so that a build is current only for exactly what was validated."""
-    digest = hashlib.sha256()
-    if root.is_dir():
-        for path in sorted(root.glob(pattern)):
-            rel = path.relative_to(root)
-            if any(is_hidden(part) or part == "__pycache__" for part in rel.parts):
-                continue
+def _tree_entries(root: Path) -> list[tuple[Path, str]]:
+    """Every entry under ``root`` with its relative path, in order; not what is hidden or in
+    ``__pycache__``."""
+    if not root.is_dir():
+        return []
+    entries = []
+    for path in sorted(root.glob("**/*")):
+        rel = path.relative_to(root)
+        if not any(is_hidden(part) or part == "__pycache__" for part in rel.parts):
+            entries.append((path, rel.as_posix()))
+    return entries
+
+
+_CODE: dict[str, Any] = {}
+
+
+def _code_digest(stamp: list[tuple[str, int, int]]) -> str:
+    """Digest of lbpgraph's own files (code, rules, templates), kept while their stamp holds."""
+    if _CODE.get("stamp") != stamp:
+        digest = hashlib.sha256()
+        for path, rel in _tree_entries(_PACKAGE_DIR):
             try:
                 content = read_regular(path)
             except Unreadable as exc:
                 content = str(exc).encode()
-            digest.update(str(rel).encode() + b"\0")
-            digest.update(content + b"\0")
-    return digest
+            digest.update(rel.encode() + b"\0" + content + b"\0")
+        _CODE.update(stamp=stamp, digest=digest.hexdigest())
+    return _CODE["digest"]  # type: ignore[no-any-return]
+
+
+def _changed_articles(inputs: dict[str, Any], files: dict[str, str], code: str) -> tuple[list[str], list[str]] | None:
+    """The annotation files to validate again (changed or added, or whose text changed) and
+    those removed, from what the last build was made from; None when anything else changed."""
+    if inputs.get("code") != code:
+        return None
+    before: dict[str, str] = inputs["files"]
+    changed = {rel for rel in before.keys() | files.keys() if before.get(rel) != files.get(rel)}
+    annotations = {rel for rel in changed if rel.startswith("annotations/") and rel.endswith(".yaml")}
+    texts = {rel.removeprefix("articles/") for rel in changed if rel.startswith("articles/")}
+    if changed - annotations - {f"articles/{t}" for t in texts} or any("/" in t for t in texts):
+        return None
+    annotations |= {rel for rel, s in inputs["summaries"].items() if texts & set(s["texts"])}
+    return sorted(rel for rel in annotations if rel in files), sorted(rel for rel in annotations if rel not in files)
 
 
 def _tree_stamp(root: Path | str) -> list[tuple[str, int, int]]:

@@ -227,9 +227,18 @@ class _Deadline:
 
 
 def checked(text: str, timeout: float) -> str:
-    """:func:`check_query` in a forked child, stopped after ``timeout`` seconds."""
+    """:func:`check_query` in a forked child, stopped after ``timeout`` seconds. A named query is
+    lbpgraph's own text, which needs no check: only its prefixes are added (so answering it
+    needs neither rdflib nor a child to parse it)."""
+    if text in _named_texts():
+        return sparql_prologue() + text
     _warm_parser()
     return in_child(lambda: check_query(text), timeout)  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _named_texts() -> frozenset[str]:
+    return frozenset(text for _, text in named_queries().values())
 
 
 @functools.cache

@@ -37,6 +37,11 @@ class Build:
             yield chunk
         yield from apply_rules(self.store)
 
+    def run(self) -> None:
+        """Build everything into :attr:`store`, without handing on the chunks."""
+        for _ in self.chunks():
+            pass
+
     @property
     def triples(self) -> int:
         """Quads in the built dataset, derived facts included."""
@@ -53,6 +58,5 @@ class Build:
 def build_store(corpus: Corpus) -> ox.Store:
     """The whole built dataset, rules applied, in an in-memory Oxigraph store."""
     build = Build(corpus)
-    for _ in build.chunks():
-        pass
+    build.run()
     return build.store

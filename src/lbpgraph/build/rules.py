@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -34,7 +34,7 @@ from ..rdf.terms import derivation_key, derivation_key_sparql
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from ..model.corpus import Corpus
+    from ..model.corpus import Article, Corpus
 
 _CONSTRUCT = re.compile(r"CONSTRUCT\s*\{([^{}]*)\}\s*WHERE", re.S)
 
@@ -56,6 +56,12 @@ class Rule:
     def construct(self) -> str:
         """The rule as a CONSTRUCT that also yields derivation records (prefixes included)."""
         return _compiled(self.name, self.sparql)
+
+    def restricted(self, variable: str, iris: Iterable[str]) -> str:
+        """:meth:`construct` for the solutions where ``variable`` (``?app``) is one of ``iris``:
+        a VALUES block at the start of every group that mentions it (see :func:`restrict_groups`)."""
+        values = f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in sorted(iris))} }}"
+        return _compile(self.name, self.sparql, lambda where: restrict_groups(where, variable, values))
 
 
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
@@ -96,8 +102,57 @@ def split_construct(name: str, sparql: str) -> tuple[str, str]:
     return match.group(1), sparql[match.end():].strip()
 
 
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]')
+
+
+def restrict_groups(where: str, variable: str, clause: str) -> str:
+    """``where`` (a rule's WHERE group) with ``clause`` (a VALUES block for ``variable``) at the
+    start of every group that mentions ``variable``: the outer group, UNION branches, OPTIONAL
+    parts and the WHERE of a sub-SELECT, so that each part starts from the given values. The
+    groups of EXISTS and MINUS are left as they are: the outer group restricts them already.
+    Comments are dropped. The answer is the same as the rule's, for those values only, where the
+    variable is bound outside every OPTIONAL, as each rule's key is."""
+    text, opens, groups = [], [], []
+    for match in _TOKENS.finditer(where):
+        token = match.group()
+        if token.startswith("#"):
+            continue
+        if token == "{":
+            opens.append(match.start())
+        elif token == "}" and opens:
+            groups.append((opens.pop(), match.end()))
+    comments = [m.span() for m in _TOKENS.finditer(where) if m.group().startswith("#")]
+    mentions = re.compile(rf"[?$]{re.escape(variable[1:])}\b")
+    inserts = []
+    for start, end in groups:
+        inside = _without(where, comments, start, end)
+        before = _without(where, comments, 0, start).rstrip()
+        if (mentions.search(inside) and not re.match(r"\{\s*SELECT\b", inside, re.I)
+                and not re.search(r"\b(EXISTS|MINUS)$", before, re.I)):
+            inserts.append(start + 1)
+    for position in sorted(inserts, reverse=True):
+        where = f"{where[:position]} {clause} {where[position:]}"
+    return where
+
+
+def _without(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
+    """``text[start:end]`` without the ``spans`` (comments) inside it."""
+    kept, at = [], start
+    for a, b in spans:
+        if b <= start or a >= end:
+            continue
+        kept.append(text[at:max(a, at)])
+        at = max(at, b)
+    kept.append(text[at:end])
+    return "".join(kept)
+
+
 @functools.lru_cache(maxsize=None)
 def _compiled(name: str, sparql: str) -> str:
+    return _compile(name, sparql)
+
+
+def _compile(name: str, sparql: str, where_as: Callable[[str], str] = lambda where: where) -> str:
     template_text, where = split_construct(name, sparql)
     variables = sorted(set(_VARIABLE.findall(where)))
     rule = f"<{vocab.PREFIXES['rule']}{name}>"
@@ -129,7 +184,7 @@ def _compiled(name: str, sparql: str) -> str:
         binds.append(f"BIND (IRI(CONCAT({_string_literal(_DERIVATION)}, SUBSTR(SHA256(CONCAT("
                      f"{key(s_)}, \" \", {key(p_)}, \" \", {key(o_)}, {_string_literal(' ' + rule)})), 1, 20))) AS {d})")
     body, extensions = "\n  ".join(template), "\n  ".join(binds)
-    return f"{sparql_prologue()}CONSTRUCT {{\n  {body}\n}}\nWHERE {{\n  {where}\n  {extensions}\n}}\n"
+    return f"{sparql_prologue()}CONSTRUCT {{\n  {body}\n}}\nWHERE {{\n  {where_as(where)}\n  {extensions}\n}}\n"
 
 
 def _string_literal(text: str) -> str:
@@ -201,18 +256,24 @@ def derived_by_python(triple: tuple[Any, Any, Any], rule: Rule) -> Iterator[tupl
 
 def python_derived(corpus: Corpus) -> list[tuple[Any, Any, Any]]:
     """Rule descriptions and the facts lbpgraph derives in Python (sentence coverage)."""
-    from rdflib import Literal
-
-    from ..rdf.namespaces import LBP, NS
-    from ..core.text import coverage
     triples = [t for rule in [*load_rules(), COVERAGE_RULE] for t in rule_records(rule)]
     for article in corpus.articles.values():
-        node = NS["article"][article.id]
-        sentences = article.text.sentences()
-        spans = list(article.appearance_spans.values()) + article.not_claim_spans
-        for p, n in ((LBP.sentenceCount, len(sentences)),
-                     (LBP.accountedSentenceCount, coverage(sentences, spans))):
-            triples.extend(derived_by_python((node, p, Literal(n)), COVERAGE_RULE))
+        triples.extend(coverage_triples(article))
+    return triples
+
+
+def coverage_triples(article: Article) -> list[tuple[Any, Any, Any]]:
+    """An article's sentence coverage, with the derivation records."""
+    from rdflib import Literal
+
+    from ..core.text import coverage
+    from ..rdf.namespaces import LBP, NS
+    node = NS["article"][article.id]
+    sentences = article.text.sentences()
+    spans = list(article.appearance_spans.values()) + article.not_claim_spans
+    triples: list[tuple[Any, Any, Any]] = []
+    for p, n in ((LBP.sentenceCount, len(sentences)), (LBP.accountedSentenceCount, coverage(sentences, spans))):
+        triples.extend(derived_by_python((node, p, Literal(n)), COVERAGE_RULE))
     return triples
 
 

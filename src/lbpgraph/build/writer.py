@@ -21,7 +21,7 @@ from ..model.corpus import Article, Corpus
 from ..rdf.namespaces import (CITO, CURATORS, DCTERMS, FABIO, GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, LBP, NS, OA,
                               PRISM, PROV, RDFS, SCHEMA, SKOS, article_graph, value, vocabulary_triples)
 from ..rdf.terms import nt_term, nt_value
-from .rules import parameter_triples, python_derived
+from .rules import coverage_triples, parameter_triples, python_derived
 
 _ARTICLE_TYPES = {
     "personal-blog": SCHEMA.BlogPosting, "clinic-marketing": SCHEMA.WebPage,
@@ -146,18 +146,38 @@ def nquads_chunks(corpus: Corpus, lines: int = 50_000) -> Iterator[bytes]:
         if len(out) >= lines:
             yield "".join(out).encode("utf-8")
             out.clear()
-        w = _Writer(article_graph(article.id), out, iris)
-        _graph_metadata(w, article_graph(article.id), f"Annotation of article {article.id}",
-                        [article.annotation_file, article.text_file])
-        _article(w, article)
-        for claim in article.annotation.claims:
-            _claim(w, claim, shared)
-        for source in article.annotation.sources:
-            _source(w, source)
+        _article_graph(_Writer(article_graph(article.id), out, iris), article, shared)
     derived = _Writer(GRAPH_DERIVED, out, iris)
     for triple in python_derived(corpus):
         derived.add(*triple)
     yield "".join(out).encode("utf-8")
+
+
+def _article_graph(w: _Writer, article: Article, shared: _Writer) -> None:
+    """The named graph of one article annotation: the article, its claims and its sources."""
+    _graph_metadata(w, article_graph(article.id), f"Annotation of article {article.id}",
+                    [article.annotation_file, article.text_file])
+    _article(w, article)
+    for claim in article.annotation.claims:
+        _claim(w, claim, shared)
+    for source in article.annotation.sources:
+        _source(w, source)
+
+
+def article_nquads(article: Article) -> tuple[bytes, bytes, bytes]:
+    """What one article adds to a build, as N-Quads: its named graph; the defining triples of
+    every contraindication its claims state (in ``graph:bibliography``, where they are written
+    once for the whole corpus); and its sentence coverage with the derivation records (in
+    ``graph:derived``)."""
+    own: list[str] = []
+    contraindications: list[str] = []
+    iris: dict[str, str] = {}
+    _article_graph(_Writer(article_graph(article.id), own, iris), article, _Writer(GRAPH_BIBLIOGRAPHY, contraindications, iris))
+    coverage: list[str] = []
+    derived = _Writer(GRAPH_DERIVED, coverage, iris)
+    for triple in coverage_triples(article):
+        derived.add(*triple)
+    return tuple("".join(x).encode("utf-8") for x in (own, contraindications, coverage))  # type: ignore[return-value]
 
 
 def _graph_metadata(w: _Writer, graph: URIRef, label: str, files: list[str]) -> None:

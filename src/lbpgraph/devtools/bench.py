@@ -128,7 +128,10 @@ def _run(root: Path, triples: int, seed: int, claims: int, stores: tuple[str, ..
                  _row("trace p95", kind, _p95(t["traces"]), _p95(baseline["traces"])),
                  _row("verdicts, whole corpus", kind, t["verdicts"], baseline["verdicts"]),
                  _row(f"named query {NAMED_QUERY}", kind, t["query"], baseline["query"]),
-                 _row("view of one claim", kind, t["view"], baseline["view"])]
+                 _row("view of one claim", kind, t["view"], baseline["view"]),
+                 *(_row(f"build after one article {what} vs a full build"
+                        + ("" if incremental else " (fell back to a full build)"), kind, seconds, t["build"])
+                   for what, (seconds, incremental) in t["incremental"].items())]
     first = next(iter(answers.values()))
     disagreements = [f"{kind} differs from {next(iter(answers))} on {what}"
                      for kind, a in answers.items() for what in ("verdicts", "named query", "traces") if a[what] != first[what]]
@@ -170,12 +173,61 @@ def _our_tasks(root: Path, index: int, spec: str, remote: dict[str, Any], sample
     query_text = named_queries()[NAMED_QUERY][1]
     query_s, query_result = clock.time(f"{kind}: named query {NAMED_QUERY}", lambda: ours.query(query_text))
     view_s, _ = clock.time(f"{kind}: view of one claim's neighbourhood", lambda: ours.view(sample[0]).to_html())
+    incremental = {} if pushed else _incremental(ours, root / "data", clock)
     ours.close()
-    times = {"build": build_s, "traces": trace_times, "verdicts": verdict_s, "query": query_s, "view": view_s}
+    times = {"build": build_s, "traces": trace_times, "verdicts": verdict_s, "query": query_s, "view": view_s,
+             "incremental": incremental}
     answers = {"verdicts": {(c["value"], s["value"] == "true") for c, s in verdicts},
                "named query": Counter(json.dumps(r, sort_keys=True) for r in query_result.rows),
                "traces": traces}
     return times, answers, built
+
+
+def _incremental(ours: Any, data: Path, clock: _Clock) -> dict[str, tuple[float, bool]]:
+    """Builds after one article changes: its first appearance's hedging turned over, then a copy
+    of it added (its own claims and sources renamed), then that copy removed; each time, and
+    whether the build was incremental. Then the article is put back as it was and built again
+    (not timed), so the data and the store are as before for the rest of the run."""
+    from ..model.yamlio import dumps, loads
+    article = sorted((data / "annotations").glob("*.yaml"))[0]
+    before = article.read_bytes()
+    doc = loads(before.decode("utf-8")).data
+    for app in doc.get("appearances") or []:
+        app["hedging"] = "certain" if app.get("hedging") == "hedged" else "hedged"
+        break
+    else:
+        doc["title"] = f"{doc['title']} (revised)"
+    article.write_text(dumps(doc), encoding="utf-8")
+    times = {"edited": _timed_build(ours, clock, "one article edited")}
+    copy = _copy_article(data, article, doc)
+    times["added"] = _timed_build(ours, clock, "one article added")
+    for path in copy:
+        path.unlink()
+    times["removed"] = _timed_build(ours, clock, "one article removed")
+    article.write_bytes(before)
+    clock.time(f"{ours.store_spec.partition(':')[0]}: the edited article put back (not timed)", ours.build)
+    return times
+
+
+def _timed_build(ours: Any, clock: _Clock, what: str) -> tuple[float, bool]:
+    kind = ours.store_spec.partition(":")[0]
+    seconds, result = clock.time(f"{kind}: build after {what}", ours.build)
+    if not result.updated:
+        clock.progress(f"{kind}: that build was a full one, not an incremental one")
+    return seconds, bool(result.updated)
+
+
+def _copy_article(data: Path, article: Path, doc: dict[str, Any]) -> list[Path]:
+    """A copy of an article under a new id, with its text; its own claims and sources renamed."""
+    import re
+    new_id = f"{article.stem}-bench-copy"
+    text = article.read_text(encoding="utf-8").replace(doc["text"], f"{new_id}.txt")
+    for local in [x["id"] for kind in ("claims", "sources") for x in doc.get(kind) or []]:
+        text = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(local)}(?![A-Za-z0-9_-])", f"{local}-bench-copy", text)
+    paths = [data / "annotations" / f"{new_id}.yaml", data / "articles" / f"{new_id}.txt"]
+    paths[0].write_text(text, encoding="utf-8")
+    paths[1].write_bytes((data / "articles" / doc["text"]).read_bytes())
+    return paths
 
 
 def _freshness_ms(root: Path) -> float:

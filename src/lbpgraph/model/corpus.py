@@ -204,6 +204,7 @@ class _Ids:
     concepts: dict[str, dict[str, tuple[str, tuple[Any, ...]]]] = field(default_factory=dict)
     sources: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
     claims: dict[str, tuple[str, tuple[Any, ...]]] = field(default_factory=dict)
+    curator_added: set[str] = field(default_factory=set)  # sources marked curator_added: true
 
     def concept_kind(self, concept_id: str) -> str | None:
         return next((k for k, ids in self.concepts.items() if concept_id in ids), None)
@@ -279,13 +280,20 @@ def _collect_ids(c: _Checker, article_files: dict[str, str]) -> _Ids:
             cid = _register(c, every_concept, "concepts.yaml", path, rec, "concept")
             if cid is not None and len(every_concept) > known:
                 ids.concepts[kind][cid] = every_concept[cid]
-    for file in ["bibliography.yaml", *article_files.values()]:
+    _register_files(c, ids, ["bibliography.yaml", *article_files.values()], ["claims.yaml", *article_files.values()])
+    return ids
+
+
+def _register_files(c: _Checker, ids: _Ids, source_files: list[str], claim_files: list[str]) -> None:
+    """Register the sources and claims the files define (a duplicate is reported)."""
+    for file in source_files:
         for path, rec in c.records(file, "sources"):
-            _register(c, ids.sources, file, path, rec, "source", where=True)
-    for file in ["claims.yaml", *article_files.values()]:
+            sid = _register(c, ids.sources, file, path, rec, "source", where=True)
+            if sid is not None and rec.get("curator_added") is True:
+                ids.curator_added.add(sid)
+    for file in claim_files:
         for path, rec in c.records(file, "claims"):
             _register(c, ids.claims, file, path, rec, "claim", where=True)
-    return ids
 
 
 def _ref(c: _Checker, ids: _Ids, file: str, path: tuple[Any, ...], value: str | None, kind: str) -> None:
@@ -493,12 +501,6 @@ def _check_review(c: _Checker, ids: _Ids, article_id: str, rel: str, data: dict[
               f"(lbpgraph review {article_id} lists them): review them, or keep 'draft: true'")
 
 
-def _at(data: Any, path: tuple[Any, ...]) -> dict[str, Any]:
-    for step in path:
-        data = data[step]
-    return data
-
-
 def _check_citation(c: _Checker, ids: _Ids, rel: str, path: tuple[Any, ...], cite: dict[str, Any],
                     draft: bool = False) -> None:
     mode = cite.get("mode", "in-text-marker")
@@ -512,8 +514,7 @@ def _check_citation(c: _Checker, ids: _Ids, rel: str, path: tuple[Any, ...], cit
     if source not in ids.sources:
         c.add(rel, (*path, "source"), f"unknown source '{source}'")
         return
-    file, spath = ids.sources[source]
-    if _at(c.docs[file].data, spath).get("curator_added") is True and not draft:
+    if source in ids.curator_added and not draft:
         c.add(rel, (*path, "source"),
               f"source '{source}' is curator-added evidence; an article citing it makes it a cited source "
               "(set curator_added: false in the bibliography)")
@@ -550,8 +551,7 @@ def _check_assessments(c: _Checker, ids: _Ids) -> None:
         if source is not None and source not in ids.sources:
             c.add("context.yaml", (*path, "source"), f"unknown source '{source}'")
         elif source is not None:
-            file, spath = ids.sources[source]
-            if _at(c.docs[file].data, spath).get("curator_added") is not True:
+            if source not in ids.curator_added:
                 c.add("context.yaml", (*path, "source"), f"source '{source}' is not marked curator_added: true")
 
 
@@ -572,11 +572,153 @@ def _assemble(c: _Checker, root: Path, shared_files: list[str], article_files: d
         for claim in getattr(c.models.get(file, default), "claims", []):
             claims[claim.id] = claim
             claim_files[claim.id] = file
+    articles = _articles(c, article_files, located)
+    assessments = list(model("context.yaml", schema.ContextFile()).assessments)
+    return Corpus(root, articles, claims, claim_files, sources, concepts, assessments, shared_files)
+
+
+def _articles(c: _Checker, article_files: dict[str, str], located: dict[str, Any]) -> dict[str, Article]:
     articles = {}
     for article_id, rel in article_files.items():
         text, raw, spans, not_claim_spans = located[article_id]
         annotation = c.models[rel]
         articles[article_id] = Article(article_id, annotation, text, f"{ARTICLES_DIR}/{annotation.text}", rel,
                                        hashlib.sha256(raw).hexdigest(), len(raw), spans, not_claim_spans)
-    assessments = list(model("context.yaml", schema.ContextFile()).assessments)
-    return Corpus(root, articles, claims, claim_files, sources, concepts, assessments, shared_files)
+    return articles
+
+
+# --- validating one changed article against the rest -------------------------------------------
+#
+# A build that changes a few articles validates only those files, against a summary of every
+# other file: what it defines (claims, sources, concepts) and what it refers to. The summaries of
+# a valid corpus (:func:`summarise`) are kept with its build. :func:`load_changed` answers only
+# when the changed files and the references of every other file all hold; on any problem it
+# answers None, and the caller validates the whole corpus, whose report is the one a full build
+# gives.
+
+Summary = dict[str, Any]  # JSON: "claims", "sources", "curator_added", "concepts", "refers" {...}, "texts"
+
+
+def summarise(corpus: Corpus) -> dict[str, Summary]:
+    """Per file of a valid corpus: the ids it defines and the ids it refers to."""
+    local = {s.id for a in corpus.articles.values() for s in a.annotation.sources}
+    summaries: dict[str, Summary] = {name: _summary() for name in corpus.shared_files}
+    bibliography = summaries.setdefault("bibliography.yaml", _summary())
+    _add_sources(bibliography, [s for s in corpus.sources.values() if s.id not in local])
+    for claim_id, file in corpus.claim_files.items():
+        if file == "claims.yaml":
+            summaries.setdefault(file, _summary())["claims"].append(claim_id)
+    concepts = summaries.setdefault("concepts.yaml", _summary())
+    concepts["concepts"] = {cid: kind for kind, ids in corpus.concepts.items() for cid in ids}
+    context = summaries.setdefault("context.yaml", _summary())
+    for a in corpus.assessments:
+        context["refers"]["claims"].append(a.claim)
+        context["refers"]["curator_added"].append(a.source)
+    summaries.update(summarise_articles(corpus.articles))
+    for summary in summaries.values():
+        for key, values in summary["refers"].items():
+            summary["refers"][key] = sorted(set(values))
+    return summaries
+
+
+def summarise_articles(articles: dict[str, Article]) -> dict[str, Summary]:
+    """:func:`summarise` for some articles only (their annotation files)."""
+    return {a.annotation_file: _article_summary(a.annotation) for a in articles.values()}
+
+
+def _summary() -> Summary:
+    return {"claims": [], "sources": [], "curator_added": [], "concepts": {}, "texts": [],
+            "refers": {"claims": [], "sources": [], "not_curator_added": [], "curator_added": []}}
+
+
+def _add_sources(summary: Summary, sources: list[schema.Source]) -> None:
+    refers = summary["refers"]
+    for s in sources:
+        summary["sources"].append(s.id)
+        if s.curator_added:
+            summary["curator_added"].append(s.id)
+        for cite in s.cites:
+            refers["sources"].append(cite.source)
+            refers["claims"].extend(cite.claims)
+
+
+def _article_summary(a: schema.ArticleFile) -> Summary:
+    summary = _summary()
+    _article_refers(summary, a)
+    for key, values in summary["refers"].items():
+        summary["refers"][key] = sorted(set(values))
+    return summary
+
+
+def _article_refers(summary: Summary, a: schema.ArticleFile) -> None:
+    refers = summary["refers"]
+    summary["claims"] = [claim.id for claim in a.claims]
+    summary["texts"] = [name for name in (a.text, a.original) if name]
+    _add_sources(summary, a.sources)
+    for app in a.appearances:
+        refers["claims"].append(app.claim)
+        for cite in app.citations:
+            if cite.source is not None:
+                refers["sources"].append(cite.source)
+                if not a.draft:
+                    refers["not_curator_added"].append(cite.source)
+    refers["sources"].extend(c.source for c in a.consulted)
+    for left in a.review.claims:
+        refers["claims"].extend([left.claim, *(s.claim for s in left.suggested)])
+    refers["sources"].extend(left.source for left in a.review.citations if left.source is not None)
+
+
+def load_changed(root: Path | str, changed: list[str], removed: list[str],
+                 summaries: dict[str, Summary]) -> dict[str, Article] | None:
+    """The articles of the annotation files ``changed`` (relative paths that exist now),
+    validated against the ``summaries`` of every file that is neither changed nor ``removed``
+    (taken as they are); None when anything does not hold, or when only a validation of the
+    whole corpus can say (:func:`load_corpus` then gives the report)."""
+    root = Path(root)
+    c = _Checker(root, {})
+    stems = {rel: Path(rel).name.removesuffix(".yaml") for rel in changed}
+    if not all(vocab.ID_PATTERN.fullmatch(stem) and rel == f"{ANNOTATIONS_DIR}/{stem}.yaml"
+               for rel, stem in stems.items()):
+        return None
+    for rel in changed:
+        c.parse(rel, schema.ArticleFile)
+    others = {rel: s for rel, s in summaries.items() if rel not in stems and rel not in removed}
+    if not any(rel.startswith(ANNOTATIONS_DIR + "/") for rel in [*others, *changed]):
+        return None  # "no article annotations found"
+    if c.issues or not (others.keys() & {"bibliography.yaml", "concepts.yaml"}):
+        return None
+    ids = _known_ids(others)
+    _register_files(c, ids, changed, changed)
+    _check_claims(c, ids, changed)
+    _check_sources(c, ids, changed)
+    located = {stem: _check_article(c, ids, stem, rel) for rel, stem in stems.items()}
+    if c.issues or not _references_hold(others, ids):
+        return None
+    return _articles(c, {stem: rel for rel, stem in stems.items()}, located)
+
+
+def _known_ids(summaries: dict[str, Summary]) -> _Ids:
+    """The ids the summarised files define, as :func:`_collect_ids` registers them."""
+    ids = _Ids()
+    ids.concepts = {kind: {} for kind in schema.CONCEPT_KINDS}
+    for file, summary in summaries.items():
+        for cid, kind in summary["concepts"].items():
+            ids.concepts[kind][cid] = (file, ())
+        ids.sources.update((sid, (file, ())) for sid in summary["sources"])
+        ids.claims.update((cid, (file, ())) for cid in summary["claims"])
+        ids.curator_added.update(summary["curator_added"])
+    return ids
+
+
+def _references_hold(summaries: dict[str, Summary], ids: _Ids) -> bool:
+    """Whether every summarised file's references still hold once the changed files are in
+    ``ids``: a changed file may have removed a claim or source they use, or changed whether it is
+    curator-added. (A changed file that defines what another defines was reported when it was
+    registered.)"""
+    for s in summaries.values():
+        refers = s["refers"]
+        if not (set(refers["claims"]) <= ids.claims.keys() and set(refers["sources"]) <= ids.sources.keys()):
+            return False
+        if ids.curator_added & set(refers["not_curator_added"]) or not set(refers["curator_added"]) <= ids.curator_added:
+            return False
+    return True

@@ -1,6 +1,6 @@
 """The interactive graph page: one claim's neighbourhood, or the whole graph.
 
-Nodes and edges are assembled in a pyvis ``Network``; the page is rendered by lbpgraph's own
+Nodes and edges are assembled as vis-network data; the page is rendered by lbpgraph's own
 autoescaping template, never by pyvis's (which links Bootstrap from a CDN and, in some modes,
 vis-network too): vis-network's script and style are inlined from the installed pyvis package,
 so the file works offline and requests nothing from any host. Its two scripts are allowed by
@@ -20,14 +20,14 @@ support (sources); shape says the kind of node. Positions come from
 from __future__ import annotations
 
 import html
+import importlib.util
 import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
-
-import networkx as nx
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..analysis.records import (AppearanceNode, ArticleNode, CitationNode, ClaimNode, ConceptNode,
                                 ContraindicationNode, NodeKind, Rel, SourceNode, node, nodes_of, predecessor,
@@ -37,6 +37,11 @@ from .links import doi_url, pmid_url, web_url
 from .palette import (ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, CURATOR_COLOUR, SOURCE_COLOURS,
                       SOURCE_LEGEND)
 from .policy import inline_only
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ..analysis.frozen import FrozenGraph
 
 SHAPES = {"article": "box", "claim": "dot", "source": "square", "intervention": "diamond",
           "mechanism": "triangle", "structure": "hexagon", "condition": "star"}
@@ -63,7 +68,7 @@ def _find(*fields: tuple[str, str | None]) -> list[list[str]]:
 class _Builder:
     """Collects view nodes and edges from the projection, keyed by projection node."""
 
-    def __init__(self, g: nx.DiGraph) -> None:
+    def __init__(self, g: nx.DiGraph | FrozenGraph) -> None:
         self.g = g
         self.nodes: dict[str, dict[str, Any]] = {}
         self.edges: dict[tuple[str, str, str], dict[str, Any]] = {}
@@ -224,7 +229,7 @@ class View:
         templates = resources.files("lbpgraph.presentation") / "templates"
         env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
         page = env.from_string((templates / "view.html.j2").read_text(encoding="utf-8"))
-        lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
+        lib = _vis_lib()
         options = _options(self.physics)
         app_js = env.from_string((templates / "view.js.j2").read_text(encoding="utf-8")).render(
             nodes=self.nodes, edges=self.edges, focus=self.focus, options=options)
@@ -239,6 +244,15 @@ class View:
         """Inline display in Jupyter, VS Code and Colab: the page in a sandboxed iframe srcdoc."""
         return (f'<iframe srcdoc="{html.escape(self.to_html(), quote=True)}" sandbox="allow-scripts" '
                 'style="width: 100%; height: 680px; border: 1px solid #d0d7de"></iframe>')
+
+
+def _vis_lib() -> Path:
+    """The folder of the vis-network files that pyvis installs, found without importing pyvis
+    (whose package imports IPython: a tenth of a second)."""
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("the graph page needs pyvis's copy of vis-network: pip install 'lbpgraph[view]'")
+    return Path(spec.origin).parent / "templates" / "lib" / "vis-9.1.2"
 
 
 def _without_source_map(script: str) -> str:
@@ -286,11 +300,9 @@ def _ranks(b: _Builder, keys: list[str]) -> dict[str, int]:
     return {k: i for i, k in enumerate(ordered)}
 
 
-def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
+def build_view(g: nx.DiGraph | FrozenGraph, claim_id: str | None = None, seed: int = 0,
                physics_threshold: int = PHYSICS_THRESHOLD) -> View:
     """The view of one claim's neighbourhood (``claim_id``) or of the whole graph (None)."""
-    from pyvis.network import Network
-
     from .layout import clustered, layered
     b = _Builder(g)
     root = None
@@ -313,9 +325,8 @@ def build_view(g: nx.DiGraph, claim_id: str | None = None, seed: int = 0,
         positions = layered(kinds, edge_list, ids[root], order, seed)
     else:
         positions = clustered(kinds, edge_list, order, seed)
-    net = Network(directed=True)
-    fill_network(net, [_vis_node(b.nodes[k], ids[k], positions[ids[k]], ranks[k]) for k in keys], _vis_edges(b, ids))
-    data_nodes, data_edges, *_ = net.get_network_data()
+    data_nodes = [_vis_node(b.nodes[k], ids[k], positions[ids[k]], ranks[k]) for k in keys]
+    data_edges = _vis_edges(b, ids)  # what a pyvis Network filled with them gives back (fill_network)
     return View(title=f"claim {claim_id}" if claim_id else "all claims", nodes=data_nodes, edges=data_edges,
                 physics=root is None and len(keys) <= physics_threshold,
                 focus=ids[root] if root is not None else None)

@@ -12,6 +12,7 @@ module without loading rdflib or pyoxigraph.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -264,31 +265,48 @@ def turtle(node: Any) -> str:
     raise ValueError(f"lbpgraph graphs hold no blank nodes; found {node!r}")
 
 
+def turtle_oxigraph(node: Any) -> str:
+    """A pyoxigraph IRI or literal (or an IRI as a string) in Turtle/TriG syntax, as
+    :func:`turtle` writes the same rdflib term."""
+    if isinstance(node, str):
+        return _turtle_iri(node)
+    if node.__class__.__name__ == "NamedNode":
+        return _turtle_iri(node.value)
+    if node.__class__.__name__ != "Literal":
+        raise ValueError(f"lbpgraph graphs hold no blank nodes; found {node!r}")
+    if node.language:
+        return f"{_turtle_string(node.value)}@{node.language}"
+    return _typed_literal(node.value, node.datatype.value)
+
+
 def _turtle_iri(node: Any) -> str:
-    s = str(node)
+    return _turtle_iri_text(str(node))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _turtle_iri_text(s: str) -> str:
     for ns, prefix in _NAMESPACES:
         if s.startswith(ns) and _LOCAL.match(s[len(ns):]):
             return f"{prefix}:{s[len(ns):]}"
     return "<" + "".join(c if c > " " and c not in '<>"{}|^`\\' else f"\\u{ord(c):04X}" for c in s) + ">"
 
 
+_TURTLE_STRING = str.maketrans({**{chr(c): f"\\u{c:04X}" for c in [*range(0x20), 0x7F]}, **_ESCAPES})
+_TURTLE_SPECIAL = re.compile(r'[\\"\x00-\x1f\x7f]')
+
+
 def _turtle_string(lexical: str) -> str:
-    out = []
-    for ch in lexical:
-        if ch in _ESCAPES:
-            out.append(_ESCAPES[ch])
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04X}")
-        else:
-            out.append(ch)
-    return '"' + "".join(out) + '"'
+    return '"' + (lexical.translate(_TURTLE_STRING) if _TURTLE_SPECIAL.search(lexical) else lexical) + '"'
 
 
 def _turtle_literal(node: Any) -> str:
     lexical = str(node)
     if node.language:
         return f"{_turtle_string(lexical)}@{node.language}"
-    dt = None if node.datatype is None else str(node.datatype)
+    return _typed_literal(lexical, None if node.datatype is None else str(node.datatype))
+
+
+def _typed_literal(lexical: str, dt: str | None) -> str:
     if dt is None or dt == XSD_STRING:
         return _turtle_string(lexical)
     if dt == XSD + "integer" and re.fullmatch(r"[+-]?\d+", lexical):

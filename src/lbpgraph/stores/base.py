@@ -58,10 +58,18 @@ class Staging(ABC):
     """
 
     published = False
+    base: Any = None  # an update's published dataset (see Store.update_staging)
+    #: Takes the whole built dataset as one in-memory pyoxigraph Store (:meth:`adopt`) rather
+    #: than its chunks as they are made (:meth:`load`).
+    takes_store = False
 
     @abstractmethod
     def load(self, chunks: Iterable[bytes]) -> None:
         """Load the build's N-Quads chunks, in order, as they are made."""
+
+    def adopt(self, dataset: Any) -> None:
+        """Take the whole built dataset, an in-memory pyoxigraph Store (only where :attr:`takes_store`)."""
+        raise NotImplementedError(f"{type(self).__name__} loads chunks")
 
     @abstractmethod
     def publish(self, manifest: Manifest, attachments: dict[str, bytes]) -> None:
@@ -134,6 +142,13 @@ class Store(ABC):
     @abstractmethod
     def staging(self) -> Staging:
         """A new, empty build to load and publish."""
+
+    def update_staging(self) -> Staging | None:
+        """A new build that starts as a copy of the published one, to change in place and
+        publish: its ``base`` is the published dataset and its ``dataset`` the writable copy
+        (pyoxigraph Stores). None where the store cannot make one; raises
+        :class:`~lbpgraph.core.errors.QueryFailed` when the published build does not open."""
+        return None
 
     # --- reading -------------------------------------------------------------------------------
 

@@ -1,12 +1,17 @@
-"""The ``memory`` store: rdflib's in-memory Dataset of ``BUILD_DIR/graph.trig``.
+"""The ``memory`` store: the dataset of ``BUILD_DIR/graph.trig``, answered in this process's memory.
 
 A build writes the canonical TriG of the dataset, and beside it the attachments it is given (the
-projection and every claim's trace, :class:`~lbpgraph.stores.base.Capabilities`), then
-``manifest.json`` last: every file is first written in full beside its target, then renamed
+projection, every claim's trace and the counts, :class:`~lbpgraph.stores.base.Capabilities`),
+then ``manifest.json`` last: every file is first written in full beside its target, then renamed
 over it, so that a build that fails or is killed leaves the previous one readable. The
 manifest records the size and time of each output, so an old manifest does not match outputs
 that a build killed between two renames already replaced: such a build folder is rebuilt,
-never read. The graph is parsed only when a query needs it.
+never read.
+
+Queries are answered by Oxigraph in memory: the TriG is parsed (by Oxigraph's parser, about a
+million triples a second) only when a query needs it, and a command that reads the kept
+analysis (``trace``, ``stats``) parses nothing. rdflib is used only when someone asks for an
+rdflib :meth:`~lbpgraph.stores.base.Store.dataset`.
 """
 
 from __future__ import annotations
@@ -19,12 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.files import build_lock, stamp, write_temp
 from ..core.sandbox import in_child
-from ..rdf.terms import from_oxigraph, from_rdflib
+from ..rdf.terms import from_oxigraph
 from .base import Capabilities, Manifest, Quad, Row, Staging, Store
+from .oxigraph import oxigraph_answer, oxigraph_select
 
 if TYPE_CHECKING:
-    from rdflib import Dataset
-
     from ..rdf.results import QueryResult
 
 GRAPH_FILE = "graph.trig"
@@ -32,14 +36,15 @@ MANIFEST_FILE = "manifest.json"
 
 
 class MemoryStore(Store):
-    """rdflib's Dataset in this process; the union of all named graphs is the default graph."""
+    """The build folder's dataset, loaded into an in-memory Oxigraph store on first query; the
+    union of all named graphs is the default graph."""
 
     capabilities = Capabilities(local=True, needs_push=False, persistent=True, keeps_analysis=True)
     spec = "memory"
 
     def __init__(self, build_dir: Path | str) -> None:
         self.build_dir = Path(build_dir)
-        self._dataset: Dataset | None = None
+        self._store: Any = None  # a pyoxigraph Store
 
     @classmethod
     def from_spec(cls, location: str, build_dir: Path, **settings: Any) -> MemoryStore:
@@ -81,87 +86,85 @@ class MemoryStore(Store):
     def staging(self) -> MemoryStaging:
         return MemoryStaging(self)
 
-    def dataset(self) -> Dataset:
-        """The dataset, parsed from ``graph.trig`` on first use."""
-        if self._dataset is None:
-            from ..rdf.namespaces import new_dataset
-            ds = new_dataset()
-            ds.parse(self.location, format="trig")
-            self._dataset = ds
-        return self._dataset
+    def update_staging(self) -> MemoryStaging:
+        import pyoxigraph as ox
+        staging = MemoryStaging(self)
+        staging.base = self.oxigraph()
+        staging.dataset.load(path=str(self.location), format=ox.RdfFormat.TRIG)
+        return staging
 
-    def adopt(self, dataset: Dataset) -> None:
-        """Read ``dataset`` from now on: the one a build just published (so it is not parsed again)."""
+    def oxigraph(self) -> Any:
+        """The dataset in an in-memory pyoxigraph Store, parsed from ``graph.trig`` on first use."""
+        if self._store is None:
+            import pyoxigraph as ox
+            store = ox.Store()
+            store.load(path=str(self.location), format=ox.RdfFormat.TRIG)
+            self._store = store
+        return self._store
+
+    def adopt(self, store: Any) -> None:
+        """Read ``store`` (a pyoxigraph Store) from now on: the one a build just published, so it
+        is not parsed again."""
         self.close()
-        self._dataset = dataset
+        self._store = store
 
     def select(self, sparql: str) -> list[Row]:
-        return [tuple(None if x is None else from_rdflib(x) for x in row)
-                for row in self.dataset().query(sparql)]
+        return oxigraph_select(self.oxigraph(), sparql)
 
     def quads(self) -> Iterator[Quad]:
-        """Read from ``graph.trig`` by Oxigraph's parser: twenty times faster than asking rdflib's
-        dataset for every quad."""
-        import pyoxigraph as ox
-        for q in ox.parse(path=self.location, format=ox.RdfFormat.TRIG):
+        for q in self.oxigraph():
             yield (from_oxigraph(q.graph_name), from_oxigraph(q.subject), from_oxigraph(q.predicate),
                    from_oxigraph(q.object))
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
-        dataset = self.dataset()  # parsed here, so that the child inherits it
-
-        def work() -> QueryResult:
-            import rdflib.plugins.sparql as rdflib_sparql
-
-            from ..rdf.results import materialise
-            rdflib_sparql.SPARQL_LOAD_GRAPHS = False
-            result = dataset.query(sparql)
-            if result.type == "ASK":
-                return materialise("ASK", boolean=bool(result.askAnswer))
-            if result.type == "SELECT":
-                return materialise("SELECT", [str(v) for v in result.vars],
-                                   ([None if x is None else from_rdflib(x) for x in row] for row in result))
-            return materialise("CONSTRUCT", triples=([from_rdflib(x) for x in t] for t in result))
-        return in_child(work, timeout)
+        kept = self._kept(sparql)
+        if kept is not None:
+            return kept
+        store = self.oxigraph()  # parsed here, so that the child inherits it
+        return in_child(lambda: oxigraph_answer(store, sparql), timeout)
 
     def close(self) -> None:
-        self._dataset = None
+        self._store = None
         super().close()
+
+    def _kept(self, sparql: str) -> QueryResult | None:
+        """The answer the build kept for ``sparql`` (a named query; see :func:`kept_answers`),
+        when the published build lists it: no parse of the graph, no child."""
+        if self._store is not None or not (self.build_dir / ANSWERS_FILE).exists():
+            return None
+        manifest = self.manifest()
+        kept = self.attachment(ANSWERS_FILE) if manifest is not None and ANSWERS_FILE in manifest.get("outputs", {}) else None
+        a = json.loads(kept).get(_answer_key(sparql)) if kept is not None else None
+        if a is None:
+            return None
+        from ..rdf.results import materialise
+        return materialise(a["kind"], a["variables"], a["rows"], a["boolean"], a["triples"])
 
 
 class MemoryStaging(Staging):
-    """A build on its way into the build folder: the dataset in memory until it is published."""
+    """A build on its way into the build folder: the dataset in an in-memory Oxigraph store
+    until it is published."""
+
+    takes_store = True
 
     def __init__(self, store: MemoryStore) -> None:
-        from ..rdf.namespaces import new_dataset
+        import pyoxigraph as ox
         self.store = store
-        self.dataset = new_dataset()
+        self.dataset: Any = ox.Store()
 
     def load(self, chunks: Iterable[bytes]) -> None:
         import pyoxigraph as ox
-
-        from ..rdf.terms import oxigraph_to_rdflib
-        terms: dict[Any, Any] = {}
-
-        def term(x: Any) -> Any:
-            found = terms.get(x)
-            if found is None:
-                found = terms[x] = oxigraph_to_rdflib(x)
-            return found
-
-        graphs: dict[Any, Any] = {}
         for chunk in chunks:
-            for q in ox.parse(chunk, format=ox.RdfFormat.N_QUADS):
-                graph = graphs.get(q.graph_name)
-                if graph is None:
-                    graph = graphs[q.graph_name] = self.dataset.graph(term(q.graph_name))
-                graph.add((term(q.subject), term(q.predicate), term(q.object)))
+            self.dataset.load(chunk, format=ox.RdfFormat.N_QUADS)
+
+    def adopt(self, dataset: Any) -> None:
+        self.dataset = dataset
 
     def publish(self, manifest: Manifest, attachments: dict[str, bytes]) -> None:
         import hashlib
 
-        from ..rdf.trig import to_trig
-        trig = to_trig(self.dataset).encode("utf-8")
+        from ..rdf.trig import quads_to_trig
+        trig = quads_to_trig(self.dataset).encode("utf-8")
         manifest = {**manifest, "graph_sha256": hashlib.sha256(trig).hexdigest()}
         self._replace({GRAPH_FILE: trig, **attachments}, manifest)
         self.store.adopt(self.dataset)
@@ -184,3 +187,21 @@ class MemoryStaging(Staging):
         finally:
             for tmp in temps.values():
                 tmp.unlink(missing_ok=True)
+
+
+ANSWERS_FILE = "answers.json"
+
+
+def _answer_key(sparql: str) -> str:
+    import hashlib
+    return hashlib.sha256(sparql.encode("utf-8")).hexdigest()
+
+
+def kept_answers(answers: dict[str, QueryResult]) -> dict[str, bytes]:
+    """The attachment that keeps the answers of some queries (by their whole text), read back by
+    :meth:`MemoryStore.run`."""
+    kept = {_answer_key(sparql): {"kind": r.kind, "variables": r.variables, "boolean": r.boolean,
+                                  "rows": [[row.get(v) for v in r.variables] for row in r.rows],
+                                  "triples": [list(t) for t in r.triples]}
+            for sparql, r in sorted(answers.items())}
+    return {ANSWERS_FILE: json.dumps(kept, ensure_ascii=False).encode("utf-8")}  # terms keep their key order

@@ -55,7 +55,8 @@ def oxigraph_answer(store: Any, sparql: str) -> QueryResult:
                                               from_oxigraph(t.object)] for t in result))
 
 
-def _select(store: Any, sparql: str) -> list[Row]:
+def oxigraph_select(store: Any, sparql: str) -> list[Row]:
+    """Rows of a trusted SELECT over a pyoxigraph store (the union of its graphs as the default graph)."""
     solutions = store.query(sparql, use_default_graph_as_union=True)
     width = len(solutions.variables)
     return [tuple(None if (x := s[i]) is None else from_oxigraph(x) for i in range(width)) for s in solutions]
@@ -82,7 +83,7 @@ class OxigraphMemoryStore(Store):
         raise NotImplementedError("an in-memory Oxigraph store is read, never built into")
 
     def select(self, sparql: str) -> list[Row]:
-        return _select(self.store, sparql)
+        return oxigraph_select(self.store, sparql)
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
         return in_child(lambda: oxigraph_answer(self.store, sparql), timeout)  # the child has a copy
@@ -181,8 +182,19 @@ class OxigraphStore(Store):
         self.close()  # this process reads the version it is about to replace no more
         return OxigraphStaging(self)
 
+    def update_staging(self) -> OxigraphStaging:
+        """A new version made of the published one's files (hard links: RocksDB's files are
+        never changed once written), opened for writing."""
+        return OxigraphStaging(self, base=self.open())
+
+    def attachment(self, name: str) -> bytes | None:
+        try:
+            return ((self.path if self.store is not None else self.root / CURRENT) / name).read_bytes()  # type: ignore[operator]
+        except (OSError, TypeError):
+            return None
+
     def select(self, sparql: str) -> list[Row]:
-        return _select(self.open(), sparql)
+        return oxigraph_select(self.open(), sparql)
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
         self.open()
@@ -204,15 +216,24 @@ class OxigraphStore(Store):
 class OxigraphStaging(Staging):
     """A new, writable version under ``DIR``, bulk-loaded and then published or thrown away."""
 
-    def __init__(self, owner: OxigraphStore) -> None:
+    def __init__(self, owner: OxigraphStore, base: Any = None) -> None:
         import tempfile
 
         import pyoxigraph as ox
         self.owner = owner
         owner.root.mkdir(parents=True, exist_ok=True)
         self.path = Path(tempfile.mkdtemp(prefix="version-", dir=owner.root))
+        if base is not None:  # a copy of the published version (its files hard-linked), then updated
+            self.path.rmdir()
+            base.backup(str(self.path))
+            self.base = base
         (self.path / READERS).touch()  # before any reader can see the version, so readers need no write access
         self.store: Any = ox.Store(str(self.path))
+
+    @property
+    def dataset(self) -> Any:
+        """The version being built, as a writable pyoxigraph Store."""
+        return self.store
 
     def load(self, chunks: Iterable[bytes]) -> None:
         """Bulk-load the chunks in a second thread, while the first makes the next ones."""
@@ -225,10 +246,12 @@ class OxigraphStaging(Staging):
         """Make this version the current one (atomically), let the store read it, and remove the
         versions no reader uses. The temporary link is named after the version, so no two
         builds share it, and one a killed build left is removed by the next."""
-        if attachments:
-            raise ValueError(f"{self.owner.spec} keeps no analysis beside its graph")
         self.store.flush()
-        self.store.optimize()
+        if self.base is None:  # an update adds little to a compacted version
+            self.store.optimize()
+        self.base = None
+        for name, data in attachments.items():
+            atomic_write(self.path / name, data)
         atomic_write(self.path / MANIFEST, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())
         self.store = None  # closes the writable database
         root = self.owner.root
@@ -243,7 +266,7 @@ class OxigraphStaging(Staging):
 
     def discard(self) -> None:
         """Close this version and throw it away, unless it got published."""
-        self.store = None
+        self.store = self.base = None
         if (self.owner.root / CURRENT).resolve() != self.path.resolve():
             shutil.rmtree(self.path, ignore_errors=True)
 
