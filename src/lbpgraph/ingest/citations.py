@@ -33,7 +33,8 @@ from dataclasses import dataclass
 
 from ..core.text import Span
 from .matching import venues_agree
-from .references import Reference, ReferenceList
+from .references import URL as _URL
+from .references import Reference, ReferenceList, names_work
 
 _NUM_LIST = r"\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*"
 _NUMERIC = re.compile(
@@ -265,13 +266,13 @@ class _Index:
     def __init__(self, lists: list[ReferenceList]) -> None:
         self.every = _ListIndex([e for lst in lists for e in lst.entries])
         self.references = self.every.references
-        self.lists = [(lst.span.start, _ListIndex(list(lst.entries))) for lst in lists]
+        self.lists = [(lst.span.start, _ListIndex(list(lst.entries))) for lst in lists if not lst.inline]
         self.starts = [start for start, _ in self.lists]
 
     def near(self, position: int) -> _ListIndex:
         """The list after ``position`` (else the last one); all entries when there is one list."""
         if len(self.lists) <= 1:
-            return self.every
+            return self.every if len(self.lists) == 0 else self.lists[0][1]
         i = bisect.bisect_right(self.starts, position)
         return self.lists[min(i, len(self.lists) - 1)][1]
 
@@ -323,7 +324,7 @@ def _enumerations(text: str, sentences: _Sentences) -> set[int]:
 
 
 def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[ReferenceList],
-                   candidates_for: Candidates | None = None) -> list[InText]:
+                   candidates_for: Candidates | None = None, links: Iterable[tuple[int, int, str]] = ()) -> list[InText]:
     """Every in-text citation in ``text`` outside its reference lists.
 
     Each kind claims its spans in turn (numeric markers first, vague attributions last): a span
@@ -331,13 +332,14 @@ def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[
     sentences = _Sentences(sentence_spans)
     index = _Index(reference_lists)
     found: list[InText] = []
-    lists = _Spans([lst.span for lst in reference_lists])
+    lists = _Spans([lst.span for lst in reference_lists if not lst.inline])
     taken = _Spans([])
     cand = candidates_for or Candidates()
 
     def free(span: Span) -> bool:
         return not lists.overlaps(span) and not taken.overlaps(span)
 
+    _links(text, sentences, reference_lists, list(links), lists, found, taken)
     _numerics(text, sentences, index, lists, found, taken)
     _author_years(text, sentences, index, cand, free, found, taken)
     _narrative(text, sentences, index, cand, free, found, taken)
@@ -371,6 +373,23 @@ def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, fo
         keys = tuple(by_number[n] for n in numbers if n in by_number)
         dangling = tuple(str(n) for n in numbers if n not in by_number)
         found.append(InText(m.group(0), span, "numeric", keys, dangling, sentence))
+        taken.add(span)
+
+
+def _links(text: str, sentences: _Sentences, reference_lists: list[ReferenceList], links: list[tuple[int, int, str]],
+           lists: _Spans, found: list[InText], taken: _Spans) -> None:
+    """A hyperlink's words, or an address in a sentence: a citation of the entry that names its target."""
+    entries = [e for lst in reference_lists if not lst.inline for e in lst.entries]
+    inline = {e.span: e.key for lst in reference_lists if lst.inline for e in lst.entries}
+    for start, end, url in sorted([*links, *((m.start(), m.end(), m.group(0)) for m in _URL.finditer(text))]):
+        span = Span(start, end)
+        sentence = sentences.at(start)
+        if sentence is None or lists.overlaps(span) or taken.overlaps(span):
+            continue
+        key = inline.get(span) or next((e.key for e in entries if names_work(e, url)), None)
+        if key is None:
+            continue
+        found.append(InText(text[start:end], span, "link", (key,), (), sentence))
         taken.add(span)
 
 

@@ -16,8 +16,11 @@ record unverified.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import cached_property
 
 from ..core.text import Span
@@ -41,6 +44,8 @@ _PMCID = re.compile(r"\b(PMC\d{3,9})\b")
 _ID_URL = re.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.nih\.gov/(?:pmc/articles/PMC|pubmed/)\d|"
                      r"pubmed\.ncbi\.nlm\.nih\.gov/\d|europepmc\.org/)\S*$")
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)\]]")
+_TITLE_URL = re.compile(r"^(?:[A-Z\"“‘'][^\n]{2,200}?[.:|\-–—][ \t]+)?https?://\S+$")  # "Title. https://..."
+URL = _URL  # an address as printed in a text
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 # "(2019)", "(14 August 2019)", "(August 14, 2019)", "(2019, August 14)": a publication date
@@ -80,7 +85,7 @@ _VENUE_WORD = re.compile(
 _QUOTED_TITLE = re.compile(r"['‘“\"][A-Z][^'’”\"]{10,}['’”\"]")
 _HEADING_WORDS = re.compile(
     r"\b(?:references?|sources?|bibliography|further\s+reading|reading|notes|footnotes|endnotes|works|cited|"
-    r"citations?|literature|studies|research|evidence|links?|papers?)\b", re.I)
+    r"citations?|literature|studies|research|evidence|links?|papers?|read[ \t]+more|resources|websites)\b", re.I)
 _RULE = re.compile(r"^[ \t]*(?:[_\-=*~·•—–][ \t]*){3,}$")
 
 _DIGIT = re.compile(r"\d")
@@ -129,6 +134,7 @@ def surname(author: str) -> str | None:
 class ReferenceList:
     heading: Span | None  # a heading or a rule just above the entries, if any
     entries: tuple[Reference, ...] = field(default_factory=tuple)
+    inline: bool = False  # an address in the text (a hyperlink's target): cited where it stands, no list
 
     @property
     def span(self) -> Span:
@@ -210,8 +216,8 @@ def _body(line: str) -> tuple[int | None, str, int]:
 def score(entry: str) -> int:
     """How much ``entry`` (marker removed) looks like a bibliographic reference."""
     entry = entry.strip()
-    if _ID_URL.match(entry):
-        return WEAK + 1  # an address that names one work (a DOI, PubMed, PMC): a reference by itself
+    if _ID_URL.match(entry) or _TITLE_URL.match(entry) and not _FIRST_PERSON.search(entry):
+        return WEAK + 1  # an address that names one work (a DOI, PubMed, PMC), or "Title. https://..."
     if len(entry) < 20 or len(entry) > 1200:
         return 0
     if not _DIGIT.search(entry) and "et al" not in entry:
@@ -341,8 +347,10 @@ def _group(text: str, lines: list[_Line], candidates: list[tuple[int, _Entry]]) 
     for run in runs:
         heading_index = _heading_above(lines, first_line[id(run)])
         heading_words = heading_index is not None and bool(_HEADING_WORDS.search(lines[heading_index].text))
-        if not any(s >= STRONG for _, s in run) and not (heading_words and any(s >= WEAK + 1 for _, s in run)):
-            continue
+        linked = sum(1 for entry, _s in run if _TITLE_URL.match(entry.text))
+        if not any(s >= STRONG for _, s in run) and not (heading_words and any(s >= WEAK + 1 for _, s in run)) \
+                and linked < 2:
+            continue  # a list of two or more addresses ("Title. https://...") is a list of works
         entries = []
         for entry, _s in run:
             key += 1
@@ -487,3 +495,38 @@ def _title_venue(rest: str) -> tuple[str | None, str | None]:
                          r"[ \t]+https?://|[ \t]+doi|\bvol\.|\bpp?\.", masked, maxsplit=1)[0])
     venue = tail[:venue_end].strip(" .,") or None
     return title, venue
+
+
+def names_work(ref: Reference, url: str) -> bool:
+    """Whether ``url`` names the work of entry ``ref``: the same DOI, PubMed id or address."""
+    doi_m, pmid_m = _DOI.search(url), _PMID.search(url)
+    doi = doi_m.group(1) if doi_m else None
+    pmid = next((g for g in pmid_m.groups() if g), None) if pmid_m else None
+    if doi and ref.doi:
+        return doi.lower() == ref.doi.lower()
+    if pmid and ref.pmid:
+        return pmid == ref.pmid
+    return bool(ref.url) and ref.url.rstrip("/") == url.rstrip("/")
+
+
+def linked_entries(text: str, lists: list[ReferenceList],
+                   links: Iterable[tuple[int, int, str]] = ()) -> list[ReferenceList]:
+    """What the article's text links to outside its lists (a web page's hyperlinks: the offsets of
+    their words and their targets; a bare address in the text): each names a work the sentence
+    cites. One that a listed entry already names (the same DOI, PubMed id or address) is that entry;
+    the others become entries of their own (their span the link's words or the address, their text
+    the address), one "list" each, keyed after every listed entry in the order they first appear."""
+    spans = sorted((lst.span for lst in lists), key=lambda sp: sp.start)
+    starts = [sp.start for sp in spans]
+    known = [e for lst in lists for e in lst.entries]
+    out: list[ReferenceList] = []
+    found = sorted([*links, *((m.start(), m.end(), m.group(0)) for m in _URL.finditer(text))])
+    for start, end, url in found:
+        i = bisect.bisect_right(starts, start) - 1
+        if (i >= 0 and spans[i].start <= start < spans[i].end) or any(names_work(e, url) for e in known):
+            continue
+        parsed = _parse(str(len(known) + 1), _Entry(None, [(0, url)], 0))
+        entry = dataclasses.replace(parsed, span=Span(start, end))
+        known.append(entry)
+        out.append(ReferenceList(None, (entry,), inline=True))
+    return out

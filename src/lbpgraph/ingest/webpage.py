@@ -8,7 +8,8 @@ line; list items keep their numbers ("1. ", an unordered item "- "); a superscri
 kept; table cells are joined by " | ", except in a table used for layout (an email newsletter's
 cells hold headings, paragraphs and lists), whose cells are read as blocks. A hyperlink to another
 site is a citation of what it points to, so its address is kept after its text: "a review (https://
-doi.org/...)"; a link that prints its own address stays as it is. The furniture of an email (view in
+doi.org/...)" is read as "a review" with, beside the text, where "a review" stands and what it points
+to (``Page.links``); a link that prints its own address stays as it is. The furniture of an email (view in
 your browser, unsubscribe, update your preferences, why you receive it) is left out. The page's
 title, author, site, date and canonical address come with it; an author the page names once keeps
 its commas ("Physiotherapy Department, Riverside Hospitals" is one author).
@@ -35,7 +36,8 @@ _EMAIL_FURNITURE = re.compile(
     r"|^(?:having[ \t]+)?trouble[ \t]+(?:viewing|reading)[ \t]+this|^forward[ \t]+(?:this[ \t]+(?:email|newsletter)|to[ \t]+a[ \t]+friend)"
     r"|^if[ \t]+you[ \t]+no[ \t]+longer[ \t]+wish[ \t]+to[ \t]+receive|^add[ \t]+us[ \t]+to[ \t]+your[ \t]+address[ \t]+book",
     re.I)
-_LINKED = re.compile(r"[ \t]*\((https?://[^\s()]+)\)")
+_BARE_LINK = re.compile(r"^(?:[^\n]{0,200}?[.:|\-–][ \t]+)?https?://\S+$")  # "https://...", "Title. https://..."
+_LINKED = re.compile("\ue000([^\ue000-\ue002]*)\ue001([^\ue000-\ue002]*)\ue002")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Page:
     site: str | None = None
     date: str | None = None  # YYYY-MM-DD, as the page states it
     url: str | None = None  # the canonical address the page gives
+    links: tuple[tuple[int, int, str], ...] = ()  # (start, end, address): a link's words in the text, its target
 
 
 def looks_like_html(name: str, data: bytes) -> bool:
@@ -69,23 +72,24 @@ def extract(html: str | bytes, url: str | None = None) -> Page:
             for child in part:
                 _render(child, blocks)
     text = "\n\n".join(b for b in blocks if b.strip() and not _email_furniture(b))
-    text = _own_links_dropped(text, url or _clean(doc.url))
+    title = _clean(doc.title)
+    if title and text.strip() and not _starts_with(_LINKED.sub(r"\1", text), title):
+        text = f"{title}\n\n{text}"
+    text, links = _take_links(text, url or _clean(doc.url))
     dropped = _dropped_references(html, text)
     if dropped:
         text = f"{text}\n\n{dropped}" if text else dropped
-    title = _clean(doc.title)
     author = _meta_author(html, _clean(doc.author))
     if not text.strip():
         return Page("", title, author, _clean(doc.sitename), _clean(doc.date), _clean(doc.url))
-    if title and not _starts_with(text, title):
-        text = f"{title}\n\n{text}" if text else title
     return Page(text=text + "\n" if text else "", title=title, author=author, site=_clean(doc.sitename),
-                date=_clean(doc.date), url=_clean(doc.url))
+                date=_clean(doc.date), url=_clean(doc.url), links=links)
 
 
 def _dropped_references(html: str | bytes, kept: str) -> str:
     """Reference entries the extractor took for page furniture (a footnote list in a <footer>
-    or an <aside>): found by their shape, they are kept after the text, under their heading."""
+    or an <aside>, a list of bare links): found by their shape, they are kept after the text, under
+    their heading."""
     from trafilatura.utils import load_html
 
     from .references import STRONG, score
@@ -100,7 +104,7 @@ def _dropped_references(html: str | bytes, kept: str) -> str:
             continue
         entry = " ".join(element.text_content().split())
         body = re.sub(r"^\s*(?:\[\d{1,3}\]|\(\d{1,3}\)|\d{1,3}[.)]|\^\d{1,3})\s*", "", entry)
-        if not body or body in have or score(body) < STRONG:
+        if not body or body in have or (score(body) < STRONG and not (element.tag == "li" and _BARE_LINK.match(body))):
             continue
         parent = element.getparent()
         if element.tag == "li" and parent is not None and parent.tag == "ol":
@@ -114,15 +118,30 @@ def _dropped_references(html: str | bytes, kept: str) -> str:
 
 def _email_furniture(block: str) -> bool:
     """A block of an email's furniture: every line (every "|"-separated part) of it is furniture."""
-    parts = [_LINKED.sub("", p).strip() for p in re.split(r"\n|[ \t]\|[ \t]", block)]
+    parts = [_LINKED.sub(r"\1", p).strip() for p in re.split(r"\n|[ \t]\|[ \t]", block)]
     parts = [p for p in parts if p]
     return bool(parts) and all(_EMAIL_FURNITURE.search(p) for p in parts)
 
 
-def _own_links_dropped(text: str, url: str | None) -> str:
-    """The addresses kept after a link's text, less those to the page's own site (navigation, not citation)."""
+def _take_links(text: str, url: str | None) -> tuple[str, tuple[tuple[int, int, str], ...]]:
+    """The text with its links' words only, and where each link to another site stands and what it
+    points to (a link to the page's own site is navigation, not a citation)."""
     host = _host(url)
-    return _LINKED.sub(lambda m: "" if host and _host(m.group(1)) == host else m.group(0), text)
+    out: list[str] = []
+    links: list[tuple[int, int, str]] = []
+    at = length = 0
+    for m in _LINKED.finditer(text):
+        out.append(text[at:m.start()])
+        length += m.start() - at
+        anchor = m.group(1)
+        if anchor.strip() and not (host and _host(m.group(2)) == host):
+            lead = len(anchor) - len(anchor.lstrip())
+            links.append((length + lead, length + len(anchor.rstrip()), m.group(2)))
+        out.append(anchor)
+        length += len(anchor)
+        at = m.end()
+    out.append(text[at:])
+    return "".join(out), tuple(links)
 
 
 def _host(url: str | None) -> str | None:
@@ -148,7 +167,7 @@ def _link(anchor: str, target: str | None) -> str:
     """A link's text, with the address it points to when that is another page on the web."""
     if not target or not re.match(r"https?://", target) or target.strip() in anchor or not anchor.strip():
         return anchor
-    return f"{anchor} ({target.strip()})"
+    return f"\ue000{anchor}\ue001{target.strip()}\ue002"
 
 
 def _heading_before(element: Any) -> str | None:
