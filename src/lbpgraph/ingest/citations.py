@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from ..core.text import Span
 from .matching import venues_agree
 from .references import URL as _URL
-from .references import Reference, ReferenceList, names_work
+from .references import Reference, ReferenceList, footnote_label, names_work
 
 _NUM_LIST = r"\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*"
 _NUMERIC = re.compile(
@@ -340,6 +340,7 @@ def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[
         return not lists.overlaps(span) and not taken.overlaps(span)
 
     _links(text, sentences, reference_lists, list(links), lists, found, taken)
+    _footnotes(text, sentences, index, lists, found, taken)
     _numerics(text, sentences, index, lists, found, taken)
     _author_years(text, sentences, index, cand, free, found, taken)
     _narrative(text, sentences, index, cand, free, found, taken)
@@ -359,6 +360,8 @@ def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, fo
         if sentence is None or lists.overlaps(span):
             continue
         kind = "square" if m.group(2) else "paren" if m.group(4) else "glued" if m.group(7) else "sup"
+        if kind == "sup" and text[m.start() - 1:m.start()] == "[":
+            continue  # "[^1]": a Markdown footnote's marker or definition, read as one
         labelled = bool(m.group(1) or m.group(3))
         raw = (m.group(2) or m.group(4) or m.group(5) or m.group(7) or (m.group(6) or "").translate(_SUP))
         numbers = _expand(raw)
@@ -390,6 +393,24 @@ def _links(text: str, sentences: _Sentences, reference_lists: list[ReferenceList
         if key is None:
             continue
         found.append(InText(text[start:end], span, "link", (key,), (), sentence))
+        taken.add(span)
+
+
+_FOOTNOTE_MARK = re.compile(r"\[\^([\w\-]{1,24})\](?!:)")
+
+
+def _footnotes(text: str, sentences: _Sentences, index: _Index, lists: _Spans, found: list[InText],
+               taken: _Spans) -> None:
+    """Markdown footnote markers ("[^1]", "[^walk]"): the entry defined under the same label; a
+    label whose note is no reference (a comment) is left dangling."""
+    by_label = {r.label: r.key for r in index.references if r.label}
+    for m in _FOOTNOTE_MARK.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        if sentence is None or lists.overlaps(span) or footnote_label(text[text.rfind("\n", 0, m.start()) + 1:m.end() + 1]):
+            continue
+        key = by_label.get(m.group(1))
+        found.append(InText(m.group(0), span, "numeric", (key,) if key else (), () if key else (m.group(1),), sentence))
         taken.add(span)
 
 

@@ -112,6 +112,7 @@ class Reference:
     pmid: str | None = None
     pmcid: str | None = None
     url: str | None = None
+    label: str | None = None  # a Markdown footnote's label ("walk" for "[^walk]: ..."), its markers' key
 
     @cached_property
     def surname(self) -> str | None:
@@ -199,8 +200,21 @@ def _marker(line: str) -> tuple[int | None, int]:
     return int(digits.translate(_SUP_DIGITS)), m.end()
 
 
+_FOOTNOTE = re.compile(r"^[ \t]*\[\^([\w\-]{1,24})\]:[ \t]*")  # a Markdown footnote: "[^1]: ", "[^walk]: "
+
+
+def footnote_label(line: str) -> str | None:
+    """The label of the Markdown footnote ``line`` defines, if it defines one."""
+    m = _FOOTNOTE.match(line)
+    return m.group(1) if m else None
+
+
 def _body(line: str) -> tuple[int | None, str, int]:
     """(number, entry text without marker or label, offset of that text in the line)."""
+    footnote = _FOOTNOTE.match(line)
+    if footnote:
+        label = footnote.group(1)
+        return (int(label) if label.isdigit() and len(label) <= 3 else None), line[footnote.end():].rstrip(), footnote.end()
     number, at = _marker(line)
     backlinks = _BACKLINKS.match(line, at)
     if backlinks:
@@ -239,6 +253,8 @@ def score(entry: str) -> int:
         s += 1
     if _QUOTED_TITLE.search(entry):
         s += 1
+    if _CHICAGO_BOOK.match(entry) and _chicago(entry) is not None:
+        s += 3  # "Rosa Grant, Living with a Bad Back (Leeds: Northern Press, 2009)": a book as notes cite it
     if _VENUE_WORD.search(entry):
         s += 1
     if entry[:1].islower():
@@ -279,6 +295,7 @@ class _Entry:
     number: int | None
     lines: list[tuple[int, str]]  # (offset of the entry text, entry text) per line
     indent: int
+    label: str | None = None
 
     @property
     def text(self) -> str:
@@ -299,12 +316,12 @@ def find_reference_lists(text: str) -> list[ReferenceList]:
         if len(body) < 8:
             i += 1
             continue
-        entry = _Entry(number, [(line.start + at, body)], line.indent)
+        entry = _Entry(number, [(line.start + at, body)], line.indent, footnote_label(line.text))
         j = i + 1
         while j < len(lines) and not lines[j].blank:
             nxt = lines[j]
             n_number, n_body, n_at = _body(nxt.text)
-            starts_new = n_number is not None or _BULLET.match(nxt.text) is not None or bool(
+            starts_new = n_number is not None or _BULLET.match(nxt.text) or _FOOTNOTE.match(nxt.text) or bool(
                 _ID_URL.match(n_body.strip())) or (_AUTHOR_START.match(n_body) is not None and score(n_body) >= WEAK)
             indented = nxt.indent > entry.indent
             if (indented and n_number is None) or not (starts_new or _complete(entry.text)):
@@ -471,11 +488,54 @@ def _parse(key: str, entry: _Entry) -> Reference:
                     scan[year_m.end():] if year_m and year_m.re is not _PAREN_YEAR else scan)
     if vol:
         volume, issue, pages = vol.group(1), vol.group(2), vol.group(3).replace(" ", "")
-    return Reference(key=key, number=entry.number, text=raw, span=Span(start, end), authors=authors, year=year,
+    chicago = _chicago(scan)
+    if chicago is not None:
+        authors, title, venue = chicago["authors"], chicago["title"], chicago["venue"]  # type: ignore[assignment]
+        volume, issue, pages = chicago["volume"] or volume, chicago["issue"] or issue, chicago["pages"] or pages  # type: ignore[assignment]
+    return Reference(key=key, number=entry.number, label=entry.label, text=raw, span=Span(start, end), authors=authors, year=year,
                      title=title, venue=venue, volume=volume, issue=issue, pages=pages, doi=doi,
                      pmid=next((g for g in pmid_m.groups() if g), None) if pmid_m else None,
                      pmcid=pmcid_m.group(1) if pmcid_m else None,
                      url=url_m.group(0) if url_m and not doi_m else None)
+
+
+# Chicago notes and bibliographies: 'Paul Hendrick, A. B. Smith, and C. Jones, "Title," Journal 19, no. 10
+# (2010): 1613–20.' and a book: 'Stuart McGill, Back Mechanic (Gravenhurst: Backfitpro, 2015).'
+_CHICAGO = re.compile(r"^(?P<authors>[A-Z][^\"“”\d]{2,250}?),[ \t]*[\"“](?P<title>[^\"“”]{3,400}?)[,.]?[\"”][ \t]*,?[ \t]*"
+                      r"(?P<venue>(?:in[ \t]+)?[A-Z][^,(\d]{1,150})?[ \t]*(?P<volume>\d{1,4})?(?:,[ \t]*no\.[ \t]*(?P<issue>\d{1,4}))?"
+                      r"[ \t]*(?:\([^()]*?(?P<year>(?:1[89]|20)\d{2})[^()]*\))?[ \t]*(?::[ \t]*(?P<pages>[\w\-–]+))?")
+_CHICAGO_BOOK = re.compile(r"^(?P<authors>[A-Z][^\"“”\d(),]{2,80}(?:,[ \t]*(?:and[ \t]+)?[A-Z][^\"“”\d(),]{2,80})*?),[ \t]+"
+                           r"(?P<title>[A-Z][^()]{2,250}?)[ \t]*\((?:[^():]{2,60}:[ \t]*)?[^()]{2,80},[ \t]*"
+                           r"(?P<year>(?:1[89]|20)\d{2})\)")
+_GIVEN_FIRST = re.compile(r"^(?P<given>(?:(?:[A-Z][a-z]+|[A-Z]\.)[ \t]+)+)(?P<surname>(?:(?:van|von|de|der|da|del|di|le|la|te)[ \t]+)?"
+                          r"[A-Z][A-Za-z'’\-]+)$")
+
+
+def _given_first(authors: str) -> tuple[str, ...]:
+    """'Paul Hendrick, T. W. Flynn and D. Singla' as 'Hendrick P', 'Flynn TW', 'Singla D'."""
+    out = []
+    for part in re.split(r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)", re.sub(r",?[ \t]+et[ \t]+al\.?", "", authors)):
+        part = part.strip(" .,")
+        m = _GIVEN_FIRST.match(part)
+        if m:
+            initials = "".join(w[0] for w in m.group("given").split())
+            out.append(f"{m.group('surname')} {initials}")
+        elif part:
+            out.append(part)
+    return tuple(out)
+
+
+def _chicago(scan: str) -> dict[str, str | tuple[str, ...] | None] | None:
+    """Authors, title, venue, volume, issue, pages of a Chicago note or bibliography entry, if it is one."""
+    m = _CHICAGO.match(scan) or _CHICAGO_BOOK.match(scan)
+    if m is None or not all(_GIVEN_FIRST.match(a.strip(" .")) or re.fullmatch(r"[A-Z][\w'’\-]+[ \t]+[A-Z]{1,3}", a.strip(" ."))
+                            for a in re.split(r",[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+",
+                                              re.sub(r",?[ \t]+et[ \t]+al\.?", "", m.group("authors"))) if a.strip()):
+        return None
+    groups = m.groupdict()
+    venue = (groups.get("venue") or "").strip(" ,.") or None
+    return {"authors": _given_first(m.group("authors")), "title": m.group("title").strip(" ,."), "venue": venue,
+            "volume": groups.get("volume"), "issue": groups.get("issue"), "pages": groups.get("pages")}
 
 
 def _title_venue(rest: str) -> tuple[str | None, str | None]:
