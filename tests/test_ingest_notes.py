@@ -37,3 +37,29 @@ def test_note_markers_are_keyed_by_their_printed_number_and_a_comment_note_dangl
             "3. Rosa Grant, Living with a Bad Back (Leeds: Northern Press, 2009).\n")
     a = analyse(text)
     assert [(c.marker, c.keys, c.dangling) for c in a.citations] == [("1", ("1",), ()), ("2", (), ("2",)), ("3", ("2",), ())]
+
+
+def test_authors_punctuated_oddly_are_still_authors():
+    text = ("References\n"
+            "1. Okoro B., Lind T. : Desk height and neck pain in call centres. Nordic Ergonomics 2020; 11(4): 210-218.\n"
+            "2. Haddad R et.al., Yoga for office workers: a pilot study. Journal of Workplace Health 2017; 5(1): 12-19.\n")
+    got = [(e.authors, e.year, e.title) for e in _entries(text)]
+    assert got == [(("Okoro B", "Lind T"), 2020, "Desk height and neck pain in call centres"),
+                   (("Haddad R",), 2017, "Yoga for office workers: a pilot study")]
+
+
+def test_a_possessive_group_and_a_venue_with_a_relative_year_resolve_to_the_list():
+    text = ("A trial by Moreau's team in 2015 timed the stretches. SpineFit, in The BMJ last year, compared classes. "
+            "HeatCare, in The BMJ this spring, tested wraps.\n\nReferences\n"
+            "1. Moreau L, Petit A. Timing of stretches in desk workers. Ergonomics. 2015;58(2):300-309.\n"
+            "2. Lowe D, Carr S. Group classes versus home exercise for back pain (SpineFit): a randomised trial. BMJ. 2023;380:e07123.\n"
+            "3. Patel N, Ross E. Heat wraps for acute low back pain (HeatCare): a randomised trial. BMJ. 2023;381:e08110.\n")
+    a = analyse(text)
+    got = {a.sentence(c.sentence)[:12]: c.keys for c in a.citations}
+    assert got == {"A trial by M": ("1",), "SpineFit, in": ("2",), "HeatCare, in": ("3",)}
+
+
+def test_a_venue_with_no_listed_paper_invents_no_entry():
+    text = "SpineFit, in The BMJ last year, compared classes with home exercise.\n"
+    (c,) = analyse(text).citations
+    assert c.kind == "named-venue" and c.keys == () and c.dangling == ()

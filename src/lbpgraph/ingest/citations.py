@@ -112,7 +112,9 @@ _VENUE = re.compile(
     rf"(?:study|trial|review|paper|analysis|report|article|survey|meta-analysis|research)[ \t]+in)"
     rf"[ \t]+(?:a[ \t]+(?:paper|study|report|trial)[ \t]+(?:published[ \t]+)?in[ \t]+)?(?:the[ \t]+)?({_VENUE_NAME})"
     rf"|\b((?:The[ \t]+)?Journal[ \t]+of(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|&))+)"
-    rf"|\b(?:the|a)[ \t]+(?:medical[ \t]+|scientific[ \t]+)?journal[ \t]+({_ANY_VENUE})")
+    rf"|\b(?:the|a)[ \t]+(?:medical[ \t]+|scientific[ \t]+)?journal[ \t]+({_ANY_VENUE})"
+    # "WalkBack, in The Lancet last year,": a trial or paper named, then the journal it appeared in
+    rf"|(?<=,)[ \t]+in[ \t]+(?:the[ \t]+)?({_VENUE_NAME})(?=[ \t]+(?:last|this|earlier|in|on|from)\b|[ \t]*[,;])")
 _VENUE_WHEN = re.compile(  # "The Lancet in June 2024": the journal ends where its date begins
     r"[ \t]+(?:in|on|during|last|this|from)[ \t]+(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter|"
@@ -553,7 +555,7 @@ def _narrative(text: str, sentences: _Sentences, index: _Index, cand: Candidates
     for m in _NARRATIVE.finditer(text):
         span = Span(m.start(), m.end())
         sentence = sentences.at(m.start())
-        name = m.group(1) or m.group(2) or m.group(3)
+        name = re.sub(r"['’]s$", "", m.group(1) or m.group(2) or m.group(3))  # "Ansari's group": Ansari
         if sentence is None or not free(span) or name in _NOT_NAMES:
             continue
         names = [name] + ([m.group(4)] if m.group(4) else [])
@@ -570,6 +572,10 @@ def _narrative(text: str, sentences: _Sentences, index: _Index, cand: Candidates
         taken.add(span)
 
 
+def _entry(index: _Index, key: str) -> Reference:
+    return next(r for r in index.references if r.key == key)
+
+
 def _year_near(text: str, sentence: Span, m: re.Match[str]) -> int | None:
     """A year printed just around a narrative citation ("a 2013 study by Krein", "Krein ... in 2013")."""
     window = text[max(sentence.start, m.start() - 30):min(sentence.end, m.end() + 30)]
@@ -580,7 +586,7 @@ def _year_near(text: str, sentence: Span, m: re.Match[str]) -> int | None:
 def _venues(text: str, sentences: _Sentences, index: _Index, cand: Candidates, free: Callable[[Span], bool],
             found: list[InText], taken: _Spans) -> None:
     for m in _VENUE.finditer(text):
-        group = next(g for g in (1, 2, 3) if m.group(g))
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
         printed = _VENUE_END.sub("", _VENUE_WHEN.sub("", m.group(group))).rstrip()
         venue = re.sub(r"^(?:the|The)[ \t]+", "", printed)
         if not venue or (group != 3 and venue in ("Medicine", "Review", "Reviews", "Therapy", "Pain", "Nature")):
@@ -594,6 +600,10 @@ def _venues(text: str, sentences: _Sentences, index: _Index, cand: Candidates, f
         years = [int(y) for y in re.findall(r"\b((?:1[89]|20)\d{2})\b", window)]
         year = years[0] if len(set(years)) == 1 else None
         keys = index.by_venue_year(venue, year, start)
+        if len(keys) > 1:  # "WalkBack, in The Lancet": the entry whose title names the trial
+            named = re.search(r"([A-Z][A-Za-z\-]*[A-Z][A-Za-z\-]*)[ \t]*,[ \t]*$", text[sentence.start:m.start() + 1])
+            by_name = [k for k in keys if named and named.group(1) in (_entry(index, k).title or "")]
+            keys = by_name if len(by_name) == 1 else keys
         marker = text[m.start():span.end]
         if len(keys) == 1:
             found.append(InText(marker, Span(m.start(), span.end), "named-venue", tuple(keys), (), sentence))

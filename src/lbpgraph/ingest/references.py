@@ -438,6 +438,15 @@ def _author_name(printed: str) -> str:
     return " ".join(printed.split())  # "Okonkwo, Bisi": the surname before the comma
 
 
+def _tidy_authors(scan: str) -> str:
+    """Authors as lists print them, however punctuated: "Srisuk P., Wongsa N. : Title" as "Srisuk P,
+    Wongsa N. Title", "Nakamura K et.al., Title" as "Nakamura K et al. Title"."""
+    scan = re.sub(r"\bet\.?[ \t]*al\b\.?,?(?=[ \t]+['‘“\"]?[A-Z])", "et al.", scan, count=1)
+    scan = re.sub(r"^([^:]{3,200}?)\.?[ \t]+:[ \t]+(?=['‘“\"]?[A-Z])", r"\1. ", scan, count=1)
+    return re.sub(r"\b([A-Z][a-z][A-Za-z'’\-]*)[ \t]+((?:[A-Z]\.[ \t]?){1,3})(?=[ \t]*[,;&])",
+                  lambda m: f"{m.group(1)} {m.group(2).replace('.', '').replace(' ', '')}", scan)
+
+
 def _split_authors(scan: str) -> tuple[str, str]:
     """(the authors as printed, the rest) of an entry with its identifiers cut off."""
     paren = _PAREN_YEAR.search(scan)
@@ -480,7 +489,7 @@ def _parse(key: str, entry: _Entry) -> Reference:
         years = list(_ANY_YEAR.finditer(scan))
         year_m = years[-1] if years else None
     year = int(year_m.group(1)) if year_m else None
-    authors_text, rest = _split_authors(scan)
+    authors_text, rest = _split_authors(_tidy_authors(scan))
     authors = _authors(authors_text)
     title, venue = _title_venue(rest.strip(" .,"))
     volume = issue = pages = None
