@@ -139,7 +139,7 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
     references = [e for lst in lists for e in lst.entries]
     matcher = Matcher(sources)
     matches = {r.key: matcher.match(r) for r in references}
-    known = [ReferenceList(lst.heading, tuple(_as_known(e, matches[e.key], sources) for e in lst.entries), lst.inline)
+    known = [dataclasses.replace(lst, entries=tuple(_as_known(e, matches[e.key], sources) for e in lst.entries))
              for lst in lists]
     citations = find_citations(text, sentences, known, _Bibliography(sources), links)
     cues: dict[str, list[Span]] = {k: [] for k in CUE_CATEGORIES}

@@ -136,10 +136,11 @@ class ReferenceList:
     heading: Span | None  # a heading or a rule just above the entries, if any
     entries: tuple[Reference, ...] = field(default_factory=tuple)
     inline: bool = False  # an address in the text (a hyperlink's target): cited where it stands, no list
+    first: int | None = None  # where the first entry's line starts, its marker ("3. ", "[^1]: ") included
 
     @property
     def span(self) -> Span:
-        start = self.heading.start if self.heading else self.entries[0].span.start
+        start = self.heading.start if self.heading else self.entries[0].span.start if self.first is None else self.first
         return Span(start, self.entries[-1].span.end)
 
     @property
@@ -376,7 +377,8 @@ def _group(text: str, lines: list[_Line], candidates: list[tuple[int, _Entry]]) 
         if heading_index is not None:
             h = lines[heading_index]
             heading = Span(h.start + h.indent, h.start + len(h.text.rstrip()))
-        lists.append(ReferenceList(heading, tuple(entries)))
+        first = lines[first_line[id(run)]]
+        lists.append(ReferenceList(heading, tuple(entries), first=first.start + first.indent))
     return lists
 
 

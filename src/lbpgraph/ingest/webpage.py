@@ -68,7 +68,7 @@ def extract(html: str | bytes, url: str | None = None) -> Page:
         return Page("")
     blocks: list[str] = []
     for part in (doc.body, doc.commentsbody):
-        if part is not None:
+        if part is not None and part.tag != "nav":  # a page with no text but its menu
             for child in part:
                 _render(child, blocks)
     text = "\n\n".join(b for b in blocks if b.strip() and not _email_furniture(b))
@@ -228,6 +228,8 @@ def _tidy(text: str) -> str:
 
 def _render(element: Any, blocks: list[str]) -> None:
     tag = element.tag
+    if tag == "nav":
+        return  # a menu the extractor kept along with its links: furniture
     if tag == "list":
         ordered = "ol" in (element.get("rend") or "")
         items = [_tidy(_inline_item(item)) for item in element if item.tag == "item"]
