@@ -59,3 +59,11 @@ def test_bare_url_entries_and_title_url_lines_are_entries_with_identifiers():
             "https://pubmed.ncbi.nlm.nih.gov/30588084/\n")
     entries = [e for lst in find_reference_lists(text) for e in lst.entries]
     assert [(e.doi, e.pmid) for e in entries][-2:] == [("10.1000/abc.2019.5", None), (None, "30588084")]
+
+
+def test_a_bare_shop_address_in_plain_text_cites_nothing_but_a_doi_address_does():
+    text = ("Order the belt at https://shop.example/belt today. "
+            "A trial found it no better than a placebo belt (https://doi.org/10.1000/belt.7).\n")
+    a = analyse(text)
+    assert [(r.doi, r.url) for r in a.references] == [("10.1000/belt.7", None)]
+    assert [(c.kind, c.keys, c.marker) for c in a.citations] == [("link", ("1",), "https://doi.org/10.1000/belt.7")]

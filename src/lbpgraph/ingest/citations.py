@@ -33,8 +33,7 @@ from dataclasses import dataclass
 
 from ..core.text import Span
 from .matching import venues_agree
-from .references import URL as _URL
-from .references import Reference, ReferenceList, footnote_label, names_work
+from .references import Reference, ReferenceList, bare_work_addresses, footnote_label, names_work
 
 _NUM_LIST = r"\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*"
 _NUMERIC = re.compile(
@@ -386,7 +385,7 @@ def _links(text: str, sentences: _Sentences, reference_lists: list[ReferenceList
     """A hyperlink's words, or an address in a sentence: a citation of the entry that names its target."""
     entries = [e for lst in reference_lists if not lst.inline for e in lst.entries]
     inline = {e.span: e.key for lst in reference_lists if lst.inline for e in lst.entries}
-    for start, end, url in sorted([*links, *((m.start(), m.end(), m.group(0)) for m in _URL.finditer(text))]):
+    for start, end, url in sorted([*links, *bare_work_addresses(text)]):
         span = Span(start, end)
         sentence = sentences.at(start)
         if sentence is None or lists.overlaps(span) or taken.overlaps(span):

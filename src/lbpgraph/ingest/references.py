@@ -45,7 +45,6 @@ _ID_URL = re.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.
                      r"pubmed\.ncbi\.nlm\.nih\.gov/\d|europepmc\.org/)\S*$")
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)\]]")
 _TITLE_URL = re.compile(r"^(?:[A-Z\"“‘'][^\n]{2,200}?[.:|\-–—][ \t]+)?https?://\S+$")  # "Title. https://..."
-URL = _URL  # an address as printed in a text
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 # "(2019)", "(14 August 2019)", "(August 14, 2019)", "(2019, August 14)": a publication date
@@ -580,18 +579,25 @@ def names_work(ref: Reference, url: str) -> bool:
     return bool(ref.url) and ref.url.rstrip("/") == url.rstrip("/")
 
 
+def bare_work_addresses(text: str) -> list[tuple[int, int, str]]:
+    """Addresses printed in a text that name one work (doi.org, PubMed, PMC, Europe PMC); another
+    bare address in running text (a shop, a clinic's booking page) cites nothing by itself."""
+    return [(m.start(), m.end(), m.group(0)) for m in _URL.finditer(text) if _ID_URL.match(m.group(0))]
+
+
 def linked_entries(text: str, lists: list[ReferenceList],
                    links: Iterable[tuple[int, int, str]] = ()) -> list[ReferenceList]:
     """What the article's text links to outside its lists (a web page's hyperlinks: the offsets of
     their words and their targets; a bare address in the text): each names a work the sentence
-    cites. One that a listed entry already names (the same DOI, PubMed id or address) is that entry;
+    cites (a bare address only when it names one work: :func:`bare_work_addresses`). One that a
+    listed entry already names (the same DOI, PubMed id or address) is that entry;
     the others become entries of their own (their span the link's words or the address, their text
     the address), one "list" each, keyed after every listed entry in the order they first appear."""
     spans = sorted((lst.span for lst in lists), key=lambda sp: sp.start)
     starts = [sp.start for sp in spans]
     known = [e for lst in lists for e in lst.entries]
     out: list[ReferenceList] = []
-    found = sorted([*links, *((m.start(), m.end(), m.group(0)) for m in _URL.finditer(text))])
+    found = sorted([*links, *bare_work_addresses(text)])
     for start, end, url in found:
         i = bisect.bisect_right(starts, start) - 1
         if (i >= 0 and spans[i].start <= start < spans[i].end) or any(names_work(e, url) for e in known):
