@@ -35,7 +35,7 @@ def sources() -> dict:
 
 @pytest.fixture(scope="module")
 def analysed(sources: dict) -> dict:
-    return {p.name: analyse(read_input(p).text, sources) for p in ARTICLES}
+    return {p.name: analyse((i := read_input(p)).text, sources, links=i.links) for p in ARTICLES}
 
 
 def test_the_set_is_the_issue_asks() -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +24,7 @@ from .claimlinks import ClaimIndex
 from .cues import (claim_kind, hedging, is_anecdote, is_claim_like, is_commercial, is_safety, is_strongly_commercial,
                    is_testimonial)
 from .matching import Match, Matcher, author_candidates, venue_candidates
-from .references import Reference, ReferenceList, find_reference_lists
+from .references import Reference, ReferenceList, find_reference_lists, linked_entries
 
 CUE_CATEGORIES = ("anecdote", "commercial", "vague-attribution", "unsupported", "hedged")
 _BYLINE = re.compile(r"^(?:by\s|posted\s|published\b|updated\b|reviewed\s+by|medically\s+reviewed|written\s+by|"
@@ -124,19 +125,23 @@ def _match_json(m: Match) -> dict[str, Any]:
             "summary": m.summary()}
 
 
-def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: ClaimIndex | None = None) -> Analysis:
+def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: ClaimIndex | None = None,
+            links: Iterable[tuple[int, int, str]] = ()) -> Analysis:
     """Analyse an article's text against the bibliography ``sources`` and the existing ``claims``
-    (for suggested links)."""
+    (for suggested links); ``links`` are a web page's hyperlinks (the offsets of their words, their
+    targets), each a citation of the work it points to."""
     sources = sources or {}
     sentences = sentence_spans(text)
     lists = find_reference_lists(text)
-    excluded = [lst.span for lst in lists]
+    links = list(links)
+    lists += linked_entries(text, lists, links)
+    excluded = [lst.span for lst in lists if not lst.inline]
     references = [e for lst in lists for e in lst.entries]
     matcher = Matcher(sources)
     matches = {r.key: matcher.match(r) for r in references}
-    known = [ReferenceList(lst.heading, tuple(_as_known(e, matches[e.key], sources) for e in lst.entries))
+    known = [dataclasses.replace(lst, entries=tuple(_as_known(e, matches[e.key], sources) for e in lst.entries))
              for lst in lists]
-    citations = find_citations(text, sentences, known, _Bibliography(sources))
+    citations = find_citations(text, sentences, known, _Bibliography(sources), links)
     cues: dict[str, list[Span]] = {k: [] for k in CUE_CATEGORIES}
     by_sentence: dict[Span, list[InText]] = {}
     for c in citations:
@@ -144,7 +149,7 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
     selling, testifying = _paragraph_context(text, sentences)
     in_list = _Membership(excluded)
     drafted: list[Drafted] = []
-    left: list[tuple[Span, str | None]] = [(lst.span, "reference-list") for lst in lists]
+    left: list[tuple[Span, str | None]] = [(lst.span, "reference-list") for lst in lists if not lst.inline]
     first_line = first_line_end(text)
     for s in sentences:
         if in_list.holds(s):
@@ -179,7 +184,7 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
         else:
             left.append((s, reason or ("advertising" if commercial else None)))
     left.sort(key=lambda x: x[0].start)
-    return Analysis(text, sentences, lists, citations, matches, cues, drafted, left)
+    return Analysis(text, sentences, known, citations, matches, cues, drafted, left)
 
 
 def _as_known(ref: Reference, m: Match, sources: dict[str, schema.Source]) -> Reference:
@@ -243,7 +248,8 @@ def _paragraph_context(text: str, sentences: list[Span]) -> tuple[set[Span], set
 
 def statement(text: str, sentence: Span, cited: list[InText]) -> str:
     """The sentence in its own words with citation markers removed (a draft of the claim)."""
-    cuts = sorted((c.span for c in cited if c.kind in ("numeric", "author-year")), key=lambda s: s.start)
+    cuts = sorted((_with_brackets(text, c.span) for c in cited if c.kind in ("numeric", "author-year")
+                   or (c.kind == "link" and c.marker.startswith("http"))), key=lambda s: s.start)
     parts, at = [], sentence.start
     for cut in cuts:
         if cut.start >= at and cut.end <= sentence.end:
@@ -253,3 +259,10 @@ def statement(text: str, sentence: Span, cited: list[InText]) -> str:
     statement = " ".join("".join(parts).split())
     statement = re.sub(r"\s+([.,;:!?])", r"\1", statement).strip()
     return statement or " ".join(text[sentence.start:sentence.end].split())
+
+
+def _with_brackets(text: str, span: Span) -> Span:
+    """A link's address with the brackets and the space it was written in: " (https://...)"."""
+    if text[span.start - 1:span.start] != "(" or text[span.end:span.end + 1] != ")":
+        return span
+    return Span(span.start - 1 - (text[span.start - 2:span.start - 1] == " "), span.end + 1)

@@ -58,7 +58,7 @@ def analyse_files(data_dir: Path, paths: Iterable[Path], encoding: str | None = 
         source = read_input(path, encoding, url)
         aid = slug(article_id or path.stem)
         out.append(Ingested(aid, source, data_dir / ARTICLES_DIR / f"{aid}.txt", None,
-                            analyse(source.text, corpus.sources, index)))
+                            analyse(source.text, corpus.sources, index, source.links)))
     return out
 
 
@@ -97,7 +97,7 @@ def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None =
             original_rel = f"{ARTICLES_DIR}/{aid}.html"
             _check_text(data_dir / original_rel, source.original, corpus, force, original=True)
             files[original_rel] = writes[data_dir / original_rel] = source.original
-        analysis = analyse(source.text, sources, index)
+        analysis = analyse(source.text, sources, index, source.links)
         files[text_rel] = writes[data_dir / text_rel] = data
         meta = Meta(source.title, source.author, source.site, source.date, url or source.url, accessed,
                     f"{aid}.html" if original_rel else None)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from ..core.text import Span
 from .matching import venues_agree
-from .references import Reference, ReferenceList
+from .references import Reference, ReferenceList, bare_work_addresses, footnote_label, names_work
 
 _NUM_LIST = r"\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*"
 _NUMERIC = re.compile(
@@ -111,7 +111,9 @@ _VENUE = re.compile(
     rf"(?:study|trial|review|paper|analysis|report|article|survey|meta-analysis|research)[ \t]+in)"
     rf"[ \t]+(?:a[ \t]+(?:paper|study|report|trial)[ \t]+(?:published[ \t]+)?in[ \t]+)?(?:the[ \t]+)?({_VENUE_NAME})"
     rf"|\b((?:The[ \t]+)?Journal[ \t]+of(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|&))+)"
-    rf"|\b(?:the|a)[ \t]+(?:medical[ \t]+|scientific[ \t]+)?journal[ \t]+({_ANY_VENUE})")
+    rf"|\b(?:the|a)[ \t]+(?:medical[ \t]+|scientific[ \t]+)?journal[ \t]+({_ANY_VENUE})"
+    # "WalkBack, in The Lancet last year,": a trial or paper named, then the journal it appeared in
+    rf"|(?<=,)[ \t]+in[ \t]+(?:the[ \t]+)?({_VENUE_NAME})(?=[ \t]+(?:last|this|earlier|in|on|from)\b|[ \t]*[,;])")
 _VENUE_WHEN = re.compile(  # "The Lancet in June 2024": the journal ends where its date begins
     r"[ \t]+(?:in|on|during|last|this|from)[ \t]+(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter|"
@@ -265,13 +267,13 @@ class _Index:
     def __init__(self, lists: list[ReferenceList]) -> None:
         self.every = _ListIndex([e for lst in lists for e in lst.entries])
         self.references = self.every.references
-        self.lists = [(lst.span.start, _ListIndex(list(lst.entries))) for lst in lists]
+        self.lists = [(lst.span.start, _ListIndex(list(lst.entries))) for lst in lists if not lst.inline]
         self.starts = [start for start, _ in self.lists]
 
     def near(self, position: int) -> _ListIndex:
         """The list after ``position`` (else the last one); all entries when there is one list."""
         if len(self.lists) <= 1:
-            return self.every
+            return self.every if len(self.lists) == 0 else self.lists[0][1]
         i = bisect.bisect_right(self.starts, position)
         return self.lists[min(i, len(self.lists) - 1)][1]
 
@@ -323,7 +325,7 @@ def _enumerations(text: str, sentences: _Sentences) -> set[int]:
 
 
 def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[ReferenceList],
-                   candidates_for: Candidates | None = None) -> list[InText]:
+                   candidates_for: Candidates | None = None, links: Iterable[tuple[int, int, str]] = ()) -> list[InText]:
     """Every in-text citation in ``text`` outside its reference lists.
 
     Each kind claims its spans in turn (numeric markers first, vague attributions last): a span
@@ -331,13 +333,15 @@ def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[
     sentences = _Sentences(sentence_spans)
     index = _Index(reference_lists)
     found: list[InText] = []
-    lists = _Spans([lst.span for lst in reference_lists])
+    lists = _Spans([lst.span for lst in reference_lists if not lst.inline])
     taken = _Spans([])
     cand = candidates_for or Candidates()
 
     def free(span: Span) -> bool:
         return not lists.overlaps(span) and not taken.overlaps(span)
 
+    _links(text, sentences, reference_lists, list(links), lists, found, taken)
+    _footnotes(text, sentences, index, lists, found, taken)
     _numerics(text, sentences, index, lists, found, taken)
     _author_years(text, sentences, index, cand, free, found, taken)
     _narrative(text, sentences, index, cand, free, found, taken)
@@ -357,6 +361,8 @@ def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, fo
         if sentence is None or lists.overlaps(span):
             continue
         kind = "square" if m.group(2) else "paren" if m.group(4) else "glued" if m.group(7) else "sup"
+        if kind == "sup" and text[m.start() - 1:m.start()] == "[":
+            continue  # "[^1]": a Markdown footnote's marker or definition, read as one
         labelled = bool(m.group(1) or m.group(3))
         raw = (m.group(2) or m.group(4) or m.group(5) or m.group(7) or (m.group(6) or "").translate(_SUP))
         numbers = _expand(raw)
@@ -371,6 +377,41 @@ def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, fo
         keys = tuple(by_number[n] for n in numbers if n in by_number)
         dangling = tuple(str(n) for n in numbers if n not in by_number)
         found.append(InText(m.group(0), span, "numeric", keys, dangling, sentence))
+        taken.add(span)
+
+
+def _links(text: str, sentences: _Sentences, reference_lists: list[ReferenceList], links: list[tuple[int, int, str]],
+           lists: _Spans, found: list[InText], taken: _Spans) -> None:
+    """A hyperlink's words, or an address in a sentence: a citation of the entry that names its target."""
+    entries = [e for lst in reference_lists if not lst.inline for e in lst.entries]
+    inline = {e.span: e.key for lst in reference_lists if lst.inline for e in lst.entries}
+    for start, end, url in sorted([*links, *bare_work_addresses(text)]):
+        span = Span(start, end)
+        sentence = sentences.at(start)
+        if sentence is None or lists.overlaps(span) or taken.overlaps(span):
+            continue
+        key = inline.get(span) or next((e.key for e in entries if names_work(e, url)), None)
+        if key is None:
+            continue
+        found.append(InText(text[start:end], span, "link", (key,), (), sentence))
+        taken.add(span)
+
+
+_FOOTNOTE_MARK = re.compile(r"\[\^([\w\-]{1,24})\](?!:)")
+
+
+def _footnotes(text: str, sentences: _Sentences, index: _Index, lists: _Spans, found: list[InText],
+               taken: _Spans) -> None:
+    """Markdown footnote markers ("[^1]", "[^walk]"): the entry defined under the same label; a
+    label whose note is no reference (a comment) is left dangling."""
+    by_label = {r.label: r.key for r in index.references if r.label}
+    for m in _FOOTNOTE_MARK.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        if sentence is None or lists.overlaps(span) or footnote_label(text[text.rfind("\n", 0, m.start()) + 1:m.end() + 1]):
+            continue
+        key = by_label.get(m.group(1))
+        found.append(InText(m.group(0), span, "numeric", (key,) if key else (), () if key else (m.group(1),), sentence))
         taken.add(span)
 
 
@@ -513,7 +554,7 @@ def _narrative(text: str, sentences: _Sentences, index: _Index, cand: Candidates
     for m in _NARRATIVE.finditer(text):
         span = Span(m.start(), m.end())
         sentence = sentences.at(m.start())
-        name = m.group(1) or m.group(2) or m.group(3)
+        name = re.sub(r"['’]s$", "", m.group(1) or m.group(2) or m.group(3))  # "Ansari's group": Ansari
         if sentence is None or not free(span) or name in _NOT_NAMES:
             continue
         names = [name] + ([m.group(4)] if m.group(4) else [])
@@ -530,6 +571,10 @@ def _narrative(text: str, sentences: _Sentences, index: _Index, cand: Candidates
         taken.add(span)
 
 
+def _entry(index: _Index, key: str) -> Reference:
+    return next(r for r in index.references if r.key == key)
+
+
 def _year_near(text: str, sentence: Span, m: re.Match[str]) -> int | None:
     """A year printed just around a narrative citation ("a 2013 study by Krein", "Krein ... in 2013")."""
     window = text[max(sentence.start, m.start() - 30):min(sentence.end, m.end() + 30)]
@@ -540,7 +585,7 @@ def _year_near(text: str, sentence: Span, m: re.Match[str]) -> int | None:
 def _venues(text: str, sentences: _Sentences, index: _Index, cand: Candidates, free: Callable[[Span], bool],
             found: list[InText], taken: _Spans) -> None:
     for m in _VENUE.finditer(text):
-        group = next(g for g in (1, 2, 3) if m.group(g))
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
         printed = _VENUE_END.sub("", _VENUE_WHEN.sub("", m.group(group))).rstrip()
         venue = re.sub(r"^(?:the|The)[ \t]+", "", printed)
         if not venue or (group != 3 and venue in ("Medicine", "Review", "Reviews", "Therapy", "Pain", "Nature")):
@@ -554,6 +599,10 @@ def _venues(text: str, sentences: _Sentences, index: _Index, cand: Candidates, f
         years = [int(y) for y in re.findall(r"\b((?:1[89]|20)\d{2})\b", window)]
         year = years[0] if len(set(years)) == 1 else None
         keys = index.by_venue_year(venue, year, start)
+        if len(keys) > 1:  # "WalkBack, in The Lancet": the entry whose title names the trial
+            named = re.search(r"([A-Z][A-Za-z\-]*[A-Z][A-Za-z\-]*)[ \t]*,[ \t]*$", text[sentence.start:m.start() + 1])
+            by_name = [k for k in keys if named and named.group(1) in (_entry(index, k).title or "")]
+            keys = by_name if len(by_name) == 1 else keys
         marker = text[m.start():span.end]
         if len(keys) == 1:
             found.append(InText(marker, Span(m.start(), span.end), "named-venue", tuple(keys), (), sentence))

@@ -30,8 +30,14 @@ _EFFECT = re.compile(
     r"only thing that|like I did|I (?:have )?(?:noticed|found|realised|realized|discovered)|"
     r"(?:done|doing|used|using|tried) (?:it|this|them) for|can (?:\w+ ){0,3}again|(?:could|can) (?:finally|now) \w+|"
     r"no longer (?:hurts?|aches?|have|get|need|feel)|pain[- ]free|made (?:a|all the|such a) (?:huge |big |real )?difference|"
-    r"life[- ]?changing|game[- ]?changer)\b|\b\d{1,2}/10\b|\bfrom (?:a )?\d{1,2} to (?:a )?\d{1,2}\b", re.I)
-_EXPERIENCE = re.compile(r"^\W*(?:tried it|done it|did it|used it|been doing it|doing it)\b|\b\d{1,2}/10\b", re.I)
+    r"life[- ]?changing|game[- ]?changer)\b|\b\d{1,2}(?:/| out of )10\b|\bfrom (?:a )?\d{1,2} to (?:a )?\d{1,2}\b", re.I)
+_EXPERIENCE = re.compile(r"^\W*(?:tried it|done it|did it|used it|been doing it|doing it)\b|\b\d{1,2}/10\b"
+                         r"|\bI (?:once )?(?:had|have|treated|saw) (?:a|one) (?:patient|client)\b"  # a case the speaker saw
+                         r"|\b(?:tried|done|used|tested) (?:it|this|them) (?:on )?myself\b"
+                         # what someone the speaker knows reported: "She said it was good for the back"
+                         r"|^\W*(?:she|he|my (?:\w+ ){0,2}(?:wife|husband|mother|father|mum|dad|friend|patient|client|son|daughter))"
+                         r"[ \t]+(?:said|says|told me|swears|reckons)\b[^.?!]{0,60}\b(?:good|helped|helps|better|worked|works|great|"
+                         r"fixed|cured|eased)\b", re.I)
 _QUESTION_OR_ADVICE = re.compile(r"^\s*(?:has anyone|does|do|is|are|can|should|will|would|could|what|how|why|when)\b",
                                  re.I)
 _COMMERCIAL = re.compile(
@@ -88,7 +94,9 @@ _SAFETY = re.compile(
     r"(?:talk|speak) (?:to|with) (?:a|an|your|their|his|her|the) (?:doctor|GP|physio\w*|pharmacist|specialist|midwife|nurse)|"
     r"call (?:NHS )?\d{3}|call (?:an ambulance|your (?:doctor|GP))|cut (?:back|down)|ease off|"
     r"hands? on the (?:side )?(?:hand)?rails?|start (?:off )?(?:at|with) (?:a )?(?:very )?(?:low|slow|gentle|small)|"
-    r"\d+(?:\.\d+)?\s?(?:mph|km/h|kph|minutes?|mins?|kg)\s+(?:max|maximum)|max(?:imum)? (?:of )?\d)\b"
+    r"\d+(?:\.\d+)?\s?(?:mph|km/h|kph|minutes?|mins?|kg)\s+(?:max|maximum)|max(?:imum)? (?:of )?\d|"
+    r"(?:make|makes|making) (?:your |the |their |it )?(?:\w+ )?(?:pain|symptoms?|back|condition|injury) worse|"
+    r"(?:can|may|will|could) (?:worsen|aggravate|delay recovery))\b"
     r"|\bif (?:you|your|it|the pain|walking)\b[^.?!]{0,80}\b(?:numb\w*|pins and needles|dizz\w*|fever|weakness|"
     r"pregnan\w*|osteoporosis|fractures?|worse|spreads?|shoots?|surgery|pacemaker|vertigo|balance problems|"
     r"bladder|bowel|weight loss|at night)\b", re.I)
@@ -127,12 +135,20 @@ def is_testimonial(sentence: str) -> bool:
     return bool(_TESTIMONIAL.search(sentence))
 
 
+# a line that only gives a department's or service's number ("Physiotherapy Department: 0161 496 0123")
+_CONTACT_LINE = re.compile(r"^\W*(?:[\w&'’\-]+[ \t]+){0,5}(?:department|dept|unit|ward|hospital|clinic|service|team|helpline|"
+                           r"line|reception|switchboard|office|centre|center|enquiries|inquiries|telephone|phone|tel)\.?"
+                           r"[ \t]*(?:[:\-–]|on|is)?[ \t]*(?:\+?\(?\d[\d() .\-]{6,}\d)[ \t]*(?:\([^()]*\))?[ \t]*\.?\W*$", re.I)
+
+
 def is_strongly_commercial(sentence: str) -> bool:
     """A product, patent, trademark or call to contact: its whole paragraph is selling."""
-    return bool(_STRONG_COMMERCIAL.search(sentence))
+    return bool(_STRONG_COMMERCIAL.search(sentence)) and not _CONTACT_LINE.match(sentence)
 
 
 def is_commercial(sentence: str) -> bool:
+    if _CONTACT_LINE.match(sentence):
+        return False  # a department's number is how to reach it, not an offer
     return bool(_COMMERCIAL.search(sentence)) or (bool(_PRODUCT_NAME.search(sentence))
                                                  and bool(re.search(r"\b(?:our|the|this|a)\b", sentence))
                                                  and bool(re.search(r"\b(?:is|lets|gives|proven|get|order)\b",

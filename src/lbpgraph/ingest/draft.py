@@ -211,7 +211,15 @@ def _new_source(ref: Reference, taken: set[str]) -> schema.Source:
         doi=ref.doi if ref.doi and schema.DOI_PATTERN.fullmatch(ref.doi) else None,
         pmid=ref.pmid if ref.pmid and re.fullmatch(r"[1-9][0-9]{0,8}", ref.pmid) else None,
         pmcid=ref.pmcid, peer_reviewed="unknown", verification="unverified",
-        note="Parsed by lbpgraph ingest from the article's reference list; not yet checked.")
+        note=f"Parsed by lbpgraph ingest from {_where(ref)}; not yet checked.")
+
+
+def _where(ref: Reference) -> str:
+    """Where an entry came from: the article's reference list, or a link (whose address the record
+    keeps, having no field for it)."""
+    if ref.url and not ref.authors and not ref.title:
+        return f"a link in the article to {ref.url}"
+    return "the article's reference list"
 
 
 def _occurrences(text: str, quotes: list[tuple[Span, str]]) -> dict[Span, int]:

@@ -35,6 +35,7 @@ class Input:
     site: str | None = None
     date: str | None = None
     url: str | None = None
+    links: tuple[tuple[int, int, str], ...] = ()  # a page's links to other sites: their words' offsets, target
 
 
 def _read(path: Path) -> bytes:
@@ -69,7 +70,7 @@ def read_input(path: Path, encoding: str | None = None, url: str | None = None) 
     page = extract(html, url)
     if not page.text.strip():
         raise IngestError(f"{path}: no article text found in the page")
-    return Input(path, page.text, data, page.title, page.author, page.site, page.date, page.url)
+    return Input(path, page.text, data, page.title, page.author, page.site, page.date, page.url, page.links)
 
 
 def slug(text: str) -> str:

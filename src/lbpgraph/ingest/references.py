@@ -16,8 +16,11 @@ record unverified.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from functools import cached_property
 
 from ..core.text import Span
@@ -41,6 +44,7 @@ _PMCID = re.compile(r"\b(PMC\d{3,9})\b")
 _ID_URL = re.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.nih\.gov/(?:pmc/articles/PMC|pubmed/)\d|"
                      r"pubmed\.ncbi\.nlm\.nih\.gov/\d|europepmc\.org/)\S*$")
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)\]]")
+_TITLE_URL = re.compile(r"^(?:[A-Z\"“‘'][^\n]{2,200}?[.:|\-–—][ \t]+)?https?://\S+$")  # "Title. https://..."
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 # "(2019)", "(14 August 2019)", "(August 14, 2019)", "(2019, August 14)": a publication date
@@ -80,7 +84,7 @@ _VENUE_WORD = re.compile(
 _QUOTED_TITLE = re.compile(r"['‘“\"][A-Z][^'’”\"]{10,}['’”\"]")
 _HEADING_WORDS = re.compile(
     r"\b(?:references?|sources?|bibliography|further\s+reading|reading|notes|footnotes|endnotes|works|cited|"
-    r"citations?|literature|studies|research|evidence|links?|papers?)\b", re.I)
+    r"citations?|literature|studies|research|evidence|links?|papers?|read[ \t]+more|resources|websites)\b", re.I)
 _RULE = re.compile(r"^[ \t]*(?:[_\-=*~·•—–][ \t]*){3,}$")
 
 _DIGIT = re.compile(r"\d")
@@ -107,6 +111,7 @@ class Reference:
     pmid: str | None = None
     pmcid: str | None = None
     url: str | None = None
+    label: str | None = None  # a Markdown footnote's label ("walk" for "[^walk]: ..."), its markers' key
 
     @cached_property
     def surname(self) -> str | None:
@@ -129,10 +134,12 @@ def surname(author: str) -> str | None:
 class ReferenceList:
     heading: Span | None  # a heading or a rule just above the entries, if any
     entries: tuple[Reference, ...] = field(default_factory=tuple)
+    inline: bool = False  # an address in the text (a hyperlink's target): cited where it stands, no list
+    first: int | None = None  # where the first entry's line starts, its marker ("3. ", "[^1]: ") included
 
     @property
     def span(self) -> Span:
-        start = self.heading.start if self.heading else self.entries[0].span.start
+        start = self.heading.start if self.heading else self.entries[0].span.start if self.first is None else self.first
         return Span(start, self.entries[-1].span.end)
 
     @property
@@ -193,8 +200,21 @@ def _marker(line: str) -> tuple[int | None, int]:
     return int(digits.translate(_SUP_DIGITS)), m.end()
 
 
+_FOOTNOTE = re.compile(r"^[ \t]*\[\^([\w\-]{1,24})\]:[ \t]*")  # a Markdown footnote: "[^1]: ", "[^walk]: "
+
+
+def footnote_label(line: str) -> str | None:
+    """The label of the Markdown footnote ``line`` defines, if it defines one."""
+    m = _FOOTNOTE.match(line)
+    return m.group(1) if m else None
+
+
 def _body(line: str) -> tuple[int | None, str, int]:
     """(number, entry text without marker or label, offset of that text in the line)."""
+    footnote = _FOOTNOTE.match(line)
+    if footnote:
+        label = footnote.group(1)
+        return (int(label) if label.isdigit() and len(label) <= 3 else None), line[footnote.end():].rstrip(), footnote.end()
     number, at = _marker(line)
     backlinks = _BACKLINKS.match(line, at)
     if backlinks:
@@ -210,8 +230,8 @@ def _body(line: str) -> tuple[int | None, str, int]:
 def score(entry: str) -> int:
     """How much ``entry`` (marker removed) looks like a bibliographic reference."""
     entry = entry.strip()
-    if _ID_URL.match(entry):
-        return WEAK + 1  # an address that names one work (a DOI, PubMed, PMC): a reference by itself
+    if _ID_URL.match(entry) or _TITLE_URL.match(entry) and not _FIRST_PERSON.search(entry):
+        return WEAK + 1  # an address that names one work (a DOI, PubMed, PMC), or "Title. https://..."
     if len(entry) < 20 or len(entry) > 1200:
         return 0
     if not _DIGIT.search(entry) and "et al" not in entry:
@@ -233,6 +253,8 @@ def score(entry: str) -> int:
         s += 1
     if _QUOTED_TITLE.search(entry):
         s += 1
+    if _CHICAGO_BOOK.match(entry) and _chicago(entry) is not None:
+        s += 3  # "Rosa Grant, Living with a Bad Back (Leeds: Northern Press, 2009)": a book as notes cite it
     if _VENUE_WORD.search(entry):
         s += 1
     if entry[:1].islower():
@@ -273,6 +295,7 @@ class _Entry:
     number: int | None
     lines: list[tuple[int, str]]  # (offset of the entry text, entry text) per line
     indent: int
+    label: str | None = None
 
     @property
     def text(self) -> str:
@@ -293,12 +316,12 @@ def find_reference_lists(text: str) -> list[ReferenceList]:
         if len(body) < 8:
             i += 1
             continue
-        entry = _Entry(number, [(line.start + at, body)], line.indent)
+        entry = _Entry(number, [(line.start + at, body)], line.indent, footnote_label(line.text))
         j = i + 1
         while j < len(lines) and not lines[j].blank:
             nxt = lines[j]
             n_number, n_body, n_at = _body(nxt.text)
-            starts_new = n_number is not None or _BULLET.match(nxt.text) is not None or bool(
+            starts_new = n_number is not None or _BULLET.match(nxt.text) or _FOOTNOTE.match(nxt.text) or bool(
                 _ID_URL.match(n_body.strip())) or (_AUTHOR_START.match(n_body) is not None and score(n_body) >= WEAK)
             indented = nxt.indent > entry.indent
             if (indented and n_number is None) or not (starts_new or _complete(entry.text)):
@@ -341,8 +364,10 @@ def _group(text: str, lines: list[_Line], candidates: list[tuple[int, _Entry]]) 
     for run in runs:
         heading_index = _heading_above(lines, first_line[id(run)])
         heading_words = heading_index is not None and bool(_HEADING_WORDS.search(lines[heading_index].text))
-        if not any(s >= STRONG for _, s in run) and not (heading_words and any(s >= WEAK + 1 for _, s in run)):
-            continue
+        linked = sum(1 for entry, _s in run if _TITLE_URL.match(entry.text))
+        if not any(s >= STRONG for _, s in run) and not (heading_words and any(s >= WEAK + 1 for _, s in run)) \
+                and linked < 2:
+            continue  # a list of two or more addresses ("Title. https://...") is a list of works
         entries = []
         for entry, _s in run:
             key += 1
@@ -351,7 +376,8 @@ def _group(text: str, lines: list[_Line], candidates: list[tuple[int, _Entry]]) 
         if heading_index is not None:
             h = lines[heading_index]
             heading = Span(h.start + h.indent, h.start + len(h.text.rstrip()))
-        lists.append(ReferenceList(heading, tuple(entries)))
+        first = lines[first_line[id(run)]]
+        lists.append(ReferenceList(heading, tuple(entries), first=first.start + first.indent))
     return lists
 
 
@@ -413,6 +439,15 @@ def _author_name(printed: str) -> str:
     return " ".join(printed.split())  # "Okonkwo, Bisi": the surname before the comma
 
 
+def _tidy_authors(scan: str) -> str:
+    """Authors as lists print them, however punctuated: "Srisuk P., Wongsa N. : Title" as "Srisuk P,
+    Wongsa N. Title", "Nakamura K et.al., Title" as "Nakamura K et al. Title"."""
+    scan = re.sub(r"\bet\.?[ \t]*al\b\.?,?(?=[ \t]+['‘“\"]?[A-Z])", "et al.", scan, count=1)
+    scan = re.sub(r"^([^:]{3,200}?)\.?[ \t]+:[ \t]+(?=['‘“\"]?[A-Z])", r"\1. ", scan, count=1)
+    return re.sub(r"\b([A-Z][a-z][A-Za-z'’\-]*)[ \t]+((?:[A-Z]\.[ \t]?){1,3})(?=[ \t]*[,;&])",
+                  lambda m: f"{m.group(1)} {m.group(2).replace('.', '').replace(' ', '')}", scan)
+
+
 def _split_authors(scan: str) -> tuple[str, str]:
     """(the authors as printed, the rest) of an entry with its identifiers cut off."""
     paren = _PAREN_YEAR.search(scan)
@@ -455,7 +490,7 @@ def _parse(key: str, entry: _Entry) -> Reference:
         years = list(_ANY_YEAR.finditer(scan))
         year_m = years[-1] if years else None
     year = int(year_m.group(1)) if year_m else None
-    authors_text, rest = _split_authors(scan)
+    authors_text, rest = _split_authors(_tidy_authors(scan))
     authors = _authors(authors_text)
     title, venue = _title_venue(rest.strip(" .,"))
     volume = issue = pages = None
@@ -463,11 +498,54 @@ def _parse(key: str, entry: _Entry) -> Reference:
                     scan[year_m.end():] if year_m and year_m.re is not _PAREN_YEAR else scan)
     if vol:
         volume, issue, pages = vol.group(1), vol.group(2), vol.group(3).replace(" ", "")
-    return Reference(key=key, number=entry.number, text=raw, span=Span(start, end), authors=authors, year=year,
+    chicago = _chicago(scan)
+    if chicago is not None:
+        authors, title, venue = chicago["authors"], chicago["title"], chicago["venue"]  # type: ignore[assignment]
+        volume, issue, pages = chicago["volume"] or volume, chicago["issue"] or issue, chicago["pages"] or pages  # type: ignore[assignment]
+    return Reference(key=key, number=entry.number, label=entry.label, text=raw, span=Span(start, end), authors=authors, year=year,
                      title=title, venue=venue, volume=volume, issue=issue, pages=pages, doi=doi,
                      pmid=next((g for g in pmid_m.groups() if g), None) if pmid_m else None,
                      pmcid=pmcid_m.group(1) if pmcid_m else None,
                      url=url_m.group(0) if url_m and not doi_m else None)
+
+
+# Chicago notes and bibliographies: 'Paul Hendrick, A. B. Smith, and C. Jones, "Title," Journal 19, no. 10
+# (2010): 1613–20.' and a book: 'Stuart McGill, Back Mechanic (Gravenhurst: Backfitpro, 2015).'
+_CHICAGO = re.compile(r"^(?P<authors>[A-Z][^\"“”\d]{2,250}?),[ \t]*[\"“](?P<title>[^\"“”]{3,400}?)[,.]?[\"”][ \t]*,?[ \t]*"
+                      r"(?P<venue>(?:in[ \t]+)?[A-Z][^,(\d]{1,150})?[ \t]*(?P<volume>\d{1,4})?(?:,[ \t]*no\.[ \t]*(?P<issue>\d{1,4}))?"
+                      r"[ \t]*(?:\([^()]*?(?P<year>(?:1[89]|20)\d{2})[^()]*\))?[ \t]*(?::[ \t]*(?P<pages>[\w\-–]+))?")
+_CHICAGO_BOOK = re.compile(r"^(?P<authors>[A-Z][^\"“”\d(),]{2,80}(?:,[ \t]*(?:and[ \t]+)?[A-Z][^\"“”\d(),]{2,80})*?),[ \t]+"
+                           r"(?P<title>[A-Z][^()]{2,250}?)[ \t]*\((?:[^():]{2,60}:[ \t]*)?[^()]{2,80},[ \t]*"
+                           r"(?P<year>(?:1[89]|20)\d{2})\)")
+_GIVEN_FIRST = re.compile(r"^(?P<given>(?:(?:[A-Z][a-z]+|[A-Z]\.)[ \t]+)+)(?P<surname>(?:(?:van|von|de|der|da|del|di|le|la|te)[ \t]+)?"
+                          r"[A-Z][A-Za-z'’\-]+)$")
+
+
+def _given_first(authors: str) -> tuple[str, ...]:
+    """'Paul Hendrick, T. W. Flynn and D. Singla' as 'Hendrick P', 'Flynn TW', 'Singla D'."""
+    out = []
+    for part in re.split(r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)", re.sub(r",?[ \t]+et[ \t]+al\.?", "", authors)):
+        part = part.strip(" .,")
+        m = _GIVEN_FIRST.match(part)
+        if m:
+            initials = "".join(w[0] for w in m.group("given").split())
+            out.append(f"{m.group('surname')} {initials}")
+        elif part:
+            out.append(part)
+    return tuple(out)
+
+
+def _chicago(scan: str) -> dict[str, str | tuple[str, ...] | None] | None:
+    """Authors, title, venue, volume, issue, pages of a Chicago note or bibliography entry, if it is one."""
+    m = _CHICAGO.match(scan) or _CHICAGO_BOOK.match(scan)
+    if m is None or not all(_GIVEN_FIRST.match(a.strip(" .")) or re.fullmatch(r"[A-Z][\w'’\-]+[ \t]+[A-Z]{1,3}", a.strip(" ."))
+                            for a in re.split(r",[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+",
+                                              re.sub(r",?[ \t]+et[ \t]+al\.?", "", m.group("authors"))) if a.strip()):
+        return None
+    groups = m.groupdict()
+    venue = (groups.get("venue") or "").strip(" ,.") or None
+    return {"authors": _given_first(m.group("authors")), "title": m.group("title").strip(" ,."), "venue": venue,
+            "volume": groups.get("volume"), "issue": groups.get("issue"), "pages": groups.get("pages")}
 
 
 def _title_venue(rest: str) -> tuple[str | None, str | None]:
@@ -487,3 +565,45 @@ def _title_venue(rest: str) -> tuple[str | None, str | None]:
                          r"[ \t]+https?://|[ \t]+doi|\bvol\.|\bpp?\.", masked, maxsplit=1)[0])
     venue = tail[:venue_end].strip(" .,") or None
     return title, venue
+
+
+def names_work(ref: Reference, url: str) -> bool:
+    """Whether ``url`` names the work of entry ``ref``: the same DOI, PubMed id or address."""
+    doi_m, pmid_m = _DOI.search(url), _PMID.search(url)
+    doi = doi_m.group(1) if doi_m else None
+    pmid = next((g for g in pmid_m.groups() if g), None) if pmid_m else None
+    if doi and ref.doi:
+        return doi.lower() == ref.doi.lower()
+    if pmid and ref.pmid:
+        return pmid == ref.pmid
+    return bool(ref.url) and ref.url.rstrip("/") == url.rstrip("/")
+
+
+def bare_work_addresses(text: str) -> list[tuple[int, int, str]]:
+    """Addresses printed in a text that name one work (doi.org, PubMed, PMC, Europe PMC); another
+    bare address in running text (a shop, a clinic's booking page) cites nothing by itself."""
+    return [(m.start(), m.end(), m.group(0)) for m in _URL.finditer(text) if _ID_URL.match(m.group(0))]
+
+
+def linked_entries(text: str, lists: list[ReferenceList],
+                   links: Iterable[tuple[int, int, str]] = ()) -> list[ReferenceList]:
+    """What the article's text links to outside its lists (a web page's hyperlinks: the offsets of
+    their words and their targets; a bare address in the text): each names a work the sentence
+    cites (a bare address only when it names one work: :func:`bare_work_addresses`). One that a
+    listed entry already names (the same DOI, PubMed id or address) is that entry;
+    the others become entries of their own (their span the link's words or the address, their text
+    the address), one "list" each, keyed after every listed entry in the order they first appear."""
+    spans = sorted((lst.span for lst in lists), key=lambda sp: sp.start)
+    starts = [sp.start for sp in spans]
+    known = [e for lst in lists for e in lst.entries]
+    out: list[ReferenceList] = []
+    found = sorted([*links, *bare_work_addresses(text)])
+    for start, end, url in found:
+        i = bisect.bisect_right(starts, start) - 1
+        if (i >= 0 and spans[i].start <= start < spans[i].end) or any(names_work(e, url) for e in known):
+            continue
+        parsed = _parse(str(len(known) + 1), _Entry(None, [(0, url)], 0))
+        entry = dataclasses.replace(parsed, span=Span(start, end))
+        known.append(entry)
+        out.append(ReferenceList(None, (entry,), inline=True))
+    return out

@@ -1,0 +1,69 @@
+"""Hyperlinks as citations, email newsletters and bare-link lists (issue 16, second held-out check)."""
+
+from lbpgraph.ingest.analyse import analyse
+from lbpgraph.ingest.references import find_reference_lists
+from lbpgraph.ingest.webpage import extract
+
+NEWSLETTER = b"""<html><head><title>Clinic news: stretching at work</title>
+<meta name="author" content="Sports Medicine Unit, Northgate Clinics"></head><body>
+<table width="100%"><tr><td><a href="https://mail.example/v/1">View this email in your browser</a></td></tr></table>
+<table width="600"><tr><td><h1>Clinic news: stretching at work</h1>
+<p>Short breaks help. A <a href="https://doi.org/10.1000/xyz123">trial in office staff</a> found fewer neck
+complaints after a year of hourly stretching breaks at the desk.</p>
+<p>Another <a href="https://northgate.example/blog/desk">post on our site</a> shows the stretches in photos.</p>
+</td></tr><tr><td><h3>Further reading</h3><ul>
+<li><a href="https://pubmed.ncbi.nlm.nih.gov/12345678/">https://pubmed.ncbi.nlm.nih.gov/12345678/</a></li>
+<li><a href="https://doi.org/10.1000/abc999">https://doi.org/10.1000/abc999</a></li></ul>
+<p>Leaflet number: NC-77. Version 2. Review date: May 2027.</p></td></tr></table>
+<table width="100%"><tr><td><p>You are receiving this email because you asked for clinic news.</p>
+<p><a href="https://mail.example/u">Unsubscribe</a> | <a href="https://mail.example/p">Update your preferences</a></p>
+</td></tr></table></body></html>"""
+
+
+def test_a_newsletter_keeps_its_content_and_leaves_its_furniture():
+    page = extract(NEWSLETTER, url="https://northgate.example/news/1")
+    assert page.author == "Sports Medicine Unit, Northgate Clinics"
+    assert page.text.count("Clinic news: stretching at work") == 1
+    for kept in ("Leaflet number: NC-77. Version 2.", "https://pubmed.ncbi.nlm.nih.gov/12345678/", "Short breaks help."):
+        assert kept in page.text
+    for gone in ("View this email", "Unsubscribe", "Update your preferences", "You are receiving"):
+        assert gone not in page.text
+    assert "\n\nShort breaks help." in page.text  # paragraphs stay paragraphs
+
+
+def test_a_hyperlink_is_a_citation_of_its_target_and_an_entry_with_its_doi():
+    page = extract(NEWSLETTER, url="https://northgate.example/news/1")
+    (start, end, target), = page.links  # the link to the page's own site is navigation
+    assert page.text[start:end] == "trial in office staff" and target == "https://doi.org/10.1000/xyz123"
+    a = analyse(page.text, links=page.links)
+    listed = [r for r in a.references if r.pmid == "12345678" or r.doi == "10.1000/abc999"]
+    assert len(listed) == 2 and [r.key for r in listed] == ["1", "2"]
+    linked = [r for r in a.references if r.doi == "10.1000/xyz123"]
+    assert [r.key for r in linked] == ["3"] and a.text[linked[0].span.start:linked[0].span.end] == "trial in office staff"
+    cites = [c for c in a.citations if c.kind == "link"]
+    assert [(c.keys, a.sentence(c.sentence).startswith("A trial in office staff")) for c in cites] == [(("3",), True)]
+
+
+def test_a_link_to_a_listed_work_cites_that_entry():
+    text = ("Walking helps (https://doi.org/10.1000/w1) say the authors of a review.\n\nSources\n"
+            "- https://doi.org/10.1000/w1\n- https://pubmed.ncbi.nlm.nih.gov/555/\n")
+    a = analyse(text)
+    assert [r.key for r in a.references] == ["1", "2"]
+    assert [(c.kind, c.keys) for c in a.citations] == [("link", ("1",))]
+
+
+def test_bare_url_entries_and_title_url_lines_are_entries_with_identifiers():
+    text = ("Read more\n\n"
+            "Walking for health. https://www.nhs.example/live-well/walking/\n"
+            "https://doi.org/10.1000/abc.2019.5\n"
+            "https://pubmed.ncbi.nlm.nih.gov/30588084/\n")
+    entries = [e for lst in find_reference_lists(text) for e in lst.entries]
+    assert [(e.doi, e.pmid) for e in entries][-2:] == [("10.1000/abc.2019.5", None), (None, "30588084")]
+
+
+def test_a_bare_shop_address_in_plain_text_cites_nothing_but_a_doi_address_does():
+    text = ("Order the belt at https://shop.example/belt today. "
+            "A trial found it no better than a placebo belt (https://doi.org/10.1000/belt.7).\n")
+    a = analyse(text)
+    assert [(r.doi, r.url) for r in a.references] == [("10.1000/belt.7", None)]
+    assert [(c.kind, c.keys, c.marker) for c in a.citations] == [("link", ("1",), "https://doi.org/10.1000/belt.7")]
