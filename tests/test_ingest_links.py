@@ -67,3 +67,16 @@ def test_a_bare_shop_address_in_plain_text_cites_nothing_but_a_doi_address_does(
     a = analyse(text)
     assert [(r.doi, r.url) for r in a.references] == [("10.1000/belt.7", None)]
     assert [(c.kind, c.keys, c.marker) for c in a.citations] == [("link", ("1",), "https://doi.org/10.1000/belt.7")]
+
+
+def test_a_link_that_names_no_work_cites_only_where_its_sentence_speaks_of_research():
+    text = ("A 2024 trial in runners found fewer back complaints with backward walking.\n\n"
+            "This issue is sponsored by StrideWell poles: use code SPINE15 for 15% off.\n\n"
+            "Read issue #31 | Unsubscribe\n")
+    trial, sponsor, issue = (text.index(w) for w in ("2024 trial", "StrideWell", "issue #31"))
+    links = [(trial, trial + len("2024 trial"), "https://journal.example/articles/123"),
+             (sponsor, sponsor + len("StrideWell"), "https://shop.example/poles"),
+             (issue, issue + len("issue #31"), "https://mail.example/31")]
+    a = analyse(text, links=links)
+    assert [r.text for r in a.references] == ["https://journal.example/articles/123"]
+    assert [(c.kind, a.text[c.span.start:c.span.end]) for c in a.citations] == [("link", "2024 trial")]

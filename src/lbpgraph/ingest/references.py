@@ -44,6 +44,11 @@ _PMCID = re.compile(r"\b(PMC\d{3,9})\b")
 _ID_URL = re.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.nih\.gov/(?:pmc/articles/PMC|pubmed/)\d|"
                      r"pubmed\.ncbi\.nlm\.nih\.gov/\d|europepmc\.org/)\S*$")
 _URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)\]]")
+# words by which a sentence says that a link leads to research (a link to a shop, a newsletter's
+# settings or a sponsor says none of them, and cites nothing unless a listed entry names its target)
+_RESEARCH = re.compile(r"\b(?:stud(?:y|ies)|trials?|review(?:ed|s)?|research\w*|papers?|journals?|published|"
+                       r"evidence|guidelines?|meta-analys[ie]s|analys[ie]s|survey|cohort|experiment\w*|"
+                       r"found|finds|showed|shows|reported|according|data|scientists?|researchers?)\b", re.I)
 _TITLE_URL = re.compile(r"^(?:[A-Z\"“‘'][^\n]{2,200}?[.:|\-–—][ \t]+)?https?://\S+$")  # "Title. https://..."
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
@@ -585,11 +590,20 @@ def bare_work_addresses(text: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group(0)) for m in _URL.finditer(text) if _ID_URL.match(m.group(0))]
 
 
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The words of the sentence (or line) around ``text[start:end]``: a light bound, enough to
+    see what a link is said to be."""
+    before = max(text.rfind(c, 0, start) for c in ".!?|\n")
+    after = min((i for i in (text.find(c, end) for c in ".!?|\n") if i >= 0), default=len(text))
+    return text[before + 1:after]
+
+
 def linked_entries(text: str, lists: list[ReferenceList],
                    links: Iterable[tuple[int, int, str]] = ()) -> list[ReferenceList]:
     """What the article's text links to outside its lists (a web page's hyperlinks: the offsets of
     their words and their targets; a bare address in the text): each names a work the sentence
-    cites (a bare address only when it names one work: :func:`bare_work_addresses`). One that a
+    cites (a bare address only when it names one work: :func:`bare_work_addresses`; a hyperlink when
+    it names one work or its sentence says it leads to research). One that a
     listed entry already names (the same DOI, PubMed id or address) is that entry;
     the others become entries of their own (their span the link's words or the address, their text
     the address), one "list" each, keyed after every listed entry in the order they first appear."""
@@ -602,6 +616,8 @@ def linked_entries(text: str, lists: list[ReferenceList],
         i = bisect.bisect_right(starts, start) - 1
         if (i >= 0 and spans[i].start <= start < spans[i].end) or any(names_work(e, url) for e in known):
             continue
+        if not _ID_URL.match(url) and not _RESEARCH.search(_sentence_around(text, start, end)):
+            continue  # a link that names no work and is not said to lead to research
         parsed = _parse(str(len(known) + 1), _Entry(None, [(0, url)], 0))
         entry = dataclasses.replace(parsed, span=Span(start, end))
         known.append(entry)
