@@ -46,7 +46,8 @@ TARGETS = {"references": 0.97, "links": 0.93, "traps": 0.1}
 
 
 def _surname(author: str) -> str:
-    m = re.match(r"[A-Za-z'’\-]+", author)
+    # any letters ("Østby", "García-López"), after the particles of "van der Berg"
+    m = re.match(r"(?:(?:van|von|de|der|den|da|del|di|du|le|la|te|ten|ter)\s+)*(?:[^\W\d_]|['’\-])+", author)
     return m.group(0) if m else author
 
 
