@@ -62,6 +62,8 @@ _FULL_NAME_BEFORE = latin.compile(  # "Jane Smith (45)": an age (a number a list
     r"(?<![\w.])(?!(?:As|The|In|On|At|By|For|From|With|And|But|Or|If|When|While|According|See|Like|Unlike|Per|"
     r"Via|Dr|Prof|Professor|Mr|Mrs|Ms|Journal|Annals|Archives)\b)[A-Z][a-z]+[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
     r"[ \t]*,?[ \t]*$")
+_SYMBOL_BEFORE = latin.compile(r"(?<![\w'’-])[A-Za-zα-ωΑ-Ω]$")  # "I²", "R²", "χ²": a letter standing alone
+_COMPARED_AFTER = latin.compile(r"^[ \t]*[=<>≤≥≈]")  # "² = 48%", "² < 0.05": a quantity compared
 _PHONE_AFTER = latin.compile(r"^[ \t]*\d{2,4}[ \t.\-]?\d{3,4}")
 _UNIT_BEFORE = latin.compile(r"(?:\d|\b(?:m|cm|mm|km|ft|in|kg/m|x10|10|e))$")
 _NAME = r"(?:(?:van|von|de|der|den|da|del|di|du|le|la|te|ten|ter)[ \t]+){0,2}[A-Z](?:[a-z]|['’][A-Z])[A-Za-z'’\-]*"
@@ -343,6 +345,7 @@ def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[
 
     _links(text, sentences, reference_lists, list(links), lists, found, taken)
     _footnotes(text, sentences, index, lists, found, taken)
+    _symbols(text, sentences, index, lists, found, taken)
     _numerics(text, sentences, index, lists, found, taken)
     _author_years(text, sentences, index, cand, free, found, taken)
     _narrative(text, sentences, index, cand, free, found, taken)
@@ -413,6 +416,34 @@ def _footnotes(text: str, sentences: _Sentences, index: _Index, lists: _Spans, f
             continue
         key = by_label.get(m.group(1))
         found.append(InText(m.group(0), span, "numeric", (key,) if key else (), () if key else (m.group(1),), sentence))
+        taken.add(span)
+
+
+_SYMBOL_MARK = re.compile(r"(?<=[\w.,;:!?)\"”’])([*†‡§¶]{1,3})(?![\w*†‡§¶])")
+_EMPHASIS_OPEN = re.compile(r"(?:^|[\s(])[*_]{1,2}(?=\w)")
+
+
+def _symbols(text: str, sentences: _Sentences, index: _Index, lists: _Spans, found: list[InText],
+             taken: _Spans) -> None:
+    """Symbol markers ("CLINICALLY PROVEN*:", "designed†"): the one note that starts with the same
+    symbol ("* Chan E, ..."). Nothing else: without such a note (or with several, a bulleted list)
+    a symbol is a bullet, a rating or emphasis, and cites nothing."""
+    notes: dict[str, list[str]] = {}
+    for r in index.references:
+        if r.label and not r.label[0].isalnum():
+            notes.setdefault(r.label, []).append(r.key)
+    if not notes:
+        return
+    for m in _SYMBOL_MARK.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        keys = notes.get(m.group(1), [])
+        if sentence is None or len(keys) != 1 or lists.overlaps(span) or taken.overlaps(span):
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if m.group(1)[0] == "*" and _EMPHASIS_OPEN.search(text, line_start, m.start()):
+            continue  # "*really*": the close of an emphasis
+        found.append(InText(m.group(0), span, "numeric", (keys[0],), (), sentence))
         taken.add(span)
 
 
@@ -492,8 +523,8 @@ def _numeric_context_ok(kind: str, numbers: list[int], before: str, after: str, 
         return False  # "+44 (0)", "10^3", "$(5)"
     if not before.strip() or latin.fullmatch(r"[ \t]*[-•*]?[ \t]*", before):
         return False  # "(1) Walk daily": the number of a list item
-    if kind == "sup":
-        return not _UNIT_BEFORE.search(before)
+    if kind == "sup":  # "kg/m²", "I² = 48%", "R²", "χ²": a power of a unit or a statistic's symbol
+        return not (_UNIT_BEFORE.search(before) or _SYMBOL_BEFORE.search(before) or _COMPARED_AFTER.match(after))
     if _UNIT_AFTER.match(after):
         return False
     if kind == "glued":  # "back pain.1,2 Walking": a superscript flattened by a copy; only what a numbered list holds

@@ -39,8 +39,14 @@ _MARKER = latin.compile(
 _BACKLINKS = latin.compile(r"[ \t]*[\^↑](?:[ \t]*\b[a-z]{1,2}\b)*[ \t]*(?=[A-Z\d\"“'‘])")
 _BULLET = latin.compile(r"^[ \t]*[-•*·–▪◦‣►][ \t]+")
 _LABEL = latin.compile(r"^(?:[A-Z][a-z]+(?:[ \t][a-z]+){0,2})[ \t]*:[ \t]+(?=[A-Z])")
-_DOI = latin.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?[ \t]*)?(10\.\d{4,9}/[^\s,;]*[^\s,;.)\]])", re.I)
+# a DOI may hold brackets ("10.1016/S0140-6736(24)00755-4"): its end is found by :func:`tidy_doi`
+_DOI = latin.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?[ \t]*)?(10\.\d{4,9}/[^\s,;]*[^\s,;.\]])", re.I)
+# an identifier printed in running text: "(DOI: 10.5555/jirs.2025.0412)", "PMID: 31234567"
+_TEXT_ID = latin.compile(r"\bdoi\b:?[ \t]*(10\.\d{4,9}/[^\s,;]*[^\s,;.\]])|\bPMID\b:?[ \t]*(\d{1,9})\b", re.I)
+_INLINE_ID = latin.compile(r"\([ \t]*(?:doi|pmid|pmcid)\b:?[ \t]*[^\s()]*(?:\([^\s()]*\)[^\s()]*)*[ \t]*\)", re.I)
 _PMID = latin.compile(r"\bPMID:?[ \t]*(\d{1,9})\b|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b|ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b")
+# a footnote's symbol before its note: "* Chan E, ...", "†Designed with ...", "‡ See ..."
+_SYMBOL = latin.compile(r"^[ \t]*([*†‡§¶]{1,3})[ \t]*(?=[A-Z\"“'‘])")
 _PMCID = latin.compile(r"\b(PMC\d{3,9})\b")
 _ID_URL = latin.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.nih\.gov/(?:pmc/articles/PMC|pubmed/)\d|"
                      r"pubmed\.ncbi\.nlm\.nih\.gov/\d|europepmc\.org/)\S*$")
@@ -212,9 +218,19 @@ _FOOTNOTE = latin.compile(r"^[ \t]*\[\^([\w\-]{1,24})\]:[ \t]*")  # a Markdown f
 
 
 def footnote_label(line: str) -> str | None:
-    """The label of the Markdown footnote ``line`` defines, if it defines one."""
-    m = _FOOTNOTE.match(line)
+    """The label of the footnote ``line`` defines, if it defines one: a Markdown footnote's ("walk"
+    for "[^walk]: ..."), or the symbol a note starts with ("*", "†", "‡": the marker that cites it)."""
+    m = _FOOTNOTE.match(line) or _SYMBOL.match(line)
     return m.group(1) if m else None
+
+
+def tidy_doi(doi: str) -> str:
+    """A DOI as printed, without what follows it: a full stop, or a closing bracket it does not open
+    ("10.5555/x)" in "(DOI: 10.5555/x)"); its own brackets stay ("10.1016/S0140-6736(24)00755-4")."""
+    doi = doi.rstrip(".")
+    while doi[-1:] in ")]" and doi.count(doi[-1]) > doi.count("(" if doi[-1] == ")" else "["):
+        doi = doi[:-1].rstrip(".")
+    return doi
 
 
 def _body(line: str) -> tuple[int | None, str, int]:
@@ -224,6 +240,9 @@ def _body(line: str) -> tuple[int | None, str, int]:
         label = footnote.group(1)
         return (int(label) if label.isdigit() and len(label) <= 3 else None), line[footnote.end():].rstrip(), footnote.end()
     number, at = _marker(line)
+    symbol = _SYMBOL.match(line) if number is None else None
+    if symbol:
+        at = max(at, symbol.end())  # "*Chan E": the note's symbol is no part of its first author
     backlinks = _BACKLINKS.match(line, at)
     if backlinks:
         at = backlinks.end()
@@ -242,6 +261,10 @@ def score(entry: str) -> int:
         return WEAK + 1  # an address that names one work (a DOI, PubMed, PMC), or "Title. https://..."
     if len(entry) < 20 or len(entry) > 1200:
         return 0
+    if _INLINE_ID.search(entry) and not _AUTHOR_START.match(entry):
+        rest = _INLINE_ID.sub("", entry)
+        if score(rest) < WEAK:
+            return score(rest)  # "Researchers reported ... (DOI: 10.5555/x).": prose that cites a work
     if not _DIGIT.search(entry) and "et al" not in entry:
         return 0  # no year, volume, page or identifier: prose (a book without a year is the price)
     s = 0
@@ -329,7 +352,7 @@ def find_reference_lists(text: str) -> list[ReferenceList]:
         while j < len(lines) and not lines[j].blank:
             nxt = lines[j]
             n_number, n_body, n_at = _body(nxt.text)
-            starts_new = n_number is not None or _BULLET.match(nxt.text) or _FOOTNOTE.match(nxt.text) or bool(
+            starts_new = n_number is not None or _BULLET.match(nxt.text) or _FOOTNOTE.match(nxt.text) or _SYMBOL.match(nxt.text) or bool(
                 _ID_URL.match(n_body.strip())) or (_AUTHOR_START.match(n_body) is not None and score(n_body) >= WEAK)
             indented = nxt.indent > entry.indent
             if (indented and n_number is None) or not (starts_new or _complete(entry.text)):
@@ -489,7 +512,7 @@ def _parse(key: str, entry: _Entry) -> Reference:
     last_offset, last_text = entry.lines[-1]
     end = last_offset + len(last_text.rstrip())
     doi_m = _DOI.search(raw)
-    doi = doi_m.group(1).rstrip(".") if doi_m else None
+    doi = tidy_doi(doi_m.group(1)) if doi_m else None
     pmid_m, pmcid_m, url_m = _PMID.search(raw), _PMCID.search(raw), _URL.search(raw)
     cut = min((m.start() for m in (doi_m, pmid_m, pmcid_m, url_m) if m), default=len(raw))
     scan = _ACCESSED.sub("", raw[:cut]).rstrip()
@@ -578,7 +601,7 @@ def _title_venue(rest: str) -> tuple[str | None, str | None]:
 def names_work(ref: Reference, url: str) -> bool:
     """Whether ``url`` names the work of entry ``ref``: the same DOI, PubMed id or address."""
     doi_m, pmid_m = _DOI.search(url), _PMID.search(url)
-    doi = doi_m.group(1) if doi_m else None
+    doi = tidy_doi(doi_m.group(1)) if doi_m else None
     pmid = next((g for g in pmid_m.groups() if g), None) if pmid_m else None
     if doi and ref.doi:
         return doi.lower() == ref.doi.lower()
@@ -589,8 +612,17 @@ def names_work(ref: Reference, url: str) -> bool:
 
 def bare_work_addresses(text: str) -> list[tuple[int, int, str]]:
     """Addresses printed in a text that name one work (doi.org, PubMed, PMC, Europe PMC); another
-    bare address in running text (a shop, a clinic's booking page) cites nothing by itself."""
-    return [(m.start(), m.end(), m.group(0)) for m in _URL.finditer(text) if _ID_URL.match(m.group(0))]
+    bare address in running text (a shop, a clinic's booking page) cites nothing by itself. An
+    identifier printed in the text ("DOI: 10.5555/x", "PMID: 31234567") names its work too: it
+    comes with the address it stands for (its span the identifier as printed)."""
+    found = [(m.start(), m.end(), m.group(0)) for m in _URL.finditer(text) if _ID_URL.match(m.group(0))]
+    for m in _TEXT_ID.finditer(text):
+        if m.group(1):
+            doi = tidy_doi(m.group(1))
+            found.append((m.start(), m.start(1) + len(doi), "https://doi.org/" + doi))
+        else:
+            found.append((m.start(), m.end(), f"https://pubmed.ncbi.nlm.nih.gov/{m.group(2)}/"))
+    return sorted(found)
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:
