@@ -81,3 +81,34 @@ def test_a_symbol_with_no_single_note_cites_nothing() -> None:
     assert _cites("Rated 5* by users of the trial app.", bullets) == []
     lists = find_reference_lists("Title\n\nText.\n" + bullets)
     assert [e.authors[0] for lst in lists for e in lst.entries] == ["Lund K", "Berg T"]
+
+
+@pytest.mark.parametrize("sentence, safety", [
+    ("People with poor balance should walk with support until they feel steady.", True),
+    ("Not suitable for children under 14.", True),
+    ("Always clip the emergency stop cord to your clothing.", True),
+    ("Anyone with a recent back injury should be assessed by a physiotherapist first.", True),
+    ("Do not use the treadmill if you feel dizzy.", True),
+    ("We do not know whether walking is better than yoga, because the studies were very small.", False),
+    ("It is unclear whether stretching helps back pain.", False),
+])
+def test_warnings_are_safety_and_what_is_not_known_is_not(sentence: str, safety: bool) -> None:
+    from lbpgraph.ingest.cues import is_safety
+    assert is_safety(sentence) is safety
+
+
+PAGE = """<html><head><title>Walking poles guide</title>{meta}</head><body><article><h1>Walking poles guide</h1>
+<p>Walking with poles can help people with back pain stay active for longer. This guide explains how to choose
+poles and how to use them safely on different ground, step by step, for beginners.</p>
+<p>{line}</p><p>Set the pole length so your elbow is at a right angle when the tip touches the ground.</p>
+</article><footer><p>© 2025 Northfield Walking Club. All rights reserved.</p></footer></body></html>"""
+
+
+@pytest.mark.parametrize("meta, line, date", [
+    ("", "Guide version 3 (2025).", None),
+    ("", "Posted 3 March 2024.", "2024-03-03"),
+    ('<meta property="article:published_time" content="2023-05-06">', "Guide version 3 (2025).", "2023-05-06"),
+])
+def test_a_page_date_is_a_date_the_page_gives_never_a_year_alone(meta: str, line: str, date: str | None) -> None:
+    from lbpgraph.ingest.webpage import extract
+    assert extract(PAGE.format(meta=meta, line=line)).date == date
