@@ -60,3 +60,11 @@ def test_entries_by_authors_with_diacritics_are_found_like_ascii_ones() -> None:
 def test_citations_of_names_with_diacritics_resolve(sentence: str, expected: list) -> None:
     a = analyse("Balance after falls\n\n" + sentence + "\n" + ENTRIES, {})
     assert [c.keys for c in a.citations if c.kind != "vague"] == expected
+
+
+def test_a_name_printed_without_its_diacritics_is_the_same_name() -> None:
+    from lbpgraph.ingest.matching import ascii_fold
+    assert ascii_fold("Østby Łukasiewicz Weiß García-López") == "Ostby Lukasiewicz Weiss Garcia-Lopez"
+    a = analyse("Balance after falls\n\nPoles helped (Ostby 2022) and so did stairs (Lukasiewicz & Sahin, 2018).\n"
+                + ENTRIES, {})
+    assert [c.keys for c in a.citations if c.kind != "vague"] == [("2",), ("5",)]

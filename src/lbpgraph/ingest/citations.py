@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 from ..core.text import Span
 from . import latin
-from .matching import venues_agree
+from .matching import ascii_fold, venues_agree
 from .references import Reference, ReferenceList, bare_work_addresses, footnote_label, names_work
 
 _NUM_LIST = r"\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*"
@@ -205,7 +205,7 @@ class _Sentences:
 
 
 def _same_surname(a: str, b: str) -> bool:
-    a, b = a.lower().replace("’", "'"), b.lower().replace("’", "'")
+    a, b = ascii_fold(a.replace("’", "'")).lower(), ascii_fold(b.replace("’", "'")).lower()  # "Ostby" is "Østby"
     if a == b:
         return True
     if len(a) >= 5 and len(b) >= 5 and abs(len(a) - len(b)) <= 1:
@@ -296,7 +296,7 @@ class _Index:
 
 def _key(name: str) -> str:
     """What surnames are looked up by: their first two letters (a typo later on is forgiven)."""
-    return name.lower()[:2]
+    return ascii_fold(name).lower()[:2]
 
 
 def _expand(numbers: str) -> list[int] | None:
