@@ -112,3 +112,14 @@ poles and how to use them safely on different ground, step by step, for beginner
 def test_a_page_date_is_a_date_the_page_gives_never_a_year_alone(meta: str, line: str, date: str | None) -> None:
     from lbpgraph.ingest.webpage import extract
     assert extract(PAGE.format(meta=meta, line=line)).date == date
+
+
+def test_a_sentence_that_starts_with_a_name_and_prints_an_identifier_is_no_entry() -> None:
+    a = analyse("Poles\n\nSmith J reported in 2020 that poles halve falls in older walkers "
+                "(DOI: 10.5555/abc.2020.1). Nobody else has tried it.\n\nReferences\n"
+                "Lund K, Berg T. Pole walking and falls in older adults. J Int Rehabil Stud. 2025;7(2):41-49 "
+                "(DOI: 10.5555/jirs.2025.0412). Available online at the journal.\n", {})
+    assert [(r.authors[:1], r.title, r.doi) for r in a.references] == [
+        (("Lund K",), "Pole walking and falls in older adults", "10.5555/jirs.2025.0412"),
+        ((), None, "10.5555/abc.2020.1")]
+    assert [(c.marker, c.keys) for c in a.citations] == [("DOI: 10.5555/abc.2020.1", ("2",))]

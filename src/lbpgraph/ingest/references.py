@@ -261,10 +261,12 @@ def score(entry: str) -> int:
         return WEAK + 1  # an address that names one work (a DOI, PubMed, PMC), or "Title. https://..."
     if len(entry) < 20 or len(entry) > 1200:
         return 0
-    if _INLINE_ID.search(entry) and not _AUTHOR_START.match(entry):
-        rest = _INLINE_ID.sub("", entry)
-        if score(rest) < WEAK:
-            return score(rest)  # "Researchers reported ... (DOI: 10.5555/x).": prose that cites a work
+    inline = _INLINE_ID.search(entry)
+    if inline:
+        rest = score(_INLINE_ID.sub("", entry))
+        prose_after = latin.match(r"[ \t]*[.;][ \t]+[A-Z][a-z]*[ \t]+[a-z]+[ \t]+[a-z]", entry[inline.end():])
+        if rest < WEAK and not _AUTHOR_START.match(entry) or rest < STRONG and prose_after:
+            return rest  # "Researchers reported ... (DOI: 10.5555/x). Nobody else has.": prose that cites a work
     if not _DIGIT.search(entry) and "et al" not in entry:
         return 0  # no year, volume, page or identifier: prose (a book without a year is the price)
     s = 0
