@@ -46,7 +46,8 @@ TARGETS = {"references": 0.97, "links": 0.93, "traps": 0.1}
 
 
 def _surname(author: str) -> str:
-    m = re.match(r"[A-Za-z'’\-]+", author)
+    # the first word, of any letters ("Østby", "García-López"), as the expectations print it
+    m = re.match(r"(?:[^\W\d_]|['’\-])+", author)
     return m.group(0) if m else author
 
 

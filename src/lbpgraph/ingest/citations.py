@@ -32,38 +32,41 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..core.text import Span
-from .matching import venues_agree
+from . import latin
+from .matching import ascii_fold, venues_agree
 from .references import Reference, ReferenceList, bare_work_addresses, footnote_label, names_work
 
 _NUM_LIST = r"\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*"
-_NUMERIC = re.compile(
+_NUMERIC = latin.compile(
     rf"\[[ \t]*(?:((?:see[ \t]+(?:also[ \t]+)?)?(?:refs?|references?)\.?|see)[ \t]*)?({_NUM_LIST})[ \t]*\]"
     rf"|\([ \t]*(?:((?:see[ \t]+(?:also[ \t]+)?)?(?:refs?|references?)\.?|see)[ \t]*)?({_NUM_LIST})[ \t]*\)"
     rf"|\^({_NUM_LIST})"
     r"|([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[ \t]*[,⁻\-–][ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)"
     r"|(?:(?<=[a-z]{3})|(?<=[a-z]{2}[.,;:)\"”’]))(\d{1,3}(?:[-–,]\d{1,3})*)(?![\w.,]\w)", re.I)
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
-_SETTING = re.compile(
+_SETTING = latin.compile(
     r"(?:speed|level|setting|step|stage|grade|size|phase|week|day|session|set|rep|round|page|chapter|table|"
     r"figure|fig|section|question|item|number|no|option|exercise|position|version|gear|zone|category|class|type|"
     r"tier|part|lesson|video|episode|appendix|box|row|column|line|point|score|rating|scale|cart|basket|bag|"
     r"comments?|replies|reviews?|likes?|shares?|votes?|messages?|notifications?|inbox|fig\.|no\.)[ \t]*$", re.I)
-_UNIT_AFTER = re.compile(
+_UNIT_AFTER = latin.compile(
     r"^[ \t]*(?:%|percent|per[ \t]?cent|mg|mcg|µg|g|kg|lbs?|cm|mm|km|m|mph|km/h|kcal|cal|ml|l|min|mins|minutes?|"
     r"s|secs?|seconds?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|x|times|reps?|sets?|steps?|points?|degrees?|°)\b",
     re.I)
-_PERSON_BEFORE = re.compile(
+_PERSON_BEFORE = latin.compile(
     r"(?:\b(?:son|daughter|child|kid|baby|husband|wife|partner|mum|mom|mother|father|dad|brother|sister|"
     r"grandmother|grandfather|gran|grandad|friend|patient|client|woman|man|girl|boy|lady|gentleman|me|myself|"
     r"aged?|turned|turning)"
     r")[ \t]*,?[ \t]*$")
-_FULL_NAME_BEFORE = re.compile(  # "Jane Smith (45)": an age (a number a list of that length rarely reaches)
+_FULL_NAME_BEFORE = latin.compile(  # "Jane Smith (45)": an age (a number a list of that length rarely reaches)
     r"(?<![\w.])(?!(?:As|The|In|On|At|By|For|From|With|And|But|Or|If|When|While|According|See|Like|Unlike|Per|"
     r"Via|Dr|Prof|Professor|Mr|Mrs|Ms|Journal|Annals|Archives)\b)[A-Z][a-z]+[ \t]+[A-Z][a-z]+(?:-[A-Z][a-z]+)?"
     r"[ \t]*,?[ \t]*$")
-_PHONE_AFTER = re.compile(r"^[ \t]*\d{2,4}[ \t.\-]?\d{3,4}")
-_UNIT_BEFORE = re.compile(r"(?:\d|\b(?:m|cm|mm|km|ft|in|kg/m|x10|10|e))$")
-_NAME = r"(?:(?:van|von|de|da|del|di|le|la|te)[ \t]+)?[A-Z](?:[a-z]|['’][A-Z])[A-Za-z'’\-]*"
+_SYMBOL_BEFORE = latin.compile(r"(?<![\w'’-])[A-Za-zα-ωΑ-Ω]$")  # "I²", "R²", "χ²": a letter standing alone
+_COMPARED_AFTER = latin.compile(r"^[ \t]*[=<>≤≥≈]")  # "² = 48%", "² < 0.05": a quantity compared
+_PHONE_AFTER = latin.compile(r"^[ \t]*\d{2,4}[ \t.\-]?\d{3,4}")
+_UNIT_BEFORE = latin.compile(r"(?:\d|\b(?:m|cm|mm|km|ft|in|kg/m|x10|10|e))$")
+_NAME = r"(?:(?:van|von|de|der|den|da|del|di|du|le|la|te|ten|ter)[ \t]+){0,2}[A-Z](?:[a-z]|['’][A-Z])[A-Za-z'’\-]*"
 _INITIALS = r"(?:[ \t]+[A-Z]{1,3}\b(?![a-z]))?"
 _NOT_NAMES = frozenset("""
 The This That These Those In On At For From With By As An A And But Or If When While Since After Before Dr Mr Mrs Ms
@@ -77,8 +80,8 @@ Spine Pain Lancet Walking Exercise Back Low Chronic Acute See Also Eg Ie Cf Note
 Source Sources Citation Edition Press University Hospital Clinic Institute Centre Center Department School College
 Foundation Society Association Group Team Trust Council Agency Organisation Organization Ltd Inc Co Update Version
 """.split())
-_AUTHOR_YEAR = re.compile(r"\(([^()]{2,250}?\b(?:1[89]|20)\d{2}[a-z]?(?:[ \t]*,[ \t]*(?:pp?\.|page)[ \t]*\d+(?:[-–]\d+)?)?)\)")
-_AY_PART = re.compile(
+_AUTHOR_YEAR = latin.compile(r"\(([^()]{2,250}?\b(?:1[89]|20)\d{2}[a-z]?(?:[ \t]*,[ \t]*(?:pp?\.|page)[ \t]*\d+(?:[-–]\d+)?)?)\)")
+_AY_PART = latin.compile(
     rf"^[ \t]*(?:(?:see|also|e\.g\.|eg|cf\.?|and|reviewed[ \t]+in|as[ \t]+cited[ \t]+in)[,]?[ \t]+)*"
     rf"({_NAME}(?:[ \t]+et[ \t]+al\.?|(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|&)[ \t]+{_NAME})?),?[ \t]+"
     rf"((?:1[89]|20)\d{{2}}[a-z]?(?:[ \t]*,[ \t]*(?:1[89]|20)\d{{2}}[a-z]?)*)(?:[ \t]*,[ \t]*(?:pp?\.|page)[ \t]*\d+(?:[-–]\d+)?)?[ \t]*$")
@@ -86,15 +89,15 @@ _AY_YEARS = r"((?:1[89]|20)\d{2}[a-z]?(?:[ \t]*,[ \t]*(?:1[89]|20)\d{2}[a-z]?)*)
 _ORG_WORDS = (r"Institute|Organi[sz]ation|Society|Association|Council|Agency|Department|College|Foundation|Centre|"
               r"Center|Trust|Service|Ministry|Board|Academy|Federation|Office|Commission|Network|Alliance|Collaboration")
 # "(National Institute for Health and Care Excellence [NICE], 2016)", "(World Health Organization, 2023)"
-_AY_ORG = re.compile(
+_AY_ORG = latin.compile(
     rf"^[ \t]*(?:(?:see|also|e\.g\.|eg|cf\.?)[,]?[ \t]+)*"
     rf"([A-Z][A-Za-z'’\-]+(?:[ \t]+(?:[A-Z][A-Za-z'’\-]+|of|for|and|the|on|in|&))+)"
     rf"(?:[ \t]*[\[(]([A-Z]{{2,8}})[\])])?,?[ \t]+{_AY_YEARS}")
-_AY_ACRONYM = re.compile(rf"^[ \t]*(?:(?:see|also|e\.g\.|eg|cf\.?)[,]?[ \t]+)*([A-Z]{{2,8}}),?[ \t]+{_AY_YEARS}")
-_NARRATIVE_YEAR = re.compile(
+_AY_ACRONYM = latin.compile(rf"^[ \t]*(?:(?:see|also|e\.g\.|eg|cf\.?)[,]?[ \t]+)*([A-Z]{{2,8}}),?[ \t]+{_AY_YEARS}")
+_NARRATIVE_YEAR = latin.compile(
     rf"\b({_NAME})((?:[ \t]+et[ \t]+al\.?|[ \t]+and[ \t]+(?:colleagues|co-?workers|co-?authors|team)"
     rf"|(?:,[ \t]*{_NAME})*,?[ \t]+(?:and|&)[ \t]+({_NAME}))?)(?:['’]s)?[ \t]*\(((?:1[89]|20)\d{{2}})[a-z]?\)")
-_NARRATIVE = re.compile(
+_NARRATIVE = latin.compile(
     rf"\b({_NAME}){_INITIALS}(?:[ \t]+et[ \t]+al\b\.?|[ \t]+and[ \t]+(?:his|her|their)?[ \t]*(?:colleagues|co-?workers|co-?authors|team)\b"
     rf"|['’]s[ \t]+(?:team|group|lab|laboratory|study|trial|review|paper|research|work|analysis)\b)"
     rf"|\b(?:led|conducted|written|authored|run|headed)[ \t]+by[ \t]+(?:(?:Dr|Prof|Professor)\.?[ \t]+)?(?:[A-Z][a-z]+[ \t]+)?({_NAME})"
@@ -106,7 +109,7 @@ _VENUE_WORDS = (r"Journal|Lancet|BMJ|JAMA|NEJM|Spine|Pain|Annals|Archives|Medici
 _VENUE_NAME = (rf"(?:The[ \t]+)?(?:(?:[A-Z][A-Za-z&'’\-]*|of|and|the|for|in|&)[ \t]+){{0,7}}?"
                rf"(?:{_VENUE_WORDS})(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|for|in|&))*")
 _ANY_VENUE = r"[A-Z][A-Za-z&'’\-]*(?:[ \t]+(?:[A-Z][A-Za-z&'’\-]*|of|and|the|for|in|&))*"  # "the journal Healthcare"
-_VENUE = re.compile(
+_VENUE = latin.compile(
     rf"\b(?:(?:published|appeared|appearing|reported|printed|out)[ \t]+(?:\w+[ \t]+){{0,2}}?in|according[ \t]+to|"
     rf"(?:study|trial|review|paper|analysis|report|article|survey|meta-analysis|research)[ \t]+in)"
     rf"[ \t]+(?:a[ \t]+(?:paper|study|report|trial)[ \t]+(?:published[ \t]+)?in[ \t]+)?(?:the[ \t]+)?({_VENUE_NAME})"
@@ -114,20 +117,20 @@ _VENUE = re.compile(
     rf"|\b(?:the|a)[ \t]+(?:medical[ \t]+|scientific[ \t]+)?journal[ \t]+({_ANY_VENUE})"
     # "WalkBack, in The Lancet last year,": a trial or paper named, then the journal it appeared in
     rf"|(?<=,)[ \t]+in[ \t]+(?:the[ \t]+)?({_VENUE_NAME})(?=[ \t]+(?:last|this|earlier|in|on|from)\b|[ \t]*[,;])")
-_VENUE_WHEN = re.compile(  # "The Lancet in June 2024": the journal ends where its date begins
+_VENUE_WHEN = latin.compile(  # "The Lancet in June 2024": the journal ends where its date begins
     r"[ \t]+(?:in|on|during|last|this|from)[ \t]+(?:January|February|March|April|May|June|July|August|September|"
     r"October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Spring|Summer|Autumn|Fall|Winter|"
     r"(?:1[89]|20)\d{2})\b.*$")
-_VENUE_END = re.compile(r"(?:[ \t]+(?:of|and|the|for|in|&))+$")
-_YEAR_DESIGN = re.compile(
+_VENUE_END = latin.compile(r"(?:[ \t]+(?:of|and|the|for|in|&))+$")
+_YEAR_DESIGN = latin.compile(
     r"\b(?:a|an|the|one|this|that|their)[ \t]+(?:\w+[ \t]+){0,2}?((?:1[89]|20)\d{2})[ \t]+(?:[\w\-]+[ \t]+){0,2}?"
     r"(study|trial|review|meta-analysis|analysis|survey|paper|report|experiment)\b", re.I)
-_DESCRIPTOR = re.compile(
+_DESCRIPTOR = latin.compile(
     r"\b(?:[Aa]|[Aa]n|[Oo]ne|[Tt]he|[Aa]nother)[ \t]+(?:(?:large|small|big|recent|new|older|earlier|randomi[sz]ed|controlled|"
     r"pilot|clinical|major|landmark|systematic)[ \t]+){0,3}([A-Z][a-z]{3,})[ \t]+(?:\w+[ \t]+){0,1}?"
     r"(study|trial|review|survey|paper|analysis)\b[^.?!]{0,80}?\b(?:showed|shows|found|finds|reported|suggests|"
     r"suggested|concluded|demonstrated|revealed|indicated)\b")
-_VAGUE = re.compile(
+_VAGUE = latin.compile(
     r"(?:\b(?:(?:some|many|most|several|numerous|recent|new|other|further|growing|decades[ \t]+of)[ \t]+)?"
     r"(?:studies|research|researchers|scientists|experts|doctors|physicians|evidence|science|surveys|trials|reviews)"
     r"|\b(?:some|many|most|several|other|numerous)[ \t]+(?:people|physiotherapists|physios|therapists|specialists|"
@@ -202,7 +205,7 @@ class _Sentences:
 
 
 def _same_surname(a: str, b: str) -> bool:
-    a, b = a.lower().replace("’", "'"), b.lower().replace("’", "'")
+    a, b = ascii_fold(a.replace("’", "'")).lower(), ascii_fold(b.replace("’", "'")).lower()  # "Ostby" is "Østby"
     if a == b:
         return True
     if len(a) >= 5 and len(b) >= 5 and abs(len(a) - len(b)) <= 1:
@@ -293,14 +296,14 @@ class _Index:
 
 def _key(name: str) -> str:
     """What surnames are looked up by: their first two letters (a typo later on is forgiven)."""
-    return name.lower()[:2]
+    return ascii_fold(name).lower()[:2]
 
 
 def _expand(numbers: str) -> list[int] | None:
     """The numbers a marker lists ("2,3", "5-7"), or None when it reads as a range of values."""
     out: list[int] = []
-    for part in re.split(r"[ \t]*,[ \t]*", numbers):
-        bounds = [int(x) for x in re.split(r"[ \t]*[-–][ \t]*", part) if x]
+    for part in latin.split(r"[ \t]*,[ \t]*", numbers):
+        bounds = [int(x) for x in latin.split(r"[ \t]*[-–][ \t]*", part) if x]
         if len(bounds) == 2:
             if bounds[0] >= bounds[1] or bounds[1] - bounds[0] > 30:
                 return None
@@ -313,12 +316,12 @@ def _expand(numbers: str) -> list[int] | None:
 def _enumerations(text: str, sentences: _Sentences) -> set[int]:
     """Starts of "(1) ... (2) ..." list numbers inside sentences: "(1) move slowly, (2) breathe"."""
     out: set[int] = set()
-    for m in re.finditer(r"\([ \t]*1[ \t]*\)[ \t]+[a-z]", text):
+    for m in latin.finditer(r"\([ \t]*1[ \t]*\)[ \t]+[a-z]", text):
         sentence = sentences.at(m.start())
         if sentence is None:
             continue
         inside = text[m.start():sentence.end]
-        follow = list(re.finditer(r"\([ \t]*(\d{1,2})[ \t]*\)[ \t]+(?:and[ \t]+|or[ \t]+)?[a-z]", inside))
+        follow = list(latin.finditer(r"\([ \t]*(\d{1,2})[ \t]*\)[ \t]+(?:and[ \t]+|or[ \t]+)?[a-z]", inside))
         if any(f.group(1) == "2" for f in follow):
             out.update(m.start() + f.start() for f in follow)
     return out
@@ -342,6 +345,7 @@ def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[
 
     _links(text, sentences, reference_lists, list(links), lists, found, taken)
     _footnotes(text, sentences, index, lists, found, taken)
+    _symbols(text, sentences, index, lists, found, taken)
     _numerics(text, sentences, index, lists, found, taken)
     _author_years(text, sentences, index, cand, free, found, taken)
     _narrative(text, sentences, index, cand, free, found, taken)
@@ -397,7 +401,7 @@ def _links(text: str, sentences: _Sentences, reference_lists: list[ReferenceList
         taken.add(span)
 
 
-_FOOTNOTE_MARK = re.compile(r"\[\^([\w\-]{1,24})\](?!:)")
+_FOOTNOTE_MARK = latin.compile(r"\[\^([\w\-]{1,24})\](?!:)")
 
 
 def _footnotes(text: str, sentences: _Sentences, index: _Index, lists: _Spans, found: list[InText],
@@ -412,6 +416,34 @@ def _footnotes(text: str, sentences: _Sentences, index: _Index, lists: _Spans, f
             continue
         key = by_label.get(m.group(1))
         found.append(InText(m.group(0), span, "numeric", (key,) if key else (), () if key else (m.group(1),), sentence))
+        taken.add(span)
+
+
+_SYMBOL_MARK = re.compile(r"(?<=[\w.,;:!?)\"”’])([*†‡§¶]{1,3})(?![\w*†‡§¶])")
+_EMPHASIS_OPEN = re.compile(r"(?:^|[\s(])[*_]{1,2}(?=\w)")
+
+
+def _symbols(text: str, sentences: _Sentences, index: _Index, lists: _Spans, found: list[InText],
+             taken: _Spans) -> None:
+    """Symbol markers ("CLINICALLY PROVEN*:", "designed†"): the one note that starts with the same
+    symbol ("* Chan E, ..."). Nothing else: without such a note (or with several, a bulleted list)
+    a symbol is a bullet, a rating or emphasis, and cites nothing."""
+    notes: dict[str, list[str]] = {}
+    for r in index.references:
+        if r.label and not r.label[0].isalnum():
+            notes.setdefault(r.label, []).append(r.key)
+    if not notes:
+        return
+    for m in _SYMBOL_MARK.finditer(text):
+        span = Span(m.start(), m.end())
+        sentence = sentences.at(m.start())
+        keys = notes.get(m.group(1), [])
+        if sentence is None or len(keys) != 1 or lists.overlaps(span) or taken.overlaps(span):
+            continue
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        if m.group(1)[0] == "*" and _EMPHASIS_OPEN.search(text, line_start, m.start()):
+            continue  # "*really*": the close of an emphasis
+        found.append(InText(m.group(0), span, "numeric", (keys[0],), (), sentence))
         taken.add(span)
 
 
@@ -434,7 +466,7 @@ def _author_years(text: str, sentences: _Sentences, index: _Index, cand: Candida
                 continue
             names, years = named
             matched = True
-            for y in re.findall(r"(?:1[89]|20)\d{2}", years):
+            for y in latin.findall(r"(?:1[89]|20)\d{2}", years):
                 hits = index.by_author(names, int(y), m.start())
                 keys.extend(k for k in hits if k not in keys)
                 if not hits:
@@ -452,7 +484,7 @@ def _part_names(part: str, aliases: dict[str, str], index: _Index, position: int
     citation gave it ("[NICE]") or a listed entry is under."""
     pm = _AY_PART.match(part)
     org = _AY_ORG.match(part)
-    if org and (org.group(2) or re.search(rf"\b(?:{_ORG_WORDS})\b|[ \t](?:of|for|on|the)[ \t]", org.group(1))):
+    if org and (org.group(2) or latin.search(rf"\b(?:{_ORG_WORDS})\b|[ \t](?:of|for|on|the)[ \t]", org.group(1))):
         if org.group(2):
             aliases[org.group(2)] = org.group(1)
         return [org.group(1)], org.group(3)
@@ -487,28 +519,28 @@ def _numeric_context_ok(kind: str, numbers: list[int], before: str, after: str, 
     if enumeration or _PHONE_AFTER.match(after) or (kind == "paren" and _SETTING.search(before)
                                                      and not _prose_before_end(before, after)):
         return False
-    if re.search(r"[+\d][ \t]*$", before) or re.search(r"[$£€¥][ \t]*$", before):
+    if latin.search(r"[+\d][ \t]*$", before) or latin.search(r"[$£€¥][ \t]*$", before):
         return False  # "+44 (0)", "10^3", "$(5)"
-    if not before.strip() or re.fullmatch(r"[ \t]*[-•*]?[ \t]*", before):
+    if not before.strip() or latin.fullmatch(r"[ \t]*[-•*]?[ \t]*", before):
         return False  # "(1) Walk daily": the number of a list item
-    if kind == "sup":
-        return not _UNIT_BEFORE.search(before)
+    if kind == "sup":  # "kg/m²", "I² = 48%", "R²", "χ²": a power of a unit or a statistic's symbol
+        return not (_UNIT_BEFORE.search(before) or _SYMBOL_BEFORE.search(before) or _COMPARED_AFTER.match(after))
     if _UNIT_AFTER.match(after):
         return False
     if kind == "glued":  # "back pain.1,2 Walking": a superscript flattened by a copy; only what a numbered list holds
-        return bool(size) and max(numbers) <= size and not re.search(r"\b(?:covid|omega|vitamin|mp|co|h)$", before, re.I)
+        return bool(size) and max(numbers) <= size and not latin.search(r"\b(?:covid|omega|vitamin|mp|co|h)$", before, re.I)
     if kind == "paren":
         if not size or max(numbers) > size:
             return False  # no numbered list holds it: an age, a count, a score
         if _PERSON_BEFORE.search(before) or m.group(0).lstrip("( \t").startswith("0") or (
                 min(numbers) >= 16 and _FULL_NAME_BEFORE.search(before)):
             return False  # "my son (8)", "Jane Smith (45)", "(02) 9876 5432"
-        if re.match(r"[ \t]*[a-z]", after) and re.search(r"(?:^|[:;,]|\band|\bor)[ \t]*$", before):
+        if latin.match(r"[ \t]*[a-z]", after) and latin.search(r"(?:^|[:;,]|\band|\bor)[ \t]*$", before):
             return False  # "rules: (1) move slowly"
         line_start = text.rfind("\n", 0, m.start()) + 1
         line_end = text.find("\n", m.end())
         line = text[line_start:line_end if line_end >= 0 else len(text)]
-        if len(line.strip()) < 40 and not re.search(r"[.!?]", line):
+        if len(line.strip()) < 40 and not latin.search(r"[.!?]", line):
             return False  # "Cart (2)", "Reviews (12)": a counter in the page's furniture
     return True
 
@@ -516,15 +548,15 @@ def _numeric_context_ok(kind: str, numbers: list[int], before: str, after: str, 
 def _prose_before_end(before: str, after: str) -> bool:
     """"as effective as other exercise (1).": a word of running prose, not a label or a setting, before
     a marker that ends the sentence ("set the speed (1) and", "Exercise (2)" are settings and labels)."""
-    return bool(re.match(r"[ \t]*[.;](?:\s|$)", after) and re.search(r"\b[a-z]{2,}[ \t]+[a-z]+[ \t]*$", before)
-                and not re.search(r"\b(?:to|at|on|in|of|from|use|set|press|select|choose|the|this|that|each|every|"
+    return bool(latin.match(r"[ \t]*[.;](?:\s|$)", after) and latin.search(r"\b[a-z]{2,}[ \t]+[a-z]+[ \t]*$", before)
+                and not latin.search(r"\b(?:to|at|on|in|of|from|use|set|press|select|choose|the|this|that|each|every|"
                                   r"first|next|last|per)[ \t]+[a-z]+[ \t]*$", before))
 
 
 def _names(authors: str) -> list[str]:
     """Surnames in "Smith et al.", "Lee and Kang", "Shiri, Coggon & Falah-Hassani"."""
-    authors = re.sub(r"\bet[ \t]+al\.?", "", authors)
-    return [n.strip() for n in re.split(r",|\band\b|&", authors) if n.strip()]
+    authors = latin.sub(r"\bet[ \t]+al\.?", "", authors)
+    return [n.strip() for n in latin.split(r",|\band\b|&", authors) if n.strip()]
 
 
 class Candidates:
@@ -554,7 +586,7 @@ def _narrative(text: str, sentences: _Sentences, index: _Index, cand: Candidates
     for m in _NARRATIVE.finditer(text):
         span = Span(m.start(), m.end())
         sentence = sentences.at(m.start())
-        name = re.sub(r"['’]s$", "", m.group(1) or m.group(2) or m.group(3))  # "Ansari's group": Ansari
+        name = latin.sub(r"['’]s$", "", m.group(1) or m.group(2) or m.group(3))  # "Ansari's group": Ansari
         if sentence is None or not free(span) or name in _NOT_NAMES:
             continue
         names = [name] + ([m.group(4)] if m.group(4) else [])
@@ -578,7 +610,7 @@ def _entry(index: _Index, key: str) -> Reference:
 def _year_near(text: str, sentence: Span, m: re.Match[str]) -> int | None:
     """A year printed just around a narrative citation ("a 2013 study by Krein", "Krein ... in 2013")."""
     window = text[max(sentence.start, m.start() - 30):min(sentence.end, m.end() + 30)]
-    years = re.findall(r"\b((?:1[89]|20)\d{2})\b", window)
+    years = latin.findall(r"\b((?:1[89]|20)\d{2})\b", window)
     return int(years[0]) if len(years) == 1 else None
 
 
@@ -587,7 +619,7 @@ def _venues(text: str, sentences: _Sentences, index: _Index, cand: Candidates, f
     for m in _VENUE.finditer(text):
         group = next(g for g in (1, 2, 3, 4) if m.group(g))
         printed = _VENUE_END.sub("", _VENUE_WHEN.sub("", m.group(group))).rstrip()
-        venue = re.sub(r"^(?:the|The)[ \t]+", "", printed)
+        venue = latin.sub(r"^(?:the|The)[ \t]+", "", printed)
         if not venue or (group != 3 and venue in ("Medicine", "Review", "Reviews", "Therapy", "Pain", "Nature")):
             continue  # a word, not a journal ("published in Nature" is left to the vague rules)
         start = m.start(group)
@@ -596,11 +628,11 @@ def _venues(text: str, sentences: _Sentences, index: _Index, cand: Candidates, f
         if sentence is None or not free(span):
             continue
         window = text[sentence.start:sentence.end]
-        years = [int(y) for y in re.findall(r"\b((?:1[89]|20)\d{2})\b", window)]
+        years = [int(y) for y in latin.findall(r"\b((?:1[89]|20)\d{2})\b", window)]
         year = years[0] if len(set(years)) == 1 else None
         keys = index.by_venue_year(venue, year, start)
         if len(keys) > 1:  # "WalkBack, in The Lancet": the entry whose title names the trial
-            named = re.search(r"([A-Z][A-Za-z\-]*[A-Z][A-Za-z\-]*)[ \t]*,[ \t]*$", text[sentence.start:m.start() + 1])
+            named = latin.search(r"([A-Z][A-Za-z\-]*[A-Z][A-Za-z\-]*)[ \t]*,[ \t]*$", text[sentence.start:m.start() + 1])
             by_name = [k for k in keys if named and named.group(1) in (_entry(index, k).title or "")]
             keys = by_name if len(by_name) == 1 else keys
         marker = text[m.start():span.end]
@@ -637,11 +669,11 @@ def _descriptors(text: str, sentences: _Sentences, index: _Index, free: Callable
         word = m.group(1)
         if sentence is None or sentence in cited or not free(span) or word in _NOT_NAMES:
             continue
-        stem = re.sub(r"(?:ian|ean|an|ese|ish|n)$", "", word.lower())
+        stem = latin.sub(r"(?:ian|ean|an|ese|ish|n)$", "", word.lower())
         if len(stem) < 4:
             continue
         hits = [r for r in index.near(m.start()).references
-                if re.search(rf"\b{re.escape(stem)}", (r.title or "").lower())]
+                if latin.search(rf"\b{re.escape(stem)}", (r.title or "").lower())]
         if len(hits) == 1:
             found.append(InText(m.group(0), span, "narrative", (hits[0].key,), (), sentence))
             taken.add(span)

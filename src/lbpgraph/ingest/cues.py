@@ -96,7 +96,10 @@ _SAFETY = re.compile(
     r"hands? on the (?:side )?(?:hand)?rails?|start (?:off )?(?:at|with) (?:a )?(?:very )?(?:low|slow|gentle|small)|"
     r"\d+(?:\.\d+)?\s?(?:mph|km/h|kph|minutes?|mins?|kg)\s+(?:max|maximum)|max(?:imum)? (?:of )?\d|"
     r"(?:make|makes|making) (?:your |the |their |it )?(?:\w+ )?(?:pain|symptoms?|back|condition|injury) worse|"
-    r"(?:can|may|will|could) (?:worsen|aggravate|delay recovery))\b"
+    r"(?:can|may|will|could) (?:worsen|aggravate|delay recovery)|"
+    r"(?:should|must|need to|needs to|have to|has to) (?:\w+ ){0,3}with (?:support|assistance|help|a (?:stick|cane|frame|"
+    r"walker|walking aid|partner)|someone)|"
+    r"(?:should|must|need to|needs to) be (?:assessed|checked|examined|seen|cleared|reviewed|supervised) by)\b"
     r"|\bif (?:you|your|it|the pain|walking)\b[^.?!]{0,80}\b(?:numb\w*|pins and needles|dizz\w*|fever|weakness|"
     r"pregnan\w*|osteoporosis|fractures?|worse|spreads?|shoots?|surgery|pacemaker|vertigo|balance problems|"
     r"bladder|bowel|weight loss|at night)\b", re.I)
@@ -170,6 +173,16 @@ _LIMIT = re.compile(r"\b(?:stay below|stay under|do not exceed|don't exceed|donâ
                     r"at most|keep (?:it|the \w+) (?:low|below|under))\b", re.I)
 
 
+# a warning by itself, whatever it is about: "Not suitable for children under 14", "Always clip the
+# emergency stop cord", "Keep out of reach of children"
+_WARNING = re.compile(r"\b(?:not (?:suitable|recommended|advised|safe|intended|designed) for|keep out of (?:the )?reach|"
+                      r"emergency stop|(?:safety|stop) (?:key|clip|cord|lanyard|strap)|always (?:clip|attach|wear|fasten) )",
+                      re.I)
+# what a sentence does not know is no warning: "We do not know whether X is better than Y"
+_UNKNOWN = re.compile(r"\b(?:do|does|did)(?: not|n't|nâ€™t) (?:yet |really |fully )?(?:know|understand)\b|"
+                      r"\b(?:is|are|remains?) (?:not|still not|un)(?: yet)? ?(?:known|clear)\b", re.I)
+
+
 # where and how an exercise is done safely: a warning may name the place, not the body
 _HAZARD = re.compile(r"\b(?:traffic|roads?|streets?|stairs|steps|uneven|slippery|obstacles?|icy|dark|crowded|"
                      r"speed|mph|km/h|kph|incline|ground|surface|track|path|alone|supervis\w*)\b", re.I)
@@ -178,7 +191,12 @@ _HAZARD = re.compile(r"\b(?:traffic|roads?|streets?|stairs|steps|uneven|slippery
 def is_safety(sentence: str) -> bool:
     """A warning, precaution or contraindication about something health-related, or a limit to
     keep to ("stay below speed 4", "no more than 8 tablets"), or a hazard to avoid ("never on a street")."""
-    return not sentence.rstrip().endswith("?") and bool(_SAFETY.search(sentence)) and (
+    if sentence.rstrip().endswith("?"):
+        return False
+    if _WARNING.search(sentence):
+        return True
+    sentence = _UNKNOWN.sub(" ", sentence)
+    return bool(_SAFETY.search(sentence)) and (
         bool(_HEALTH.search(sentence)) or bool(_LIMIT.search(sentence)) or bool(_HAZARD.search(sentence)))
 
 

@@ -24,75 +24,84 @@ from collections.abc import Iterable
 from functools import cached_property
 
 from ..core.text import Span
+from . import latin
 
 _YEAR = r"(?:1[89]\d{2}|20\d{2})"
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
 # a marker before an entry: bullet, then "[1]", "(1)", "1.", "1)", "^1", "¹", "Ref 1:", "1 " + author
-_MARKER = re.compile(
+_MARKER = latin.compile(
     r"^[ \t]*(?:[-•*·–▪◦‣►][ \t]+)?"
     r"(?:\[(\d{1,3})\]|\((\d{1,3})\)|(\d{1,3})[.)](?=\s)|\^(\d{1,3})|([" + _SUPERSCRIPTS + r"]{1,3})"
     r"|refs?\.?[ \t]*(\d{1,3})[ \t]*[:.)\]-]|(\d{1,3})(?=[ \t]+[A-Z][A-Za-z'’\-]+,?[ \t]+(?:[A-Z]{1,3}\b|[A-Z]\.)))"
     r"[ \t]*", re.I)
 # the links back to where a note is cited, as wikis print them before it: "^", "^ a b", "↑ a b c"
-_BACKLINKS = re.compile(r"[ \t]*[\^↑](?:[ \t]*\b[a-z]{1,2}\b)*[ \t]*(?=[A-Z\d\"“'‘])")
-_BULLET = re.compile(r"^[ \t]*[-•*·–▪◦‣►][ \t]+")
-_LABEL = re.compile(r"^(?:[A-Z][a-z]+(?:[ \t][a-z]+){0,2})[ \t]*:[ \t]+(?=[A-Z])")
-_DOI = re.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?[ \t]*)?(10\.\d{4,9}/[^\s,;]*[^\s,;.)\]])", re.I)
-_PMID = re.compile(r"\bPMID:?[ \t]*(\d{1,9})\b|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b|ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b")
-_PMCID = re.compile(r"\b(PMC\d{3,9})\b")
-_ID_URL = re.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.nih\.gov/(?:pmc/articles/PMC|pubmed/)\d|"
+_BACKLINKS = latin.compile(r"[ \t]*[\^↑](?:[ \t]*\b[a-z]{1,2}\b)*[ \t]*(?=[A-Z\d\"“'‘])")
+_BULLET = latin.compile(r"^[ \t]*[-•*·–▪◦‣►][ \t]+")
+_LABEL = latin.compile(r"^(?:[A-Z][a-z]+(?:[ \t][a-z]+){0,2})[ \t]*:[ \t]+(?=[A-Z])")
+# a DOI may hold brackets ("10.1016/S0140-6736(24)00755-4"): its end is found by :func:`tidy_doi`
+_DOI = latin.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?[ \t]*)?(10\.\d{4,9}/[^\s,;]*[^\s,;.\]])", re.I)
+# an identifier printed in running text: "(DOI: 10.5555/jirs.2025.0412)", "PMID: 31234567"
+_TEXT_ID = latin.compile(r"\bdoi\b:?[ \t]*(10\.\d{4,9}/[^\s,;]*[^\s,;.\]])|\bPMID\b:?[ \t]*(\d{1,9})\b", re.I)
+_INLINE_ID = latin.compile(r"\([ \t]*(?:doi|pmid|pmcid)\b:?[ \t]*[^\s()]*(?:\([^\s()]*\)[^\s()]*)*[ \t]*\)", re.I)
+_PMID = latin.compile(r"\bPMID:?[ \t]*(\d{1,9})\b|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b|ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b")
+# a footnote's symbol before its note: "* Chan E, ...", "†Designed with ...", "‡ See ..."
+_SYMBOL = latin.compile(r"^[ \t]*([*†‡§¶]{1,3})[ \t]*(?=[A-Z\"“'‘])")
+_PMCID = latin.compile(r"\b(PMC\d{3,9})\b")
+_ID_URL = latin.compile(r"^https?://(?:dx\.)?(?:doi\.org/10\.|(?:www\.)?ncbi\.nlm\.nih\.gov/(?:pmc/articles/PMC|pubmed/)\d|"
                      r"pubmed\.ncbi\.nlm\.nih\.gov/\d|europepmc\.org/)\S*$")
-_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)\]]")
+_URL = latin.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)\]]")
 # words by which a sentence says that a link leads to research (a link to a shop, a newsletter's
 # settings or a sponsor says none of them, and cites nothing unless a listed entry names its target)
-_RESEARCH = re.compile(r"\b(?:stud(?:y|ies)|trials?|review(?:ed|s)?|research\w*|papers?|journals?|published|"
+_RESEARCH = latin.compile(r"\b(?:stud(?:y|ies)|trials?|review(?:ed|s)?|research\w*|papers?|journals?|published|"
                        r"evidence|guidelines?|meta-analys[ie]s|analys[ie]s|survey|cohort|experiment\w*|"
                        r"found|finds|showed|shows|reported|according|data|scientists?|researchers?)\b", re.I)
-_TITLE_URL = re.compile(r"^(?:[A-Z\"“‘'][^\n]{2,200}?[.:|\-–—][ \t]+)?https?://\S+$")  # "Title. https://..."
+_TITLE_URL = latin.compile(r"^(?:[A-Z\"“‘'][^\n]{2,200}?[.:|\-–—][ \t]+)?https?://\S+$")  # "Title. https://..."
 _MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?")
 # "(2019)", "(14 August 2019)", "(August 14, 2019)", "(2019, August 14)": a publication date
-_PAREN_YEAR = re.compile(rf"\((?:(?:\d{{1,2}}[ \t]+)?{_MONTH}[ \t]+(?:\d{{1,2}},?[ \t]+)?)?({_YEAR})[a-z]?"
+_PAREN_YEAR = latin.compile(rf"\((?:(?:\d{{1,2}}[ \t]+)?{_MONTH}[ \t]+(?:\d{{1,2}},?[ \t]+)?)?({_YEAR})[a-z]?"
                          rf"(?:,[ \t]*{_MONTH}(?:[ \t]+\d{{1,2}})?)?\)")
 # "Retrieved 2 March 2024", "Accessed March 2, 2024", "[cited 2024 Mar 2]": when it was read, not published
-_ACCESSED = re.compile(rf"(?:\b(?:retrieved|accessed|viewed|consulted)(?:[ \t]+(?:on|from))?|\[cited)[ \t]+"
+_ACCESSED = latin.compile(rf"(?:\b(?:retrieved|accessed|viewed|consulted)(?:[ \t]+(?:on|from))?|\[cited)[ \t]+"
                        rf"[^.\]]{{0,40}}?{_YEAR}[^.\]]{{0,12}}\]?\.?", re.I)
-_VANCOUVER_YEAR = re.compile(rf"\b({_YEAR})[a-z]?(?:[ \t]+[A-Z][a-z]{{2}}(?:[ \t]+\d{{1,2}})?)?[ \t]*;")
-_REF_YEAR = re.compile(rf"(?:\(|[.,;:][ \t]*|^)({_YEAR})[a-z]?(?=[.;:,)]|[ \t]*$)")
-_ANY_YEAR = re.compile(rf"(?<![\d/.\-])({_YEAR})[a-z]?(?![\d/\-])")
-_VOLUME_PAGES = re.compile(
+_VANCOUVER_YEAR = latin.compile(rf"\b({_YEAR})[a-z]?(?:[ \t]+[A-Z][a-z]{{2}}(?:[ \t]+\d{{1,2}})?)?[ \t]*;")
+_REF_YEAR = latin.compile(rf"(?:\(|[.,;:][ \t]*|^)({_YEAR})[a-z]?(?=[.;:,)]|[ \t]*$)")
+_ANY_YEAR = latin.compile(rf"(?<![\d/.\-])({_YEAR})[a-z]?(?![\d/\-])")
+_VOLUME_PAGES = latin.compile(
     r"\b\d{1,4}[ \t]*\([^()]{1,14}\)[ \t]*[:,][ \t]*(?:e|pp?\.[ \t]*)?[A-Za-z]?\d+"  # 15(8):e181, 31(3), 86
     r"|;[ \t]*\d{1,4}[ \t]*(?:\([^()]{1,14}\))?[ \t]*:[ \t]*[A-Za-z]?\d+"  # 2013;15:181
     r"|\bpp?\.[ \t]*\d+|\bvol\.[ \t]*\d+"  # pp. 497-503, vol. 3
     r"|\b\d{1,4}[ \t]*:[ \t]*[A-Za-z]?\d+[ \t]*[-–][ \t]*\d+"  # 25:222-228
     r"|\b\d{1,4}[ \t]*\(\d{1,5}\)(?=[ \t]*[.;,]?[ \t]*$)", re.I)  # 98(26).
-_AUTHOR_START = re.compile(
-    r"^(?:[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?"
+_PARTICLES = r"(?:van|von|de|der|den|da|del|di|du|le|la|te|ten|ter|dos|das)"
+_AUTHOR_START = latin.compile(
+    rf"^(?:{_PARTICLES}[ \t]+){{0,3}}"  # "van der Berg E"
+    r"(?:[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?"
     r"(?:,?[ \t]+[A-Z]{1,3}\b(?![a-z])|,[ \t]*(?:[A-Z]\.[ \t]?-?){1,3}|,?[ \t]+(?:[A-Z]\.[ \t]?){1,3}"
     r"|[ \t]+et[ \t]+al\b|,[ \t]+[A-Z][a-z]+[ \t]+[A-Z]\."
     r"|,[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+|[ \t]+[A-Z]\.)?(?=[ \t]*[(;]))"
     r"|(?:[A-Z]\.[ \t]?){1,3}[ \t]*[A-Z][A-Za-z'’\-]+,)")
-_PROSE_AFTER_YEAR = re.compile(rf"\({_YEAR}[a-z]?\)[ \t]+[a-z]")
+_PROSE_AFTER_YEAR = latin.compile(rf"\({_YEAR}[a-z]?\)[ \t]+[a-z]")
 # "Northfield Institute is an independent ...", "The Trust, founded in 2004, funds ...": a sentence about someone
-_PROSE_SUBJECT = re.compile(
+_PROSE_SUBJECT = latin.compile(
     r"^(?:The[ \t]+)?[A-Z][\w'’&\-]*(?:[ \t]+(?:[A-Z][\w'’&\-]*|of|for|and|on|in))*(?:,[^,.]{1,60},)?[ \t]+"
     r"(?:is|are|was|were|has|have|had|funds|employs|provides|offers|supports|represents|works|runs|publishes|"
     r"aims|helps|leads|was[ \t]+funded|is[ \t]+funded)\b")
-_PUBLISHER = re.compile(r"\b(?:Press|Publishing|Publishers|Books|Edition|eds?\.)")
-_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|we|our|you|your)\b")
-_VENUE_WORD = re.compile(
+_PUBLISHER = latin.compile(r"\b(?:Press|Publishing|Publishers|Books|Edition|eds?\.)")
+_FIRST_PERSON = latin.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|we|our|you|your)\b")
+_VENUE_WORD = latin.compile(
     r"\b(?:J|Journal|Rev|Review|Med|Medicine|Spine|Lancet|BMJ|JAMA|Proc|Proceedings|Press|Publishing|Publishers|"
     r"Quarterly|Physiother\w*|Rehabil\w*|Clin\w*|Ann|Annals|Arch\w*|Sci|Science|Res|Research|Int|Bull\w*|Reports?|"
     r"PLoS|Cochrane|Gait|Posture|Health\w*|Epidemiol\w*|Orthop\w*|Sports?|Ther|Therapy|Bulletin|University|"
     r"Books?|Edition|eds?)\b\.?")
-_QUOTED_TITLE = re.compile(r"['‘“\"][A-Z][^'’”\"]{10,}['’”\"]")
-_HEADING_WORDS = re.compile(
+_QUOTED_TITLE = latin.compile(r"['‘“\"][A-Z][^'’”\"]{10,}['’”\"]")
+_HEADING_WORDS = latin.compile(
     r"\b(?:references?|sources?|bibliography|further\s+reading|reading|notes|footnotes|endnotes|works|cited|"
     r"citations?|literature|studies|research|evidence|links?|papers?|read[ \t]+more|resources|websites)\b", re.I)
-_RULE = re.compile(r"^[ \t]*(?:[_\-=*~·•—–][ \t]*){3,}$")
+_RULE = latin.compile(r"^[ \t]*(?:[_\-=*~·•—–][ \t]*){3,}$")
 
-_DIGIT = re.compile(r"\d")
+_DIGIT = latin.compile(r"\d")
 STRONG = 6  # an entry on its own
 WEAK = 3  # an entry beside strong ones, or under a heading that names references
 
@@ -131,7 +140,7 @@ class Reference:
 def surname(author: str) -> str | None:
     """The family name of an author as printed ('Te Wake' for 'Te Wake AM', 'Lee' for 'Lee, J.S.')."""
     author = author.split(",", 1)[0]
-    words = [w for w in re.findall(r"[A-Za-z'’\-]+", author) if not re.fullmatch(r"[A-Z]{1,3}", w)]
+    words = [w for w in latin.findall(r"[A-Za-z'’\-]+", author) if not latin.fullmatch(r"[A-Z]{1,3}", w)]
     return " ".join(words) if words else None
 
 
@@ -174,7 +183,7 @@ def _lines(text: str) -> list[_Line]:
     return out
 
 
-_INLINE = re.compile(r"(?:(?<=^)|(?<=[.;:][ \t])|(?<=[.;:]))[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z][A-Za-z'’\-]+,?[ \t]+[A-Z]{1,3}\b)")
+_INLINE = latin.compile(r"(?:(?<=^)|(?<=[.;:][ \t])|(?<=[.;:]))[ \t]*(\d{1,3})\.[ \t]+(?=[A-Z][A-Za-z'’\-]+,?[ \t]+[A-Z]{1,3}\b)")
 
 
 def _split_inline(lines: list[_Line]) -> list[_Line]:
@@ -205,13 +214,23 @@ def _marker(line: str) -> tuple[int | None, int]:
     return int(digits.translate(_SUP_DIGITS)), m.end()
 
 
-_FOOTNOTE = re.compile(r"^[ \t]*\[\^([\w\-]{1,24})\]:[ \t]*")  # a Markdown footnote: "[^1]: ", "[^walk]: "
+_FOOTNOTE = latin.compile(r"^[ \t]*\[\^([\w\-]{1,24})\]:[ \t]*")  # a Markdown footnote: "[^1]: ", "[^walk]: "
 
 
 def footnote_label(line: str) -> str | None:
-    """The label of the Markdown footnote ``line`` defines, if it defines one."""
-    m = _FOOTNOTE.match(line)
+    """The label of the footnote ``line`` defines, if it defines one: a Markdown footnote's ("walk"
+    for "[^walk]: ..."), or the symbol a note starts with ("*", "†", "‡": the marker that cites it)."""
+    m = _FOOTNOTE.match(line) or _SYMBOL.match(line)
     return m.group(1) if m else None
+
+
+def tidy_doi(doi: str) -> str:
+    """A DOI as printed, without what follows it: a full stop, or a closing bracket it does not open
+    ("10.5555/x)" in "(DOI: 10.5555/x)"); its own brackets stay ("10.1016/S0140-6736(24)00755-4")."""
+    doi = doi.rstrip(".")
+    while doi[-1:] in ")]" and doi.count(doi[-1]) > doi.count("(" if doi[-1] == ")" else "["):
+        doi = doi[:-1].rstrip(".")
+    return doi
 
 
 def _body(line: str) -> tuple[int | None, str, int]:
@@ -221,6 +240,9 @@ def _body(line: str) -> tuple[int | None, str, int]:
         label = footnote.group(1)
         return (int(label) if label.isdigit() and len(label) <= 3 else None), line[footnote.end():].rstrip(), footnote.end()
     number, at = _marker(line)
+    symbol = _SYMBOL.match(line) if number is None else None
+    if symbol:
+        at = max(at, symbol.end())  # "*Chan E": the note's symbol is no part of its first author
     backlinks = _BACKLINKS.match(line, at)
     if backlinks:
         at = backlinks.end()
@@ -239,6 +261,12 @@ def score(entry: str) -> int:
         return WEAK + 1  # an address that names one work (a DOI, PubMed, PMC), or "Title. https://..."
     if len(entry) < 20 or len(entry) > 1200:
         return 0
+    inline = _INLINE_ID.search(entry)
+    if inline:
+        rest = score(_INLINE_ID.sub("", entry))
+        prose_after = latin.match(r"[ \t]*[.;][ \t]+[A-Z][a-z]*[ \t]+[a-z]+[ \t]+[a-z]", entry[inline.end():])
+        if rest < WEAK and not _AUTHOR_START.match(entry) or rest < STRONG and prose_after:
+            return rest  # "Researchers reported ... (DOI: 10.5555/x). Nobody else has.": prose that cites a work
     if not _DIGIT.search(entry) and "et al" not in entry:
         return 0  # no year, volume, page or identifier: prose (a book without a year is the price)
     s = 0
@@ -254,7 +282,7 @@ def score(entry: str) -> int:
         s += 3
     elif _URL.search(entry):
         s += 1
-    if len(re.findall(r"[a-z)\]]\.[ \t]+[A-Z0-9]", entry)) >= 2:
+    if len(latin.findall(r"[a-z)\]]\.[ \t]+[A-Z0-9]", entry)) >= 2:
         s += 1
     if _QUOTED_TITLE.search(entry):
         s += 1
@@ -262,8 +290,8 @@ def score(entry: str) -> int:
         s += 3  # "Rosa Grant, Living with a Bad Back (Leeds: Northern Press, 2009)": a book as notes cite it
     if _VENUE_WORD.search(entry):
         s += 1
-    if entry[:1].islower():
-        s -= 3
+    if entry[:1].islower() and not latin.match(rf"(?:{_PARTICLES}[ \t]+)+[A-Z]", entry):
+        s -= 3  # prose, not "van der Berg E"
     if _PROSE_AFTER_YEAR.search(entry[:160]):
         s -= 5  # "Lee and Kang (2016) found that ...": a sentence, not an entry
     if _FIRST_PERSON.search(entry):
@@ -279,7 +307,7 @@ def _complete(entry: str) -> bool:
     """An entry that already holds a year and ends as entries end (a full stop, pages, an identifier)."""
     entry = entry.rstrip()
     has_year = bool(_ANY_YEAR.search(entry))
-    ends = bool(re.search(r"[.)\]\d]$", entry)) or bool(_URL.search(entry[-60:])) or bool(_DOI.search(entry[-60:]))
+    ends = bool(latin.search(r"[.)\]\d]$", entry)) or bool(_URL.search(entry[-60:])) or bool(_DOI.search(entry[-60:]))
     return has_year and ends
 
 
@@ -326,7 +354,7 @@ def find_reference_lists(text: str) -> list[ReferenceList]:
         while j < len(lines) and not lines[j].blank:
             nxt = lines[j]
             n_number, n_body, n_at = _body(nxt.text)
-            starts_new = n_number is not None or _BULLET.match(nxt.text) or _FOOTNOTE.match(nxt.text) or bool(
+            starts_new = n_number is not None or _BULLET.match(nxt.text) or _FOOTNOTE.match(nxt.text) or _SYMBOL.match(nxt.text) or bool(
                 _ID_URL.match(n_body.strip())) or (_AUTHOR_START.match(n_body) is not None and score(n_body) >= WEAK)
             indented = nxt.indent > entry.indent
             if (indented and n_number is None) or not (starts_new or _complete(entry.text)):
@@ -401,35 +429,35 @@ def _heading_above(lines: list[_Line], first: int) -> int | None:
     return None
 
 
-_APA_AUTHOR = re.compile(r"([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?),[ \t]*((?:[A-Z]\.[ \t]?-?[ \t]?){1,4})")
-_AUTHORS_YEAR = re.compile(rf"^(.{{3,300}}?)[,.]?[ \t]+({_YEAR})[a-z]?\.[ \t]+(?=['‘“\"]?[A-Z])")  # "Hendrick, P., ..., 2010. The"
-_INITIALS_END = re.compile(r"(?:\b[A-Z]{1,3}|\bet[ \t]+al|\b[A-Z][a-z]+)\.(?=[ \t]+['‘“\"]?[A-Z0-9])")
+_APA_AUTHOR = latin.compile(r"([A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?),[ \t]*((?:[A-Z]\.[ \t]?-?[ \t]?){1,4})")
+_AUTHORS_YEAR = latin.compile(rf"^(.{{3,300}}?)[,.]?[ \t]+({_YEAR})[a-z]?\.[ \t]+(?=['‘“\"]?[A-Z])")  # "Hendrick, P., ..., 2010. The"
+_INITIALS_END = latin.compile(r"(?:\b[A-Z]{1,3}|\bet[ \t]+al|\b[A-Z][a-z]+)\.(?=[ \t]+['‘“\"]?[A-Z0-9])")
 # one author as reference lists print them: "Whitcombe, R.", "Meyer, T. K.", "Krein SL", "Okonkwo, Bisi",
 # "J. S. Dufek"; and how a list joins them: ",", ";", "&", "and"
-_SURNAME = r"(?:(?:van|von|de|der|den|da|del|di|le|la|te)[ \t]+)*[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?"
+_SURNAME = rf"(?:{_PARTICLES}[ \t]+)*[A-Z][A-Za-z'’\-]+(?:[ \t][A-Z][a-z][A-Za-z'’\-]+)?"
 _ONE_AUTHOR = (rf"(?:{_SURNAME},[ \t]*(?:[A-Z]\.[ \t]?-?[ \t]?){{1,4}}"
                rf"|{_SURNAME}[ \t]+[A-Z]{{1,3}}\b(?![a-z.’'])"
                rf"|{_SURNAME},[ \t]+[A-Z][a-z]+(?:[ \t]+(?:[A-Z]\.|[A-Z][a-z]+(?=[ \t]*[;(&]|[ \t]+and\b)))?"
                rf"|(?:[A-Z]\.[ \t]?-?){{1,3}}[ \t]*{_SURNAME})")
 _AUTHOR_SEP = r"(?:[ \t]*[,;][ \t]*(?:(?:&|and)[ \t]+)?|[ \t]*(?:&|and)[ \t]+)"
-_AUTHOR_LIST = re.compile(rf"^{_ONE_AUTHOR}(?:{_AUTHOR_SEP}{_ONE_AUTHOR})*(?:,?[ \t]+et[ \t]+al\b\.?)?"
+_AUTHOR_LIST = latin.compile(rf"^{_ONE_AUTHOR}(?:{_AUTHOR_SEP}{_ONE_AUTHOR})*(?:,?[ \t]+et[ \t]+al\b\.?)?"
                           rf"(?:(?<=\.)|(?<=\.[ \t])|(?=[ \t]*(?:[.,:]|\(|$)))")
-_ONE_AUTHOR_RE = re.compile(_ONE_AUTHOR)
+_ONE_AUTHOR_RE = latin.compile(_ONE_AUTHOR)
 # an organisation as author: "National Institute for Health and Care Excellence", "World Health Organization (WHO)"
-_CORPORATE = re.compile(r"^[A-Z][\w&'’\-]*(?:[ \t]+(?:[A-Z][\w&'’\-]*|of|for|and|the|on|in|&))+"
+_CORPORATE = latin.compile(r"^[A-Z][\w&'’\-]*(?:[ \t]+(?:[A-Z][\w&'’\-]*|of|for|and|the|on|in|&))+"
                         r"(?:[ \t]*[(\[][A-Z]{2,8}[)\]])?[ \t]*\.?[ \t]*$")
 
 
 def _authors(text: str) -> tuple[str, ...]:
-    text = re.sub(r"\bet[ \t]+al\.?", "", text).strip(" ,;")
+    text = latin.sub(r"\bet[ \t]+al\.?", "", text).strip(" ,;")
     listed = _AUTHOR_LIST.match(text)
     if listed and not text[listed.end():].strip(" .,;"):
         return tuple(_author_name(m.group(0)) for m in _ONE_AUTHOR_RE.finditer(listed.group(0)))
     text = text.strip(" .,;")
     if _CORPORATE.match(text) and len(text.split()) >= 2 and "," not in text:
-        return (re.sub(r"[ \t]*[(\[][A-Z]{2,8}[)\]]$", "", text),)
-    parts = (x.strip(" .,;") for x in re.split(r",|;|\band\b|&", text))
-    return tuple(p for p in parts if p and re.search(r"[A-Za-z]{2}", p) and len(p) < 60)
+        return (latin.sub(r"[ \t]*[(\[][A-Z]{2,8}[)\]]$", "", text),)
+    parts = (x.strip(" .,;") for x in latin.split(r",|;|\band\b|&", text))
+    return tuple(p for p in parts if p and latin.search(r"[A-Za-z]{2}", p) and len(p) < 60)
 
 
 def _author_name(printed: str) -> str:
@@ -438,7 +466,7 @@ def _author_name(printed: str) -> str:
     apa = _APA_AUTHOR.fullmatch(printed.rstrip())
     if apa:
         return f"{apa.group(1)} {apa.group(2).replace('.', '').replace(' ', '')}".strip()
-    first = re.fullmatch(r"((?:[A-Z]\.[ \t]?-?){1,3})[ \t]*(.+)", printed)
+    first = latin.fullmatch(r"((?:[A-Z]\.[ \t]?-?){1,3})[ \t]*(.+)", printed)
     if first:
         return f"{first.group(2)} {first.group(1).replace('.', '').replace(' ', '')}"
     return " ".join(printed.split())  # "Okonkwo, Bisi": the surname before the comma
@@ -447,9 +475,9 @@ def _author_name(printed: str) -> str:
 def _tidy_authors(scan: str) -> str:
     """Authors as lists print them, however punctuated: "Srisuk P., Wongsa N. : Title" as "Srisuk P,
     Wongsa N. Title", "Nakamura K et.al., Title" as "Nakamura K et al. Title"."""
-    scan = re.sub(r"\bet\.?[ \t]*al\b\.?,?(?=[ \t]+['‘“\"]?[A-Z])", "et al.", scan, count=1)
-    scan = re.sub(r"^([^:]{3,200}?)\.?[ \t]+:[ \t]+(?=['‘“\"]?[A-Z])", r"\1. ", scan, count=1)
-    return re.sub(r"\b([A-Z][a-z][A-Za-z'’\-]*)[ \t]+((?:[A-Z]\.[ \t]?){1,3})(?=[ \t]*[,;&])",
+    scan = latin.sub(r"\bet\.?[ \t]*al\b\.?,?(?=[ \t]+['‘“\"]?[A-Z])", "et al.", scan, count=1)
+    scan = latin.sub(r"^([^:]{3,200}?)\.?[ \t]+:[ \t]+(?=['‘“\"]?[A-Z])", r"\1. ", scan, count=1)
+    return latin.sub(r"\b([A-Z][a-z][A-Za-z'’\-]*)[ \t]+((?:[A-Z]\.[ \t]?){1,3})(?=[ \t]*[,;&])",
                   lambda m: f"{m.group(1)} {m.group(2).replace('.', '').replace(' ', '')}", scan)
 
 
@@ -465,10 +493,10 @@ def _split_authors(scan: str) -> tuple[str, str]:
     listed = _AUTHOR_LIST.match(scan)
     if listed:
         after = scan[listed.end():]
-        stop = re.search(r"\.[ \t]*$", listed.group(0)) or re.match(r"[ \t]*\.", after)
-        if stop and re.match(r"[ \t]*\.?[ \t]*['‘“\"]?[A-Z]", after):
+        stop = latin.search(r"\.[ \t]*$", listed.group(0)) or latin.match(r"[ \t]*\.", after)
+        if stop and latin.match(r"[ \t]*\.?[ \t]*['‘“\"]?[A-Z]", after):
             return listed.group(0), after
-        dated = re.match(rf"[ \t]*[.,][ \t]*{_YEAR}[a-z]?[.,][ \t]+", after)
+        dated = latin.match(rf"[ \t]*[.,][ \t]*{_YEAR}[a-z]?[.,][ \t]+", after)
         if dated:
             return listed.group(0), after[dated.end():]
     bare = _AUTHORS_YEAR.match(scan)
@@ -486,7 +514,7 @@ def _parse(key: str, entry: _Entry) -> Reference:
     last_offset, last_text = entry.lines[-1]
     end = last_offset + len(last_text.rstrip())
     doi_m = _DOI.search(raw)
-    doi = doi_m.group(1).rstrip(".") if doi_m else None
+    doi = tidy_doi(doi_m.group(1)) if doi_m else None
     pmid_m, pmcid_m, url_m = _PMID.search(raw), _PMCID.search(raw), _URL.search(raw)
     cut = min((m.start() for m in (doi_m, pmid_m, pmcid_m, url_m) if m), default=len(raw))
     scan = _ACCESSED.sub("", raw[:cut]).rstrip()
@@ -499,7 +527,7 @@ def _parse(key: str, entry: _Entry) -> Reference:
     authors = _authors(authors_text)
     title, venue = _title_venue(rest.strip(" .,"))
     volume = issue = pages = None
-    vol = re.search(r"\b(\d{1,4})[ \t]*(?:\(([^()]{1,12})\))?[ \t]*[:,][ \t]*(?:pp?\.[ \t]*)?([A-Za-z]?\d+(?:[ \t]*[-–][ \t]*[A-Za-z]?\d+)?)",
+    vol = latin.search(r"\b(\d{1,4})[ \t]*(?:\(([^()]{1,12})\))?[ \t]*[:,][ \t]*(?:pp?\.[ \t]*)?([A-Za-z]?\d+(?:[ \t]*[-–][ \t]*[A-Za-z]?\d+)?)",
                     scan[year_m.end():] if year_m and year_m.re is not _PAREN_YEAR else scan)
     if vol:
         volume, issue, pages = vol.group(1), vol.group(2), vol.group(3).replace(" ", "")
@@ -516,20 +544,20 @@ def _parse(key: str, entry: _Entry) -> Reference:
 
 # Chicago notes and bibliographies: 'Paul Hendrick, A. B. Smith, and C. Jones, "Title," Journal 19, no. 10
 # (2010): 1613–20.' and a book: 'Stuart McGill, Back Mechanic (Gravenhurst: Backfitpro, 2015).'
-_CHICAGO = re.compile(r"^(?P<authors>[A-Z][^\"“”\d]{2,250}?),[ \t]*[\"“](?P<title>[^\"“”]{3,400}?)[,.]?[\"”][ \t]*,?[ \t]*"
+_CHICAGO = latin.compile(r"^(?P<authors>[A-Z][^\"“”\d]{2,250}?),[ \t]*[\"“](?P<title>[^\"“”]{3,400}?)[,.]?[\"”][ \t]*,?[ \t]*"
                       r"(?P<venue>(?:in[ \t]+)?[A-Z][^,(\d]{1,150})?[ \t]*(?P<volume>\d{1,4})?(?:,[ \t]*no\.[ \t]*(?P<issue>\d{1,4}))?"
                       r"[ \t]*(?:\([^()]*?(?P<year>(?:1[89]|20)\d{2})[^()]*\))?[ \t]*(?::[ \t]*(?P<pages>[\w\-–]+))?")
-_CHICAGO_BOOK = re.compile(r"^(?P<authors>[A-Z][^\"“”\d(),]{2,80}(?:,[ \t]*(?:and[ \t]+)?[A-Z][^\"“”\d(),]{2,80})*?),[ \t]+"
+_CHICAGO_BOOK = latin.compile(r"^(?P<authors>[A-Z][^\"“”\d(),]{2,80}(?:,[ \t]*(?:and[ \t]+)?[A-Z][^\"“”\d(),]{2,80})*?),[ \t]+"
                            r"(?P<title>[A-Z][^()]{2,250}?)[ \t]*\((?:[^():]{2,60}:[ \t]*)?[^()]{2,80},[ \t]*"
                            r"(?P<year>(?:1[89]|20)\d{2})\)")
-_GIVEN_FIRST = re.compile(r"^(?P<given>(?:(?:[A-Z][a-z]+|[A-Z]\.)[ \t]+)+)(?P<surname>(?:(?:van|von|de|der|da|del|di|le|la|te)[ \t]+)?"
+_GIVEN_FIRST = latin.compile(r"^(?P<given>(?:(?:[A-Z][a-z]+|[A-Z]\.)[ \t]+)+)(?P<surname>(?:(?:van|von|de|der|da|del|di|le|la|te)[ \t]+)?"
                           r"[A-Z][A-Za-z'’\-]+)$")
 
 
 def _given_first(authors: str) -> tuple[str, ...]:
     """'Paul Hendrick, T. W. Flynn and D. Singla' as 'Hendrick P', 'Flynn TW', 'Singla D'."""
     out = []
-    for part in re.split(r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)", re.sub(r",?[ \t]+et[ \t]+al\.?", "", authors)):
+    for part in latin.split(r"[ \t]*(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+)", latin.sub(r",?[ \t]+et[ \t]+al\.?", "", authors)):
         part = part.strip(" .,")
         m = _GIVEN_FIRST.match(part)
         if m:
@@ -543,9 +571,9 @@ def _given_first(authors: str) -> tuple[str, ...]:
 def _chicago(scan: str) -> dict[str, str | tuple[str, ...] | None] | None:
     """Authors, title, venue, volume, issue, pages of a Chicago note or bibliography entry, if it is one."""
     m = _CHICAGO.match(scan) or _CHICAGO_BOOK.match(scan)
-    if m is None or not all(_GIVEN_FIRST.match(a.strip(" .")) or re.fullmatch(r"[A-Z][\w'’\-]+[ \t]+[A-Z]{1,3}", a.strip(" ."))
-                            for a in re.split(r",[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+",
-                                              re.sub(r",?[ \t]+et[ \t]+al\.?", "", m.group("authors"))) if a.strip()):
+    if m is None or not all(_GIVEN_FIRST.match(a.strip(" .")) or latin.fullmatch(r"[A-Z][\w'’\-]+[ \t]+[A-Z]{1,3}", a.strip(" ."))
+                            for a in latin.split(r",[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+",
+                                              latin.sub(r",?[ \t]+et[ \t]+al\.?", "", m.group("authors"))) if a.strip()):
         return None
     groups = m.groupdict()
     venue = (groups.get("venue") or "").strip(" ,.") or None
@@ -557,16 +585,16 @@ def _title_venue(rest: str) -> tuple[str | None, str | None]:
     """Title and venue from what follows the authors (and the year, in author-year styles)."""
     if not rest:
         return None, None
-    quoted = re.match(r"^['‘“\"](.+?)['’”\"][ \t]*[,.]?[ \t]*(.*)$", rest)
+    quoted = latin.match(r"^['‘“\"](.+?)['’”\"][ \t]*[,.]?[ \t]*(.*)$", rest)
     if quoted:
         title, tail = quoted.group(1), quoted.group(2)
     else:
-        parts = re.split(r"(?<=[a-z0-9)?\]])[.?][ \t]+(?=[A-Z0-9])", rest, maxsplit=1)
+        parts = latin.split(r"(?<=[a-z0-9)?\]])[.?][ \t]+(?=[A-Z0-9])", rest, maxsplit=1)
         title, tail = parts[0], parts[1] if len(parts) > 1 else ""
     title = title.strip(" .,") or None
     # a qualifier in brackets belongs to the venue ("Spine (Phila Pa 1976)"): hidden while the venue's end is found
-    masked = re.sub(r"\([A-Za-z][^()]{0,30}\)", lambda q: "(" + "x" * (len(q.group(0)) - 2) + ")", tail)
-    venue_end = len(re.split(rf"\b{_YEAR}\b|[ \t]\d+[ \t]*[(,]|[ \t]\(\d|;|[ \t]\d+[ \t]*:|,[ \t]*\d|[ \t]\d+[ \t]*$|"
+    masked = latin.sub(r"\([A-Za-z][^()]{0,30}\)", lambda q: "(" + "x" * (len(q.group(0)) - 2) + ")", tail)
+    venue_end = len(latin.split(rf"\b{_YEAR}\b|[ \t]\d+[ \t]*[(,]|[ \t]\(\d|;|[ \t]\d+[ \t]*:|,[ \t]*\d|[ \t]\d+[ \t]*$|"
                          r"[ \t]+https?://|[ \t]+doi|\bvol\.|\bpp?\.", masked, maxsplit=1)[0])
     venue = tail[:venue_end].strip(" .,") or None
     return title, venue
@@ -575,7 +603,7 @@ def _title_venue(rest: str) -> tuple[str | None, str | None]:
 def names_work(ref: Reference, url: str) -> bool:
     """Whether ``url`` names the work of entry ``ref``: the same DOI, PubMed id or address."""
     doi_m, pmid_m = _DOI.search(url), _PMID.search(url)
-    doi = doi_m.group(1) if doi_m else None
+    doi = tidy_doi(doi_m.group(1)) if doi_m else None
     pmid = next((g for g in pmid_m.groups() if g), None) if pmid_m else None
     if doi and ref.doi:
         return doi.lower() == ref.doi.lower()
@@ -586,8 +614,17 @@ def names_work(ref: Reference, url: str) -> bool:
 
 def bare_work_addresses(text: str) -> list[tuple[int, int, str]]:
     """Addresses printed in a text that name one work (doi.org, PubMed, PMC, Europe PMC); another
-    bare address in running text (a shop, a clinic's booking page) cites nothing by itself."""
-    return [(m.start(), m.end(), m.group(0)) for m in _URL.finditer(text) if _ID_URL.match(m.group(0))]
+    bare address in running text (a shop, a clinic's booking page) cites nothing by itself. An
+    identifier printed in the text ("DOI: 10.5555/x", "PMID: 31234567") names its work too: it
+    comes with the address it stands for (its span the identifier as printed)."""
+    found = [(m.start(), m.end(), m.group(0)) for m in _URL.finditer(text) if _ID_URL.match(m.group(0))]
+    for m in _TEXT_ID.finditer(text):
+        if m.group(1):
+            doi = tidy_doi(m.group(1))
+            found.append((m.start(), m.start(1) + len(doi), "https://doi.org/" + doi))
+        else:
+            found.append((m.start(), m.end(), f"https://pubmed.ncbi.nlm.nih.gov/{m.group(2)}/"))
+    return sorted(found)
 
 
 def _sentence_around(text: str, start: int, end: int) -> str:

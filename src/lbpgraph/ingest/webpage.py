@@ -58,12 +58,33 @@ def looks_like_html(name: str, data: bytes) -> bool:
     return name.lower().endswith((".html", ".htm", ".xhtml")) or bool(_HTML_START.match(data[:4096]))
 
 
+def _date(html: str | bytes, marked: str | None) -> str | None:
+    """The page's date: as its markup gives it (meta tags, structured data, a time element), else a
+    full date printed in its words ("Posted 3 March 2024"); never a year alone ("© 2025", "version
+    3 (2025)"), which the date finder reads as 1 January: no date is better than a wrong one."""
+    if marked:
+        return marked
+    from htmldate import find_date
+    from trafilatura.settings import set_date_params
+    if isinstance(html, bytes):
+        html = html.decode("utf-8", "replace")
+    found = find_date(_YEAR_ONLY.sub(" ", html), **set_date_params(extensive=True))
+    return found if found and not found.endswith("-01-01") else None
+
+
+# a year that dates no article: "© 2025", "Copyright 2019-2025", "(c) 2024"
+_YEAR_ONLY = re.compile(r"(?:©|&copy;|&#169;|\(c\)|\bcopyright\b)[ \t]*(?:\d{4}[ \t]*[-–][ \t]*)?\d{4}", re.I)
+
+
+
 def extract(html: str | bytes, url: str | None = None) -> Page:
     """The main text and metadata of ``html``; the text is empty when the page holds none."""
     import trafilatura
+    from trafilatura.settings import set_date_params
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=True,
                                       include_tables=True, include_formatting=True, include_links=True, favor_recall=True,
-                                      deduplicate=False)
+                                      deduplicate=False,
+                                      date_extraction_params=set_date_params(extensive=False))
     if doc is None:
         return Page("")
     blocks: list[str] = []
@@ -81,9 +102,9 @@ def extract(html: str | bytes, url: str | None = None) -> Page:
         text = f"{text}\n\n{dropped}" if text else dropped
     author = _meta_author(html, _clean(doc.author))
     if not text.strip():
-        return Page("", title, author, _clean(doc.sitename), _clean(doc.date), _clean(doc.url))
+        return Page("", title, author, _clean(doc.sitename), _date(html, _clean(doc.date)), _clean(doc.url))
     return Page(text=text + "\n" if text else "", title=title, author=author, site=_clean(doc.sitename),
-                date=_clean(doc.date), url=_clean(doc.url), links=links)
+                date=_date(html, _clean(doc.date)), url=_clean(doc.url), links=links)
 
 
 def _dropped_references(html: str | bytes, kept: str) -> str:
