@@ -383,6 +383,8 @@ class Project:
         if not self.capabilities.keeps_analysis:
             return self._store_trace(claim)
         traces = self.traces()
+        if claim in traces:  # an id (ids fold to themselves): no index of every claim's text needed
+            return Trace.from_json(traces[claim])
         index = ClaimIndex((cid, t["claim"]["statement"], [a["quote"] for a in t["appearances"]])
                            for cid, t in traces.items())
         return Trace.from_json(traces[index.find(claim, self.search)])
@@ -392,8 +394,9 @@ class Project:
         from .analysis.chains import compute
         from .analysis.trace import find_claim
         store = self.store()
-        claim_id = find_claim(store, claim, self.search)
-        return compute(self._neighbourhood(store, claim_id), claim_id)
+        with store.reading():  # one dataset for all the trace's queries (a server's checked once)
+            claim_id = find_claim(store, claim, self.search)
+            return compute(self._neighbourhood(store, claim_id), claim_id)
 
     def search(self, words: str, limit: int | None = None) -> list[Hit]:
         """Claims found by ``words`` (statements, quotes, concepts and their other names, sources,

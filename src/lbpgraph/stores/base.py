@@ -160,6 +160,11 @@ class Store(ABC):
     def run(self, sparql: str, timeout: float) -> QueryResult:
         """A user query that :func:`~lbpgraph.analysis.query.check_query` accepted, with a time limit."""
 
+    def reading(self) -> Any:
+        """A context manager within which every read sees one published dataset, checked once
+        (a server's: one look at which graphs are current for all the queries of a trace)."""
+        return nullcontext()
+
     def quads(self) -> Iterable[Quad]:
         """Every quad of every named graph (graph, subject, predicate, object), in no set order."""
         return self.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")  # type: ignore[return-value]

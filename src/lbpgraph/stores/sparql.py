@@ -2,7 +2,10 @@
 
 * Reads use the SPARQL 1.1 Protocol (a form-encoded POST) with ``default-graph-uri`` and
   ``named-graph-uri`` naming exactly the graphs of the last push, so a query sees the dataset
-  the memory store sees (default graph = their union) and never the server's own graphs.
+  the memory store sees (default graph = their union) and never the server's own graphs;
+  lbpgraph's own queries name them as named graphs only where they use ``GRAPH``
+  (:meth:`SparqlStore.select`), and the queries of one trace read the control graph once
+  (:meth:`SparqlStore.reading`).
 * :meth:`SparqlStore.push` uploads each graph as N-Triples with the SPARQL 1.1 Graph Store HTTP
   Protocol into a new staging graph; only when every upload succeeded do SPARQL Update requests
   MOVE them over the live graphs. The live graphs, the fingerprint and pending staging graphs are
@@ -44,6 +47,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.client import HTTPException
 from pathlib import Path
@@ -97,6 +101,7 @@ class SparqlStore(Store):
         password = password if password is not None else os.environ.get(PASSWORD_ENV, "")
         self._user = user
         self._opener = _opener(user, password, [u for u in (self.url, self.update_url, self.graph_store_url) if u])
+        self._pinned: _Control | None = None  # within reading(): the control graph as read then
 
     @classmethod
     def from_spec(cls, location: str, build_dir: Path, **settings: Any) -> SparqlStore:
@@ -115,7 +120,12 @@ class SparqlStore(Store):
     # --- reading ------------------------------------------------------------------------------
 
     def select(self, sparql: str) -> list[Row]:
-        data = self._query(sparql, _RESULTS_JSON, time.monotonic() + self.timeout, self.timeout)
+        """Rows of a trusted lbpgraph SELECT. These write the keyword GRAPH in capitals (the
+        prologue's ``graph:`` prefix is lower case), so a query without it is sent naming the
+        graphs once, as its default graph, not also as named graphs: Virtuoso takes longer the
+        more graphs a request names, and echoes each back as a response header."""
+        data = self._query(sparql, _RESULTS_JSON, time.monotonic() + self.timeout, self.timeout,
+                           named="GRAPH" in sparql)
         variables, bindings = _bindings(data)
         return [tuple(from_sparql_json(b[v]) if v in b else None for v in variables) for b in bindings]
 
@@ -139,21 +149,34 @@ class SparqlStore(Store):
         control = self._control(time.monotonic() + self.timeout, self.timeout, RemoteStoreError)
         return None if control.swapping else control.fingerprint
 
-    def _query(self, sparql: str, accept: str, deadline: float, limit: float) -> bytes:
-        """POST a query over the current dataset's graphs; the server is asked to stop at ``limit``."""
-        control = self._control(deadline, limit, QueryFailed)
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """Queries within see the graphs current when it began, read from the control graph once."""
+        if self._pinned is not None:
+            yield
+            return
+        self._pinned = self._control(time.monotonic() + self.timeout, self.timeout, QueryFailed)
+        try:
+            yield
+        finally:
+            self._pinned = None
+
+    def _query(self, sparql: str, accept: str, deadline: float, limit: float, named: bool = True) -> bytes:
+        """POST a query over the current dataset's graphs (``named``: as named graphs too); the
+        server is asked to stop at ``limit``."""
+        control = self._pinned or self._control(deadline, limit, QueryFailed)
         if control.swapping:
             raise RemoteStoreError(f"the last push to {self.url} was interrupted and left its dataset "
                                    "incomplete; push again")
         if not control.graphs:
             raise RemoteStoreError(f"nothing has been pushed to {self.url} yet; run lbpgraph push first")
-        return self._read_query(sparql, control.graphs, accept, deadline, limit)
+        return self._read_query(sparql, control.graphs, accept, deadline, limit, named=named)
 
     def _read_query(self, sparql: str, graphs: list[str], accept: str, deadline: float, limit: float,
-                    failed: type[LbpgraphError] = QueryFailed) -> bytes:
+                    failed: type[LbpgraphError] = QueryFailed, named: bool = True) -> bytes:
         params = [("query", sparql), *(("default-graph-uri", g) for g in graphs),
-                  *(("named-graph-uri", g) for g in graphs), ("timeout", str(max(1, int(limit * 1000))))]
-        _allow_headers(2 * len(graphs) + 100)
+                  *(("named-graph-uri", g) for g in graphs if named), ("timeout", str(max(1, int(limit * 1000))))]
+        _allow_headers((1 + named) * len(graphs) + 100)
         headers, body = self._request("POST", self.url, urllib.parse.urlencode(params).encode(), _FORM, accept,
                                       deadline, failed, limit)
         if headers.get("X-SQL-State") == "S1TAT":  # Virtuoso's "anytime" answer: incomplete results
@@ -164,7 +187,7 @@ class SparqlStore(Store):
 
     def _control(self, deadline: float, limit: float, failed: type[LbpgraphError]) -> _Control:
         query = f"SELECT ?p ?o WHERE {{ {_DATASET} ?p ?o }}"
-        _, bindings = _bindings(self._read_query(query, [CONTROL], _RESULTS_JSON, deadline, limit, failed))
+        _, bindings = _bindings(self._read_query(query, [CONTROL], _RESULTS_JSON, deadline, limit, failed, named=False))
         control = _Control()
         for b in bindings:
             p, o = b["p"]["value"], b["o"]["value"]
