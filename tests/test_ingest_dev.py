@@ -99,3 +99,17 @@ def test_the_targets_are_met_through_the_command_line() -> None:
     assert dev["traps"]["traps"] >= 80 and dev["traps"]["per_trap"] <= 0.1
     assert dev["wrong_matches"] == [] and dev["boilerplate_leaked"] == []
     assert dev["meta"]["correct"] == dev["meta"]["total"] > 0
+
+
+def test_a_vague_attribution_to_curator_added_evidence_is_never_silent(sources: dict) -> None:
+    """A named venue whose one fitting work is curator-added evidence is drafted with that work,
+    and the review says it is curator-added, as a matched reference would."""
+    added = next(s for s in sources.values() if s.curator_added and s.venue and s.year)
+    text = (f"Walking backwards for back pain\n\nMany people ask whether walking backwards helps their back. "
+            f"A {added.year} study in {added.venue} found that it eased back pain in adults. "
+            "Start slowly on a flat, clear path.\n")
+    a = analyse(text, sources)
+    assert [c.candidates for c in a.citations] == [(added.id,)]
+    draft = draft_annotation(a, "x", "x.txt", sources)
+    (left,) = [c for c in draft["review"]["citations"] if c.get("source") == added.id]
+    assert "curator-added evidence" in left["match"]

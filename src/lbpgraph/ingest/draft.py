@@ -21,6 +21,7 @@ from ..model import schema
 from ..model.yamlio import dumps
 from .analyse import Analysis, statement
 from .citations import InText, cited_keys
+from .matching import CURATOR_ADDED
 from .reading import slug
 from .references import Reference
 
@@ -43,6 +44,7 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str, source
                   "as_printed": r.text} for r in analysis.references if r.key not in cited]
     left_citations += [{"source": source_of[r.key], **({"marker": str(r.number)} if r.number is not None else {}),
                         "match": _why(analysis, r.key)} for r in analysis.references if r.key not in cited]
+    left_citations = [_flag_curator_added(c, sources) for c in left_citations]
     left_sentences = [{"start": s.start, "end": s.end, "quote": text[s.start:s.end],
                        **({"suggest": reason} if reason else {})} for s, reason in analysis.left]
     draft = _about(analysis, text_file, meta)
@@ -132,6 +134,15 @@ def _draft_appearances(analysis: Analysis, article_id: str,
             appearance["note"] = "; ".join(notes)
         appearances.append(appearance)
     return claims, appearances, left_claims, left_citations
+
+
+def _flag_curator_added(citation: dict[str, Any], sources: dict[str, schema.Source]) -> dict[str, Any]:
+    """A citation left for review that names curator-added evidence says so, however it was found
+    (a vague attribution's one candidate too): such a match is never silent."""
+    record = sources.get(citation.get("source") or "")
+    if record is None or not record.curator_added or CURATOR_ADDED in citation["match"]:
+        return citation
+    return {**citation, "match": citation["match"] + CURATOR_ADDED}
 
 
 def _why(analysis: Analysis, key: str) -> str:

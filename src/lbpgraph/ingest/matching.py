@@ -29,6 +29,8 @@ _STOP = frozenset({"of", "the", "and", "for", "in", "on", "a", "an", "de", "la",
 _NOISE = re.compile(r"\b(?:as cited|not seen|mdpi|springer|elsevier|wiley|per|issn[\s\d-]*)\b", re.I)
 
 
+CURATOR_ADDED = "; curator-added evidence: an article citing it makes it a cited source"
+
 @dataclass(frozen=True)
 class Match:
     """Which bibliography work a reference is (``source``), by what (``by``) and how sure (``score``)."""
@@ -53,7 +55,7 @@ class Match:
         if self.conflicts:
             text += f"; but {', '.join(self.conflicts)}"
         if self.curator_added:
-            text += "; curator-added evidence: an article citing it makes it a cited source"
+            text += CURATOR_ADDED
         return text
 
 
