@@ -295,14 +295,15 @@ def _p95(values: list[float]) -> float:
 
 
 def _row(task: str, store: str, seconds: float, baseline: float) -> dict[str, Any]:
-    return {"task": task, "store": store, "seconds": round(seconds, 6), "baseline_seconds": round(baseline, 6),
+    # six significant digits, not six decimals: a task of microseconds keeps its speedup checkable
+    return {"task": task, "store": store, "seconds": float(f"{seconds:.6g}"), "baseline_seconds": float(f"{baseline:.6g}"),
             "speedup": round(baseline / seconds, 2) if seconds else None}
 
 
 def to_text(result: dict[str, Any], width: int | None = None) -> str:
     """The result as an aligned table with the headline checks, fitting ``width`` when given."""
     from ..core.console import fit_lines, table
-    body = [[r["task"], r["store"], f"{r['seconds']:.4f}", f"{r['baseline_seconds']:.4f}", f"{r['speedup']:.2f}x"]
+    body = [[r["task"], r["store"], f"{r['seconds']:.4g}", f"{r['baseline_seconds']:.4g}", f"{r['speedup']:.2f}x"]
             for r in result["rows"]]
     agree = ("yes" if result["stores_agree"] else "NO: " + "; ".join(result["disagreements"]))
     lines = [f"{result['triples']:,} triples ({result['articles']:,} articles, {result['claims']:,} claims)",
