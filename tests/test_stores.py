@@ -148,6 +148,24 @@ def test_the_build_projects_in_oxigraph_what_rdflib_projects(built: Project) -> 
         assert _bag(fast.run(checked, 30).to_json()) == _bag(reference.run(checked, 30).to_json()), name
 
 
+def test_a_claims_neighbourhood_is_projected_as_the_whole_graph_projects_it(built: Project) -> None:
+    """A trace on a store that keeps no analysis projects the claim's neighbourhood alone: every
+    node it holds carries what the whole projection gives that node (a concept the
+    neighbourhood reaches twice, as a premise and as a concept, lists its other names once)."""
+    from lbpgraph.analysis.projection import neighbourhood, project
+    store = built.store()
+    whole = project(store)
+    claims = sorted(n for n, d in whole.nodes(data=True) if d["kind"] == "claim")
+    repeated = 0
+    for claim in claims:
+        part = project(store, neighbourhood(store, claim))
+        for node, data in part.nodes(data=True):
+            assert data == whole.nodes[node], (claim, node)
+            repeated += data["kind"] == "concept" and node in neighbourhood(store, claim) and bool(data["alt_labels"])
+        assert set(part.edges()) <= set(whole.edges()), claim
+    assert len(claims) > 100 and repeated > 0
+
+
 def test_cli_selects_the_store_by_option_environment_or_config(tmp_path: Path) -> None:
     db = tmp_path / "db"
     result = run("--store", f"oxigraph:{db}", "build", build=tmp_path / "b")

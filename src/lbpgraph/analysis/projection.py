@@ -25,15 +25,18 @@ and stored in the build folder; reading it needs NetworkX but not rdflib.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import json
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
 from ..core import vocab
 from ..rdf.sparql import sparql_prologue
-from ..rdf.terms import local_id, to_python
+from ..rdf.terms import local_id
 from .records import (AppearanceNode, ArticleNode, AssessmentNode, CitationNode, ClaimNode, ConceptNode,
                       ContraindicationNode, Downgrade, MissingWarningNode, NodeKind, Offer, OfferNode, Rating, Reason,
                       Rel, RuleRecord, SourceNode, Speaker, Why)
@@ -62,45 +65,64 @@ def _rows(store: Store, query: str) -> list[Row]:
     return store.select(sparql_prologue() + query)
 
 
-def _restrict(variable: str, focus: list[str] | None) -> str:
+def _values(store: Store, query: str) -> list[tuple[Any, ...]]:
+    return store.select_values(sparql_prologue() + query)
+
+
+def _restrict(variable: str, focus: Iterable[str] | None) -> str:
     """A VALUES clause limiting ``variable`` to the IRIs in ``focus`` (nothing when None)."""
     if focus is None:
         return ""
     return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in focus)} }} "
 
 
+def _new_props() -> dict[str, Props]:
+    return defaultdict(lambda: defaultdict(list))
+
+
 class _Resources:
-    """Every property of the projected resources, read in two queries: the resources in
-    ``focus`` (all but derivation records when None), and every concept and rule."""
+    """Every property of the projected resources, by subject IRI."""
 
-    def __init__(self, store: Store, focus: list[str] | None) -> None:
-        self.props: dict[str, Props] = defaultdict(lambda: defaultdict(list))
-        selected = (_restrict("?s", focus) if focus is not None else
-                    f"FILTER (!STRSTARTS(STR(?s), {json.dumps(vocab.PREFIXES['derivation'])})) ")
-        self._read(_rows(store, f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o . {selected}}}"))
-        if focus is not None:  # the same for every focus, so read once per store
-            if "concepts and rules" not in store.memo:
-                store.memo["concepts and rules"] = _rows(
-                    store, "SELECT ?s ?p ?o WHERE { VALUES ?type { skos:Concept lbp:Rule } ?s a ?type ; ?p ?o . }")
-            self._read(store.memo["concepts and rules"])
+    def __init__(self, props: dict[str, Props]) -> None:
+        self.props = props
 
-    def _read(self, rows: list[Row]) -> None:
-        seen = set()
-        for s, p, o in rows:
-            key = (s["value"], p["value"], o["type"], o["value"], o.get("datatype"), o.get("xml:lang"))
-            if key not in seen:  # the second query may repeat what the first read
-                seen.add(key)
-                self.props[s["value"]][p["value"]].append(to_python(o))
+    @classmethod
+    def focused(cls, store: Store, focus: list[str]) -> _Resources:
+        """The resources in ``focus`` and every concept and rule (read once per store), each
+        read by one DISTINCT query and none twice, so a triple held by two graphs counts once."""
+        if "concepts and rules" not in store.memo:
+            rows = _values(store, "SELECT DISTINCT ?s ?p ?o WHERE { "
+                                  "VALUES ?type { skos:Concept lbp:Rule } ?s a ?type ; ?p ?o . }")
+            store.memo["concepts and rules"] = rows, {row[0] for row in rows}
+        shared, known = store.memo["concepts and rules"]
+        rest = [iri for iri in focus if iri not in known]
+        props = _new_props()
+        for s, p, o in (*_values(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_restrict('?s', rest)}?s ?p ?o . }}"),
+                        *shared):
+            props[s][p].append(o)
+        return cls(props)
+
+    @functools.cached_property
+    def _by_type(self) -> dict[str, dict[str, Props]]:
+        rdf_type = vocab.expand("rdf:type")
+        index: dict[str, dict[str, Props]] = defaultdict(dict)
+        for s, props in self._sorted:
+            for t in props.get(rdf_type, ()):
+                index[t][s] = props
+        return index
+
+    @functools.cached_property
+    def _sorted(self) -> list[tuple[str, Props]]:
+        return sorted(self.props.items())
 
     def typed(self, curie: str) -> dict[str, Props]:
         """The resources of one rdf:type."""
-        iri, rdf_type = vocab.expand(curie), vocab.expand("rdf:type")
-        return {s: p for s, p in sorted(self.props.items()) if iri in p.get(rdf_type, ())}
+        return self._by_type.get(vocab.expand(curie), {})
 
     def having(self, curie: str) -> dict[str, Props]:
         """The resources with a value for one property."""
         iri = vocab.expand(curie)
-        return {s: p for s, p in sorted(self.props.items()) if iri in p}
+        return {s: p for s, p in self._sorted if iri in p}
 
 
 def _ordered(value_set: vocab.ValueSet, iris: list[str]) -> list[str]:
@@ -117,23 +139,41 @@ def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[Why]]:
     """subject IRI -> how each of its explained derived facts was derived (rule and premises)."""
     values = ", ".join(_EXPLAINED)
     query = f"""
-        SELECT ?s ?p ?o ?rule ?premise WHERE {{
+        SELECT ?s ?p (STR(?o) AS ?value) ?rule ?premise WHERE {{
           {_restrict('?s', focus)}?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?p ; lbp:derivedObject ?o ;
              prov:wasGeneratedBy ?rule .
           FILTER (?p IN ({values}))
           OPTIONAL {{ ?d prov:used ?premise }}
         }}"""
+    return _whys(_values(store, query))
+
+
+def _whys(rows: Iterable[tuple[str, str, str, str, str | None]]) -> dict[str, list[Why]]:
+    """Derivation rows (subject, property, value, rule, premise or None) grouped by subject."""
     grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
-    for s, p, o, rule, premise in _rows(store, query):
-        key = (s["value"], p["value"][len(vocab.LBP):], o["value"], local_id(rule["value"], "rule"))
+    for s, p, o, rule, premise in rows:
+        premises = grouped[(s, p[len(vocab.LBP):], o, local_id(rule, "rule"))]
         if premise is not None:
-            grouped[key].add(premise["value"])
-        else:
-            grouped.setdefault(key, set())
+            premises.add(premise)
     result: dict[str, list[Why]] = defaultdict(list)
     for (s, p, o, rule), premises in sorted(grouped.items()):
         result[s].append({"property": p, "value": o, "rule": rule, "premises": sorted(premises)})
     return result
+
+
+def _whole(store: Store) -> _Resources:
+    """Every resource of the dataset but the derivation records, the same as the focused
+    queries give for every subject (a triple in two graphs counts once): the curated graphs
+    read quad by quad, the derived facts by one query that leaves the records out."""
+    props = _new_props()
+    derived = vocab.PREFIXES["graph"] + "derived"
+    facts = _values(store, f"SELECT ?s ?p ?o WHERE {{ GRAPH <{derived}> {{ ?s ?p ?o . "
+                           f"FILTER (!STRSTARTS(STR(?s), {json.dumps(vocab.PREFIXES['derivation'])})) }} }}")
+    for s, p, o in itertools.chain(((s, p, o) for _, s, p, o in store.quad_values(exclude_graph=derived)), facts):
+        values = props[s][p]
+        if o not in values:
+            values.append(o)
+    return _Resources(props)
 
 
 class _Context:
@@ -142,7 +182,10 @@ class _Context:
 
     def __init__(self, store: Store, focus: list[str] | None) -> None:
         self.store, self.focus = store, focus
-        self.resources = _Resources(store, focus)
+        if focus is None:
+            self.resources = _whole(store)
+        else:
+            self.resources = _Resources.focused(store, focus)
         self.why = _derivations(store, focus)
         lbp = vocab.PREFIXES["lbp"]
         self.concepts = {iri: p for iri, p in self.resources.typed("skos:Concept").items()
@@ -414,7 +457,7 @@ def _selectors(store: Store, focus: list[str] | None) -> dict[str, tuple[str, in
           ?quote oa:exact ?exact .
           ?position oa:start ?start ; oa:end ?end .
         }}"""
-    return {a["value"]: (x["value"], int(s["value"]), int(e["value"])) for a, x, s, e in _rows(store, query)}
+    return {a: (x, int(s), int(e)) for a, x, s, e in _values(store, query)}
 
 
 def neighbourhood(store: Store, claim_iri: str) -> list[str]:

@@ -11,6 +11,7 @@ with ``skos:notation`` set to the value as the design spells it (``peer-reviewed
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -85,9 +86,13 @@ class ValueSet:
             raise KeyError(f"{notation!r} is not a {self.name} value")
         return f"{LBP}{self.name}-{notation}"
 
-    @property
+    @functools.cached_property
     def notations(self) -> tuple[str, ...]:
         return tuple(t.notation for t in self.terms)
+
+    @functools.cached_property
+    def _known(self) -> frozenset[str]:
+        return frozenset(self.notations)
 
     def term(self, notation: str) -> Term:
         for t in self.terms:
@@ -98,7 +103,7 @@ class ValueSet:
     def notation_of(self, iri: str) -> str:
         """Inverse of :meth:`iri`."""
         prefix = f"{LBP}{self.name}-"
-        if not iri.startswith(prefix) or iri[len(prefix):] not in self.notations:
+        if not iri.startswith(prefix) or iri[len(prefix):] not in self._known:
             raise KeyError(iri)
         return iri[len(prefix):]
 

@@ -89,6 +89,22 @@ def to_python(term: Term) -> Any:
     return value
 
 
+def oxigraph_to_python(node: Any) -> Any:
+    """A pyoxigraph term as a plain Python value, as :func:`to_python` gives it from JSON."""
+    import pyoxigraph as ox
+    if type(node) is not ox.Literal or node.language:
+        return node.value
+    datatype = node.datatype.value
+    if datatype in _INTEGERS:
+        return int(node.value)
+    if datatype == XSD + "boolean":
+        return node.value in ("true", "1")
+    if datatype == XSD + "date":
+        import datetime
+        return datetime.date.fromisoformat(node.value)
+    return node.value
+
+
 def to_rdflib(term: Term, as_written: bool = False) -> Any:
     """A SPARQL 1.1 JSON term as an rdflib term; with ``as_written``, a literal keeps its
     lexical form as it came (rdflib would write ``"01"^^xsd:integer`` as ``"1"``)."""

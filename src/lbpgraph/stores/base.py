@@ -156,6 +156,12 @@ class Store(ABC):
     def select(self, sparql: str) -> list[Row]:
         """Rows of a trusted lbpgraph SELECT (full text), cells in the order of its variables."""
 
+    def select_values(self, sparql: str) -> list[tuple[Any, ...]]:
+        """Rows of a trusted lbpgraph SELECT with cells as plain Python values
+        (:func:`~lbpgraph.rdf.terms.to_python`): what the projection reads."""
+        from ..rdf.terms import to_python
+        return [tuple(None if c is None else to_python(c) for c in row) for row in self.select(sparql)]
+
     @abstractmethod
     def run(self, sparql: str, timeout: float) -> QueryResult:
         """A user query that :func:`~lbpgraph.analysis.query.check_query` accepted, with a time limit."""
@@ -168,6 +174,12 @@ class Store(ABC):
     def quads(self) -> Iterable[Quad]:
         """Every quad of every named graph (graph, subject, predicate, object), in no set order."""
         return self.select("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")  # type: ignore[return-value]
+
+    def quad_values(self, exclude_graph: str | None = None) -> Iterable[tuple[Any, Any, Any, Any]]:
+        """Every quad of every named graph but ``exclude_graph`` (an IRI) as plain Python values
+        (see :meth:`select_values`), in no set order."""
+        skip = f"FILTER (?g != <{exclude_graph}>) " if exclude_graph else ""
+        return self.select_values(f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {skip}}}")  # type: ignore[return-value]
 
     def dataset(self) -> Dataset:
         """Every named graph as an rdflib Dataset (lbpgraph's prefixes bound)."""

@@ -26,7 +26,7 @@ from ..core.files import build_lock, stamp, write_temp
 from ..core.sandbox import in_child
 from ..rdf.terms import from_oxigraph
 from .base import Capabilities, Manifest, Quad, Row, Staging, Store
-from .oxigraph import oxigraph_answer, oxigraph_select
+from .oxigraph import oxigraph_answer, oxigraph_quad_values, oxigraph_select, oxigraph_values
 
 if TYPE_CHECKING:
     from ..rdf.results import QueryResult
@@ -110,6 +110,12 @@ class MemoryStore(Store):
 
     def select(self, sparql: str) -> list[Row]:
         return oxigraph_select(self.oxigraph(), sparql)
+
+    def select_values(self, sparql: str) -> list[tuple[Any, ...]]:
+        return oxigraph_values(self.oxigraph(), sparql)
+
+    def quad_values(self, exclude_graph: str | None = None) -> Iterator[tuple[Any, Any, Any, Any]]:
+        return oxigraph_quad_values(self.oxigraph(), exclude_graph)
 
     def quads(self) -> Iterator[Quad]:
         for q in self.oxigraph():

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -62,6 +62,26 @@ def oxigraph_select(store: Any, sparql: str) -> list[Row]:
     return [tuple(None if (x := s[i]) is None else from_oxigraph(x) for i in range(width)) for s in solutions]
 
 
+def oxigraph_values(store: Any, sparql: str) -> list[tuple[Any, ...]]:
+    """:meth:`Store.select_values` over a pyoxigraph store, converted straight from its terms."""
+    from ..rdf.terms import oxigraph_to_python as value
+    solutions = store.query(sparql, use_default_graph_as_union=True)
+    width = range(len(solutions.variables))
+    return [tuple(None if (x := s[i]) is None else value(x) for i in width) for s in solutions]
+
+
+def oxigraph_quad_values(store: Any, exclude_graph: str | None) -> Iterator[tuple[Any, Any, Any, Any]]:
+    """:meth:`Store.quad_values` of a pyoxigraph store, read graph by graph without SPARQL."""
+    import pyoxigraph as ox
+
+    from ..rdf.terms import oxigraph_to_python as value
+    for graph in sorted(store.named_graphs(), key=str):
+        if graph.value != exclude_graph:
+            for q in store.quads_for_pattern(None, None, None, graph):
+                o = q.object
+                yield graph.value, q.subject.value, q.predicate.value, o.value if type(o) is ox.NamedNode else value(o)
+
+
 class OxigraphMemoryStore(Store):
     """A pyoxigraph store in this process's memory, given; it cannot be built into."""
 
@@ -84,6 +104,12 @@ class OxigraphMemoryStore(Store):
 
     def select(self, sparql: str) -> list[Row]:
         return oxigraph_select(self.store, sparql)
+
+    def select_values(self, sparql: str) -> list[tuple[Any, ...]]:
+        return oxigraph_values(self.store, sparql)
+
+    def quad_values(self, exclude_graph: str | None = None) -> Iterator[tuple[Any, Any, Any, Any]]:
+        return oxigraph_quad_values(self.store, exclude_graph)
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
         return in_child(lambda: oxigraph_answer(self.store, sparql), timeout)  # the child has a copy
@@ -195,6 +221,12 @@ class OxigraphStore(Store):
 
     def select(self, sparql: str) -> list[Row]:
         return oxigraph_select(self.open(), sparql)
+
+    def select_values(self, sparql: str) -> list[tuple[Any, ...]]:
+        return oxigraph_values(self.open(), sparql)
+
+    def quad_values(self, exclude_graph: str | None = None) -> Iterator[tuple[Any, Any, Any, Any]]:
+        return oxigraph_quad_values(self.open(), exclude_graph)
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
         self.open()
