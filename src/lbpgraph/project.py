@@ -23,6 +23,7 @@ import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -207,15 +208,18 @@ class Project:
         from .build.pipeline import Build
         build = Build(corpus)
         keeps_analysis = self.capabilities.keeps_analysis
+        made: list[tuple[nx.DiGraph, dict[str, Any]]] = []
+        analyse = (lambda: made.append(self._analysis(build.store))) if keeps_analysis else (lambda: None)
         with self._open().staging() as staging:
             if staging.takes_store:
                 build.run()
                 staging.adopt(build.store)
-            else:
-                staging.load(build.chunks())
+                analyse()
+            else:  # analysed while the loader's thread still writes the last chunks to disk
+                staging.load(_then(build.chunks(), analyse))
             manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
                         "claims": len(corpus.claims), "triples": build.triples, "derived_triples": build.derived}
-            analysis = self._analysis(build.store) if keeps_analysis else None
+            analysis = made[0] if made else None
             attachments = _attachments(*analysis, build.store) if analysis else {}
             if self.capabilities.local:
                 from .model.corpus import summarise
@@ -272,7 +276,11 @@ class Project:
                     "claims": sum(len(s["claims"]) for s in summaries.values()),
                     "triples": manifest["triples"] + done.added - done.removed,
                     "derived_triples": manifest["derived_triples"] + done.derived_added - done.derived_removed}
-        analysis = self._analysis(staging.dataset) if self.capabilities.keeps_analysis else None
+        # analysed only where the updated dataset is in memory: projecting one on disk takes about
+        # as long as a full build, so there the first whole-graph read projects it (and traces
+        # are read from the store)
+        in_memory = self.capabilities.keeps_analysis and staging.takes_store
+        analysis = self._analysis(staging.dataset) if in_memory else None
         attachments = _attachments(*analysis, staging.dataset) if analysis else {}
         attachments[INPUTS_FILE] = self._inputs(summaries)
         staging.publish(manifest, attachments)
@@ -380,14 +388,22 @@ class Project:
         :class:`~lbpgraph.core.errors.ClaimNotFound`.
         """
         from .analysis.trace import ClaimIndex, Trace
-        if not self.capabilities.keeps_analysis:
+        traces = self._kept_traces()
+        if traces is None:
             return self._store_trace(claim)
-        traces = self.traces()
         if claim in traces:  # an id (ids fold to themselves): no index of every claim's text needed
             return Trace.from_json(traces[claim])
         index = ClaimIndex((cid, t["claim"]["statement"], [a["quote"] for a in t["appearances"]])
                            for cid, t in traces.items())
         return Trace.from_json(traces[index.find(claim, self.search)])
+
+    def _kept_traces(self) -> dict[str, Any] | None:
+        """Every claim's trace where the build kept them (or they were computed already), else None."""
+        if self.capabilities.keeps_analysis:
+            self._ensure_built()
+            if self._traces is None and (kept := self._open().attachment(TRACES_FILE)) is not None:
+                self._traces = json.loads(kept)
+        return self._traces
 
     def _store_trace(self, claim: str) -> Trace:
         """Trace from the store itself: find the claim, project its neighbourhood, compute."""
@@ -422,22 +438,23 @@ class Project:
         A store that keeps no analysis projects only the claim's neighbourhood for a one-claim view.
         """
         from .presentation.view import build_view
-        if claim_id is not None and self.capabilities.keeps_analysis and self._projection is None:
-            g: Any = self._frozen_projection()
-        elif claim_id is None or self.capabilities.keeps_analysis:
+        g: Any = None
+        if claim_id is None or self._projection is not None:
             g = self.projection()
-        else:
-            g = self._neighbourhood(self.store(), claim_id)
+        elif self.capabilities.keeps_analysis:
+            g = self._frozen_projection()
+        if g is None:  # the build kept no projection: the claim's neighbourhood alone
+            g = self._neighbourhood(self.store(), claim_id)  # type: ignore[arg-type]
         return build_view(g, claim_id, seed=seed, physics_threshold=physics_threshold)
 
     def _frozen_projection(self) -> Any:
         """The kept projection read without NetworkX (:mod:`lbpgraph.analysis.frozen`), or with it
-        where that does not read it."""
+        where that does not read it; None where the build kept none."""
         from .analysis.frozen import load_frozen
         self._ensure_built()
         kept = self._open().attachment(PROJECTION_FILE)
         try:
-            return load_frozen(kept) if kept is not None else self.projection()
+            return load_frozen(kept) if kept is not None else None
         except ValueError:
             return self.projection()
 
@@ -478,6 +495,12 @@ class Project:
         if path is not None:
             atomic_write(Path(path), data)
         return data
+
+
+def _then(chunks: Iterator[bytes], work: Callable[[], Any]) -> Iterator[bytes]:
+    """The chunks, then ``work()`` done before the last request for one returns."""
+    yield from chunks
+    work()
 
 
 def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Store) -> dict[str, bytes]:

@@ -43,11 +43,15 @@ class Metrics(TypedDict):
     longest_chains: list[Chain]
 
 
+Chains = list[tuple[str, str, nx.DiGraph]]
+
+
 def _claims(g: nx.DiGraph) -> list[tuple[str, ClaimNode]]:
-    return [(n, d) for n, d in sorted(g.nodes(data=True)) if d["kind"] == NodeKind.CLAIM]
+    nodes = g.nodes
+    return [(n, nodes[n]) for n in sorted(n for n, d in nodes(data=True) if d["kind"] == NodeKind.CLAIM)]
 
 
-def _chains(g: nx.DiGraph) -> list[tuple[str, str, nx.DiGraph]]:
+def _chains(g: nx.DiGraph) -> Chains:
     """(claim, appearance, chain tree) for every citation an appearance makes."""
     return [(claim, app, chain_tree(g, cit, d["id"]))
             for claim, d in _claims(g)
@@ -69,11 +73,12 @@ def fragile_claims(g: nx.DiGraph) -> list[FragileClaim]:
     return out
 
 
-def source_reliance(g: nx.DiGraph) -> list[SourceReliance]:
-    """Every cited source with the claims and articles whose citation chains reach it."""
+def source_reliance(g: nx.DiGraph, chains: Chains | None = None) -> list[SourceReliance]:
+    """Every cited source with the claims and articles whose citation chains reach it
+    (``chains``: :func:`_chains` of ``g``, when already made)."""
     claims: dict[str, set[str]] = defaultdict(set)
     articles: dict[str, set[str]] = defaultdict(set)
-    for claim, app, tree in _chains(g):
+    for claim, app, tree in _chains(g) if chains is None else chains:
         for n in tree:
             if g.nodes[n]["kind"] == NodeKind.SOURCE:
                 claims[n].add(g.nodes[claim]["id"])
@@ -83,10 +88,10 @@ def source_reliance(g: nx.DiGraph) -> list[SourceReliance]:
     return sorted(rows, key=lambda r: (-len(r["claims"]), -len(r["articles"]), r["source"]))
 
 
-def longest_chains(g: nx.DiGraph, limit: int = 10) -> list[Chain]:
+def longest_chains(g: nx.DiGraph, limit: int = 10, chains: Chains | None = None) -> list[Chain]:
     """The longest citation chains (counted in sources), longest first."""
     rows: list[Chain] = []
-    for claim, app, tree in _chains(g):
+    for claim, app, tree in _chains(g) if chains is None else chains:
         path = nx.dag_longest_path(tree)
         sources = [g.nodes[n]["label"] for n in path if g.nodes[n]["kind"] == NodeKind.SOURCE]
         rows.append({"claim": g.nodes[claim]["id"], "appearance": g.nodes[app]["id"],
@@ -97,5 +102,6 @@ def longest_chains(g: nx.DiGraph, limit: int = 10) -> list[Chain]:
 
 def metrics(g: nx.DiGraph) -> Metrics:
     """All metrics of a projection."""
-    return {"fragile_claims": fragile_claims(g), "sources": source_reliance(g),
-            "longest_chains": longest_chains(g)}
+    chains = _chains(g)  # made once for both
+    return {"fragile_claims": fragile_claims(g), "sources": source_reliance(g, chains),
+            "longest_chains": longest_chains(g, chains=chains)}

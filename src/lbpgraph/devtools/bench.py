@@ -131,7 +131,9 @@ def _run(root: Path, triples: int, seed: int, claims: int, stores: tuple[str, ..
                  _row("view of one claim", kind, t["view"], baseline["view"]),
                  *(_row(f"build after one article {what} vs a full build"
                         + ("" if incremental else " (fell back to a full build)"), kind, seconds, t["build"])
-                   for what, (seconds, incremental) in t["incremental"].items())]
+                   for what, (seconds, incremental) in t["incremental"].items()),
+                 *(_row(f"first {what} on a fresh build vs projecting the whole graph", kind, seconds,
+                        t["whole"]["projecting"]) for what, seconds in t["whole"].items() if what != "projecting")]
     first = next(iter(answers.values()))
     disagreements = [f"{kind} differs from {next(iter(answers))} on {what}"
                      for kind, a in answers.items() for what in ("verdicts", "named query", "traces") if a[what] != first[what]]
@@ -155,6 +157,7 @@ def _our_tasks(root: Path, index: int, spec: str, remote: dict[str, Any], sample
     pushed = ours.capabilities.needs_push
     build_label = "push (local build + upload)" if pushed else "build (YAML -> store)"
     build_s, built = clock.time(f"{kind}: {build_label}", ours.push if pushed else ours.build)
+    whole = {} if pushed else _whole_graph_reads(ours, clock)
     store = ours.store()
     if not sample:
         ids = sorted(t["value"][len(vocab.PREFIXES["claim"]):] for (t,) in
@@ -176,11 +179,36 @@ def _our_tasks(root: Path, index: int, spec: str, remote: dict[str, Any], sample
     incremental = {} if pushed else _incremental(ours, root / "data", clock)
     ours.close()
     times = {"build": build_s, "traces": trace_times, "verdicts": verdict_s, "query": query_s, "view": view_s,
-             "incremental": incremental}
+             "incremental": incremental, "whole": whole}
     answers = {"verdicts": {(c["value"], s["value"] == "true") for c, s in verdicts},
                "named query": Counter(json.dumps(r, sort_keys=True) for r in query_result.rows),
                "traces": traces}
     return times, answers, built
+
+
+def _whole_graph_reads(ours: Any, clock: _Clock) -> dict[str, float]:
+    """The first ``stats``, ``report`` and ``view --all`` after a build, each by a Project of its
+    own (as separate commands would be), and, to compare, projecting the whole graph from the
+    store (what such a first read did before builds kept the analysis)."""
+    from ..analysis.projection import project
+    from ..presentation.report import build_report, render_html
+    from ..project import Project
+    kind = ours.store_spec.partition(":")[0]
+
+    def fresh() -> Any:
+        return Project(ours.data_dir, ours.build_dir, ours.store_spec, watch=False, **ours.remote)
+    reads = {"stats": lambda p: p.stats(),
+             "report": lambda p: render_html(build_report(p.projection(), p.traces())),
+             "view --all": lambda p: p.view(None).to_html()}
+    times = {}
+    for what, read in reads.items():
+        reader = fresh()
+        times[what], _ = clock.time(f"{kind}: first {what} after the build", lambda: read(reader))  # noqa: B023
+        reader.close()
+    store = fresh().store()
+    times["projecting"], _ = clock.time(f"{kind}: projecting the whole graph from the store", lambda: project(store))
+    store.close()
+    return times
 
 
 def _incremental(ours: Any, data: Path, clock: _Clock) -> dict[str, tuple[float, bool]]:

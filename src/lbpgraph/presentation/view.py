@@ -56,6 +56,8 @@ def _short(text: str, width: int = 48) -> str:
 
 def _fold(text: str) -> str:
     """Text as the page's search compares it: no accents, lower case, single spaces."""
+    if text.isascii():  # nothing to decompose (most text; the page of a large corpus folds millions of characters)
+        return " ".join(text.lower().split())
     plain = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return " ".join(plain.lower().split())
 

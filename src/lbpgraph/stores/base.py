@@ -46,8 +46,9 @@ class Capabilities:
     needs_push: bool
     #: The data outlives the process that built it.
     persistent: bool
-    #: A build also publishes the projection and every claim's trace beside the graph, and reads
-    #: use them (a trace then needs neither a query nor NetworkX).
+    #: A build also publishes the projection, every claim's trace and the stats beside the graph,
+    #: and reads use them where it did (a trace then needs neither a query nor NetworkX, and a
+    #: whole-graph read projects nothing).
     keeps_analysis: bool
 
 

@@ -118,7 +118,7 @@ class OxigraphMemoryStore(Store):
 class OxigraphStore(Store):
     """An Oxigraph database under ``DIR``; the published version is opened on first use."""
 
-    capabilities = Capabilities(local=True, needs_push=False, persistent=True, keeps_analysis=False)
+    capabilities = Capabilities(local=True, needs_push=False, persistent=True, keeps_analysis=True)
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root)
