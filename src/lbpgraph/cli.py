@@ -498,9 +498,10 @@ def bench(project: Project, triples: int, fmt: str, seed: int, claims: int, work
     """Benchmark lbpgraph's stores against doing it by hand (plain rdflib), in one run.
 
     Tasks: build, one trace (p50, p95), verdicts for the whole corpus, a named query, the view
-    of one claim, and a build after one article is edited, added and removed (against the full
-    build); plus peak memory, and whether the stores give the same answers. Progress goes to
-    stderr; seconds and ratios to stdout.
+    of one claim, a build after one article is edited, added and removed (against the full
+    build), and the first stats, report and view --all after a build (against projecting the
+    whole graph from the store); plus peak memory, and whether the stores give the same
+    answers. Progress goes to stderr; seconds and ratios to stdout.
     """
     from .devtools.bench import run as run_bench
     from .devtools.bench import to_text

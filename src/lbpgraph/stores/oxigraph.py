@@ -214,9 +214,12 @@ class OxigraphStore(Store):
         return OxigraphStaging(self, base=self.open())
 
     def attachment(self, name: str) -> bytes | None:
+        """A file of the version this store holds, opened (and pinned) first: none where the
+        database does not open, so that a read goes to the database and says why it cannot."""
         try:
-            return ((self.path if self.store is not None else self.root / CURRENT) / name).read_bytes()  # type: ignore[operator]
-        except (OSError, TypeError):
+            self.open()
+            return (self.path / name).read_bytes()  # type: ignore[operator]
+        except (QueryFailed, OSError):
             return None
 
     def select(self, sparql: str) -> list[Row]:
