@@ -36,14 +36,29 @@ def source_record(g: nx.DiGraph, source: str) -> SourceRecord:
 
 
 def chain_tree(g: nx.DiGraph, citation: str, claim_id: str) -> nx.DiGraph:
-    """The citation chain from ``citation``: a DFS tree over links made for ``claim_id``."""
+    """The citation chain from ``citation``: a DFS tree over links made for ``claim_id``, the
+    tree ``nx.dfs_tree`` gives over the view of those links (same nodes and edges, in the same
+    order), without the cost of a filtered view per citation."""
+    nodes, succ = g.nodes, g.succ
+
     def keep(u: str, v: str) -> bool:
-        rel = g.edges[u, v]["rel"]
-        return rel == Rel.CITED or (rel == Rel.CITES and g.nodes[u]["kind"] == NodeKind.SOURCE
-                                    and claim_id in g.nodes[v]["for_claims"])
-    view = nx.subgraph_view(g, filter_edge=keep)
-    # an explicit depth limit: without one NetworkX counts the view's nodes through the filter
-    return nx.dfs_tree(view, citation, depth_limit=g.number_of_nodes())
+        rel = succ[u][v]["rel"]
+        return rel == Rel.CITED or (rel == Rel.CITES and nodes[u]["kind"] == NodeKind.SOURCE
+                                    and claim_id in nodes[v]["for_claims"])
+    tree = nx.DiGraph()
+    tree.add_node(citation)
+    visited, stack = {citation}, [(citation, iter(succ[citation]))]
+    while stack:
+        parent, children = stack[-1]
+        for child in children:
+            if child not in visited and keep(parent, child):
+                tree.add_edge(parent, child)
+                visited.add(child)
+                stack.append((child, iter(succ[child])))
+                break
+        else:
+            stack.pop()
+    return tree
 
 
 def citation_record(g: nx.DiGraph, tree: nx.DiGraph, citation: str, claim_id: str) -> CitationRecord:

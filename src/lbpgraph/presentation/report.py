@@ -456,8 +456,8 @@ def content_security_policy() -> str:
 
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page."""
-    from jinja2 import Environment, StrictUndefined
-    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    from .templating import environment
+    env = environment()
     template = env.from_string((resources.files("lbpgraph.presentation") / "templates" / "report.html.j2").read_text(encoding="utf-8"))
     return template.render(report=report, chart=_bars(report), bases=vocab.BASES.notations,
                            certainty_rank={c: i for i, c in enumerate(vocab.CERTAINTY.notations)},

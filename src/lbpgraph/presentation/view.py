@@ -51,7 +51,8 @@ KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
 
 def _short(text: str, width: int = 48) -> str:
-    return textwrap.shorten(" ".join(text.split()), width=width, placeholder="…")
+    collapsed = " ".join(text.split())
+    return collapsed if len(collapsed) <= width else textwrap.shorten(collapsed, width=width, placeholder="…")
 
 
 def _fold(text: str) -> str:
@@ -227,9 +228,9 @@ class View:
 
     def to_html(self) -> str:
         """The page: one self-contained HTML file."""
-        from jinja2 import Environment, StrictUndefined
+        from .templating import environment
         templates = resources.files("lbpgraph.presentation") / "templates"
-        env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        env = environment()
         page = env.from_string((templates / "view.html.j2").read_text(encoding="utf-8"))
         lib = _vis_lib()
         options = _options(self.physics)

@@ -68,8 +68,8 @@ class Page:
 
 @functools.cache
 def _template(name: str) -> Template:
-    from jinja2 import Environment, StrictUndefined
-    env = Environment(autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    from ..presentation.templating import environment
+    env = environment()
     return env.from_string((resources.files("lbpgraph.serve") / "templates" / name).read_text(encoding="utf-8"))
 
 
