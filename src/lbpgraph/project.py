@@ -220,7 +220,7 @@ class Project:
             manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
                         "claims": len(corpus.claims), "triples": build.triples, "derived_triples": build.derived}
             analysis = made[0] if made else None
-            attachments = _attachments(*analysis, build.store) if analysis else {}
+            attachments = _attachments(*analysis, build.store if staging.keeps_answers else None) if analysis else {}
             if self.capabilities.local:
                 from .model.corpus import summarise
                 attachments[INPUTS_FILE] = self._inputs(summarise(corpus))
@@ -281,7 +281,7 @@ class Project:
         # are read from the store)
         in_memory = self.capabilities.keeps_analysis and staging.takes_store
         analysis = self._analysis(staging.dataset) if in_memory else None
-        attachments = _attachments(*analysis, staging.dataset) if analysis else {}
+        attachments = _attachments(*analysis, staging.dataset if staging.keeps_answers else None) if analysis else {}
         attachments[INPUTS_FILE] = self._inputs(summaries)
         staging.publish(manifest, attachments)
         self._projection, self._traces = analysis if analysis else (None, None)
@@ -503,17 +503,17 @@ def _then(chunks: Iterator[bytes], work: Callable[[], Any]) -> Iterator[bytes]:
     work()
 
 
-def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Store) -> dict[str, bytes]:
+def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Store | None) -> dict[str, bytes]:
     """What a store that keeps analysis publishes beside the graph: the projection, the traces,
-    the stats and the answer of every named query (so that ``lbpgraph query NAME`` reads a file
-    instead of parsing the graph)."""
+    the stats and, given the ``dataset``, the answer of every named query (so that ``lbpgraph
+    query NAME`` reads a file instead of parsing the graph)."""
     from .analysis.query import checked, named_queries
     from .analysis.search import documents
     from .analysis.stats import stats
     from .stores.memory import kept_answers
     from .stores.oxigraph import oxigraph_answer
-    answers = kept_answers({full: oxigraph_answer(dataset, full)
-                            for full in (checked(text, 0) for _, text in named_queries().values())})
+    answers = {} if dataset is None else kept_answers(
+        {full: oxigraph_answer(dataset, full) for full in (checked(text, 0) for _, text in named_queries().values())})
     return {PROJECTION_FILE: pickle.dumps(projection, protocol=5),
             TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"),
             STATS_FILE: json.dumps(stats(projection), sort_keys=True, ensure_ascii=False).encode("utf-8"),

@@ -63,6 +63,9 @@ class Staging(ABC):
     #: Takes the whole built dataset as one in-memory pyoxigraph Store (:meth:`adopt`) rather
     #: than its chunks as they are made (:meth:`load`).
     takes_store = False
+    #: Publishes, with the kept analysis, the answer of every named query (a store that would
+    #: otherwise parse the whole graph to answer one); a store that answers from an index does not.
+    keeps_answers = False
 
     @abstractmethod
     def load(self, chunks: Iterable[bytes]) -> None:

@@ -152,6 +152,7 @@ class MemoryStaging(Staging):
     until it is published."""
 
     takes_store = True
+    keeps_answers = True
 
     def __init__(self, store: MemoryStore) -> None:
         import pyoxigraph as ox
