@@ -136,11 +136,23 @@ def test_the_page_data_are_plain_json_values(built: Project) -> None:
 
 def test_the_page_of_one_claim_needs_no_networkx_and_is_the_same(built: Project, tmp_path: Path) -> None:
     """On the memory store the page of one claim reads the kept projection without NetworkX
-    (a tenth of a second of imports): the page is the one the NetworkX projection gives."""
+    (a tenth of a second of imports) and is written without Jinja: the page is the one the
+    NetworkX projection gives."""
     script = ("import sys; from lbpgraph.project import Project; "
               f"p = Project({str(built.data_dir)!r}, {str(built.build_dir)!r}, 'memory'); "
               "sys.stdout.write(p.view('bw-unloads-discs').to_html()); "
-              "assert 'networkx' not in sys.modules, 'networkx was imported'")
+              "assert 'networkx' not in sys.modules, 'networkx was imported'; "
+              "assert 'jinja2' not in sys.modules, 'jinja2 was imported'")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == build_view(built.projection(), "bw-unloads-discs").to_html()
+
+
+def test_the_templates_hold_holes_only() -> None:
+    """The page is filled in without a template engine: any other markup would reach the page as it is."""
+    from importlib import resources
+    from lbpgraph.presentation.page import HOLE
+    for name in ("view.html", "view.js"):
+        text = (resources.files("lbpgraph.presentation") / "templates" / name).read_text(encoding="utf-8")
+        found = re.findall(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", text)
+        assert found and all(HOLE.fullmatch(x) for x in found), (name, found)
