@@ -214,6 +214,7 @@ class View:
     edges: list[dict[str, Any]]
     physics: bool
     focus: str | None
+    claim: str | None = None  # the id of the claim whose neighbourhood it shows (None: the whole graph)
 
     def to_html(self) -> str:
         """The page: one self-contained HTML file."""
@@ -274,7 +275,7 @@ def build_view(g: nx.DiGraph | FrozenGraph, claim_id: str | None = None, seed: i
     data_edges = _vis_edges(b, ids)  # what a pyvis Network filled with them gives back (fill_network)
     return View(title=f"claim {claim_id}" if claim_id else "all claims", nodes=data_nodes, edges=data_edges,
                 physics=root is None and len(keys) <= physics_threshold,
-                focus=ids[root] if root is not None else None)
+                focus=ids[root] if root is not None else None, claim=claim_id)
 
 
 def _vis_node(n: dict[str, Any], vis_id: str, position: tuple[int, int], rank: int) -> dict[str, Any]:
