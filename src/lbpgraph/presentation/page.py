@@ -15,7 +15,6 @@ import importlib.util
 import json
 import re
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ from ..core import vocab
 from .palette import ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, KINDS, SHAPES, SOURCE_LEGEND
 from .policy import inline_only
 
+TEMPLATES = Path(__file__).parent / "templates"  # not importlib.resources, whose imports cost more than a read
 HOLE = re.compile(r"\{\{ (\w+) \}\}")
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
 
@@ -59,7 +59,7 @@ def to_json(value: Any) -> str:
 
 def _template(name: str) -> str:
     """A template's text; the file's last newline is not part of the page."""
-    return (resources.files(__package__) / "templates" / name).read_text(encoding="utf-8").removesuffix("\n")
+    return (TEMPLATES / name).read_text(encoding="utf-8").removesuffix("\n")
 
 
 @cache

@@ -19,7 +19,6 @@ support (sources); shape says the kind of node. Positions come from
 
 from __future__ import annotations
 
-import html
 import textwrap
 import unicodedata
 from dataclasses import dataclass
@@ -222,6 +221,7 @@ class View:
 
     def _repr_html_(self) -> str:
         """Inline display in Jupyter, VS Code and Colab: the page in a sandboxed iframe srcdoc."""
+        import html
         return (f'<iframe srcdoc="{html.escape(self.to_html(), quote=True)}" sandbox="allow-scripts" '
                 'style="width: 100%; height: 680px; border: 1px solid #d0d7de"></iframe>')
 
