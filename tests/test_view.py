@@ -165,3 +165,14 @@ def test_the_templates_hold_holes_only() -> None:
         text = (TEMPLATES / name).read_text(encoding="utf-8")
         found = re.findall(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", text)
         assert found and all(HOLE.fullmatch(x) for x in found), (name, found)
+
+
+def test_the_page_escapes_text_and_data_as_jinja_did() -> None:
+    """The page was Jinja's (autoescape, tojson) before it was filled in without it: the same bytes."""
+    import markupsafe
+    from jinja2.utils import htmlsafe_json_dumps
+    from lbpgraph.presentation.page import escape, to_json
+    hostile = "</script><script>x='1' & \"2\"</script> <!-- é \u2028 \U0001f600 -->"
+    assert escape(hostile) == str(markupsafe.escape(hostile))
+    data = {"b": [hostile, None, True, 1.5], "a": {"z": hostile}}
+    assert to_json(data) == str(htmlsafe_json_dumps(data, sort_keys=True))
