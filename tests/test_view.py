@@ -99,6 +99,7 @@ def test_view_needs_a_claim_or_all(built: Project) -> None:
     assert run("view", build=built.build_dir).exit_code == 2
     assert run("view", "bw-reduces-lbp", "--all", build=built.build_dir).exit_code == 2
     assert run("view", "zzzz unknown qqqq", build=built.build_dir).exit_code == 1
+    assert run("view", "", build=built.build_dir).exit_code == 1  # as trace '': not the whole graph
 
 
 def test_data_block_cannot_close_the_script(tmp_path: Path) -> None:
@@ -136,11 +137,42 @@ def test_the_page_data_are_plain_json_values(built: Project) -> None:
 
 def test_the_page_of_one_claim_needs_no_networkx_and_is_the_same(built: Project, tmp_path: Path) -> None:
     """On the memory store the page of one claim reads the kept projection without NetworkX
-    (a tenth of a second of imports): the page is the one the NetworkX projection gives."""
+    (a tenth of a second of imports), finds a claim given by id there without reading the kept
+    traces, and is written without Jinja: the page is the one the NetworkX projection gives."""
     script = ("import sys; from lbpgraph.project import Project; "
               f"p = Project({str(built.data_dir)!r}, {str(built.build_dir)!r}, 'memory'); "
+              "p.trace = p.traces = None; "  # an id is found without them
               "sys.stdout.write(p.view('bw-unloads-discs').to_html()); "
-              "assert 'networkx' not in sys.modules, 'networkx was imported'")
+              "assert 'networkx' not in sys.modules, 'networkx was imported'; "
+              "assert 'jinja2' not in sys.modules, 'jinja2 was imported'")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout == build_view(built.projection(), "bw-unloads-discs").to_html()
+
+
+def test_the_page_of_a_claim_given_by_text_is_the_page_of_its_id(built: Project) -> None:
+    fresh = Project(built.data_dir, built.build_dir)
+    by_text = fresh.view("Backward walking opens the disc space and unloads the intervertebral discs")
+    assert by_text.claim == "bw-unloads-discs"
+    assert by_text.to_html() == build_view(built.projection(), "bw-unloads-discs").to_html()
+    assert fresh.view("bw-unloads-discs").to_html() == by_text.to_html()
+
+
+def test_the_templates_hold_holes_only() -> None:
+    """The page is filled in without a template engine: any other markup would reach the page as it is."""
+    from lbpgraph.presentation.page import HOLE, TEMPLATES
+    for name in ("view.html", "view.js"):
+        text = (TEMPLATES / name).read_text(encoding="utf-8")
+        found = re.findall(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", text)
+        assert found and all(HOLE.fullmatch(x) for x in found), (name, found)
+
+
+def test_the_page_escapes_text_and_data_as_jinja_did() -> None:
+    """The page was Jinja's (autoescape, tojson) before it was filled in without it: the same bytes."""
+    import markupsafe
+    from jinja2.utils import htmlsafe_json_dumps
+    from lbpgraph.presentation.page import escape, to_json
+    hostile = "</script><script>x='1' & \"2\"</script> <!-- é \u2028 \U0001f600 -->"
+    assert escape(hostile) == str(markupsafe.escape(hostile))
+    data = {"b": [hostile, None, True, 1.5], "a": {"z": hostile}}
+    assert to_json(data) == str(htmlsafe_json_dumps(data, sort_keys=True))

@@ -311,9 +311,8 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
         raise click.UsageError("give a CLAIM (an id or words of it) for its neighbourhood, or --all for the whole graph")
     if claim is not None and whole:
         raise click.UsageError("give a CLAIM or --all, not both")
-    claim_id = project.trace(claim).claim["id"] if claim else None
-    page = project.view(claim_id, seed=seed, physics_threshold=physics_threshold)
-    target = out or project.build_dir / f"view-{claim_id or 'all'}.html"
+    page = project.view(claim, seed=seed, physics_threshold=physics_threshold)
+    target = out or project.build_dir / f"view-{page.claim or 'all'}.html"
     atomic_write(target, page.to_html().encode("utf-8"))
     click.echo(f"Wrote {target}: {len(page.nodes)} nodes, {len(page.edges)} edges")
     if open_page:

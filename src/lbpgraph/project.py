@@ -432,20 +432,23 @@ class Project:
         from .analysis.projection import neighbourhood, project
         return project(store, neighbourhood(store, vocab.PREFIXES["claim"] + claim_id))
 
-    def view(self, claim_id: str | None = None, seed: int = 0, physics_threshold: int = 0) -> View:
-        """The graph page of one claim's neighbourhood, or of everything (``claim_id=None``).
+    def view(self, claim: str | None = None, seed: int = 0, physics_threshold: int = 0) -> View:
+        """The graph page of one claim's neighbourhood, or of everything (``claim=None``); the
+        claim is given by id or by text, as :meth:`trace` takes it.
 
-        A store that keeps no analysis projects only the claim's neighbourhood for a one-claim view.
+        Where the store keeps analysis, the page of one claim reads the kept projection without
+        NetworkX, and a claim given by id is found there (no trace is read); a store that keeps
+        no analysis projects only the claim's neighbourhood.
         """
         from .presentation.view import build_view
-        g: Any = None
-        if claim_id is None or self._projection is not None:
-            g = self.projection()
-        elif self.capabilities.keeps_analysis:
-            g = self._frozen_projection()
-        if g is None:  # the build kept no projection: the claim's neighbourhood alone
-            g = self._neighbourhood(self.store(), claim_id)  # type: ignore[arg-type]
-        return build_view(g, claim_id, seed=seed, physics_threshold=physics_threshold)
+        g: Any = self.projection() if claim is None or self._projection is not None else None
+        if g is None and self.capabilities.keeps_analysis:
+            g = self._frozen_projection()  # None where the build kept none
+        if claim is not None and (g is None or not _is_claim_id(g, claim)):
+            claim = self.trace(claim).claim["id"]
+        if g is None:  # no projection kept or made: the claim's neighbourhood alone
+            g = self._neighbourhood(self.store(), claim)  # type: ignore[arg-type]
+        return build_view(g, claim, seed=seed, physics_threshold=physics_threshold)
 
     def _frozen_projection(self) -> Any:
         """The kept projection read without NetworkX (:mod:`lbpgraph.analysis.frozen`), or with it
@@ -519,6 +522,13 @@ def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Sto
             STATS_FILE: json.dumps(stats(projection), sort_keys=True, ensure_ascii=False).encode("utf-8"),
             SEARCH_FILE: json.dumps(documents(projection, traces), ensure_ascii=False).encode("utf-8"),
             **answers}
+
+
+def _is_claim_id(g: Any, claim: str) -> bool:
+    """Whether ``claim`` is the id of a claim in projection ``g`` (a key of the kept traces)."""
+    from .analysis.records import NodeKind
+    d = g.nodes[key] if (key := vocab.PREFIXES["claim"] + claim) in g.nodes else {}
+    return d.get("kind") == NodeKind.CLAIM and d.get("id") == claim
 
 
 def _tree_entries(root: Path) -> list[tuple[Path, str]]:

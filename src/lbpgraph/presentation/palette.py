@@ -1,4 +1,4 @@
-"""The colours every page shares: the report's charts and the graph page say the same thing the same way."""
+"""The colours and shapes every page shares: the report's charts and the graph page say the same thing the same way."""
 
 from __future__ import annotations
 
@@ -20,3 +20,7 @@ CURATOR_COLOUR = "#1565c0"
 CONCEPT_COLOUR = "#6e7781"
 #: Articles are near-black boxes, far from the curators' blue and from every source and claim colour.
 ARTICLE_COLOUR = "#24292f"
+#: The kinds of node on the graph page, in the order its filters list them, and the shape of each.
+KINDS = ("article", "claim", "source", "intervention", "mechanism", "structure", "condition")
+SHAPES = {"article": "box", "claim": "dot", "source": "square", "intervention": "diamond",
+          "mechanism": "triangle", "structure": "hexagon", "condition": "star"}

@@ -1,4 +1,5 @@
-"""The Jinja environment every page is rendered with.
+"""The Jinja environment the report and the served pages are rendered with (the graph page
+needs no template engine: :mod:`.page`).
 
 Autoescaped (strings from articles are data, never markup), strict (a missing field is an
 error, not an empty string), and reading a dict's fields as items first: the records a page

@@ -1,12 +1,12 @@
 """The interactive graph page: one claim's neighbourhood, or the whole graph.
 
-Nodes and edges are assembled as vis-network data; the page is rendered by lbpgraph's own
-autoescaping template, never by pyvis's (which links Bootstrap from a CDN and, in some modes,
-vis-network too): vis-network's script and style are inlined from the installed pyvis package,
-so the file works offline and requests nothing from any host. Its two scripts are allowed by
-their SHA-256 in the page's CSP, no other. Every string from an article is data: labels are
-drawn on a canvas, tooltips are plain text, the side panel uses textContent, node ids are
-opaque and the data are JSON escaped for a script element.
+Nodes and edges are assembled as vis-network data; the page is written by
+:mod:`lbpgraph.presentation.page` from lbpgraph's own templates, never by pyvis's (which links
+Bootstrap from a CDN and, in some modes, vis-network too): vis-network's script and style are
+inlined from the installed pyvis package, so the file works offline and requests nothing from
+any host. Its two scripts are allowed by their SHA-256 in the page's CSP, no other. Every
+string from an article is data: labels are drawn on a canvas, tooltips are plain text, the side
+panel uses textContent, node ids are opaque and the data are JSON escaped for a script element.
 
 vis-network draws the shapes; the page draws the labels itself, most important first (``rank``:
 articles, then what is most repeated or most relied on), each where it overlaps no other label
@@ -19,14 +19,9 @@ support (sources); shape says the kind of node. Positions come from
 
 from __future__ import annotations
 
-import html
-import importlib.util
-import re
 import textwrap
 import unicodedata
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..analysis.records import (AppearanceNode, ArticleNode, CitationNode, ClaimNode, ConceptNode,
@@ -34,18 +29,14 @@ from ..analysis.records import (AppearanceNode, ArticleNode, CitationNode, Claim
                                 successors)
 from ..core import vocab
 from .links import doi_url, pmid_url, web_url
-from .palette import (ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, CURATOR_COLOUR, SOURCE_COLOURS,
-                      SOURCE_LEGEND)
-from .policy import inline_only
+from .page import render_page
+from .palette import ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, CURATOR_COLOUR, KINDS, SHAPES, SOURCE_COLOURS
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from ..analysis.frozen import FrozenGraph
 
-SHAPES = {"article": "box", "claim": "dot", "source": "square", "intervention": "diamond",
-          "mechanism": "triangle", "structure": "hexagon", "condition": "star"}
-KINDS = ("article", "claim", "source", "intervention", "mechanism", "structure", "condition")
 PHYSICS_THRESHOLD = 0  # the computed layout stays; vis-network's physics only when asked for
 KIND_ORDER = {kind: i for i, kind in enumerate(KINDS)}
 
@@ -225,62 +216,17 @@ class View:
     edges: list[dict[str, Any]]
     physics: bool
     focus: str | None
+    claim: str | None = None  # the id of the claim whose neighbourhood it shows (None: the whole graph)
 
     def to_html(self) -> str:
         """The page: one self-contained HTML file."""
-        from .templating import environment
-        templates = resources.files("lbpgraph.presentation") / "templates"
-        env = environment()
-        page = env.from_string((templates / "view.html.j2").read_text(encoding="utf-8"))
-        lib = _vis_lib()
-        options = _options(self.physics)
-        app_js = env.from_string((templates / "view.js.j2").read_text(encoding="utf-8")).render(
-            nodes=self.nodes, edges=self.edges, focus=self.focus, options=options)
-        vis_js = _without_source_map((lib / "vis-network.min.js").read_text(encoding="utf-8"))
-        return page.render(
-            title=self.title, csp=content_security_policy(vis_js, app_js), kinds=KINDS, shapes=SHAPES,
-            bases=vocab.BASES.notations, certainty_colours=CERTAINTY_COLOURS, source_legend=SOURCE_LEGEND,
-            article_colour=ARTICLE_COLOUR, concept_colour=CONCEPT_COLOUR, vis_js=vis_js, app_js=app_js,
-            vis_css=(lib / "vis-network.css").read_text(encoding="utf-8"))
+        return render_page(self.title, self.nodes, self.edges, self.focus, self.physics)
 
     def _repr_html_(self) -> str:
         """Inline display in Jupyter, VS Code and Colab: the page in a sandboxed iframe srcdoc."""
+        import html
         return (f'<iframe srcdoc="{html.escape(self.to_html(), quote=True)}" sandbox="allow-scripts" '
                 'style="width: 100%; height: 680px; border: 1px solid #d0d7de"></iframe>')
-
-
-def _vis_lib() -> Path:
-    """The folder of the vis-network files that pyvis installs, found without importing pyvis
-    (whose package imports IPython: a tenth of a second)."""
-    spec = importlib.util.find_spec("pyvis")
-    if spec is None or spec.origin is None:
-        raise ModuleNotFoundError("the graph page needs pyvis's copy of vis-network: pip install 'lbpgraph[view]'")
-    return Path(spec.origin).parent / "templates" / "lib" / "vis-9.1.2"
-
-
-def _without_source_map(script: str) -> str:
-    """The bundled script without its trailing sourceMappingURL comment: the page refers to no
-    other file. (Only that line: the minified code holds U+2028 in strings, so no line splitting.)"""
-    return re.sub(r"\n//# sourceMappingURL=[^\n]*\s*$", "\n", script)
-
-
-def content_security_policy(*scripts: str) -> str:
-    """The page's policy: these inline scripts, by their SHA-256, inline styles and data: images
-    (vis-network's CSS icons); nothing else, from nowhere."""
-    return inline_only(*scripts, images=True)
-
-
-def _options(physics: bool) -> dict[str, Any]:
-    """vis-network draws shapes and edges; the page draws every label itself (edge and node fonts 0)."""
-    return {
-        "physics": {"enabled": physics, "solver": "barnesHut", "stabilization": {"iterations": 150},
-                    "barnesHut": {"springLength": 160, "avoidOverlap": 0.3}},
-        "layout": {"improvedLayout": False, "randomSeed": 0},
-        "interaction": {"hover": True, "tooltipDelay": 120, "hideEdgesOnDrag": True},
-        "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                  "font": {"size": 0}, "color": {"inherit": False}},
-        "nodes": {"font": {"size": 0}, "borderWidth": 1},
-    }
 
 
 def _ranks(b: _Builder, keys: list[str]) -> dict[str, int]:
@@ -332,7 +278,7 @@ def build_view(g: nx.DiGraph | FrozenGraph, claim_id: str | None = None, seed: i
     data_edges = _vis_edges(b, ids)  # what a pyvis Network filled with them gives back (fill_network)
     return View(title=f"claim {claim_id}" if claim_id else "all claims", nodes=data_nodes, edges=data_edges,
                 physics=root is None and len(keys) <= physics_threshold,
-                focus=ids[root] if root is not None else None)
+                focus=ids[root] if root is not None else None, claim=claim_id)
 
 
 def _vis_node(n: dict[str, Any], vis_id: str, position: tuple[int, int], rank: int) -> dict[str, Any]:

@@ -2,8 +2,8 @@
   "use strict";
   // Strings from articles are data: labels are drawn on the canvas, the panel is built with
   // textContent and createElement, a link's address is set with setAttribute after a check.
-  var raw = {{ nodes|tojson }};
-  var focusId = {{ focus|tojson }};
+  var raw = {{ nodes }};
+  var focusId = {{ focus }};
   var info = {}, order = [], findable = [];
   raw.forEach(function (n) {  // vis-network draws shapes only; this page draws the labels
     info[n.id] = {caption: n.label, kind: n.kind, size: n.size, rank: n.rank, find: n.find || []};
@@ -14,14 +14,14 @@
   });
   order.sort(function (a, b) { return info[a].rank - info[b].rank; });
   var nodes = new vis.DataSet(raw);
-  var edges = new vis.DataSet({{ edges|tojson }});
+  var edges = new vis.DataSet({{ edges }});
   var outgoing = {}, incoming = {};
   edges.forEach(function (e) {
     (outgoing[e.from] = outgoing[e.from] || []).push(e);
     (incoming[e.to] = incoming[e.to] || []).push(e);
   });
   var container = document.getElementById("graph");
-  var network = new vis.Network(container, {nodes: nodes, edges: edges}, {{ options|tojson }});
+  var network = new vis.Network(container, {nodes: nodes, edges: edges}, {{ options }});
   var details = document.getElementById("details");
   var actions = document.getElementById("actions");
   var results = document.getElementById("results");
@@ -360,7 +360,7 @@
     scale: function () { return network.getScale(); },
     redraw: function () { network.redraw(); },
     position: function (id) { return network.canvasToDOM(network.getPositions([id])[id]); },
-    physics: function () { return {{ options.physics.enabled|tojson }}; },
+    physics: function () { return {{ physics }}; },
     ready: false
   };
   network.fit({animation: false});
