@@ -390,13 +390,31 @@ class Project:
         return Trace.from_json(traces[index.find(claim, self.search)])
 
     def _store_trace(self, claim: str) -> Trace:
-        """Trace from the store itself: find the claim, project its neighbourhood, compute."""
-        from .analysis.chains import compute
-        from .analysis.trace import find_claim
+        """Trace from the store itself: find the claim, project its neighbourhood, compute; read
+        again once if a server's dataset changed during the read."""
+        from .core.errors import DatasetChanged
         store = self.store()
-        with store.reading():  # one dataset for all the trace's queries (a server's checked once)
-            claim_id = find_claim(store, claim, self.search)
-            return compute(self._neighbourhood(store, claim_id), claim_id)
+        for attempt in range(2):
+            try:
+                with store.reading():  # one dataset for all the trace's queries (a server's checked once)
+                    return self._read_trace(store, claim)
+            except DatasetChanged:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _read_trace(self, store: Store, claim: str) -> Trace:
+        """A claim given by its id is projected straight away: the projection holds it exactly
+        when it is a claim, so no lookup is needed; any other text is looked for first."""
+        from .analysis.chains import compute
+        from .analysis.trace import as_id, find_claim
+        claim_id = as_id(claim)
+        if claim_id is not None:
+            g = self._neighbourhood(store, claim_id)
+            if g.nodes.get(vocab.PREFIXES["claim"] + claim_id, {}).get("kind") == "claim":
+                return compute(g, claim_id)
+        claim_id = find_claim(store, claim, self.search)
+        return compute(self._neighbourhood(store, claim_id), claim_id)
 
     def search(self, words: str, limit: int | None = None) -> list[Hit]:
         """Claims found by ``words`` (statements, quotes, concepts and their other names, sources,

@@ -62,22 +62,52 @@ def _rows(store: Store, query: str) -> list[Row]:
     return store.select(sparql_prologue() + query)
 
 
-def _restrict(variable: str, focus: list[str] | None) -> str:
-    """A VALUES clause limiting ``variable`` to the IRIs in ``focus`` (nothing when None)."""
-    if focus is None:
-        return ""
+def _restrict(variable: str, focus: list[str]) -> str:
+    """A VALUES clause limiting ``variable`` to the IRIs in ``focus``."""
     return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in focus)} }} "
 
 
-class _Resources:
-    """Every property of the projected resources, read in two queries: the resources in
-    ``focus`` (all but derivation records when None), and every concept and rule."""
+_EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lbp:peerReviewedSupportFrom",
+              "lbp:certainty", "lbp:reason")
+# how each explained derived fact about ?s was derived (rule and premises)
+_DERIVATION = f"""?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?dp ; lbp:derivedObject ?do ;
+             prov:wasGeneratedBy ?rule .
+          FILTER (?dp IN ({", ".join(_EXPLAINED)}))
+          OPTIONAL {{ ?d prov:used ?premise }}"""
+# the quotation and position an appearance ?s selects
+_SELECTOR = """?s a lbp:Appearance ; oa:hasTarget ?target .
+          ?target oa:hasSelector ?quote, ?position .
+          ?quote oa:exact ?exact .
+          ?position oa:start ?start ; oa:end ?end ."""
 
-    def __init__(self, store: Store, focus: list[str] | None) -> None:
+
+def _read(store: Store, focus: list[str] | None) -> tuple[list[Row], list[Row], list[Row]]:
+    """Rows of the resources' properties (s p o), of the derivations (s dp do rule premise) and of
+    the selectors (s exact start end): for a focus in one query that starts from its IRIs
+    (:meth:`~lbpgraph.stores.base.Store.select_anchored`), for the whole graph (all but the
+    derivation records) in three."""
+    if focus is None:
+        every = f"FILTER (!STRSTARTS(STR(?s), {json.dumps(vocab.PREFIXES['derivation'])}))"
+        return (_rows(store, f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o . {every} }}"),
+                _rows(store, f"SELECT ?s ?dp ?do ?rule ?premise WHERE {{ {_DERIVATION} }}"),
+                _rows(store, f"SELECT ?s ?exact ?start ?end WHERE {{ {_SELECTOR} }}"))
+    values = _restrict("?s", focus)
+    rows = store.select_anchored(sparql_prologue() + f"""
+        SELECT ?s ?p ?o ?dp ?do ?rule ?premise ?exact ?start ?end WHERE {{
+          {{ {values}?s ?p ?o }} UNION {{ {values}{_DERIVATION} }} UNION {{ {values}{_SELECTOR} }}
+        }}""")
+    return ([(s, p, o) for s, p, o, *_ in rows if p is not None],
+            [(s, dp, do, rule, premise) for s, _, _, dp, do, rule, premise, *_ in rows if dp is not None],
+            [(s, exact, start, end) for s, *_, exact, start, end in rows if exact is not None])
+
+
+class _Resources:
+    """Every property of the projected resources (``rows``), and with a ``focus`` every concept
+    and rule (read once per store)."""
+
+    def __init__(self, store: Store, focus: list[str] | None, rows: list[Row]) -> None:
         self.props: dict[str, Props] = defaultdict(lambda: defaultdict(list))
-        selected = (_restrict("?s", focus) if focus is not None else
-                    f"FILTER (!STRSTARTS(STR(?s), {json.dumps(vocab.PREFIXES['derivation'])})) ")
-        self._read(_rows(store, f"SELECT ?s ?p ?o WHERE {{ ?s ?p ?o . {selected}}}"))
+        self._read(rows)
         if focus is not None:  # the same for every focus, so read once per store
             if "concepts and rules" not in store.memo:
                 store.memo["concepts and rules"] = _rows(
@@ -109,22 +139,10 @@ def _ordered(value_set: vocab.ValueSet, iris: list[str]) -> list[str]:
     return [n for n in value_set.notations if n in notations]
 
 
-_EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lbp:peerReviewedSupportFrom",
-              "lbp:certainty", "lbp:reason")
-
-
-def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[Why]]:
+def _derivations(rows: list[Row]) -> dict[str, list[Why]]:
     """subject IRI -> how each of its explained derived facts was derived (rule and premises)."""
-    values = ", ".join(_EXPLAINED)
-    query = f"""
-        SELECT ?s ?p ?o ?rule ?premise WHERE {{
-          {_restrict('?s', focus)}?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?p ; lbp:derivedObject ?o ;
-             prov:wasGeneratedBy ?rule .
-          FILTER (?p IN ({values}))
-          OPTIONAL {{ ?d prov:used ?premise }}
-        }}"""
     grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
-    for s, p, o, rule, premise in _rows(store, query):
+    for s, p, o, rule, premise in rows:
         key = (s["value"], p["value"][len(vocab.LBP):], o["value"], local_id(rule["value"], "rule"))
         if premise is not None:
             grouped[key].add(premise["value"])
@@ -141,9 +159,10 @@ class _Context:
     offers and speakers."""
 
     def __init__(self, store: Store, focus: list[str] | None) -> None:
-        self.store, self.focus = store, focus
-        self.resources = _Resources(store, focus)
-        self.why = _derivations(store, focus)
+        resources, derivations, selectors = _read(store, focus)
+        self.resources = _Resources(store, focus, resources)
+        self.why = _derivations(derivations)
+        self.selectors = {a["value"]: (x["value"], int(s["value"]), int(e["value"])) for a, x, s, e in selectors}
         lbp = vocab.PREFIXES["lbp"]
         self.concepts = {iri: p for iri, p in self.resources.typed("skos:Concept").items()
                          if vocab.expand("skos:inScheme") in p and not iri.startswith(lbp)}
@@ -282,10 +301,9 @@ def _add_claims(g: nx.DiGraph, c: _Context) -> None:
 
 
 def _add_appearances(g: nx.DiGraph, c: _Context) -> None:
-    selectors = _selectors(c.store, c.focus)
     for iri, props in c.resources.typed("lbp:Appearance").items():
         article = _first(props, "dcterms:isPartOf")
-        quote, start, end = selectors.get(iri, ("", 0, 0))
+        quote, start, end = c.selectors.get(iri, ("", 0, 0))
         node: AppearanceNode = {
             "kind": NodeKind.APPEARANCE, "id": local_id(iri, "appearance"), "article": local_id(article, "article"),
             "quote": quote, "start": start, "end": end,
@@ -406,17 +424,6 @@ def _year(value: Any) -> int | None:
     return value.year if hasattr(value, "year") else int(str(value)[:4])
 
 
-def _selectors(store: Store, focus: list[str] | None) -> dict[str, tuple[str, int, int]]:
-    query = f"""
-        SELECT ?annotation ?exact ?start ?end WHERE {{
-          {_restrict('?annotation', focus)}?annotation a lbp:Appearance ; oa:hasTarget ?target .
-          ?target oa:hasSelector ?quote, ?position .
-          ?quote oa:exact ?exact .
-          ?position oa:start ?start ; oa:end ?end .
-        }}"""
-    return {a["value"]: (x["value"], int(s["value"]), int(e["value"])) for a, x, s, e in _rows(store, query)}
-
-
 def neighbourhood(store: Store, claim_iri: str) -> list[str]:
     """The IRIs a claim's trace and view read, in one query: the claim, its appearances, their
     articles (with their site and authors), speakers and what these sell, the citations made for
@@ -451,4 +458,4 @@ def neighbourhood(store: Store, claim_iri: str) -> list[str]:
           UNION {{ ?s a schema:MedicalContraindication ; lbp:statedBy {c} .
                    GRAPH graph:derived {{ ?d lbp:derivedSubject ?s ; prov:used ?n }} }}
         }}"""
-    return sorted(row[0]["value"] for row in _rows(store, query))
+    return sorted(row[0]["value"] for row in store.select_anchored(sparql_prologue() + query))

@@ -156,6 +156,12 @@ class Store(ABC):
     def select(self, sparql: str) -> list[Row]:
         """Rows of a trusted lbpgraph SELECT (full text), cells in the order of its variables."""
 
+    def select_anchored(self, sparql: str) -> list[Row]:
+        """Rows of a trusted SELECT whose patterns all start from lbpgraph's own IRIs (a claim and
+        what it reaches), so that no other data can match them: a server may answer it over
+        everything it holds rather than the named graphs. Elsewhere the same as :meth:`select`."""
+        return self.select(sparql)
+
     @abstractmethod
     def run(self, sparql: str, timeout: float) -> QueryResult:
         """A user query that :func:`~lbpgraph.analysis.query.check_query` accepted, with a time limit."""
