@@ -445,7 +445,9 @@ class Project:
         elif claim_id is None or self.capabilities.keeps_analysis:
             g = self.projection()
         else:
-            g = self._neighbourhood(self.store(), claim_id)
+            store = self.store()
+            with store.reading():
+                g = self._neighbourhood(store, claim_id)
         return build_view(g, claim_id, seed=seed, physics_threshold=physics_threshold)
 
     def _frozen_projection(self) -> Any:
