@@ -19,7 +19,7 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 
 from lbpgraph.build.pipeline import build_store
-from lbpgraph.core.errors import QueryRefused, QueryTimeout, RemoteStoreError
+from lbpgraph.core.errors import DatasetChanged, QueryRefused, QueryTimeout, RemoteStoreError
 from lbpgraph.project import Project
 from lbpgraph.analysis.query import check_query, named_queries, run_query
 from lbpgraph.rdf.results import QueryResult
@@ -27,7 +27,7 @@ from lbpgraph.stores import sparql as remote
 from lbpgraph.stores.sparql import STAGING, SparqlStore, checked_iri, swap_requests
 from lbpgraph.stores.memory import MemoryStore
 
-from .conftest import run
+from .conftest import DATA, run
 from .helpers import DatasetStore
 from .virtuoso import USER, Virtuoso, free_port
 
@@ -159,6 +159,94 @@ def test_server_procedures_refused(store: SparqlStore, virtuoso: Virtuoso) -> No
     cast = store.run(check_query("SELECT (<http://www.w3.org/2001/XMLSchema#integer>('7') AS ?x) WHERE {}"), 10)
     assert cast.rows == [{"x": {"type": "literal", "value": "7",
                                 "datatype": "http://www.w3.org/2001/XMLSchema#integer"}}]
+
+
+# --- traces: few requests, exact while a push is under way ------------------------------------
+
+CLAIM = "bw-unloads-discs"
+
+
+def reading_project(server: Virtuoso, root: Path, dedicated: bool = True) -> Project:
+    return Project(DATA, root, f"sparql:{server.query_url}", update_url=server.update_url,
+                   graph_store_url=server.graph_store_url, user=USER, password=server.password,
+                   dedicated=dedicated)
+
+
+def test_only_a_dedicated_server_is_read_whole(store: SparqlStore, built: Project, virtuoso: Virtuoso,
+                                               tmp_path: Path) -> None:
+    """A graph that lbpgraph did not push but that speaks of a claim (an old export loaded by
+    hand, say) never reaches a trace on a server shared with other data, the default; a server
+    declared dedicated is read whole, so there it would."""
+    other = "urn:x-test:other"
+    claim = f"<https://w3id.org/lbpgraph/id/claim/{CLAIM}>"
+    store._update([f'INSERT DATA {{ GRAPH <{other}> {{ {claim} <https://schema.org/text> "tampered" }} }}'])
+    try:
+        assert reading_project(virtuoso, tmp_path / "shared", dedicated=False).trace(CLAIM).to_json() \
+            == built.traces()[CLAIM]
+        leaked = reading_project(virtuoso, tmp_path / "dedicated").trace(CLAIM).to_json()
+        assert leaked != built.traces()[CLAIM]
+    finally:
+        store._update([f"DROP SILENT GRAPH <{other}>"])
+
+
+def test_a_trace_by_id_takes_four_requests(store: SparqlStore, built: Project, virtuoso: Virtuoso, tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The control graph's state, the neighbourhood, everything about it in one query, and the
+    state again (the list of graphs is read once per push, the concepts and rules once per store)."""
+    project = reading_project(virtuoso, tmp_path)
+    project.trace(CLAIM)
+    sent: list[str] = []
+    request = SparqlStore._request
+    monkeypatch.setattr(SparqlStore, "_request",
+                        lambda self, method, *a, **k: (sent.append(method), request(self, method, *a, **k))[1])
+    for claim in sorted(built.traces())[:5]:
+        sent.clear()
+        assert project.trace(claim).to_json() == built.traces()[claim]
+        assert len(sent) == 4, claim
+
+
+def test_while_a_push_is_pending_a_trace_reads_only_the_pushed_graphs(store: SparqlStore, built: Project,
+                                                                     virtuoso: Virtuoso, tmp_path: Path) -> None:
+    """Staging graphs hold lbpgraph's resources too: while the control graph lists one, traces
+    name the pushed graphs rather than read the whole server."""
+    staged = f"{STAGING}test:0"
+    claim = f"<https://w3id.org/lbpgraph/id/claim/{CLAIM}>"
+    store._update([f'INSERT DATA {{ GRAPH <{staged}> {{ {claim} <https://schema.org/text> "tampered" }} }}',
+                   remote._insert([(remote._PENDING, staged)])])
+    try:
+        assert reading_project(virtuoso, tmp_path).trace(CLAIM).to_json() == built.traces()[CLAIM]
+    finally:
+        store._discard([staged])
+    assert not staging_left(virtuoso)
+
+
+def test_a_push_beginning_during_a_read_is_noticed(store: SparqlStore, built: Project, virtuoso: Virtuoso,
+                                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    staged = f"{STAGING}test:1"
+    monkeypatch.setattr(store, "dedicated", True)
+    with pytest.raises(DatasetChanged):
+        with store.reading():
+            store.select_anchored(f"SELECT ?t WHERE {{ <https://w3id.org/lbpgraph/id/claim/{CLAIM}> a ?t }}")
+            store._update([remote._insert([(remote._PENDING, staged)])])
+    store._discard([staged])
+    # a trace reads again once: here the push began during its first read
+    project = reading_project(virtuoso, tmp_path)
+    project.trace(CLAIM)
+    select = SparqlStore.select_anchored
+    calls = 0
+
+    def begins_once(self: SparqlStore, sparql: str) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # a push begins ...
+            self._update([remote._insert([(remote._ATTEMPT, "test"), (remote._PENDING, staged)])])
+        elif calls == 2:  # ... and fails, within the first read
+            self._discard([staged])
+        return select(self, sparql)
+
+    monkeypatch.setattr(SparqlStore, "select_anchored", begins_once)
+    assert project.trace(CLAIM).to_json() == built.traces()[CLAIM] and calls > 2
+    store._update([remote._delete(remote._ATTEMPT, ["test"])])
 
 
 # --- time limits -----------------------------------------------------------------------------
@@ -395,6 +483,7 @@ def test_server_dying_mid_push_leaves_previous_data(virtuoso: Virtuoso, monkeypa
         return request(method, *args, **kwargs)
 
     monkeypatch.setattr(store, "_request", dying)
+    monkeypatch.setattr(remote, "UPLOADS", 1)  # one at a time: the first upload ends before the crash
     with pytest.raises(RemoteStoreError, match="cannot reach the SPARQL server"):
         store.push(quads({"t1": [("b", "x")], "t2": [("c", "y")], "t3": [("d", "z")]}), "fp-b")
     virtuoso.start()

@@ -406,13 +406,31 @@ class Project:
         return self._traces
 
     def _store_trace(self, claim: str) -> Trace:
-        """Trace from the store itself: find the claim, project its neighbourhood, compute."""
-        from .analysis.chains import compute
-        from .analysis.trace import find_claim
+        """Trace from the store itself: find the claim, project its neighbourhood, compute; read
+        again once if a server's dataset changed during the read."""
+        from .core.errors import DatasetChanged
         store = self.store()
-        with store.reading():  # one dataset for all the trace's queries (a server's checked once)
-            claim_id = find_claim(store, claim, self.search)
-            return compute(self._neighbourhood(store, claim_id), claim_id)
+        for attempt in range(2):
+            try:
+                with store.reading():  # one dataset for all the trace's queries (a server's checked once)
+                    return self._read_trace(store, claim)
+            except DatasetChanged:
+                if attempt:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _read_trace(self, store: Store, claim: str) -> Trace:
+        """A claim given by its id is projected straight away: the projection holds it exactly
+        when it is a claim, so no lookup is needed; any other text is looked for first."""
+        from .analysis.chains import compute
+        from .analysis.trace import as_id, find_claim
+        claim_id = as_id(claim)
+        if claim_id is not None:
+            g = self._neighbourhood(store, claim_id)
+            if g.nodes.get(vocab.PREFIXES["claim"] + claim_id, {}).get("kind") == "claim":
+                return compute(g, claim_id)
+        claim_id = find_claim(store, claim, self.search)
+        return compute(self._neighbourhood(store, claim_id), claim_id)
 
     def search(self, words: str, limit: int | None = None) -> list[Hit]:
         """Claims found by ``words`` (statements, quotes, concepts and their other names, sources,
@@ -447,7 +465,9 @@ class Project:
         if claim is not None and (g is None or not _is_claim_id(g, claim)):
             claim = self.trace(claim).claim["id"]
         if g is None:  # no projection kept or made: the claim's neighbourhood alone
-            g = self._neighbourhood(self.store(), claim)  # type: ignore[arg-type]
+            store = self.store()
+            with store.reading():
+                g = self._neighbourhood(store, claim)  # type: ignore[arg-type]
         return build_view(g, claim, seed=seed, physics_threshold=physics_threshold)
 
     def _frozen_projection(self) -> Any:

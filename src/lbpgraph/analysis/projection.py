@@ -69,15 +69,64 @@ def _values(store: Store, query: str) -> list[tuple[Any, ...]]:
     return store.select_values(sparql_prologue() + query)
 
 
-def _restrict(variable: str, focus: Iterable[str] | None) -> str:
-    """A VALUES clause limiting ``variable`` to the IRIs in ``focus`` (nothing when None)."""
-    if focus is None:
-        return ""
+def _restrict(variable: str, focus: list[str]) -> str:
+    """A VALUES clause limiting ``variable`` to the IRIs in ``focus``."""
     return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in focus)} }} "
+
+
+_EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lbp:peerReviewedSupportFrom",
+              "lbp:certainty", "lbp:reason")
+# how each explained derived fact about ?s was derived (rule and premises)
+_DERIVATION = f"""?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?dp ; lbp:derivedObject ?do ;
+             prov:wasGeneratedBy ?rule .
+          FILTER (?dp IN ({", ".join(_EXPLAINED)}))
+          OPTIONAL {{ ?d prov:used ?premise }}"""
+# the quotation and position an appearance ?s selects
+_SELECTOR = """?s a lbp:Appearance ; oa:hasTarget ?target .
+          ?target oa:hasSelector ?quote, ?position .
+          ?quote oa:exact ?exact .
+          ?position oa:start ?start ; oa:end ?end ."""
+
+Selectors = dict[str, tuple[str, int, int]]  # appearance IRI -> quotation, start, end
 
 
 def _new_props() -> dict[str, Props]:
     return defaultdict(lambda: defaultdict(list))
+
+
+def _read(store: Store, focus: list[str] | None) -> tuple[_Resources, dict[str, list[Why]], Selectors]:
+    """The resources, the derivations and the selectors: for a focus (and every concept and rule)
+    in one query that starts from its IRIs (:meth:`~lbpgraph.stores.base.Store.select_anchored`),
+    for the whole graph (all but the derivation records) in one pass over the quads and two
+    queries. A triple held by two graphs counts once either way."""
+    if focus is not None:
+        return _read_focus(store, focus)
+    why = _whys(_values(store, f"SELECT ?s ?dp (STR(?do) AS ?value) ?rule ?premise WHERE {{ {_DERIVATION} }}"))
+    selectors = _values(store, f"SELECT ?s ?exact ?start ?end WHERE {{ {_SELECTOR} }}")
+    return _whole(store), why, {a: (x, int(s), int(e)) for a, x, s, e in selectors}
+
+
+def _read_focus(store: Store, focus: list[str]) -> tuple[_Resources, dict[str, list[Why]], Selectors]:
+    from ..rdf.terms import to_python
+    if "concepts and rules" not in store.memo:  # the same for every focus: read once per store
+        rows = _values(store, "SELECT DISTINCT ?s ?p ?o WHERE { "
+                              "VALUES ?type { skos:Concept lbp:Rule } ?s a ?type ; ?p ?o . }")
+        store.memo["concepts and rules"] = rows, {row[0] for row in rows}
+    shared, known = store.memo["concepts and rules"]
+    rest = [iri for iri in focus if iri not in known]  # so that no resource is read twice
+    values = _restrict("?s", focus)
+    rows = store.select_anchored(sparql_prologue() + f"""
+        SELECT DISTINCT ?s ?p ?o ?dp ?do ?rule ?premise ?exact ?start ?end WHERE {{
+          {{ {_restrict("?s", rest)}?s ?p ?o }} UNION {{ {values}{_DERIVATION} }} UNION {{ {values}{_SELECTOR} }}
+        }}""")
+    props = _new_props()
+    for s, p, o in (*((s["value"], p["value"], to_python(o)) for s, p, o, *_ in rows if p is not None), *shared):
+        props[s][p].append(o)
+    why = _whys((s["value"], dp["value"], do["value"], rule["value"], premise and premise["value"])
+                for s, _, _, dp, do, rule, premise, *_ in rows if dp is not None)
+    selectors = {s["value"]: (x["value"], int(b["value"]), int(e["value"]))
+                 for s, *_, x, b, e in rows if x is not None}
+    return _Resources(props), why, selectors
 
 
 class _Resources:
@@ -85,22 +134,6 @@ class _Resources:
 
     def __init__(self, props: dict[str, Props]) -> None:
         self.props = props
-
-    @classmethod
-    def focused(cls, store: Store, focus: list[str]) -> _Resources:
-        """The resources in ``focus`` and every concept and rule (read once per store), each
-        read by one DISTINCT query and none twice, so a triple held by two graphs counts once."""
-        if "concepts and rules" not in store.memo:
-            rows = _values(store, "SELECT DISTINCT ?s ?p ?o WHERE { "
-                                  "VALUES ?type { skos:Concept lbp:Rule } ?s a ?type ; ?p ?o . }")
-            store.memo["concepts and rules"] = rows, {row[0] for row in rows}
-        shared, known = store.memo["concepts and rules"]
-        rest = [iri for iri in focus if iri not in known]
-        props = _new_props()
-        for s, p, o in (*_values(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {_restrict('?s', rest)}?s ?p ?o . }}"),
-                        *shared):
-            props[s][p].append(o)
-        return cls(props)
 
     @functools.cached_property
     def _by_type(self) -> dict[str, dict[str, Props]]:
@@ -131,25 +164,9 @@ def _ordered(value_set: vocab.ValueSet, iris: list[str]) -> list[str]:
     return [n for n in value_set.notations if n in notations]
 
 
-_EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lbp:peerReviewedSupportFrom",
-              "lbp:certainty", "lbp:reason")
-
-
-def _derivations(store: Store, focus: list[str] | None) -> dict[str, list[Why]]:
-    """subject IRI -> how each of its explained derived facts was derived (rule and premises)."""
-    values = ", ".join(_EXPLAINED)
-    query = f"""
-        SELECT ?s ?p (STR(?o) AS ?value) ?rule ?premise WHERE {{
-          {_restrict('?s', focus)}?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?p ; lbp:derivedObject ?o ;
-             prov:wasGeneratedBy ?rule .
-          FILTER (?p IN ({values}))
-          OPTIONAL {{ ?d prov:used ?premise }}
-        }}"""
-    return _whys(_values(store, query))
-
-
 def _whys(rows: Iterable[tuple[str, str, str, str, str | None]]) -> dict[str, list[Why]]:
-    """Derivation rows (subject, property, value, rule, premise or None) grouped by subject."""
+    """subject IRI -> how each of its explained derived facts was derived (rule and premises),
+    from derivation rows (subject, property, value, rule, premise or None)."""
     grouped: dict[tuple[str, str, str, str], set[str]] = defaultdict(set)
     for s, p, o, rule, premise in rows:
         premises = grouped[(s, p[len(vocab.LBP):], o, local_id(rule, "rule"))]
@@ -181,12 +198,7 @@ class _Context:
     offers and speakers."""
 
     def __init__(self, store: Store, focus: list[str] | None) -> None:
-        self.store, self.focus = store, focus
-        if focus is None:
-            self.resources = _whole(store)
-        else:
-            self.resources = _Resources.focused(store, focus)
-        self.why = _derivations(store, focus)
+        self.resources, self.why, self.selectors = _read(store, focus)
         lbp = vocab.PREFIXES["lbp"]
         self.concepts = {iri: p for iri, p in self.resources.typed("skos:Concept").items()
                          if vocab.expand("skos:inScheme") in p and not iri.startswith(lbp)}
@@ -325,10 +337,9 @@ def _add_claims(g: nx.DiGraph, c: _Context) -> None:
 
 
 def _add_appearances(g: nx.DiGraph, c: _Context) -> None:
-    selectors = _selectors(c.store, c.focus)
     for iri, props in c.resources.typed("lbp:Appearance").items():
         article = _first(props, "dcterms:isPartOf")
-        quote, start, end = selectors.get(iri, ("", 0, 0))
+        quote, start, end = c.selectors.get(iri, ("", 0, 0))
         node: AppearanceNode = {
             "kind": NodeKind.APPEARANCE, "id": local_id(iri, "appearance"), "article": local_id(article, "article"),
             "quote": quote, "start": start, "end": end,
@@ -449,17 +460,6 @@ def _year(value: Any) -> int | None:
     return value.year if hasattr(value, "year") else int(str(value)[:4])
 
 
-def _selectors(store: Store, focus: list[str] | None) -> dict[str, tuple[str, int, int]]:
-    query = f"""
-        SELECT ?annotation ?exact ?start ?end WHERE {{
-          {_restrict('?annotation', focus)}?annotation a lbp:Appearance ; oa:hasTarget ?target .
-          ?target oa:hasSelector ?quote, ?position .
-          ?quote oa:exact ?exact .
-          ?position oa:start ?start ; oa:end ?end .
-        }}"""
-    return {a: (x, int(s), int(e)) for a, x, s, e in _values(store, query)}
-
-
 def neighbourhood(store: Store, claim_iri: str) -> list[str]:
     """The IRIs a claim's trace and view read, in one query: the claim, its appearances, their
     articles (with their site and authors), speakers and what these sell, the citations made for
@@ -494,4 +494,4 @@ def neighbourhood(store: Store, claim_iri: str) -> list[str]:
           UNION {{ ?s a schema:MedicalContraindication ; lbp:statedBy {c} .
                    GRAPH graph:derived {{ ?d lbp:derivedSubject ?s ; prov:used ?n }} }}
         }}"""
-    return sorted(row[0]["value"] for row in _rows(store, query))
+    return sorted(row[0]["value"] for row in store.select_anchored(sparql_prologue() + query))

@@ -112,12 +112,18 @@ class Trace:
         return cls(**data)
 
 
+def as_id(query: str) -> str | None:
+    """``query`` as a claim id would be written (folded), or None when it cannot be one."""
+    wanted = fold(query)
+    return wanted if vocab.ID_PATTERN.match(wanted) else None
+
+
 def find_claim(store: Store, query: str, rank: Callable[[str], list[Hit]] | None = None) -> str:
     """The id of the claim ``query`` designates (see :meth:`ClaimIndex.find`), asking ``store``."""
     from ..rdf.sparql import sparql_prologue
     claim_ns = vocab.PREFIXES["claim"]
-    wanted = fold(query)
-    if vocab.ID_PATTERN.match(wanted) and store.select(  # an id: one cheap lookup (ids need no escaping)
+    wanted = as_id(query)
+    if wanted and store.select_anchored(  # an id: one cheap lookup (ids need no escaping)
             sparql_prologue() + f"SELECT ?t WHERE {{ <{claim_ns}{wanted}> a ?t . FILTER (?t = schema:Claim) }}"):
         return wanted
     rows = store.select(sparql_prologue() + """

@@ -151,6 +151,10 @@ class QueryFailed(LbpgraphError):
     exit_code = 4
 
 
+class DatasetChanged(QueryFailed):
+    """A SPARQL server's dataset changed while a read was under way (a push began or ended): read again."""
+
+
 class UsageError(LbpgraphError):
     """An option names something lbpgraph cannot use (e.g. an unknown store spec)."""
 

@@ -166,6 +166,12 @@ class Store(ABC):
         from ..rdf.terms import to_python
         return [tuple(None if c is None else to_python(c) for c in row) for row in self.select(sparql)]
 
+    def select_anchored(self, sparql: str) -> list[Row]:
+        """Rows of a trusted SELECT whose patterns all start from lbpgraph's own IRIs (a claim and
+        what it reaches), so that no other data can match them: a server may answer it over
+        everything it holds rather than the named graphs. Elsewhere the same as :meth:`select`."""
+        return self.select(sparql)
+
     @abstractmethod
     def run(self, sparql: str, timeout: float) -> QueryResult:
         """A user query that :func:`~lbpgraph.analysis.query.check_query` accepted, with a time limit."""
