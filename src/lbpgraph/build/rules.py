@@ -120,34 +120,67 @@ _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>"{}|^`\\\s]*>
 def restrict_groups(where: str, variable: str, clause: str, narrowed: dict[str, str] | None = None) -> str:
     """``where`` (a rule's WHERE group) with ``clause`` (a VALUES block for ``variable``) at the
     start of every group that mentions it: the outer group, UNION branches, OPTIONAL and MINUS
-    parts and the WHERE of a sub-SELECT, so that each part starts from the given values; a MINUS
-    group that does not mention ``variable`` starts from the block ``narrowed`` gives for a
-    variable it mentions, if any (Oxigraph evaluates a MINUS group on its own: unrestricted, it
-    reads the whole corpus). The groups of EXISTS are left as they are: the outer group restricts
-    them already. Comments are dropped. The answer is the same as the rule's, for those values
-    only, where the variable is bound outside every OPTIONAL (in a MINUS group too), as each
-    rule's key is, and where every solution binds the narrowed variables to the values given."""
+    parts and the WHERE of a sub-SELECT, so that each part starts from the given values.
+    Oxigraph evaluates a MINUS group on its own, over the whole corpus: one that does not mention
+    ``variable`` starts from the block ``narrowed`` gives for a variable it mentions, if any, and
+    else is written FILTER NOT EXISTS where that means the same (:func:`_filter_for_minus`), which
+    Oxigraph evaluates for each of the few solutions. The groups of EXISTS are left as they are:
+    the outer group restricts them already. The answer is the same as the rule's, for those
+    values only, where the variable is bound outside every OPTIONAL (in a MINUS group too), as
+    each rule's key is, and where every solution binds the narrowed variables to the values given."""
     opens, groups = [], []
     for match in _TOKENS.finditer(where):
-        token = match.group()
-        if token == "{":
+        if match.group() == "{":
             opens.append(match.start())
-        elif token == "}" and opens:
+        elif match.group() == "}" and opens:
             groups.append((opens.pop(), match.end()))
     comments = [m.span() for m in _TOKENS.finditer(where) if m.group().startswith("#")]
-    inserts = []
+    edits = []  # (start, end, text): where[start:end] becomes text
     for start, end in groups:
         inside = _without(where, comments, start, end)
         before = _without(where, comments, 0, start).rstrip()
         if re.match(r"\{\s*SELECT\b", inside, re.I) or re.search(r"\bEXISTS$", before, re.I):
             continue
-        minus = re.search(r"\bMINUS$", before, re.I) is not None
+        minus = re.search(r"\bMINUS\s*$", where[:start], re.I)
         blocks = [clause] if _mentions(inside, variable) else [
             block for v, block in (narrowed or {}).items() if minus and _mentions(inside, v)]
-        inserts += [(start + 1, block) for block in blocks]
-    for position, block in sorted(inserts, reverse=True):
-        where = f"{where[:position]} {block} {where[position:]}"
+        edits += [(start + 1, start + 1, f" {block} ") for block in blocks]
+        if minus and not blocks and _filter_for_minus(where, groups, start, end):
+            edits.append((minus.start(), minus.end(), "FILTER NOT EXISTS "))
+    for start, end, text in sorted(edits, reverse=True):
+        where = where[:start] + text + where[end:]
     return where
+
+
+def _filter_for_minus(where: str, groups: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether the MINUS group ``where[start:end]`` removes what FILTER NOT EXISTS would: it holds
+    no group of its own, shares a variable with the triple patterns before it in its group (so
+    every solution binds one it has), and every variable it shares with what follows it there
+    is one of those (so the filter, which sees the whole group, sees the same values)."""
+    outer = min(((a, b) for a, b in groups if a < start and end <= b), key=lambda g: g[1] - g[0])
+    before, after = where[outer[0] + 1:start], where[end:outer[1] - 1]
+    mine = _variables(where[start + 1:end - 1])
+    bound = _variables(_top_level(before))
+    return ("{" not in _plain(where[start + 1:end - 1]) and bool(mine & bound)
+            and mine & _variables(after) <= bound)
+
+
+def _plain(text: str) -> str:
+    """``text`` with its literals, IRIs and comments blanked out (braces kept)."""
+    return _TOKENS.sub(lambda m: m.group() if m.group() in "{}" else " ", text)
+
+
+def _top_level(text: str) -> str:
+    """``text`` without its nested groups and parenthesised expressions (FILTER, BIND): what is
+    left of a group's part is its triple patterns, whose variables every solution binds."""
+    text, previous = _plain(text), None
+    while text != previous:
+        previous, text = text, re.sub(r"\{[^{}]*\}|\([^()]*\)", " ", text)
+    return text
+
+
+def _variables(text: str) -> set[str]:
+    return set(_VARIABLE.findall(_plain(text)))
 
 
 def _mentions(text: str, variable: str) -> bool:
