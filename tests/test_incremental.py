@@ -163,7 +163,7 @@ def test_what_a_rule_derived_for_some_keys_is_read_from_its_records(which: str, 
     """Each rule's output splits by its key: its restricted runs over a partition of the keys
     give its whole output; a MINUS narrowed to the keys' articles removes what it removed; and
     its derivation records give what its restricted run gives, for every part."""
-    from lbpgraph.build.incremental import NARROWED, RULE_KEYS, _derived
+    from lbpgraph.build.incremental import NARROWED, RULE_KEYS, derived_for
     from lbpgraph.build.rules import load_rules
     store = _built(DATA) if which == "real" else request.getfixturevalue("synthetic")
     rng = random.Random(which)
@@ -179,7 +179,7 @@ def test_what_a_rule_derived_for_some_keys_is_read_from_its_records(which: str, 
             restricted = set(store.query(rule.restricted(variable, part), use_default_graph_as_union=True))
             narrowed = {v: _articles_of(store, variable, part) for v, _ in NARROWED.get(rule.name, [])}
             assert set(store.query(rule.restricted(variable, part, narrowed), use_default_graph_as_union=True)) == restricted
-            assert _derived(store, rule, variable, part) == restricted, rule.name
+            assert derived_for(store, rule, variable, part) == restricted, rule.name
             outputs.append(restricted)
         assert set().union(*outputs) == whole, rule.name
 

@@ -20,19 +20,21 @@ updated in place (a writable copy of it, ``new``, next to the build itself, ``ol
    those sources; the claims of those appearances (claim facts gather their appearances'); the
    articles of those appearances; the interventions a claim came to be or ceased to be about in
    those graphs, or those of a claim whose mechanisms changed there (inferred cautions read
-   nothing else an article says: the concepts are the same); the evidence ratings of those claims; and for missing warnings, the articles whose
-   recommendations or stated warnings changed (in the output of rules 061 and 062) and every
-   article recommending an intervention narrower than one a changed warning is known for (a
-   stated contraindication that appeared or went, or an inferred caution that changed).
+   nothing else an article says: the concepts are the same); the evidence ratings of those
+   claims; and for missing warnings, the articles whose recommendations or stated warnings
+   changed (in the output of rules 061 and 062) and every article recommending an intervention
+   narrower than one a changed warning is known for (a stated contraindication that appeared or
+   went, or an inferred caution that changed).
 3. **Rules, in order.** Each rule runs restricted to its keys (:meth:`Rule.restricted`) over
    the new dataset as updated so far; what it derived for them in the old one is read from its
-   derivation records (:func:`_derived`); the difference is applied. A fact goes only when no derivation record of any rule is
-   left for it (two rules can derive the same fact).
+   derivation records (:func:`derived_for`); the difference is applied. A fact goes only when no
+   derivation record of any rule is left for it (two rules can derive the same fact).
 
-This rests on two properties of the rules, checked by ``tests/test_incremental.py`` on real and
-synthetic corpora: a rule's output splits by its key (a restricted run gives exactly the
-unrestricted output for those keys), and no rule reads what it or a later rule derives, so
-running it over a complete dataset gives what it derived when it ran in order. The build that
+This rests on three properties of the rules, checked by ``tests/test_incremental.py`` on real
+and synthetic corpora: a rule's output splits by its key (a restricted run gives exactly the
+unrestricted output for those keys); its derivation records say whose key each is, so they give
+what a restricted run over the old dataset gives; and no rule reads what it or a later rule
+derives, so running it over a dataset updated up to it gives what it derives in a full build. The build that
 results is the same, quad for quad, as a full build of the same data; the same tests compare the
 two after many random edits.
 """
@@ -75,8 +77,8 @@ RULE_KEYS: dict[str, tuple[str, str]] = {
     "missing-warning": ("?article", "warned articles"),
     "rating-certainty": ("?rating", "ratings"),
 }
-# rule name -> [(a variable of a MINUS group, the scope whose keys hold its value in every solution
-# for the rule's keys)]: the article an appearance is part of is among the scope's articles
+# rule name -> [(a variable of a MINUS group, the kind of keys that hold its value in every solution
+# for the rule's keys)] (Rule.restricted): the article of an appearance in scope is an article in scope
 NARROWED: dict[str, list[tuple[str, str]]] = {"flag-consulted-not-cited": [("?article", "articles")]}
 
 _P = vocab.PREFIXES
@@ -111,7 +113,8 @@ def update(old: ox.Store, new: ox.Store, removed: Iterable[str], articles: dict[
         changes.result.keys[rule.name] = len(keys)
         if keys:
             narrowed = {v: scope.keys(k) for v, k in NARROWED.get(rule.name, [])}
-            facts = _rerun(new, rule.restricted(variable, keys, narrowed), _derived(old, rule, variable, keys), changes)
+            before = derived_for(old, rule, variable, keys)
+            facts = _rerun(new, rule.restricted(variable, keys, narrowed), before, changes)
             if rule.name == "inferred-caution":
                 scope.warnings.update(facts)
             elif rule.name in ("recommends", "states-warning"):
@@ -218,7 +221,7 @@ def _rerun(new: ox.Store, restricted: str, before: set[Any], changes: _Changes) 
     return {t.subject.value for t in gone | came if not t.subject.value.startswith(_DERIVATION)}
 
 
-def _derived(old: ox.Store, rule: Rule, variable: str, keys: set[str]) -> set[Any]:
+def derived_for(old: ox.Store, rule: Rule, variable: str, keys: set[str]) -> set[Any]:
     """What ``rule`` derived for ``keys`` in the old dataset: the facts and derivation records its
     restricted run over ``old`` gives, read from the records themselves (each one is the key's:
     a rule's output splits by its key). A record's key is the subject it derives a fact about
@@ -230,7 +233,7 @@ def _derived(old: ox.Store, rule: Rule, variable: str, keys: set[str]) -> set[An
         return set(old.query(rule.restricted(variable, keys), use_default_graph_as_union=True))
     if subjects == {variable}:
         match = f"{_values('?k', keys)} ?d lbp:derivedSubject ?k ; prov:wasGeneratedBy <{rule.iri}> ."
-    elif all(k.startswith(_P["concept"]) for k in keys):  # a premise of many records: start from the rule's
+    elif all(k.startswith(_P["concept"]) for k in keys):  # a premise of many rules' records: start from this one's
         match = (f"?d prov:wasGeneratedBy <{rule.iri}> ; prov:used ?k . "
                  f"FILTER (?k IN ({', '.join(f'<{k}>' for k in sorted(keys))}))")
     else:
