@@ -188,3 +188,24 @@ def _articles_of(store: Any, variable: str, keys: set[str]) -> set[str]:
     values = " ".join(f"<{k}>" for k in keys)
     query = f"SELECT ?a WHERE {{ VALUES {variable} {{ {values} }} {variable} dcterms:isPartOf ?a }}"
     return {r[0].value for r in store.query(_prologue() + query, use_default_graph_as_union=True)}
+
+
+def test_a_restricted_minus_becomes_a_filter_only_where_that_means_the_same() -> None:
+    from lbpgraph.build.rules import restrict_groups
+    values = "VALUES ?k { <urn:k> }"
+
+    def restricted(where: str) -> str:
+        return " ".join(restrict_groups(where, "?k", values, {"?n": "VALUES ?n { <urn:n> }"}).split())
+
+    assert "FILTER NOT EXISTS { ?s a <urn:T> }" in restricted("{ ?k <urn:p> ?s . MINUS { ?s a <urn:T> } }")
+    # MINUS removes nothing where it shares no variable; the filter would remove every solution
+    assert "MINUS { ?t a <urn:T> }" in restricted("{ ?k <urn:p> ?s . MINUS { ?t a <urn:T> } }")
+    assert "MINUS { ?t a <urn:T> }" in restricted("{ ?k <urn:p> ?s . FILTER (?t != ?s) MINUS { ?t a <urn:T> } }")
+    # a variable bound only after it: the filter would see its values, MINUS does not
+    assert "MINUS { ?s <urn:q> ?o }" in restricted("{ ?k <urn:p> ?s . MINUS { ?s <urn:q> ?o } ?k <urn:r> ?o }")
+    # a group inside: left as it is (the one inside can be a filter)
+    nested = restricted("{ ?k <urn:p> ?s . MINUS { ?s <urn:q> ?o . MINUS { ?o a <urn:T> } } }")
+    assert "MINUS { ?s <urn:q> ?o . FILTER NOT EXISTS { ?o a <urn:T> } }" in nested
+    # one that mentions the key starts from it; one that mentions a narrowed variable, from its values
+    assert f"MINUS {{ {values} ?k <urn:q> ?s }}" in restricted("{ ?k <urn:p> ?s . MINUS { ?k <urn:q> ?s } }")
+    assert "MINUS { VALUES ?n { <urn:n> } ?n <urn:q> ?s }" in restricted("{ ?k <urn:p> ?n . MINUS { ?n <urn:q> ?s } }")
