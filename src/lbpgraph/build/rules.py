@@ -62,9 +62,9 @@ class Rule:
         a VALUES block at the start of every group that mentions it (see :func:`restrict_groups`).
         ``narrowed`` gives, for other variables, values that every such solution binds them to:
         a MINUS group that mentions one of them starts from those values."""
-        values = {v: _values_block(v, values) for v, values in (narrowed or {}).items()}
+        blocks = {v: _values_block(v, given) for v, given in (narrowed or {}).items()}
         return _compile(self.name, self.sparql,
-                        lambda where: restrict_groups(where, variable, _values_block(variable, iris), values))
+                        lambda where: restrict_groups(where, variable, _values_block(variable, iris), blocks))
 
     @property
     def subjects(self) -> set[str]:
