@@ -18,7 +18,8 @@ updated in place (a writable copy of it, ``new``, next to the build itself, ``ol
    facts and the sources it rests on) and of an article that cites such a source (rule 039 reads
    the article's works consulted); the citations made for those claims, in those graphs or of
    those sources; the claims of those appearances (claim facts gather their appearances'); the
-   articles of those appearances; the interventions a claim came to be or ceased to be about in
+   changed articles and those where a claim defined in them appears (all that rules 061 and 062
+   read of an article is there); the interventions a claim came to be or ceased to be about in
    those graphs, or those of a claim whose mechanisms changed there (inferred cautions read
    nothing else an article says: the concepts are the same); the evidence ratings of those
    claims; and for missing warnings, the articles whose recommendations or stated warnings
@@ -78,8 +79,8 @@ RULE_KEYS: dict[str, tuple[str, str]] = {
     "rating-certainty": ("?rating", "ratings"),
 }
 # rule name -> [(a variable of a MINUS group, the kind of keys that hold its value in every solution
-# for the rule's keys)] (Rule.restricted): the article of an appearance in scope is an article in scope
-NARROWED: dict[str, list[tuple[str, str]]] = {"flag-consulted-not-cited": [("?article", "articles")]}
+# for the rule's keys)] (Rule.restricted): the article of an appearance in scope is among the appearance articles
+NARROWED: dict[str, list[tuple[str, str]]] = {"flag-consulted-not-cited": [("?article", "appearance articles")]}
 
 _P = vocab.PREFIXES
 _DERIVATION, _LBP, _PROV = _P["derivation"], _P["lbp"], _P["prov"]
@@ -291,7 +292,9 @@ class Scope:
                           | self.iris(f"SELECT ?x WHERE {{ {s} ?x cito:hasCitedEntity ?s }}"))
         a = _values("?a", self.appearances)
         self.claims = claims | self.iris(f"SELECT ?c WHERE {{ {a} ?a oa:hasBody ?c }}")
-        self.articles = set(articles) | self.iris(f"SELECT ?x WHERE {{ {a} ?a dcterms:isPartOf ?x }}")
+        self.appearance_articles = set(articles) | self.iris(f"SELECT ?x WHERE {{ {a} ?a dcterms:isPartOf ?x }}")
+        self.articles = set(articles) | self.iris(f"SELECT ?x WHERE {{ {_values('?c', defined)} "
+                                                  "?c schema:appearance ?a . ?a dcterms:isPartOf ?x }")
         mechanisms = {q.subject.value for q in curated if q.predicate.value == _LBP + "invokesMechanism"}
         self.interventions = ({q.object.value for q in curated if q.predicate.value == _P["schema"] + "about"}
                               | self.iris(f"SELECT ?i WHERE {{ {_values('?c', mechanisms)} ?c schema:about ?i }}"))
@@ -312,6 +315,7 @@ class Scope:
         compute: dict[str, Callable[[], set[str]]] = {
             "appearances": lambda: self.appearances, "citations": lambda: self.citations,
             "claims": lambda: self.claims, "articles": lambda: self.articles,
+            "appearance articles": lambda: self.appearance_articles,
             "interventions": lambda: self.interventions,
             "ratings": lambda: self.iris(f"SELECT ?r WHERE {{ {_values('?c', self.claims)} ?r lbp:ratesClaim ?c }}"),
             "warned articles": self._warned_articles}
