@@ -145,3 +145,75 @@ def test_a_change_beyond_the_articles_builds_in_full(corpus: Corpus) -> None:
     concepts.write_text(concepts.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
     result = project.build()
     assert result.rebuilt and not result.updated
+
+
+KEYS = {"appearances": "?k a lbp:Appearance", "citations": "?k a cito:Citation", "claims": "?k a schema:Claim",
+        "articles": "?k lbp:articleKind ?kind", "warned articles": "?k lbp:articleKind ?kind",
+        "interventions": "?c schema:about ?k", "ratings": "?k a lbp:EvidenceRating"}
+
+
+def _built(data: Path) -> Any:
+    from lbpgraph.build.pipeline import build_store
+    from lbpgraph.model.corpus import load_corpus
+    return build_store(load_corpus(data))
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    from lbpgraph.devtools.synth import generate
+    data = tmp_path_factory.mktemp("synthetic") / "data"
+    generate(data, 20000, 3)
+    return _built(data)
+
+
+@pytest.mark.parametrize("which", ["real", "synthetic"])
+def test_what_a_rule_derived_for_some_keys_is_read_from_its_records(which: str, request: pytest.FixtureRequest) -> None:
+    """Each rule's output splits by its key: its restricted runs over a partition of the keys
+    give its whole output; a MINUS narrowed to the keys' articles removes what it removed; and
+    its derivation records give what its restricted run gives, for every part."""
+    from lbpgraph.build.incremental import NARROWED, RULE_KEYS, derived_for
+    from lbpgraph.build.rules import load_rules
+    store = _built(DATA) if which == "real" else request.getfixturevalue("synthetic")
+    rng = random.Random(which)
+    for rule in load_rules():
+        variable, kind = RULE_KEYS[rule.name]
+        keys = sorted({r[0].value for r in store.query(_prologue() + f"SELECT ?k WHERE {{ {KEYS[kind]} }}",
+                                                         use_default_graph_as_union=True)})
+        rng.shuffle(keys)
+        parts = [set(keys[i::3]) for i in range(3)]
+        whole = set(store.query(rule.construct(), use_default_graph_as_union=True))
+        outputs = []
+        for part in parts:
+            restricted = set(store.query(rule.restricted(variable, part), use_default_graph_as_union=True))
+            narrowed = {v: _articles_of(store, variable, part) for v, _ in NARROWED.get(rule.name, [])}
+            assert set(store.query(rule.restricted(variable, part, narrowed), use_default_graph_as_union=True)) == restricted
+            assert derived_for(store, rule, variable, part) == restricted, rule.name
+            outputs.append(restricted)
+        assert set().union(*outputs) == whole, rule.name
+
+
+def _articles_of(store: Any, variable: str, keys: set[str]) -> set[str]:
+    values = " ".join(f"<{k}>" for k in keys)
+    query = f"SELECT ?a WHERE {{ VALUES {variable} {{ {values} }} {variable} dcterms:isPartOf ?a }}"
+    return {r[0].value for r in store.query(_prologue() + query, use_default_graph_as_union=True)}
+
+
+def test_a_restricted_minus_becomes_a_filter_only_where_that_means_the_same() -> None:
+    from lbpgraph.build.rules import restrict_groups
+    values = "VALUES ?k { <urn:k> }"
+
+    def restricted(where: str) -> str:
+        return " ".join(restrict_groups(where, "?k", values, {"?n": "VALUES ?n { <urn:n> }"}).split())
+
+    assert "FILTER NOT EXISTS { ?s a <urn:T> }" in restricted("{ ?k <urn:p> ?s . MINUS { ?s a <urn:T> } }")
+    # MINUS removes nothing where it shares no variable; the filter would remove every solution
+    assert "MINUS { ?t a <urn:T> }" in restricted("{ ?k <urn:p> ?s . MINUS { ?t a <urn:T> } }")
+    assert "MINUS { ?t a <urn:T> }" in restricted("{ ?k <urn:p> ?s . FILTER (?t != ?s) MINUS { ?t a <urn:T> } }")
+    # a variable bound only after it: the filter would see its values, MINUS does not
+    assert "MINUS { ?s <urn:q> ?o }" in restricted("{ ?k <urn:p> ?s . MINUS { ?s <urn:q> ?o } ?k <urn:r> ?o }")
+    # a group inside: left as it is (the one inside can be a filter)
+    nested = restricted("{ ?k <urn:p> ?s . MINUS { ?s <urn:q> ?o . MINUS { ?o a <urn:T> } } }")
+    assert "MINUS { ?s <urn:q> ?o . FILTER NOT EXISTS { ?o a <urn:T> } }" in nested
+    # one that mentions the key starts from it; one that mentions a narrowed variable, from its values
+    assert f"MINUS {{ {values} ?k <urn:q> ?s }}" in restricted("{ ?k <urn:p> ?s . MINUS { ?k <urn:q> ?s } }")
+    assert "MINUS { VALUES ?n { <urn:n> } ?n <urn:q> ?s }" in restricted("{ ?k <urn:p> ?n . MINUS { ?n <urn:q> ?s } }")

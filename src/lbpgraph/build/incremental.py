@@ -18,20 +18,24 @@ updated in place (a writable copy of it, ``new``, next to the build itself, ``ol
    facts and the sources it rests on) and of an article that cites such a source (rule 039 reads
    the article's works consulted); the citations made for those claims, in those graphs or of
    those sources; the claims of those appearances (claim facts gather their appearances'); the
-   articles of those appearances; the interventions of the claims defined there (inferred
-   cautions); the evidence ratings of those claims; and for missing warnings, the articles whose
-   recommendations or stated warnings changed (in the output of rules 061 and 062) and every
-   article recommending an intervention narrower than one a changed warning is known for (a
-   stated contraindication that appeared or went, or an inferred caution that changed).
-3. **Rules, in order.** Each rule runs twice, restricted to its keys (:meth:`Rule.restricted`):
-   over the old dataset, which gives what it derived there, and over the new one as updated so
-   far; the difference is applied. A fact goes only when no derivation record of any rule is
-   left for it (two rules can derive the same fact).
+   changed articles and those where a claim defined in them appears (all that rules 061 and 062
+   read of an article is there); the interventions a claim came to be or ceased to be about in
+   those graphs, or those of a claim whose mechanisms changed there (inferred cautions read
+   nothing else an article says: the concepts are the same); the evidence ratings of those
+   claims; and for missing warnings, the articles whose recommendations or stated warnings
+   changed (in the output of rules 061 and 062) and every article recommending an intervention
+   narrower than one a changed warning is known for (a stated contraindication that appeared or
+   went, or an inferred caution that changed).
+3. **Rules, in order.** Each rule runs restricted to its keys (:meth:`Rule.restricted`) over
+   the new dataset as updated so far; what it derived for them in the old one is read from its
+   derivation records (:func:`derived_for`); the difference is applied. A fact goes only when no
+   derivation record of any rule is left for it (two rules can derive the same fact).
 
-This rests on two properties of the rules, checked by ``tests/test_incremental.py`` on real and
-synthetic corpora: a rule's output splits by its key (a restricted run gives exactly the
-unrestricted output for those keys), and no rule reads what it or a later rule derives, so
-running it over a complete dataset gives what it derived when it ran in order. The build that
+This rests on three properties of the rules, checked by ``tests/test_incremental.py`` on real
+and synthetic corpora: a rule's output splits by its key (a restricted run gives exactly the
+unrestricted output for those keys); its derivation records say whose key each is, so they give
+what a restricted run over the old dataset gives; and no rule reads what it or a later rule
+derives, so running it over a dataset updated up to it gives what it derives in a full build. The build that
 results is the same, quad for quad, as a full build of the same data; the same tests compare the
 two after many random edits.
 """
@@ -74,9 +78,13 @@ RULE_KEYS: dict[str, tuple[str, str]] = {
     "missing-warning": ("?article", "warned articles"),
     "rating-certainty": ("?rating", "ratings"),
 }
+# rule name -> [(a variable of a MINUS group, the kind of keys that hold its value in every solution
+# for the rule's keys)] (Rule.restricted): the article of an appearance in scope is among the appearance articles
+NARROWED: dict[str, list[tuple[str, str]]] = {"flag-consulted-not-cited": [("?article", "appearance articles")]}
 
 _P = vocab.PREFIXES
 _DERIVATION, _LBP, _PROV = _P["derivation"], _P["lbp"], _P["prov"]
+_RECORD_PARTS = [_LBP + "derivedSubject", _LBP + "derivedPredicate", _LBP + "derivedObject"]
 _CONTRAINDICATION_DEFINITION = [_P["rdf"] + "type", _LBP + "intervention", _LBP + "condition", _LBP + "severity"]
 
 
@@ -98,14 +106,16 @@ def update(old: ox.Store, new: ox.Store, removed: Iterable[str], articles: dict[
     changed_ids = sorted({*removed, *articles})
     contraindications = _replace_curated(old, new, changed_ids, articles, changes)
     scope = Scope(old, new, [str(article_graph(a)) for a in changed_ids],
-                  [_P["article"] + a for a in changed_ids])
+                  [_P["article"] + a for a in changed_ids], changes.curated)
     scope.warnings.update(contraindications)
     for rule in load_rules():
         variable, kind = RULE_KEYS[rule.name]
         keys = scope.keys(kind)
         changes.result.keys[rule.name] = len(keys)
         if keys:
-            facts = _rerun(old, new, rule, variable, keys, changes)
+            narrowed = {v: scope.keys(k) for v, k in NARROWED.get(rule.name, [])}
+            before = derived_for(old, rule, variable, keys)
+            facts = _rerun(new, rule.restricted(variable, keys, narrowed), before, changes)
             if rule.name == "inferred-caution":
                 scope.warnings.update(facts)
             elif rule.name in ("recommends", "states-warning"):
@@ -120,6 +130,7 @@ class _Changes:
         import pyoxigraph as ox
         self.new = new
         self.result = Update()
+        self.curated: set[Any] = set()  # the quads of the changed articles' graphs that came or went
         self.derived = ox.NamedNode(str(GRAPH_DERIVED))
 
     def add(self, quads: list[Any], derived: bool = False) -> None:
@@ -146,11 +157,15 @@ def _replace_curated(old: ox.Store, new: ox.Store, changed: list[str], articles:
     for article_id in changed:
         graph = ox.NamedNode(str(article_graph(article_id)))
         stated.update(q.subject.value for q in old.quads_for_pattern(None, ox.NamedNode(_LBP + "statedBy"), None, graph))
-        changes.remove(list(old.quads_for_pattern(None, None, None, graph)))
+        quads = list(old.quads_for_pattern(None, None, None, graph))
+        changes.remove(quads)
+        changes.curated.update(quads)
         changes.remove(_coverage(old, _P["article"] + article_id, changes.derived), derived=True)
     for article in articles.values():
         own, contraindications, coverage = article_nquads(article)
-        changes.add(list(ox.parse(own, format=ox.RdfFormat.N_QUADS)))
+        quads = list(ox.parse(own, format=ox.RdfFormat.N_QUADS))
+        changes.add(quads)
+        changes.curated.symmetric_difference_update(quads)
         changes.add(list(ox.parse(coverage, format=ox.RdfFormat.N_QUADS)), derived=True)
         for q in ox.parse(contraindications, format=ox.RdfFormat.N_QUADS):
             definitions.setdefault(q.subject.value, []).append(q)
@@ -190,13 +205,12 @@ def _restate(new: ox.Store, stated: set[str], definitions: dict[str, list[Any]],
     return changed
 
 
-def _rerun(old: ox.Store, new: ox.Store, rule: Rule, variable: str, keys: set[str], changes: _Changes) -> set[str]:
-    """Step 3 for one rule: its output for ``keys`` over the old and the new dataset, and the
-    difference applied to ``new``. Returns the subjects of the facts that changed."""
+def _rerun(new: ox.Store, restricted: str, before: set[Any], changes: _Changes) -> set[str]:
+    """Step 3 for one rule: its output for some keys over the new dataset (``restricted``, see
+    :meth:`Rule.restricted`) against what it derived for them before, the difference applied to
+    ``new``. Returns the subjects of the facts that changed."""
     import pyoxigraph as ox
-    text = rule.restricted(variable, keys)
-    before = set(old.query(text, use_default_graph_as_union=True))
-    after = set(new.query(text, use_default_graph_as_union=True))
+    after = set(new.query(restricted, use_default_graph_as_union=True))
     gone, came = before - after, after - before
     graph = changes.derived
     records = [t for t in gone if t.subject.value.startswith(_DERIVATION)]
@@ -206,6 +220,38 @@ def _rerun(old: ox.Store, new: ox.Store, rule: Rule, variable: str, keys: set[st
     changes.remove([ox.Quad(t.subject, t.predicate, t.object, graph) for t in facts if not _recorded(new, t, graph)],
                    derived=True)
     return {t.subject.value for t in gone | came if not t.subject.value.startswith(_DERIVATION)}
+
+
+def derived_for(old: ox.Store, rule: Rule, variable: str, keys: set[str]) -> set[Any]:
+    """What ``rule`` derived for ``keys`` in the old dataset: the facts and derivation records its
+    restricted run over ``old`` gives, read from the records themselves (each one is the key's:
+    a rule's output splits by its key). A record's key is the subject it derives a fact about
+    where every triple of the rule's template is about the key, and else one of its premises
+    (``prov:used``: no other variable of a rule binds an id of the key's kind; ids are unique, of
+    concepts too). A rule that derives facts about its key and about something else runs again."""
+    subjects = rule.subjects
+    if variable in subjects and subjects != {variable}:
+        return set(old.query(rule.restricted(variable, keys), use_default_graph_as_union=True))
+    if subjects == {variable}:
+        match = f"{_values('?k', keys)} ?d lbp:derivedSubject ?k ; prov:wasGeneratedBy <{rule.iri}> ."
+    elif all(k.startswith(_P["concept"]) for k in keys):  # a premise of many rules' records: start from this one's
+        match = (f"?d prov:wasGeneratedBy <{rule.iri}> ; prov:used ?k . "
+                 f"FILTER (?k IN ({', '.join(f'<{k}>' for k in sorted(keys))}))")
+    else:
+        match = f"{_values('?k', keys)} ?d prov:used ?k ; prov:wasGeneratedBy <{rule.iri}> ."
+    return _records(old.query(f"{sparql_prologue()}SELECT ?d ?p ?o WHERE {{ GRAPH <{GRAPH_DERIVED}> "
+                              f"{{ {match} ?d ?p ?o }} }}"))
+
+
+def _records(rows: Iterable[Any]) -> set[Any]:
+    """The triples of derivation records (``?d ?p ?o`` rows) and the facts they derive."""
+    import pyoxigraph as ox
+    triples, parts = set(), {}
+    for d, p, o in rows:
+        triples.add(ox.Triple(d, p, o))
+        if p.value in _RECORD_PARTS:
+            parts.setdefault(d, {})[p.value] = o
+    return triples | {ox.Triple(*(part[p] for p in _RECORD_PARTS)) for part in parts.values()}
 
 
 def _recorded(store: ox.Store, fact: Any, graph: Any) -> bool:
@@ -221,7 +267,7 @@ class Scope:
     """The keys whose derived facts may have changed, by kind (see the module's step 2), read from
     the old and the new dataset (the union of both: a key can have gone or come)."""
 
-    def __init__(self, old: ox.Store, new: ox.Store, graphs: list[str], articles: list[str]) -> None:
+    def __init__(self, old: ox.Store, new: ox.Store, graphs: list[str], articles: list[str], curated: set[Any]) -> None:
         self.stores = (old, new)
         self.warnings: set[str] = set()  # stated contraindications and inferred cautions that changed
         self.warned: set[str] = set()  # articles whose recommendations or stated warnings changed
@@ -246,8 +292,12 @@ class Scope:
                           | self.iris(f"SELECT ?x WHERE {{ {s} ?x cito:hasCitedEntity ?s }}"))
         a = _values("?a", self.appearances)
         self.claims = claims | self.iris(f"SELECT ?c WHERE {{ {a} ?a oa:hasBody ?c }}")
-        self.articles = set(articles) | self.iris(f"SELECT ?x WHERE {{ {a} ?a dcterms:isPartOf ?x }}")
-        self.interventions = self.iris(f"SELECT ?i WHERE {{ {_values('?c', defined)} ?c schema:about ?i }}")
+        self.appearance_articles = set(articles) | self.iris(f"SELECT ?x WHERE {{ {a} ?a dcterms:isPartOf ?x }}")
+        self.articles = set(articles) | self.iris(f"SELECT ?x WHERE {{ {_values('?c', defined)} "
+                                                  "?c schema:appearance ?a . ?a dcterms:isPartOf ?x }")
+        mechanisms = {q.subject.value for q in curated if q.predicate.value == _LBP + "invokesMechanism"}
+        self.interventions = ({q.object.value for q in curated if q.predicate.value == _P["schema"] + "about"}
+                              | self.iris(f"SELECT ?i WHERE {{ {_values('?c', mechanisms)} ?c schema:about ?i }}"))
 
     def iris(self, select: str) -> set[str]:
         """The IRIs a one-variable SELECT finds in either dataset (none where a VALUES is empty)."""
@@ -265,6 +315,7 @@ class Scope:
         compute: dict[str, Callable[[], set[str]]] = {
             "appearances": lambda: self.appearances, "citations": lambda: self.citations,
             "claims": lambda: self.claims, "articles": lambda: self.articles,
+            "appearance articles": lambda: self.appearance_articles,
             "interventions": lambda: self.interventions,
             "ratings": lambda: self.iris(f"SELECT ?r WHERE {{ {_values('?c', self.claims)} ?r lbp:ratesClaim ?c }}"),
             "warned articles": self._warned_articles}

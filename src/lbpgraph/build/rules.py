@@ -57,11 +57,23 @@ class Rule:
         """The rule as a CONSTRUCT that also yields derivation records (prefixes included)."""
         return _compiled(self.name, self.sparql)
 
-    def restricted(self, variable: str, iris: Iterable[str]) -> str:
+    def restricted(self, variable: str, iris: Iterable[str], narrowed: dict[str, Iterable[str]] | None = None) -> str:
         """:meth:`construct` for the solutions where ``variable`` (``?app``) is one of ``iris``:
-        a VALUES block at the start of every group that mentions it (see :func:`restrict_groups`)."""
-        values = f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in sorted(iris))} }}"
-        return _compile(self.name, self.sparql, lambda where: restrict_groups(where, variable, values))
+        a VALUES block at the start of every group that mentions it (see :func:`restrict_groups`).
+        ``narrowed`` gives, for other variables, values that every such solution binds them to:
+        a MINUS group that mentions one of them starts from those values."""
+        blocks = {v: _values_block(v, given) for v, given in (narrowed or {}).items()}
+        return _compile(self.name, self.sparql,
+                        lambda where: restrict_groups(where, variable, _values_block(variable, iris), blocks))
+
+    @property
+    def subjects(self) -> set[str]:
+        """The subjects of the triples the rule derives, as written in its template (``?app``)."""
+        return {s for s, _, _ in template_triples(split_construct(self.name, self.sparql)[0])}
+
+
+def _values_block(variable: str, iris: Iterable[str]) -> str:
+    return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in sorted(iris))} }}"
 
 
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
@@ -105,34 +117,74 @@ def split_construct(name: str, sparql: str) -> tuple[str, str]:
 _TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*|[{}]')
 
 
-def restrict_groups(where: str, variable: str, clause: str) -> str:
+def restrict_groups(where: str, variable: str, clause: str, narrowed: dict[str, str] | None = None) -> str:
     """``where`` (a rule's WHERE group) with ``clause`` (a VALUES block for ``variable``) at the
-    start of every group that mentions ``variable``: the outer group, UNION branches, OPTIONAL
-    parts and the WHERE of a sub-SELECT, so that each part starts from the given values. The
-    groups of EXISTS and MINUS are left as they are: the outer group restricts them already.
-    Comments are dropped. The answer is the same as the rule's, for those values only, where the
-    variable is bound outside every OPTIONAL, as each rule's key is."""
-    text, opens, groups = [], [], []
+    start of every group that mentions it: the outer group, UNION branches, OPTIONAL and MINUS
+    parts and the WHERE of a sub-SELECT, so that each part starts from the given values.
+    Oxigraph evaluates a MINUS group on its own, over the whole corpus: one that does not mention
+    ``variable`` starts from the block ``narrowed`` gives for a variable it mentions, if any, and
+    else is written FILTER NOT EXISTS where that means the same (:func:`_filter_for_minus`), which
+    Oxigraph evaluates for each of the few solutions. The groups of EXISTS are left as they are:
+    the outer group restricts them already. The answer is the same as the rule's, for those
+    values only, where the variable is bound outside every OPTIONAL (in a MINUS group too), as
+    each rule's key is, and where every solution binds the narrowed variables to the values given."""
+    opens, groups = [], []
     for match in _TOKENS.finditer(where):
-        token = match.group()
-        if token.startswith("#"):
-            continue
-        if token == "{":
+        if match.group() == "{":
             opens.append(match.start())
-        elif token == "}" and opens:
+        elif match.group() == "}" and opens:
             groups.append((opens.pop(), match.end()))
     comments = [m.span() for m in _TOKENS.finditer(where) if m.group().startswith("#")]
-    mentions = re.compile(rf"[?$]{re.escape(variable[1:])}\b")
-    inserts = []
+    edits = []  # (start, end, text): where[start:end] becomes text
     for start, end in groups:
         inside = _without(where, comments, start, end)
         before = _without(where, comments, 0, start).rstrip()
-        if (mentions.search(inside) and not re.match(r"\{\s*SELECT\b", inside, re.I)
-                and not re.search(r"\b(EXISTS|MINUS)$", before, re.I)):
-            inserts.append(start + 1)
-    for position in sorted(inserts, reverse=True):
-        where = f"{where[:position]} {clause} {where[position:]}"
+        if re.match(r"\{\s*SELECT\b", inside, re.I) or re.search(r"\bEXISTS$", before, re.I):
+            continue
+        minus = re.search(r"\bMINUS\s*$", where[:start], re.I)
+        blocks = [clause] if _mentions(inside, variable) else [
+            block for v, block in (narrowed or {}).items() if minus and _mentions(inside, v)]
+        edits += [(start + 1, start + 1, f" {block} ") for block in blocks]
+        if minus and not blocks and _filter_for_minus(where, groups, start, end):
+            edits.append((minus.start(), minus.end(), "FILTER NOT EXISTS "))
+    for start, end, text in sorted(edits, reverse=True):
+        where = where[:start] + text + where[end:]
     return where
+
+
+def _filter_for_minus(where: str, groups: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether the MINUS group ``where[start:end]`` removes what FILTER NOT EXISTS would: it holds
+    no group of its own, shares a variable with the triple patterns before it in its group (so
+    every solution binds one it has), and every variable it shares with what follows it there
+    is one of those (so the filter, which sees the whole group, sees the same values)."""
+    outer = min(((a, b) for a, b in groups if a < start and end <= b), key=lambda g: g[1] - g[0])
+    before, after = where[outer[0] + 1:start], where[end:outer[1] - 1]
+    mine = _variables(where[start + 1:end - 1])
+    bound = _variables(_top_level(before))
+    return ("{" not in _plain(where[start + 1:end - 1]) and bool(mine & bound)
+            and mine & _variables(after) <= bound)
+
+
+def _plain(text: str) -> str:
+    """``text`` with its literals, IRIs and comments blanked out (braces kept)."""
+    return _TOKENS.sub(lambda m: m.group() if m.group() in "{}" else " ", text)
+
+
+def _top_level(text: str) -> str:
+    """``text`` without its nested groups and parenthesised expressions (FILTER, BIND): what is
+    left of a group's part is its triple patterns, whose variables every solution binds."""
+    text, previous = _plain(text), None
+    while text != previous:
+        previous, text = text, re.sub(r"\{[^{}]*\}|\([^()]*\)", " ", text)
+    return text
+
+
+def _variables(text: str) -> set[str]:
+    return set(_VARIABLE.findall(_plain(text)))
+
+
+def _mentions(text: str, variable: str) -> bool:
+    return re.search(rf"[?$]{re.escape(variable[1:])}\b", text) is not None
 
 
 def _without(text: str, spans: list[tuple[int, int]], start: int, end: int) -> str:
