@@ -206,6 +206,23 @@ def test_a_trace_by_id_takes_four_requests(store: SparqlStore, built: Project, v
         assert len(sent) == 4, claim
 
 
+def test_a_large_graph_goes_up_in_pieces(built: Project, virtuoso: Virtuoso, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A graph of more than UPLOAD_LINES triples is PUT in its first piece and POSTed (added) in
+    the rest: the server then holds what one upload would have given it."""
+    monkeypatch.setattr(remote, "UPLOAD_LINES", 40)
+    pieces: list[str] = []
+    request = SparqlStore._request
+    monkeypatch.setattr(SparqlStore, "_request", lambda self, method, url, *a, **k: (
+        pieces.append(method) if "graph=" in url and method in ("PUT", "POST") else None,
+        request(self, method, url, *a, **k))[1])
+    project = reading_project(virtuoso, tmp_path, dedicated=False)
+    project.push()
+    assert pieces.count("POST") > 10 and pieces.count("PUT") == len({g["value"] for g, *_ in built.store().quads()})
+    assert project.stats() == built.stats()
+    assert project.trace(CLAIM).to_json() == built.traces()[CLAIM]
+
+
 def test_while_a_push_is_pending_a_trace_reads_only_the_pushed_graphs(store: SparqlStore, built: Project,
                                                                      virtuoso: Virtuoso, tmp_path: Path) -> None:
     """Staging graphs hold lbpgraph's resources too: while the control graph lists one, traces
