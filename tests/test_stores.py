@@ -221,6 +221,37 @@ def test_the_background_loader_loads_every_chunk_in_order_and_reports_failures(t
     assert len(read_only) == 51
 
 
+def test_the_loading_thread_compacts_after_the_last_chunk_while_the_builder_goes_on(tmp_path: Path,
+                                                                                   data_copy: Path) -> None:
+    """load() returns once the last chunk is queued; the thread then loads it and runs its
+    ``then`` (the version's flush and compaction), after everything and only without an error;
+    publish waits for it, and a build that fails after load() leaves the published version."""
+    import pyoxigraph as ox
+
+    from lbpgraph.stores.oxigraph import BackgroundLoader
+    done: list[int] = []
+    disk = ox.Store(str(tmp_path / "db"))
+    loader = BackgroundLoader(disk, then=lambda: done.append(len(disk))).__enter__()
+    for n in range(20):
+        loader.put(f'<urn:s{n}> <urn:p> "{n}" <urn:g> .\n'.encode(), ox.RdfFormat.N_QUADS, None)
+    loader.close()
+    loader.__exit__(None, None, None)
+    assert done == [20]
+    failing = BackgroundLoader(disk, then=lambda: 1 / 0).__enter__()
+    with pytest.raises(ZeroDivisionError):
+        failing.__exit__(None, None, None)
+
+    project = Project(data_copy, tmp_path / "build", f"oxigraph:{tmp_path / 'store'}")
+    project.build()
+    before = (tmp_path / "store" / "current").resolve()
+    with pytest.raises(RuntimeError, match="after load"):
+        with project.store().staging() as staging:
+            staging.load(iter([b'<urn:a> <urn:p> "1" <urn:g> .\n']))
+            raise RuntimeError("the analysis failed after load")
+    assert (tmp_path / "store" / "current").resolve() == before
+    assert sorted(p.name for p in (tmp_path / "store").iterdir() if p.name.startswith("version-")) == [before.name]
+
+
 @pytest.mark.parametrize("kind", ["memory", "oxigraph"])
 def test_a_query_that_slips_past_the_guard_still_reaches_no_server(kind: str, built: Project, tmp_path: Path) -> None:
     """The second layer under the guard: the query process has no network. Oxigraph's SERVICE

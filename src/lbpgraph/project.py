@@ -23,7 +23,6 @@ import pickle
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
@@ -207,19 +206,15 @@ class Project:
         """Build ``corpus`` and publish it to the store: the one place where builds and stores meet."""
         from .build.pipeline import Build
         build = Build(corpus)
-        keeps_analysis = self.capabilities.keeps_analysis
-        made: list[tuple[nx.DiGraph, dict[str, Any]]] = []
-        analyse = (lambda: made.append(self._analysis(build.store))) if keeps_analysis else (lambda: None)
         with self._open().staging() as staging:
             if staging.takes_store:
                 build.run()
                 staging.adopt(build.store)
-                analyse()
-            else:  # analysed while the loader's thread still writes the last chunks to disk
-                staging.load(_then(build.chunks(), analyse))
+            else:  # a store may go on loading (and compacting) in another thread: publish waits for it
+                staging.load(build.chunks())
             manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
                         "claims": len(corpus.claims), "triples": build.triples, "derived_triples": build.derived}
-            analysis = made[0] if made else None
+            analysis = self._analysis(build.store) if self.capabilities.keeps_analysis else None
             attachments = _attachments(*analysis, build.store if staging.keeps_answers else None) if analysis else {}
             if self.capabilities.local:
                 from .model.corpus import summarise
@@ -518,12 +513,6 @@ class Project:
         if path is not None:
             atomic_write(Path(path), data)
         return data
-
-
-def _then(chunks: Iterator[bytes], work: Callable[[], Any]) -> Iterator[bytes]:
-    """The chunks, then ``work()`` done before the last request for one returns."""
-    yield from chunks
-    work()
 
 
 def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Store | None) -> dict[str, bytes]:

@@ -2,7 +2,8 @@
 
 ``DIR/current`` links to the published version. A build (holding the build lock of ``DIR``,
 :func:`lbpgraph.core.files.build_lock`) bulk-loads a new version beside the published one, in a
-background thread while the build makes the next chunks, and then swaps the link, so readers
+background thread while the build makes the next chunks (the thread then flushes and compacts
+it while the build computes what it keeps beside it), and then swaps the link, so readers
 never see a half-loaded database and a failed build leaves the previous one in place.
 
 No version is deleted under a reader: a reader holds a shared lock on its version's
@@ -20,7 +21,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -264,6 +265,7 @@ class OxigraphStaging(Staging):
             self.base = base
         (self.path / READERS).touch()  # before any reader can see the version, so readers need no write access
         self.store: Any = ox.Store(str(self.path))
+        self.loader: BackgroundLoader | None = None
 
     @property
     def dataset(self) -> Any:
@@ -271,19 +273,38 @@ class OxigraphStaging(Staging):
         return self.store
 
     def load(self, chunks: Iterable[bytes]) -> None:
-        """Bulk-load the chunks in a second thread, while the first makes the next ones."""
+        """Bulk-load the chunks in a second thread, while the first makes the next ones. That
+        thread then flushes and compacts the version while the first goes on (it computes the
+        analysis): :meth:`publish` waits for it."""
         import pyoxigraph as ox
-        with BackgroundLoader(self.store) as disk:
+        self.loader = BackgroundLoader(self.store, then=self._compact).__enter__()
+        try:
             for chunk in chunks:
-                disk.put(chunk, ox.RdfFormat.N_QUADS, None)
+                self.loader.put(chunk, ox.RdfFormat.N_QUADS, None)
+        except BaseException as exc:
+            self._stop_loading(exc)
+            raise
+        self.loader.close()
+
+    def _compact(self) -> None:
+        self.store.flush()
+        if self.base is None:  # an update adds little to a compacted version
+            self.store.optimize()
+
+    def _stop_loading(self, failure: BaseException | None = None) -> None:
+        """Wait for the loading thread (told to load nothing more after a ``failure``); raise its error."""
+        loader, self.loader = self.loader, None
+        if loader is not None:
+            loader.__exit__(type(failure) if failure else None, failure, None)
 
     def publish(self, manifest: Manifest, attachments: dict[str, bytes]) -> None:
         """Make this version the current one (atomically), let the store read it, and remove the
         versions no reader uses. The temporary link is named after the version, so no two
         builds share it, and one a killed build left is removed by the next."""
-        self.store.flush()
-        if self.base is None:  # an update adds little to a compacted version
-            self.store.optimize()
+        if self.loader is not None:
+            self._stop_loading()  # loaded and compacted, or its error raised here
+        else:  # an update, written in this thread
+            self._compact()
         self.base = None
         for name, data in attachments.items():
             atomic_write(self.path / name, data)
@@ -301,6 +322,7 @@ class OxigraphStaging(Staging):
 
     def discard(self) -> None:
         """Close this version and throw it away, unless it got published."""
+        self._stop_loading(RuntimeError("discarded"))
         self.store = self.base = None
         if (self.owner.root / CURRENT).resolve() != self.path.resolve():
             shutil.rmtree(self.path, ignore_errors=True)
@@ -308,16 +330,18 @@ class OxigraphStaging(Staging):
 
 class BackgroundLoader:
     """A thread that bulk-loads into an on-disk store the RDF it is given, in order, joining
-    what piles up for the same graph into one load. Leaving the ``with`` block waits for it,
-    lets go of the store and re-raises its error."""
+    what piles up for the same graph into one load, and then runs ``then`` (if given). Leaving
+    the ``with`` block waits for it, lets go of the store and re-raises its error."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Any, then: Callable[[], None] | None = None) -> None:
         import queue
         import threading
         self.store = store
+        self.then = then  # run in the thread once everything is loaded
         self.queue: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
         self.error: BaseException | None = None
         self.cancelled = False  # the building thread failed: load nothing more
+        self.closed = False  # the end was put on the queue
         self.thread = threading.Thread(target=self._work, name="lbpgraph-bulk-load", daemon=True)
 
     def __enter__(self) -> BackgroundLoader:
@@ -346,10 +370,21 @@ class BackgroundLoader:
                     self.error = exc
             if item == ():
                 item = self.queue.get()
+        if self.then is not None and self.error is None and not self.cancelled:
+            try:
+                self.then()
+            except BaseException as exc:
+                self.error = exc
+
+    def close(self) -> None:
+        """No more data: the thread loads what it was given, then runs ``then``."""
+        if not self.closed:
+            self.closed = True
+            self.queue.put(None)
 
     def __exit__(self, *exc_info: Any) -> None:
-        self.cancelled = exc_info[0] is not None
-        self.queue.put(None)
+        self.cancelled = self.cancelled or exc_info[0] is not None
+        self.close()
         self.thread.join()
         self.store = None  # the owner alone keeps the store open, so dropping it closes it
         if self.error is not None and exc_info[0] is None:
