@@ -231,15 +231,15 @@ def test_the_loading_thread_compacts_after_the_last_chunk_while_the_builder_goes
     from lbpgraph.stores.oxigraph import BackgroundLoader
     done: list[int] = []
     disk = ox.Store(str(tmp_path / "db"))
-    loader = BackgroundLoader(disk, then=lambda: done.append(len(disk))).__enter__()
+    loader = BackgroundLoader(disk, then=lambda: done.append(len(disk))).start()
     for n in range(20):
         loader.put(f'<urn:s{n}> <urn:p> "{n}" <urn:g> .\n'.encode(), ox.RdfFormat.N_QUADS, None)
     loader.close()
-    loader.__exit__(None, None, None)
+    loader.finish()
     assert done == [20]
-    failing = BackgroundLoader(disk, then=lambda: 1 / 0).__enter__()
+    failing = BackgroundLoader(disk, then=lambda: 1 / 0).start()
     with pytest.raises(ZeroDivisionError):
-        failing.__exit__(None, None, None)
+        failing.finish()
 
     project = Project(data_copy, tmp_path / "build", f"oxigraph:{tmp_path / 'store'}")
     project.build()

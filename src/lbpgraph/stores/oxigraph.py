@@ -277,12 +277,12 @@ class OxigraphStaging(Staging):
         thread then flushes and compacts the version while the first goes on (it computes the
         analysis): :meth:`publish` waits for it."""
         import pyoxigraph as ox
-        self.loader = BackgroundLoader(self.store, then=self._compact).__enter__()
+        self.loader = BackgroundLoader(self.store, then=self._compact).start()
         try:
             for chunk in chunks:
                 self.loader.put(chunk, ox.RdfFormat.N_QUADS, None)
-        except BaseException as exc:
-            self._stop_loading(exc)
+        except BaseException:
+            self._stop_loading(cancel=True)
             raise
         self.loader.close()
 
@@ -291,11 +291,11 @@ class OxigraphStaging(Staging):
         if self.base is None:  # an update adds little to a compacted version
             self.store.optimize()
 
-    def _stop_loading(self, failure: BaseException | None = None) -> None:
-        """Wait for the loading thread (told to load nothing more after a ``failure``); raise its error."""
+    def _stop_loading(self, cancel: bool = False) -> None:
+        """Wait for the loading thread (told to load nothing more with ``cancel``, else raising its error)."""
         loader, self.loader = self.loader, None
         if loader is not None:
-            loader.__exit__(type(failure) if failure else None, failure, None)
+            loader.finish(cancel)
 
     def publish(self, manifest: Manifest, attachments: dict[str, bytes]) -> None:
         """Make this version the current one (atomically), let the store read it, and remove the
@@ -322,7 +322,7 @@ class OxigraphStaging(Staging):
 
     def discard(self) -> None:
         """Close this version and throw it away, unless it got published."""
-        self._stop_loading(RuntimeError("discarded"))
+        self._stop_loading(cancel=True)
         self.store = self.base = None
         if (self.owner.root / CURRENT).resolve() != self.path.resolve():
             shutil.rmtree(self.path, ignore_errors=True)
@@ -344,9 +344,12 @@ class BackgroundLoader:
         self.closed = False  # the end was put on the queue
         self.thread = threading.Thread(target=self._work, name="lbpgraph-bulk-load", daemon=True)
 
-    def __enter__(self) -> BackgroundLoader:
+    def start(self) -> BackgroundLoader:
         self.thread.start()
         return self
+
+    def __enter__(self) -> BackgroundLoader:
+        return self.start()
 
     def put(self, data: bytes, format: Any, graph: Any) -> None:
         if self.error is not None:
@@ -382,10 +385,15 @@ class BackgroundLoader:
             self.closed = True
             self.queue.put(None)
 
-    def __exit__(self, *exc_info: Any) -> None:
-        self.cancelled = self.cancelled or exc_info[0] is not None
+    def finish(self, cancel: bool = False) -> None:
+        """Wait for the thread (told to load nothing more with ``cancel``), let go of the store,
+        and re-raise the thread's error unless cancelled."""
+        self.cancelled = self.cancelled or cancel
         self.close()
         self.thread.join()
         self.store = None  # the owner alone keeps the store open, so dropping it closes it
-        if self.error is not None and exc_info[0] is None:
+        if self.error is not None and not cancel:
             raise self.error
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.finish(cancel=exc_info[0] is not None)
