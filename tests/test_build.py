@@ -116,6 +116,30 @@ def test_interrupted_build_is_never_mistaken_for_complete(data_copy: Path, tmp_p
     assert project.build().rebuilt
 
 
+def test_the_garbage_collector_pauses_during_a_build_and_comes_back_after(data_copy: Path, tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """A build runs without Python's cyclic collector (its full collections cost seconds at 1M
+    triples), and the collector is on again afterwards, also when the build fails."""
+    import gc
+
+    import lbpgraph.build.pipeline as pipeline
+    seen: list[bool] = []
+    real = pipeline.nquads_chunks
+
+    def watched(corpus: object) -> object:
+        seen.append(gc.isenabled())
+        return real(corpus)  # type: ignore[arg-type]
+    monkeypatch.setattr(pipeline, "nquads_chunks", watched)
+    assert gc.isenabled()
+    Project(data_copy, tmp_path / "build").build()
+    assert seen == [False] and gc.isenabled()
+    (data_copy / "claims.yaml").write_text("claims: [oops\n", encoding="utf-8")
+    from lbpgraph.core.errors import InvalidInput
+    with pytest.raises(InvalidInput):
+        Project(data_copy, tmp_path / "build").build()
+    assert gc.isenabled()
+
+
 def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "out" / "graph.trig"
     atomic_write(target, b"old")
