@@ -70,7 +70,8 @@ class Staging(ABC):
     @abstractmethod
     def load(self, chunks: Iterable[bytes]) -> None:
         """Load the build's N-Quads chunks, in order, as they are made; a store may go on
-        loading after this returns (:meth:`publish` and :meth:`discard` wait for it)."""
+        loading after this returns (:meth:`publish` and :meth:`discard` wait for it). The build
+        has parsed every chunk already: a store need not check their syntax again."""
 
     def adopt(self, dataset: Any) -> None:
         """Take the whole built dataset, an in-memory pyoxigraph Store (only where :attr:`takes_store`)."""

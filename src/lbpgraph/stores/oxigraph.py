@@ -273,11 +273,12 @@ class OxigraphStaging(Staging):
         return self.store
 
     def load(self, chunks: Iterable[bytes]) -> None:
-        """Bulk-load the chunks in a second thread, while the first makes the next ones. That
+        """Bulk-load the chunks in a second thread, while the first makes the next ones; the
+        build parsed each chunk already, so Oxigraph reads them without checking every IRI again. That
         thread then flushes and compacts the version while the first goes on (it computes the
         analysis): :meth:`publish` waits for it."""
         import pyoxigraph as ox
-        self.loader = BackgroundLoader(self.store, then=self._compact).start()
+        self.loader = BackgroundLoader(self.store, then=self._compact, lenient=True).start()
         try:
             for chunk in chunks:
                 self.loader.put(chunk, ox.RdfFormat.N_QUADS, None)
@@ -333,11 +334,12 @@ class BackgroundLoader:
     what piles up for the same graph into one load, and then runs ``then`` (if given). Leaving
     the ``with`` block waits for it, lets go of the store and re-raises its error."""
 
-    def __init__(self, store: Any, then: Callable[[], None] | None = None) -> None:
+    def __init__(self, store: Any, then: Callable[[], None] | None = None, lenient: bool = False) -> None:
         import queue
         import threading
         self.store = store
         self.then = then  # run in the thread once everything is loaded
+        self.lenient = lenient  # the data was parsed before: Oxigraph need not check every IRI again
         self.queue: queue.SimpleQueue[tuple[Any, ...] | None] = queue.SimpleQueue()
         self.error: BaseException | None = None
         self.cancelled = False  # the building thread failed: load nothing more
@@ -368,7 +370,7 @@ class BackgroundLoader:
                 item = ()  # nothing waits yet
             if self.error is None and not self.cancelled:
                 try:
-                    self.store.bulk_load(b"".join(chunks), format=key[0], to_graph=key[1])
+                    self.store.bulk_load(b"".join(chunks), format=key[0], to_graph=key[1], lenient=self.lenient)
                 except BaseException as exc:  # re-raised in the building thread
                     self.error = exc
             if item == ():
