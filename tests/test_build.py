@@ -140,6 +140,42 @@ def test_the_garbage_collector_pauses_during_a_build_and_comes_back_after(data_c
     assert gc.isenabled()
 
 
+@pytest.mark.parametrize("read", ["projection", "traces", "view --all", "report"])
+def test_whole_graph_reads_run_with_the_garbage_collector_paused(read: str, built: Project,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    import lbpgraph.core.runtime as runtime
+    from lbpgraph.presentation.report import build_report, render_html, render_markdown
+
+    class Recorder:  # the gc module as gc_paused sees it, recording what it is told
+        def __init__(self) -> None:
+            self.calls: list[str] = []
+
+        def isenabled(self) -> bool:
+            return gc.isenabled()
+
+        def disable(self) -> None:
+            self.calls.append("disable")
+
+        def enable(self) -> None:
+            self.calls.append("enable")
+    recorder = Recorder()
+    project = Project(built.data_dir, built.build_dir)
+    project.build()  # up to date: nothing kept in this Project yet
+    graph, traces = built.projection(), built.traces()
+    report = build_report(graph, traces)
+    monkeypatch.setattr(runtime, "gc", recorder)
+    reads = {"projection": [project.projection], "traces": [project.traces],
+             "view --all": [lambda: project.view(None)],
+             "report": [lambda: build_report(graph, traces), lambda: render_html(report), lambda: render_markdown(report)]}
+    for call in reads[read]:  # each paused on its own
+        recorder.calls.clear()
+        call()
+        assert recorder.calls[:1] == ["disable"] and recorder.calls[-1:] == ["enable"]
+        assert recorder.calls.count("disable") == recorder.calls.count("enable")
+
+
 def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "out" / "graph.trig"
     atomic_write(target, b"old")

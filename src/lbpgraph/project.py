@@ -16,14 +16,11 @@ itself when something did.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 import os
 import pickle
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +30,7 @@ from .core import vocab
 from .core.errors import InvalidInput, UsageError
 from .core.errors import LbpgraphError
 from .core.files import ChangeWatch, Unreadable, atomic_write, is_hidden, read_regular
+from .core.runtime import gc_paused
 from .stores.registry import parse_spec, store_class
 
 if TYPE_CHECKING:  # heavy imports stay out of fast commands
@@ -171,6 +169,7 @@ class Project:
 
     # --- building ------------------------------------------------------------------------------
 
+    @gc_paused()
     def build(self, force: bool = False) -> BuildResult:
         """Validate ``data/``, build the dataset and publish it; skip if already current.
 
@@ -185,7 +184,7 @@ class Project:
             raise UsageError(f"{self.store_spec} is filled by lbpgraph push, not built in place")
         start = time.perf_counter()
         store = self._open()
-        with store.lock(), gc_paused():
+        with store.lock():
             store.remove_leftovers()
             fingerprint = self.fingerprint()
             if not force and self.is_current(fingerprint) and store.opens():
@@ -195,14 +194,14 @@ class Project:
                 self._publish(self.corpus(), fingerprint)
         return self._result(start, store.manifest() or {}, rebuilt=True, updated=updated)
 
+    @gc_paused()
     def push(self) -> BuildResult:
         """Build ``data/`` in memory and replace the SPARQL server's dataset with it; nothing
         changes on the server unless every graph arrived."""
         if not self.capabilities.needs_push:
             raise UsageError(f"push sends the build to a SPARQL server; the store is {self.store_spec}")
         start = time.perf_counter()
-        with gc_paused():
-            manifest = self._publish(self.corpus(), self.fingerprint())
+        manifest = self._publish(self.corpus(), self.fingerprint())
         self._projection = self._traces = self._search = None
         return self._result(start, manifest, rebuilt=True)
 
@@ -332,6 +331,7 @@ class Project:
             self.build()  # after any build in progress, and only if that one did not bring it up to date
         self._checked = True
 
+    @gc_paused()
     def projection(self) -> nx.DiGraph:
         """The NetworkX projection of the graph, rebuilding first if ``data/`` changed.
 
@@ -367,6 +367,7 @@ class Project:
         """The built RDF dataset (all named graphs), rebuilding first if needed."""
         return self.store().dataset()
 
+    @gc_paused()
     def traces(self) -> dict[str, Any]:
         """Every claim's trace as JSON: claim id -> trace (kept by the build where the store keeps analysis)."""
         self._ensure_built()
@@ -396,6 +397,7 @@ class Project:
                            for cid, t in traces.items())
         return Trace.from_json(traces[index.find(claim, self.search)])
 
+    @gc_paused()
     def _kept_traces(self) -> dict[str, Any] | None:
         """Every claim's trace where the build kept them (or they were computed already), else None."""
         if self.capabilities.keeps_analysis:
@@ -447,6 +449,7 @@ class Project:
         from .analysis.projection import neighbourhood, project
         return project(store, neighbourhood(store, vocab.PREFIXES["claim"] + claim_id))
 
+    @gc_paused()
     def view(self, claim: str | None = None, seed: int = 0, physics_threshold: int = 0) -> View:
         """The graph page of one claim's neighbourhood, or of everything (``claim=None``); the
         claim is given by id or by text, as :meth:`trace` takes it.
@@ -507,6 +510,7 @@ class Project:
         return [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), to_oxigraph(g))
                 for g, s, p, o in self.store().quads()]
 
+    @gc_paused()
     def export(self, fmt: str, path: Path | str | None = None, settings: ExportSettings | None = None) -> bytes:
         """The graph in export format ``fmt`` (see :data:`lbpgraph.export.FORMATS`), written
         atomically to ``path`` when one is given; the same data gives the same bytes."""
@@ -515,21 +519,6 @@ class Project:
         if path is not None:
             atomic_write(Path(path), data)
         return data
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off for a block that makes millions of objects that all
-    live on (a build, or reading a kept projection): each of its full collections walks every
-    object again, which at 1M triples cost a build about 3 s of CPU. Such a block makes no
-    reference cycles worth collecting early (a build's peak memory is the same either way)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Store | None) -> dict[str, bytes]:

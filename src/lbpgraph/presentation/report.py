@@ -22,6 +22,7 @@ from ..analysis.metrics import Metrics, metrics
 from ..analysis.records import (AppearanceNode, AppearanceRecord, CitationRecord, NodeKind, SourceRecord,
                                 TraceJSON, node)
 from ..core import vocab
+from ..core.runtime import gc_paused
 from .links import doi_url, pmid_url, web_url
 from .palette import BASIS_COLOURS, CERTAINTY_COLOURS
 from .policy import inline_only
@@ -164,6 +165,7 @@ def _strongest(bases: list[str]) -> str:
     return min(bases, key=vocab.BASES.notations.index)
 
 
+@gc_paused()
 def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
     """Report data from a projection and the build's traces (both from one build)."""
     claims = _claim_rows(traces)
@@ -338,6 +340,7 @@ def _source_rows(graph: nx.DiGraph, m: Metrics) -> list[SourceRow]:
 
 # --- CSV ------------------------------------------------------------------------------------
 
+@gc_paused()
 def render_csv(report: Report, table: str = "claims") -> str:
     """One table of the report as CSV (claims, articles or sources)."""
     buf = io.StringIO()
@@ -371,6 +374,7 @@ def render_csv(report: Report, table: str = "claims") -> str:
 
 # --- Markdown -------------------------------------------------------------------------------
 
+@gc_paused()
 def render_markdown(report: Report) -> str:
     from .render import md, md_link
     t = report["totals"]
@@ -454,6 +458,7 @@ def content_security_policy() -> str:
     return inline_only(_sort_script())
 
 
+@gc_paused()
 def render_html(report: Report) -> str:
     """The report as one self-contained HTML page."""
     from .templating import environment
