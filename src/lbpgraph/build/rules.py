@@ -334,7 +334,7 @@ def apply_rules(store: ox.Store) -> Iterator[bytes]:
     (:func:`~lbpgraph.build.writer.nquads_chunks`); each rule sees what the earlier ones derived.
     Yields what each rule derived, as N-Quads in ``graph:derived``. The derived triples never
     pass through Python: Oxigraph serialises each rule's result and loads it (``load``, which is
-    faster than ``bulk_load`` for an in-memory store)."""
+    faster than ``bulk_load`` for an in-memory store; leniently, as Oxigraph wrote it)."""
     import pyoxigraph as ox
 
     from ..rdf.namespaces import GRAPH_DERIVED
@@ -343,6 +343,6 @@ def apply_rules(store: ox.Store) -> Iterator[bytes]:
     for rule in load_rules():
         found = store.query(rule.construct(), use_default_graph_as_union=True)
         data = found.serialize(format=ox.RdfFormat.N_TRIPLES)
-        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+        store.load(data, format=ox.RdfFormat.N_TRIPLES, to_graph=graph, lenient=True)
         # every N-Triples line ends " .\n" (a line break inside a literal is escaped): name the graph there
         yield data.replace(b" .\n", in_graph)
