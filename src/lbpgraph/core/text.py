@@ -29,7 +29,8 @@ _BOUNDARY = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]]*(?:\[\d{1,3}(?:\s*[
                        r"|\^\d{1,3}(?:[-\u2013,]\d{1,3})*|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+(?:,[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)*)*)"
                        r"(\s+)(?=\S)")
 # a sentence end followed by a footnote number flattened to plain digits ("back pain.1,2 Walking")
-_GLUED_END = re.compile(r"(?<=[a-z]{2})([.!?])(\d{1,3}(?:[-\u2013,]\d{1,3})*)(\s+)(?=[A-Z\"\u201c])")
+# (the punctuation comes first, so that the search skips to it instead of looking behind at every character)
+_GLUED_END = re.compile(r"([.!?])(?<=[a-z]{2}[.!?])(\d{1,3}(?:[-\u2013,]\d{1,3})*)(\s+)(?=[A-Z\"\u201c])")
 _PREFIX = 12  # characters of a quote that find_all indexes
 _SCAN_FROM = 100  # quotes from which find_all scans the text once rather than searching for each
 
