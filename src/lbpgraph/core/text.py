@@ -15,7 +15,6 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_SPACE = re.compile(r"\s+")
 _GAP = re.compile(r"\s{2,}|^\s|\s\Z")  # whitespace that normalising does not turn into one space at its offset
 _CONTEXT = 32  # characters of prefix and suffix kept in a TextQuoteSelector
 
@@ -36,8 +35,9 @@ _SCAN_FROM = 100  # quotes from which find_all scans the text once rather than s
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace runs to one space and strip the ends."""
-    return _SPACE.sub(" ", text).strip()
+    """Collapse whitespace runs to one space and strip the ends (str.split's whitespace is the
+    regular expressions' ``\\s``)."""
+    return " ".join(text.split())
 
 
 def normalise_with_map(text: str) -> tuple[str, array[int]]:
