@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -39,6 +40,21 @@ def test_minimal_corpus_is_valid(tmp_path: Path) -> None:
     # the quote matched across a no-break space and kept the article's own characters
     span = corpus.articles["a"].appearance_spans["helps"]
     assert corpus.articles["a"].text.text[span.start:span.end] == "Walking backwards helps\u00a0back pain"
+
+
+def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path) -> None:
+    folder = factory.write(tmp_path, factory.corpus())
+    load_corpus(folder)
+    assert gc.isenabled()
+    (folder / "annotations" / "a.yaml").write_text("kind: [", encoding="utf-8")
+    problems(folder)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        problems(folder)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:

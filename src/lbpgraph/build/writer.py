@@ -9,19 +9,47 @@ input always gives the same graph.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
-from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib import Literal
 
 from ..core import vocab
 from ..core.text import Span
 from ..model import schema
 from ..model.corpus import Article, Corpus
-from ..rdf.namespaces import (CITO, CURATORS, DCTERMS, FABIO, GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, LBP, NS, OA,
-                              PRISM, PROV, RDFS, SCHEMA, SKOS, article_graph, value, vocabulary_triples)
-from ..rdf.terms import nt_term, nt_value
+from ..rdf.namespaces import CURATORS, GRAPH_BIBLIOGRAPHY, GRAPH_DERIVED, article_graph, vocabulary_triples
+from ..rdf.terms import XSD, nt_iri, nt_string, nt_term, nt_value
 from .rules import coverage_triples, parameter_triples, python_derived
+
+
+class _Nt(str):
+    """A term in N-Triples form (``<iri>``, ``"text"@en``): the writer appends it as it is."""
+
+
+class _NtNamespace:
+    """The IRIs of one namespace in N-Triples form: ``LBP.rank`` (made once, then read as a
+    plain attribute) and ``NS["claim"][claim_id]``. The writer works on N-Triples text, not on
+    rdflib terms: minting and checking a URIRef costs more than writing its quad."""
+
+    def __init__(self, namespace: str) -> None:
+        self.namespace = namespace
+
+    def __getattr__(self, name: str) -> _Nt:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        iri = self[name]
+        setattr(self, name, iri)
+        return iri
+
+    def __getitem__(self, name: str) -> _Nt:
+        return _Nt(nt_iri(self.namespace + name))
+
+
+NS = {prefix: _NtNamespace(iri) for prefix, iri in vocab.PREFIXES.items()}
+LBP, RDF, RDFS = NS["lbp"], NS["rdf"], NS["rdfs"]
+SCHEMA, OA, CITO, FABIO, PRISM = NS["schema"], NS["oa"], NS["cito"], NS["fabio"], NS["prism"]
+PROV, SKOS, DCTERMS = NS["prov"], NS["skos"], NS["dcterms"]
 
 _ARTICLE_TYPES = {
     "personal-blog": SCHEMA.BlogPosting, "clinic-marketing": SCHEMA.WebPage,
@@ -44,41 +72,65 @@ _CONCEPT_CLASSES = {
 }
 
 
-# --- IRIs ----------------------------------------------------------------------------------
+# --- terms ---------------------------------------------------------------------------------
 # Ids contain no '.', so '.' separates the parts of compound ids without ambiguity.
 
-def article_iri(article_id: str) -> URIRef:
+def article_iri(article_id: str) -> _Nt:
     return NS["article"][article_id]
 
 
-def claim_iri(claim_id: str) -> URIRef:
+def claim_iri(claim_id: str) -> _Nt:
     return NS["claim"][claim_id]
 
 
-def source_iri(source_id: str) -> URIRef:
+def source_iri(source_id: str) -> _Nt:
     return NS["source"][source_id]
 
 
-def concept_iri(concept_id: str) -> URIRef:
+def concept_iri(concept_id: str) -> _Nt:
     return NS["concept"][concept_id]
 
 
-def appearance_iri(article_id: str, appearance_id: str) -> URIRef:
+def appearance_iri(article_id: str, appearance_id: str) -> _Nt:
     return NS["appearance"][f"{article_id}.{appearance_id}"]
 
 
-def scheme_iri(kind: str) -> URIRef:
+def scheme_iri(kind: str) -> _Nt:
     return LBP[f"{kind.rstrip('s').capitalize()}Scheme"]
 
 
-def _url(url: str) -> URIRef:
+def _fragment(node: _Nt, name: str) -> _Nt:
+    """The IRI ``node#name``."""
+    return _Nt(f"{node[:-1]}#{name}>")
+
+
+def _rdflib(term: Any) -> _Nt:
+    """An rdflib term in N-Triples form."""
+    return _Nt(nt_term(term))
+
+
+_BIBLIOGRAPHY, _DERIVED = _rdflib(GRAPH_BIBLIOGRAPHY), _rdflib(GRAPH_DERIVED)
+_CURATORS = _rdflib(CURATORS)
+
+
+def _value(value_set: vocab.ValueSet, notation: str) -> _Nt:
+    """IRI of a controlled value, e.g. ``_value(vocab.BASES, "peer-reviewed")``."""
+    return _Nt(nt_iri(value_set.iri(notation)))
+
+
+def _url(url: str) -> _Nt:
     """The IRI of a URL from the annotations (``|``, ``{``, ... percent-encoded; see data/README.md)."""
-    return URIRef(schema.url_iri(url))
+    return _Nt(nt_iri(schema.url_iri(url)))
+
+
+def _english(text: str) -> _Nt:
+    return _Nt(f"{nt_string(text)}@en")
 
 
 def _date(value: str) -> Literal:
-    datatype = {4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date)
-    return Literal(value, datatype=datatype)
+    """A date, year-month or year as an rdflib literal (which writes a valid value in canonical form)."""
+    datatype = {4: "gYear", 7: "gYearMonth"}.get(len(value), "date")
+    return Literal(value, datatype=XSD + datatype)
 
 
 def source_label(source: schema.Source) -> str:
@@ -96,27 +148,23 @@ def source_label(source: schema.Source) -> str:
 class _Writer:
     """Writes the triples of one named graph as N-Quads lines, skipping absent values."""
 
-    def __init__(self, graph: URIRef, lines: list[str], iris: dict[str, str]) -> None:
+    def __init__(self, graph: _Nt, lines: list[str]) -> None:
         self.lines = lines
-        self.iris = iris  # N-Triples form of each IRI seen, shared by the writers of one build
-        self.suffix = f" {nt_term(graph)} .\n"
-        self.contraindications: set[URIRef] = set()
+        self.suffix = f" {graph} .\n"
+        self.contraindications: set[str] = set()
 
-    def _iri(self, node: URIRef) -> str:
-        text = self.iris.get(node)
-        if text is None:
-            text = self.iris[node] = nt_term(node)
-        return text
+    def add(self, s: _Nt, p: _Nt, o: _Nt | Literal | str | int | bool | None) -> None:
+        if o is not None:
+            self.lines.append(f"{s} {p} {o if type(o) is _Nt else nt_value(o)}{self.suffix}")
 
-    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | str | int | bool | None) -> None:
-        if o is None:
-            return
-        obj = self._iri(o) if type(o) is URIRef else nt_value(o)
-        self.lines.append(f"{self._iri(s)} {self._iri(p)} {obj}{self.suffix}")
-
-    def many(self, s: URIRef, p: URIRef, objects: list[URIRef]) -> None:
+    def many(self, s: _Nt, p: _Nt, objects: list[_Nt]) -> None:
         for o in objects:
             self.add(s, p, o)
+
+    def add_rdflib(self, triples: Iterable[tuple[Any, Any, Any]]) -> None:
+        """Add triples of rdflib terms."""
+        for s, p, o in triples:
+            self.add(_rdflib(s), _rdflib(p), _rdflib(o))
 
 
 def nquads_chunks(corpus: Corpus, lines: int = 50_000) -> Iterator[bytes]:
@@ -125,12 +173,10 @@ def nquads_chunks(corpus: Corpus, lines: int = 50_000) -> Iterator[bytes]:
     pieces of about ``lines`` quads (whole articles), so that a store can load the first while
     the next are written."""
     out: list[str] = []  # every writer appends here
-    iris: dict[str, str] = {}
-    shared = _Writer(GRAPH_BIBLIOGRAPHY, out, iris)
-    _graph_metadata(shared, GRAPH_BIBLIOGRAPHY, "Bibliography, concepts, shared claims and vocabulary",
+    shared = _Writer(_BIBLIOGRAPHY, out)
+    _graph_metadata(shared, _BIBLIOGRAPHY, "Bibliography, concepts, shared claims and vocabulary",
                     corpus.shared_files)
-    for triple in [*vocabulary_triples(), *parameter_triples()]:
-        shared.add(*triple)
+    shared.add_rdflib([*vocabulary_triples(), *parameter_triples()])
     for kind, concepts in corpus.concepts.items():
         _concepts(shared, kind, concepts)
     local = {s.id for a in corpus.articles.values() for s in a.annotation.sources}
@@ -146,17 +192,17 @@ def nquads_chunks(corpus: Corpus, lines: int = 50_000) -> Iterator[bytes]:
         if len(out) >= lines:
             yield "".join(out).encode("utf-8")
             out.clear()
-        _article_graph(_Writer(article_graph(article.id), out, iris), article, shared)
-    derived = _Writer(GRAPH_DERIVED, out, iris)
-    for triple in python_derived(corpus):
-        derived.add(*triple)
+        _article_graph(out, article, shared)
+    _Writer(_DERIVED, out).add_rdflib(python_derived(corpus))
     yield "".join(out).encode("utf-8")
 
 
-def _article_graph(w: _Writer, article: Article, shared: _Writer) -> None:
-    """The named graph of one article annotation: the article, its claims and its sources."""
-    _graph_metadata(w, article_graph(article.id), f"Annotation of article {article.id}",
-                    [article.annotation_file, article.text_file])
+def _article_graph(lines: list[str], article: Article, shared: _Writer) -> None:
+    """The named graph of one article annotation, appended to ``lines``: the article, its claims
+    and its sources."""
+    graph = _rdflib(article_graph(article.id))
+    w = _Writer(graph, lines)
+    _graph_metadata(w, graph, f"Annotation of article {article.id}", [article.annotation_file, article.text_file])
     _article(w, article)
     for claim in article.annotation.claims:
         _claim(w, claim, shared)
@@ -171,16 +217,13 @@ def article_nquads(article: Article) -> tuple[bytes, bytes, bytes]:
     ``graph:derived``)."""
     own: list[str] = []
     contraindications: list[str] = []
-    iris: dict[str, str] = {}
-    _article_graph(_Writer(article_graph(article.id), own, iris), article, _Writer(GRAPH_BIBLIOGRAPHY, contraindications, iris))
+    _article_graph(own, article, _Writer(_BIBLIOGRAPHY, contraindications))
     coverage: list[str] = []
-    derived = _Writer(GRAPH_DERIVED, coverage, iris)
-    for triple in coverage_triples(article):
-        derived.add(*triple)
+    _Writer(_DERIVED, coverage).add_rdflib(coverage_triples(article))
     return tuple("".join(x).encode("utf-8") for x in (own, contraindications, coverage))  # type: ignore[return-value]
 
 
-def _graph_metadata(w: _Writer, graph: URIRef, label: str, files: list[str]) -> None:
+def _graph_metadata(w: _Writer, graph: _Nt, label: str, files: list[str]) -> None:
     w.add(graph, RDFS.label, label)
     for f in files:
         w.add(graph, LBP.sourceFile, f)
@@ -189,17 +232,17 @@ def _graph_metadata(w: _Writer, graph: URIRef, label: str, files: list[str]) -> 
 def _concepts(w: _Writer, kind: str, concepts: dict[str, schema.Concept]) -> None:
     scheme = scheme_iri(kind)
     w.add(scheme, RDF.type, SKOS.ConceptScheme)
-    w.add(scheme, SKOS.prefLabel, Literal(kind.capitalize(), lang="en"))
+    w.add(scheme, SKOS.prefLabel, _english(kind.capitalize()))
     for c in concepts.values():
         node = concept_iri(c.id)
         w.add(node, RDF.type, SKOS.Concept)
         w.add(node, RDF.type, _CONCEPT_CLASSES[kind])
         w.add(node, SKOS.inScheme, scheme)
-        w.add(node, SKOS.prefLabel, Literal(c.label, lang="en"))
+        w.add(node, SKOS.prefLabel, _english(c.label))
         for predicate, labels in ((SKOS.altLabel, c.alt_labels), (SKOS.hiddenLabel, c.hidden_labels)):
             for label in labels:
-                w.add(node, predicate, Literal(label, lang="en"))
-        w.add(node, SKOS.definition, Literal(c.definition, lang="en") if c.definition else None)
+                w.add(node, predicate, _english(label))
+        w.add(node, SKOS.definition, _english(c.definition) if c.definition else None)
         w.many(node, SKOS.broader, [concept_iri(b) for b in c.broader])
         for predicate, matches in ((SKOS.exactMatch, c.exact_match), (SKOS.broadMatch, c.broad_match)):
             for match in matches:
@@ -207,11 +250,11 @@ def _concepts(w: _Writer, kind: str, concepts: dict[str, schema.Concept]) -> Non
                 w.add(_url(match.iri), RDFS.label, match.label)
         if isinstance(c, schema.Mechanism):
             w.many(node, LBP.actsOn, [concept_iri(s) for s in c.acts_on])
-            w.add(node, LBP.direction, value(vocab.DIRECTIONS, c.direction))
+            w.add(node, LBP.direction, _value(vocab.DIRECTIONS, c.direction))
         if isinstance(c, schema.Condition):
             w.many(node, LBP.affects, [concept_iri(s) for s in c.affects])
         if isinstance(c, schema.Outcome):
-            w.add(node, LBP.outcomeKind, value(vocab.OUTCOME_KINDS, c.outcome_kind))
+            w.add(node, LBP.outcomeKind, _value(vocab.OUTCOME_KINDS, c.outcome_kind))
 
 
 def _source(w: _Writer, s: schema.Source) -> None:
@@ -220,13 +263,13 @@ def _source(w: _Writer, s: schema.Source) -> None:
         w.add(node, RDF.type, t)
     if s.curator_added:
         w.add(node, RDF.type, LBP.CuratorEvidence)
-        w.add(node, PROV.wasAttributedTo, CURATORS)
+        w.add(node, PROV.wasAttributedTo, _CURATORS)
     w.add(node, RDFS.label, source_label(s))
     w.add(node, DCTERMS.title, s.title)
     for author in s.authors:
         w.add(node, DCTERMS.creator, author)
     w.add(node, LBP.authorList, ", ".join(s.authors) if s.authors else None)
-    w.add(node, FABIO.hasPublicationYear, Literal(f"{s.year:04d}", datatype=XSD.gYear) if s.year else None)
+    w.add(node, FABIO.hasPublicationYear, Literal(f"{s.year:04d}", datatype=XSD + "gYear") if s.year else None)
     w.add(node, PRISM.publicationName, s.venue)
     w.add(node, PRISM.volume, s.volume)
     w.add(node, PRISM.number, s.issue)
@@ -234,8 +277,8 @@ def _source(w: _Writer, s: schema.Source) -> None:
     w.add(node, PRISM.doi, s.doi)
     w.add(node, FABIO.hasPubMedId, s.pmid)
     w.add(node, FABIO.hasPubMedCentralId, s.pmcid)
-    w.add(node, LBP.peerReview, value(vocab.PEER_REVIEW, s.peer_reviewed))
-    w.add(node, LBP.studyDesign, value(vocab.DESIGNS, s.design) if s.design else None)
+    w.add(node, LBP.peerReview, _value(vocab.PEER_REVIEW, s.peer_reviewed))
+    w.add(node, LBP.studyDesign, _value(vocab.DESIGNS, s.design) if s.design else None)
     w.add(node, LBP.designDescription, s.design_description)
     w.add(node, LBP.sampleSize, s.sample_size)
     w.add(node, LBP.sampleDescription, s.sample_description)
@@ -243,10 +286,10 @@ def _source(w: _Writer, s: schema.Source) -> None:
     w.add(node, LBP.populationDescription, s.population_description)
     w.many(node, LBP.studiedIntervention, [concept_iri(x) for x in s.interventions])
     w.many(node, LBP.studiedOutcome, [concept_iri(x) for x in s.outcomes])
-    w.many(node, LBP.reviewedDesign, [value(vocab.DESIGNS, x) for x in s.reviewed_designs])
-    w.many(node, LBP.riskOfBias, [value(vocab.RISKS_OF_BIAS, x) for x in s.risk_of_bias])
+    w.many(node, LBP.reviewedDesign, [_value(vocab.DESIGNS, x) for x in s.reviewed_designs])
+    w.many(node, LBP.riskOfBias, [_value(vocab.RISKS_OF_BIAS, x) for x in s.risk_of_bias])
     w.add(node, LBP.finding, s.finding)
-    w.add(node, LBP.verification, value(vocab.VERIFICATION, s.verification))
+    w.add(node, LBP.verification, _value(vocab.VERIFICATION, s.verification))
     w.many(node, LBP.verifiedAt, [_url(u) for u in s.verified_at])
     for correction in s.corrections:
         w.add(node, LBP.correction, correction)
@@ -258,7 +301,7 @@ def _source(w: _Writer, s: schema.Source) -> None:
         w.many(cit, LBP.forClaim, [claim_iri(c) for c in cite.claims])
 
 
-def _citation(w: _Writer, cit: URIRef, citing: URIRef, source_id: str | None, mode: str,
+def _citation(w: _Writer, cit: _Nt, citing: _Nt, source_id: str | None, mode: str,
               marker: str | None, as_printed: str | None, relation: str, fidelity: str | None,
               stance: str | None, confidence: str, note: str | None, position: int,
               indirect: tuple[str, ...] | list[str] = ()) -> None:
@@ -266,14 +309,14 @@ def _citation(w: _Writer, cit: URIRef, citing: URIRef, source_id: str | None, mo
     w.add(citing, LBP.hasCitation, cit)
     w.add(cit, CITO.hasCitingEntity, citing)
     w.add(cit, CITO.hasCitationCharacterization, CITO[relation])
-    w.add(cit, LBP.citationMode, value(vocab.CITATION_MODES, mode))
+    w.add(cit, LBP.citationMode, _value(vocab.CITATION_MODES, mode))
     w.add(cit, LBP.position, position)
     w.add(cit, LBP.marker, marker)
     w.add(cit, DCTERMS.bibliographicCitation, as_printed)
-    w.add(cit, LBP.fidelity, value(vocab.FIDELITY, fidelity) if fidelity else None)
-    w.add(cit, LBP.stance, value(vocab.STANCES, stance) if stance else None)
-    w.many(cit, LBP.indirectness, [value(vocab.INDIRECTNESS, x) for x in indirect])
-    w.add(cit, LBP.identificationConfidence, value(vocab.CONFIDENCE, confidence))
+    w.add(cit, LBP.fidelity, _value(vocab.FIDELITY, fidelity) if fidelity else None)
+    w.add(cit, LBP.stance, _value(vocab.STANCES, stance) if stance else None)
+    w.many(cit, LBP.indirectness, [_value(vocab.INDIRECTNESS, x) for x in indirect])
+    w.add(cit, LBP.identificationConfidence, _value(vocab.CONFIDENCE, confidence))
     w.add(cit, RDFS.comment, note)
     if source_id is not None:
         cited = source_iri(source_id)
@@ -289,9 +332,9 @@ def _claim(w: _Writer, c: schema.Claim, shared: _Writer) -> None:
     node = claim_iri(c.id)
     w.add(node, RDF.type, SCHEMA.Claim)
     w.add(node, SCHEMA.text, c.statement)
-    w.add(node, LBP.claimKind, value(vocab.CLAIM_KINDS, c.kind))
+    w.add(node, LBP.claimKind, _value(vocab.CLAIM_KINDS, c.kind))
     if c.kind == "efficacy":
-        w.add(node, LBP.claimedEffect, value(vocab.EFFECTS, c.effect))
+        w.add(node, LBP.claimedEffect, _value(vocab.EFFECTS, c.effect))
     w.many(node, SCHEMA.about, [concept_iri(x) for x in c.interventions])
     w.add(node, LBP.outcome, concept_iri(c.outcome) if c.outcome else None)
     w.add(node, LBP.population, concept_iri(c.population) if c.population else None)
@@ -305,7 +348,7 @@ def _claim(w: _Writer, c: schema.Claim, shared: _Writer) -> None:
             shared.add(ct, RDF.type, SCHEMA.MedicalContraindication)
             shared.add(ct, LBP.intervention, concept_iri(ci.intervention))
             shared.add(ct, LBP.condition, concept_iri(ci.condition))
-            shared.add(ct, LBP.severity, value(vocab.SEVERITIES, ci.severity))
+            shared.add(ct, LBP.severity, _value(vocab.SEVERITIES, ci.severity))
         w.add(ct, LBP.statedBy, node)
 
 
@@ -314,16 +357,14 @@ def _assessment(w: _Writer, a: schema.Assessment) -> None:
     w.add(node, RDF.type, LBP.CuratorAssessment)
     w.add(node, LBP.assessesClaim, claim_iri(a.claim))
     w.add(node, LBP.evidenceSource, source_iri(a.source))
-    w.add(node, LBP.fidelity, value(vocab.FIDELITY, a.fidelity))
+    w.add(node, LBP.fidelity, _value(vocab.FIDELITY, a.fidelity))
     w.add(node, RDFS.comment, a.note)
-    w.add(node, PROV.wasAttributedTo, CURATORS)
+    w.add(node, PROV.wasAttributedTo, _CURATORS)
 
 
-def _target(w: _Writer, annotation: URIRef, article: Article, span: Span) -> None:
+def _target(w: _Writer, annotation: _Nt, article: Article, span: Span) -> None:
     """W3C Web Annotation target with a quote selector and a position selector."""
-    target = URIRef(f"{annotation}#target")
-    quote = URIRef(f"{annotation}#quote")
-    position = URIRef(f"{annotation}#position")
+    target, quote, position = (_fragment(annotation, name) for name in ("target", "quote", "position"))
     prefix, suffix = article.text.context(span)
     w.add(annotation, OA.hasTarget, target)
     w.add(target, RDF.type, OA.SpecificResource)
@@ -340,7 +381,7 @@ def _target(w: _Writer, annotation: URIRef, article: Article, span: Span) -> Non
     w.add(annotation, DCTERMS.isPartOf, article_iri(article.id))
 
 
-def _offer(w: _Writer, article_id: str, owner: URIRef, o: schema.Offer) -> None:
+def _offer(w: _Writer, article_id: str, owner: _Nt, o: schema.Offer) -> None:
     node = NS["offer"][f"{article_id}.{o.id}"]
     w.add(owner, LBP.commercialInterest, node)
     w.add(node, RDF.type, SCHEMA.Offer)
@@ -353,7 +394,7 @@ def _article(w: _Writer, article: Article) -> None:
     a = article.annotation
     node = article_iri(article.id)
     w.add(node, RDF.type, _ARTICLE_TYPES[a.kind])
-    w.add(node, LBP.articleKind, value(vocab.ARTICLE_KINDS, a.kind))
+    w.add(node, LBP.articleKind, _value(vocab.ARTICLE_KINDS, a.kind))
     if a.draft:
         w.add(node, LBP.draft, True)
     w.add(node, SCHEMA.name, a.title)
@@ -362,12 +403,12 @@ def _article(w: _Writer, article: Article) -> None:
     w.add(node, SCHEMA.dateRead, _date(a.accessed) if a.accessed else None)
     w.add(node, SCHEMA.publisher, a.publisher)
     if a.site:
-        site = URIRef(f"{node}#site")
+        site = _fragment(node, "site")
         w.add(node, SCHEMA.isPartOf, site)
         w.add(site, RDF.type, SCHEMA.WebSite)
         w.add(site, SCHEMA.name, a.site)
     w.add(node, RDFS.comment, a.note)
-    archive = URIRef(f"{node}#text")
+    archive = _fragment(node, "text")
     w.add(node, SCHEMA.archivedAt, archive)
     w.add(archive, RDF.type, SCHEMA.MediaObject)
     w.add(archive, SCHEMA.sha256, article.sha256)
@@ -380,7 +421,7 @@ def _article(w: _Writer, article: Article) -> None:
         sp_node = NS["speaker"][f"{article.id}.{sp.id}"]
         w.add(sp_node, RDF.type, SCHEMA.Person)
         w.add(sp_node, RDFS.label if sp.anonymous else SCHEMA.name, sp.name)  # an unnamed speaker has no name
-        w.add(sp_node, LBP.speakerRole, value(vocab.SPEAKER_ROLES, sp.role))
+        w.add(sp_node, LBP.speakerRole, _value(vocab.SPEAKER_ROLES, sp.role))
         w.add(sp_node, LBP.credentials, sp.credentials)
         w.add(sp_node, LBP.speakerIn, node)
         if sp.role == "author" and not sp.anonymous:  # an author the page does not name stays absent
@@ -397,7 +438,7 @@ def _article(w: _Writer, article: Article) -> None:
         span_node = NS["span"][f"{article.id}.{n}"]
         w.add(span_node, RDF.type, OA.Annotation)
         w.add(span_node, RDF.type, LBP.NotAClaim)
-        w.add(span_node, LBP.notClaimReason, value(vocab.NOT_CLAIM_REASONS, nc.reason))
+        w.add(span_node, LBP.notClaimReason, _value(vocab.NOT_CLAIM_REASONS, nc.reason))
         w.add(span_node, RDFS.comment, nc.note)
         _target(w, span_node, article, span)
 
@@ -410,10 +451,10 @@ def _appearance(w: _Writer, article: Article, app: schema.Appearance) -> None:
     w.add(node, OA.hasBody, claim)
     w.add(claim, SCHEMA.appearance, node)
     w.add(node, LBP.speaker, NS["speaker"][f"{article.id}.{app.speaker}"])
-    w.add(node, LBP.hedging, value(vocab.HEDGING, app.hedging))
+    w.add(node, LBP.hedging, _value(vocab.HEDGING, app.hedging))
     if article.annotation.draft:
         w.add(node, LBP.draft, True)
-    w.many(node, LBP.appeal, [value(vocab.BASES, x) for x in app.appeal])
+    w.many(node, LBP.appeal, [_value(vocab.BASES, x) for x in app.appeal])
     w.add(node, RDFS.comment, app.note)
     _target(w, node, article, article.appearance_spans[app.id])
     for n, cite in enumerate(app.citations, start=1):

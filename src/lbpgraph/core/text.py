@@ -8,13 +8,14 @@ character offsets into the original archived text.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_SPACE = re.compile(r"\s+")
+_GAP = re.compile(r"\s{2,}|^\s|\s\Z")  # whitespace that normalising does not turn into one space at its offset
 _CONTEXT = 32  # characters of prefix and suffix kept in a TextQuoteSelector
 
 # Tokens after which a full stop does not end a sentence.
@@ -27,32 +28,33 @@ _BOUNDARY = re.compile(r"([.!?\u2026]+)([\"'\u201d\u2019)\]]*(?:\[\d{1,3}(?:\s*[
                        r"|\^\d{1,3}(?:[-\u2013,]\d{1,3})*|[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+(?:,[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+)*)*)"
                        r"(\s+)(?=\S)")
 # a sentence end followed by a footnote number flattened to plain digits ("back pain.1,2 Walking")
-_GLUED_END = re.compile(r"(?<=[a-z]{2})([.!?])(\d{1,3}(?:[-\u2013,]\d{1,3})*)(\s+)(?=[A-Z\"\u201c])")
+# (the punctuation comes first, so that the search skips to it instead of looking behind at every character)
+_GLUED_END = re.compile(r"([.!?])(?<=[a-z]{2}[.!?])(\d{1,3}(?:[-\u2013,]\d{1,3})*)(\s+)(?=[A-Z\"\u201c])")
 _PREFIX = 12  # characters of a quote that find_all indexes
+_SCAN_FROM = 100  # quotes from which find_all scans the text once rather than searching for each
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace runs to one space and strip the ends."""
-    return _SPACE.sub(" ", text).strip()
+    """Collapse whitespace runs to one space and strip the ends (str.split's whitespace is the
+    regular expressions' ``\\s``)."""
+    return " ".join(text.split())
 
 
 def normalise_with_map(text: str) -> tuple[str, array[int]]:
-    """Normalised text and, for each of its characters, the offset in ``text``."""
-    out: list[str] = []
+    """Normalised text and, for each of its characters, the offset in ``text``.
+
+    A lone whitespace character between words becomes one space at its own offset, so the map
+    only moves at longer runs and at the ends: it is built from those alone."""
     offsets: array[int] = array("q")
     pos = 0
-    for run in _SPACE.finditer(text):
+    for run in _GAP.finditer(text):
         start, end = run.span()
-        if start > pos:
-            out.append(text[pos:start])
-            offsets.extend(range(pos, start))
-        if offsets and end < len(text):  # one space between words, none at the ends
-            out.append(" ")
+        offsets.extend(range(pos, start))
+        if start and end < len(text):  # one space between words, none at the ends
             offsets.append(start)
         pos = end
-    out.append(text[pos:])
     offsets.extend(range(pos, len(text)))
-    return "".join(out), offsets
+    return normalise(text), offsets
 
 
 @dataclass(frozen=True)
@@ -76,33 +78,25 @@ class ArticleText:
     def find(self, quote: str) -> list[Span]:
         """Every occurrence of ``quote`` (whitespace-insensitive), in text order."""
         needle = normalise(quote)
-        if not needle:
-            return []
-        spans = []
-        start = self._normalised.find(needle)
-        while start != -1:
-            last = start + len(needle) - 1
-            spans.append(Span(self._offsets[start], self._offsets[last] + 1))
-            start = self._normalised.find(needle, start + 1)
-        return spans
+        return [self._span(start, needle) for start in self._starts(needle)] if needle else []
 
     def find_all(self, quotes: Iterable[str]) -> dict[str, list[Span]]:
-        """:meth:`find` for many quotes at once, in one pass over the text (keyed by the quote as
-        given): what a long article with thousands of quotes needs to stay linear."""
+        """:meth:`find` for many quotes at once (keyed by the quote as given). From
+        ``_SCAN_FROM`` quotes on, the long ones are found in one pass over the text: what a long
+        article with thousands of quotes needs to stay linear."""
         needles: dict[str, list[str]] = {}
         for quote in quotes:
             needles.setdefault(normalise(quote), []).append(quote)
         needles.pop("", None)
-        found: dict[str, list[int]] = {n: [] for n in needles}
+        scan = len(needles) >= _SCAN_FROM
+        found: dict[str, list[int]] = {}
         long: dict[str, list[str]] = {}
         for needle in needles:
-            if len(needle) >= _PREFIX:
+            if scan and len(needle) >= _PREFIX:
                 long.setdefault(needle[:_PREFIX], []).append(needle)
+                found[needle] = []
             else:
-                start = self._normalised.find(needle)
-                while start != -1:
-                    found[needle].append(start)
-                    start = self._normalised.find(needle, start + 1)
+                found[needle] = self._starts(needle)
         text = self._normalised
         if long:
             for i in range(len(text) - _PREFIX + 1):
@@ -113,10 +107,23 @@ class ArticleText:
                             found[needle].append(i)
         out: dict[str, list[Span]] = {}
         for needle, starts in found.items():
-            spans = [Span(self._offsets[a], self._offsets[a + len(needle) - 1] + 1) for a in starts]
+            spans = [self._span(start, needle) for start in starts]
             for quote in needles[needle]:
                 out[quote] = spans
         return out
+
+    def _starts(self, needle: str) -> list[int]:
+        """Where ``needle`` starts in the normalised text, every occurrence, in order."""
+        starts = []
+        start = self._normalised.find(needle)
+        while start != -1:
+            starts.append(start)
+            start = self._normalised.find(needle, start + 1)
+        return starts
+
+    def _span(self, start: int, needle: str) -> Span:
+        """The span of the original text that ``needle``, found at ``start`` in the normalised text, covers."""
+        return Span(self._offsets[start], self._offsets[start + len(needle) - 1] + 1)
 
     def context(self, span: Span) -> tuple[str, str]:
         """Prefix and suffix of a span for a W3C TextQuoteSelector."""
@@ -165,4 +172,17 @@ def _split_line(line: str, offset: int) -> list[Span]:
 
 def coverage(sentences: list[Span], annotated: list[Span]) -> int:
     """Number of sentences that overlap at least one annotated span."""
-    return sum(1 for sentence in sentences if any(sentence.overlaps(s) for s in annotated))
+    starts: list[int] = []  # the annotated text as disjoint ranges, in order
+    ends: list[int] = []
+    for span in sorted((s for s in annotated if s.start < s.end), key=lambda s: s.start):
+        if ends and span.start <= ends[-1]:
+            ends[-1] = max(ends[-1], span.end)
+        else:
+            starts.append(span.start)
+            ends.append(span.end)
+    covered = 0
+    for sentence in sentences:  # the first range that ends after the sentence starts is the one it may overlap
+        i = bisect.bisect_right(ends, sentence.start)
+        if sentence.start < sentence.end and i < len(ends) and starts[i] < sentence.end:
+            covered += 1
+    return covered

@@ -15,9 +15,10 @@ YAML writer of lbpgraph: ingest's drafts and the synthetic corpus both use it.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -35,7 +36,23 @@ class YamlProblem(Exception):
 
 
 class _Resolver(yaml.resolver.BaseResolver):
-    pass
+    """The core schema below, resolved without PyYAML's path resolvers (lbpgraph adds none): the
+    composer asks for the tag of every node, so these run a few hundred thousand times a build."""
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        if kind is _SCALAR:
+            if implicit[0]:  # a plain scalar: the first implicit type whose pattern matches
+                for tag, regexp in _IMPLICIT_TYPES.get(value[:1], ()):  # type: ignore[index]
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is _SEQUENCE else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
 
 
 # YAML 1.2 core schema: null, bool (true/false), int, float; everything else is a string.
@@ -48,6 +65,9 @@ _CORE = [
 ]
 for _tag, _regexp, _first in _CORE:
     _Resolver.add_implicit_resolver(_tag, _regexp, _first)
+_IMPLICIT_TYPES = _Resolver.yaml_implicit_resolvers  # first character -> [(tag, pattern)]
+_SCALAR, _SEQUENCE, _MAPPING = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
 class _Implicit(yaml.resolver.Resolver):
@@ -67,10 +87,22 @@ class _Loader(CParser, _Resolver):  # libyaml's parser and composer, our resolve
 
 @dataclass
 class Document:
-    """Plain data of one YAML file plus the line where each path starts."""
+    """Plain data of one YAML file, and the YAML ``text`` it was read from (None when it was
+    not read from YAML)."""
 
     data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
+    text: str | None = None
+
+    @functools.cached_property
+    def lines(self) -> dict[Path, int]:
+        """The line where each path starts. Only a message needs it, so it is found when first
+        asked for, by reading the text again (with no path, every line is 1)."""
+        lines: dict[Path, int] = {}
+        if self.text is not None:
+            node = _compose(self.text)
+            if node is not None:
+                _record_lines(node, (), lines)
+        return lines
 
     def line(self, path: Path) -> int:
         """Line of the longest known prefix of ``path`` (1 when nothing matches)."""
@@ -83,18 +115,21 @@ class Document:
 
 def loads(text: str) -> Document:
     """Parse one YAML document; raise :class:`YamlProblem` with a line on any error."""
+    node = _compose(text)
+    return Document(_convert(node, set()) if node is not None else None, text)
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node tree of one YAML document (None when it is empty)."""
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
+        return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", _error_line(exc)) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlProblem(f"YAML syntax: {exc}", 1) from None
     finally:
         loader.dispose()
-    doc = Document(None)
-    doc.data = _convert(node, (), doc.lines, set()) if node is not None else None
-    return doc
 
 
 def _error_line(exc: yaml.MarkedYAMLError) -> int:
@@ -219,34 +254,46 @@ def _value(value: Any, indent: int, out: list[str], nested_indent: int, list_ind
         _emit(value, indent, out)
 
 
-def _convert(node: yaml.Node, path: Path, lines: dict[Path, int], seen: set[int]) -> Any:
-    line = lines.setdefault(path, node.start_mark.line + 1)
+def _convert(node: yaml.Node, seen: set[int], key: yaml.Node | None = None) -> Any:
+    """The plain data of ``node`` (the value of the mapping key ``key``, if any)."""
     if id(node) in seen:  # the composer hands an alias back as the anchored node itself
-        raise YamlProblem("aliases (*name) are not allowed: write the value out", line)
+        raise YamlProblem("aliases (*name) are not allowed: write the value out", (key or node).start_mark.line + 1)
     seen.add(id(node))
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != "tag:yaml.org,2002:map":
+    if isinstance(node, _MAPPING):
+        if node.tag != _MAP:
             raise YamlProblem(f"unsupported tag {node.tag}", node.start_mark.line + 1)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            if not isinstance(key_node, _SCALAR) or key_node.tag == "tag:yaml.org,2002:merge":
                 raise YamlProblem("only plain keys are allowed", key_node.start_mark.line + 1)
-            key = key_node.value
-            if key in result:
-                raise YamlProblem(f"duplicate key '{key}'", key_node.start_mark.line + 1)
-            lines[path + (key,)] = key_node.start_mark.line + 1
-            result[key] = _convert(value_node, path + (key,), lines, seen)
+            name = key_node.value
+            if name in result:
+                raise YamlProblem(f"duplicate key '{name}'", key_node.start_mark.line + 1)
+            result[name] = _convert(value_node, seen, key_node)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != "tag:yaml.org,2002:seq":
+    if isinstance(node, _SEQUENCE):
+        if node.tag != _SEQ:
             raise YamlProblem(f"unsupported tag {node.tag}", node.start_mark.line + 1)
-        return [_convert(item, path + (i,), lines, seen) for i, item in enumerate(node.value)]
+        return [_convert(item, seen) for item in node.value]
     return _scalar(node)
+
+
+def _record_lines(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
+    """Add the line of ``path`` (unless its key gave it) and of every path under it to ``lines``;
+    ``node`` is one that :func:`_convert` read without a problem."""
+    lines.setdefault(path, node.start_mark.line + 1)
+    if isinstance(node, _MAPPING):
+        for key_node, value_node in node.value:
+            lines[path + (key_node.value,)] = key_node.start_mark.line + 1
+            _record_lines(value_node, path + (key_node.value,), lines)
+    elif isinstance(node, _SEQUENCE):
+        for i, item in enumerate(node.value):
+            _record_lines(item, path + (i,), lines)
 
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     value, tag = node.value, node.tag
-    if tag == "tag:yaml.org,2002:str":
+    if tag == _STR:
         return value
     if tag == "tag:yaml.org,2002:null":
         return None
