@@ -12,14 +12,12 @@ there is none is the :class:`Corpus` assembled from the validated models.
 
 from __future__ import annotations
 
-import functools
-import gc
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -27,6 +25,7 @@ from ..core import vocab
 from . import schema
 from ..core.errors import InvalidInput, Issue
 from ..core.files import Unreadable, is_hidden, read_regular
+from ..core.runtime import gc_paused
 from ..core.text import ArticleText, Span, normalise
 from .yamlio import Document, YamlProblem, loads
 
@@ -226,27 +225,7 @@ def _register(c: _Checker, seen: dict[str, tuple[str, tuple[Any, ...]]], file: s
     return rid
 
 
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _collector_paused(function: _F) -> _F:
-    """``function`` run with Python's cyclic garbage collector paused. Reading a corpus builds
-    a large tree of objects that holds no cycle, and the collector's full passes over everything
-    built so far cost about as much as the reading itself (at 1M triples); what becomes garbage is
-    still freed as soon as it is no longer used."""
-    @functools.wraps(function)
-    def paused(*args: Any, **kwargs: Any) -> Any:
-        enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if enabled:
-                gc.enable()
-    return paused  # type: ignore[return-value]
-
-
-@_collector_paused
+@gc_paused()  # reading makes a large tree of lasting objects that holds no cycle
 def load_corpus(root: Path | str, overlay: Mapping[str, bytes] | None = None,
                 parsed: Mapping[str, Any] | None = None) -> Corpus:
     """Read and validate ``root`` (a data folder); raise :class:`InvalidInput` on any problem.
