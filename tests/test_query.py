@@ -318,3 +318,15 @@ def test_the_memory_store_answers_named_queries_from_the_build_as_it_would_compu
         assert (kept.kind, kept.variables, kept.rows) == (computed.kind, computed.variables, computed.rows), name
         assert kept.to_csv() == computed.to_csv()
         project.store().close()
+
+
+def test_a_query_child_leaves_what_it_inherited_out_of_the_garbage_collectors_reach() -> None:
+    """The child freezes the parent's objects (gc.freeze, Python's advice for a fork): its
+    collections walk only what the query makes."""
+    import gc
+
+    from lbpgraph.core.sandbox import in_child
+    inherited = [object() for _ in range(1000)]
+    frozen, enabled = in_child(lambda: (gc.get_freeze_count(), gc.isenabled()), 10)
+    assert frozen >= len(inherited) and enabled
+    assert gc.get_freeze_count() == 0  # the parent's collector is untouched

@@ -64,7 +64,12 @@ def in_child(work: Callable[[], Any], timeout: float) -> Any:
 
 
 def _confine(memory: int) -> None:
-    """What a query child does first: no network, no stderr, at most ``memory`` MB more."""
+    """What a query child does first: no network, no stderr, at most ``memory`` MB more, and the
+    objects it inherited out of its garbage collector's reach."""
+    import gc
+    gc.freeze()  # Python's advice for a fork: the collector walks only what the query makes, never
+    # the parent's heap (whose pages it would copy, and which another thread of the parent may have
+    # left mid-change at the fork)
     sys.addaudithook(_deny_network)  # this process only lives for one query
     leave_network()  # and for code outside Python (Oxigraph's SERVICE client), the kernel's refusal
     _silence_stderr()  # the child reports through its pipe only
