@@ -202,6 +202,25 @@ def test_unsafe_or_ambiguous_yaml_is_refused(tmp_path: Path, text: str, message:
     assert any(message in i.message and i.file == "claims.yaml" for i in issues), issues
 
 
+@pytest.mark.parametrize("tagged, message", [
+    ("!!float word", "!!float 'word' is not a decimal number"),
+    ("!!int 1.5", "!!int '1.5' is not a whole number"),
+    ("!!bool yes", "!!bool 'yes' is not true or false"),
+    ("!!null nothing", "!!null 'nothing' is not empty, ~ or null"),
+])
+def test_an_explicit_yaml_type_on_other_text_is_a_problem_at_its_line(tmp_path: Path, tagged: str,
+                                                                        message: str) -> None:
+    folder = factory.write(tmp_path, factory.corpus())
+    path = folder / "claims.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + f"extra: {tagged}\n", encoding="utf-8")
+    result = run("build", data=folder, build=tmp_path / "build")
+    assert result.exit_code == 3
+    where = f"{path}:{line_of(path, 'extra:')}: "
+    assert any(line.startswith(where) and line.endswith(message) for line in result.stderr.splitlines()), \
+        result.stderr
+    assert [p.name for p in (tmp_path / "build").iterdir()] == [".lock"]  # nothing written
+
+
 def test_article_text_problems(tmp_path: Path) -> None:
     data = factory.corpus()
     folder = factory.write(tmp_path / "latin1", data)

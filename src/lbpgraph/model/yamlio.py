@@ -65,6 +65,8 @@ _CORE = [
 ]
 for _tag, _regexp, _first in _CORE:
     _Resolver.add_implicit_resolver(_tag, _regexp, _first)
+_PATTERNS = {tag: regexp for tag, regexp, _ in _CORE}  # what a core-typed scalar may say
+_KINDS = dict(zip(_PATTERNS, ["empty, ~ or null", "true or false", "a whole number", "a decimal number"]))
 _IMPLICIT_TYPES = _Resolver.yaml_implicit_resolvers  # first character -> [(tag, pattern)]
 _SCALAR, _SEQUENCE, _MAPPING = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
@@ -295,6 +297,9 @@ def _scalar(node: yaml.ScalarNode) -> Any:
     value, tag = node.value, node.tag
     if tag == _STR:
         return value
+    pattern = _PATTERNS.get(tag)
+    if pattern is not None and not pattern.match(value):  # an explicit tag on text that is not of its type
+        raise YamlProblem(f"{tag.replace('tag:yaml.org,2002:', '!!')} {value!r} is not {_KINDS[tag]}", node.start_mark.line + 1)
     if tag == "tag:yaml.org,2002:null":
         return None
     if tag == "tag:yaml.org,2002:bool":
