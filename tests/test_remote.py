@@ -166,28 +166,64 @@ def test_server_procedures_refused(store: SparqlStore, virtuoso: Virtuoso) -> No
 CLAIM = "bw-unloads-discs"
 
 
-def reading_project(server: Virtuoso, root: Path, dedicated: bool = True) -> Project:
+def reading_project(server: Virtuoso, root: Path, **settings: Any) -> Project:
     return Project(DATA, root, f"sparql:{server.query_url}", update_url=server.update_url,
-                   graph_store_url=server.graph_store_url, user=USER, password=server.password,
-                   dedicated=dedicated)
+                   graph_store_url=server.graph_store_url, user=USER, password=server.password, **settings)
 
 
-def test_only_a_dedicated_server_is_read_whole(store: SparqlStore, built: Project, virtuoso: Virtuoso,
-                                               tmp_path: Path) -> None:
-    """A graph that lbpgraph did not push but that speaks of a claim (an old export loaded by
-    hand, say) never reaches a trace on a server shared with other data, the default; a server
-    declared dedicated is read whole, so there it would."""
+UNCERTAIN = "stiffness-limits-mobility-and-daily-activity"  # its certainty was derived from no premise
+OA, PROV, SCHEMA = "http://www.w3.org/ns/oa#", "http://www.w3.org/ns/prov#", "https://schema.org/"
+
+
+def _foreign_statements(store: SparqlStore) -> dict[str, str]:
+    """Statements another graph might make of lbpgraph's resources, by what each would change."""
+    claim = f"<https://w3id.org/lbpgraph/id/claim/{UNCERTAIN}>"
+    [(record,)] = store.select("PREFIX lbp: <https://w3id.org/lbpgraph/vocab#> SELECT ?d WHERE { "
+                               f"?d lbp:derivedSubject {claim} ; lbp:derivedPredicate lbp:certainty }}")
+    appearance = "<urn:x-test:appearance>"
+    return {
+        # "0 ..." sorts before the statement, so the projection would show it
+        "a property of the claim": f'{claim} <{SCHEMA}text> "0 tampered"',
+        "an appearance of the claim": f"{appearance} <{OA}hasBody> {claim} . {appearance} a "
+                                      "<https://w3id.org/lbpgraph/vocab#Appearance>",
+        "a premise of a derivation that has none": f"<{record['value']}> <{PROV}used> <urn:x-test:premise>",
+    }
+
+
+@pytest.mark.parametrize("what", ["a property of the claim", "an appearance of the claim",
+                                  "a premise of a derivation that has none"])
+def test_a_graph_lbpgraph_did_not_push_never_reaches_a_trace(store: SparqlStore, built: Project, virtuoso: Virtuoso,
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            what: str) -> None:
+    """Another graph on the server that speaks of lbpgraph's resources (an old export loaded by
+    hand, say) never reaches a trace, though a trace's queries read the whole server: the rows
+    matched in it are dropped. Kept, each of these statements would change the trace."""
     other = "urn:x-test:other"
-    claim = f"<https://w3id.org/lbpgraph/id/claim/{CLAIM}>"
-    # "0 ..." sorts before the statement, so the projection would show it
-    store._update([f'INSERT DATA {{ GRAPH <{other}> {{ {claim} <https://schema.org/text> "0 tampered" }} }}'])
+    store._update([f"INSERT DATA {{ GRAPH <{other}> {{ {_foreign_statements(store)[what]} }} }}"])
     try:
-        assert reading_project(virtuoso, tmp_path / "shared", dedicated=False).trace(CLAIM).to_json() \
-            == built.traces()[CLAIM]
-        leaked = reading_project(virtuoso, tmp_path / "dedicated").trace(CLAIM).to_json()
-        assert leaked != built.traces()[CLAIM]
+        expected = built.traces()[UNCERTAIN]
+        assert reading_project(virtuoso, tmp_path / "shared").trace(UNCERTAIN).to_json() == expected
+        # an older setting, accepted and no longer needed
+        assert reading_project(virtuoso, tmp_path / "dedicated", dedicated=True).trace(UNCERTAIN).to_json() == expected
+        monkeypatch.setattr(remote, "rows_in_graphs", lambda rows, columns, graphs: [r[:len(r) - columns] for r in rows])
+        try:  # the rows kept: a different trace, or none (an appearance in no article breaks the projection)
+            leaked = reading_project(virtuoso, tmp_path / "kept").trace(UNCERTAIN).to_json()
+        except AttributeError:
+            leaked = None
+        assert leaked != expected
     finally:
         store._update([f"DROP SILENT GRAPH <{other}>"])
+
+
+def test_every_trace_read_from_the_server_is_the_kept_one(store: SparqlStore, built: Project, virtuoso: Virtuoso,
+                                                          tmp_path: Path) -> None:
+    """The server's answers, each triple pattern in a graph of its own and filtered by graph,
+    give every claim the trace the build computed from the whole graph."""
+    project = reading_project(virtuoso, tmp_path)
+    traces = built.traces()
+    assert len(traces) > 100
+    for claim, expected in sorted(traces.items()):
+        assert project.trace(claim).to_json() == expected, claim
 
 
 def test_a_trace_by_id_takes_four_requests(store: SparqlStore, built: Project, virtuoso: Virtuoso, tmp_path: Path,
@@ -216,7 +252,7 @@ def test_a_large_graph_goes_up_in_pieces(built: Project, virtuoso: Virtuoso, tmp
     monkeypatch.setattr(SparqlStore, "_request", lambda self, method, url, *a, **k: (
         pieces.append(method) if "graph=" in url and method in ("PUT", "POST") else None,
         request(self, method, url, *a, **k))[1])
-    project = reading_project(virtuoso, tmp_path, dedicated=False)
+    project = reading_project(virtuoso, tmp_path)
     project.push()
     assert pieces.count("POST") > 10 and pieces.count("PUT") == len({g["value"] for g, *_ in built.store().quads()})
     assert project.stats() == built.stats()
@@ -225,8 +261,8 @@ def test_a_large_graph_goes_up_in_pieces(built: Project, virtuoso: Virtuoso, tmp
 
 def test_while_a_push_is_pending_a_trace_reads_only_the_pushed_graphs(store: SparqlStore, built: Project,
                                                                      virtuoso: Virtuoso, tmp_path: Path) -> None:
-    """Staging graphs hold lbpgraph's resources too: while the control graph lists one, traces
-    name the pushed graphs rather than read the whole server."""
+    """Staging graphs hold lbpgraph's resources too: while the control graph lists one, a trace
+    keeps only the rows matched in the pushed graphs."""
     staged = f"{STAGING}test:0"
     claim = f"<https://w3id.org/lbpgraph/id/claim/{CLAIM}>"
     store._update([f'INSERT DATA {{ GRAPH <{staged}> {{ {claim} <https://schema.org/text> "tampered" }} }}',
@@ -241,28 +277,28 @@ def test_while_a_push_is_pending_a_trace_reads_only_the_pushed_graphs(store: Spa
 def test_a_push_beginning_during_a_read_is_noticed(store: SparqlStore, built: Project, virtuoso: Virtuoso,
                                                    tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     staged = f"{STAGING}test:1"
-    monkeypatch.setattr(store, "dedicated", True)
     with pytest.raises(DatasetChanged):
         with store.reading():
-            store.select_anchored(f"SELECT ?t WHERE {{ <https://w3id.org/lbpgraph/id/claim/{CLAIM}> a ?t }}")
+            store.select_graphed("SELECT DISTINCT ?t ?g1 WHERE { "
+                                 f"{store.triple_patterns(f'<https://w3id.org/lbpgraph/id/claim/{CLAIM}> a ?t')} }}", 1)
             store._update([remote._insert([(remote._PENDING, staged)])])
     store._discard([staged])
     # a trace reads again once: here the push began during its first read
     project = reading_project(virtuoso, tmp_path)
     project.trace(CLAIM)
-    select = SparqlStore.select_anchored
+    select = SparqlStore.select_graphed
     calls = 0
 
-    def begins_once(self: SparqlStore, sparql: str) -> Any:
+    def begins_once(self: SparqlStore, sparql: str, graph_columns: int) -> Any:
         nonlocal calls
         calls += 1
         if calls == 1:  # a push begins ...
             self._update([remote._insert([(remote._ATTEMPT, "test"), (remote._PENDING, staged)])])
         elif calls == 2:  # ... and fails, within the first read
             self._discard([staged])
-        return select(self, sparql)
+        return select(self, sparql, graph_columns)
 
-    monkeypatch.setattr(SparqlStore, "select_anchored", begins_once)
+    monkeypatch.setattr(SparqlStore, "select_graphed", begins_once)
     assert project.trace(CLAIM).to_json() == built.traces()[CLAIM] and calls > 2
     store._update([remote._delete(remote._ATTEMPT, ["test"])])
 

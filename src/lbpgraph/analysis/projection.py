@@ -69,6 +69,13 @@ def _values(store: Store, query: str) -> list[tuple[Any, ...]]:
     return store.select_values(sparql_prologue() + query)
 
 
+def _graphed_values(store: Store, query: str, columns: int) -> list[tuple[Any, ...]]:
+    """:meth:`~lbpgraph.stores.base.Store.select_graphed` with cells as plain Python values."""
+    from ..rdf.terms import to_python
+    return [tuple(None if c is None else to_python(c) for c in row)
+            for row in store.select_graphed(sparql_prologue() + query, columns)]
+
+
 def _restrict(variable: str, focus: list[str]) -> str:
     """A VALUES clause limiting ``variable`` to the IRIs in ``focus``."""
     return f"VALUES {variable} {{ {' '.join(f'<{iri}>' for iri in focus)} }} "
@@ -76,16 +83,22 @@ def _restrict(variable: str, focus: list[str]) -> str:
 
 _EXPLAINED = ("lbp:candidateBasis", "lbp:basis", "lbp:flag", "lbp:strength", "lbp:peerReviewedSupportFrom",
               "lbp:certainty", "lbp:reason")
-# how each explained derived fact about ?s was derived (rule and premises)
-_DERIVATION = f"""?d lbp:derivedSubject ?s ; lbp:derivedPredicate ?dp ; lbp:derivedObject ?do ;
-             prov:wasGeneratedBy ?rule .
-          FILTER (?dp IN ({", ".join(_EXPLAINED)}))
-          OPTIONAL {{ ?d prov:used ?premise }}"""
+# how each explained derived fact about ?s was derived: the record (rule and property) and its premises
+_RECORD = ["?d lbp:derivedSubject ?s", "?d lbp:derivedPredicate ?dp", "?d lbp:derivedObject ?do",
+           "?d prov:wasGeneratedBy ?rule"]
+_EXPLAINED_ONLY = f"FILTER (?dp IN ({', '.join(_EXPLAINED)}))"
+_PREMISE = "?d prov:used ?premise"
+_DERIVATION = f"{' . '.join(_RECORD)} . {_EXPLAINED_ONLY} OPTIONAL {{ {_PREMISE} }}"
 # the quotation and position an appearance ?s selects
-_SELECTOR = """?s a lbp:Appearance ; oa:hasTarget ?target .
-          ?target oa:hasSelector ?quote, ?position .
-          ?quote oa:exact ?exact .
-          ?position oa:start ?start ; oa:end ?end ."""
+_SELECTOR = ["?s a lbp:Appearance", "?s oa:hasTarget ?target", "?target oa:hasSelector ?quote",
+             "?target oa:hasSelector ?position", "?quote oa:exact ?exact", "?position oa:start ?start",
+             "?position oa:end ?end"]
+
+
+def _graph_columns(count: int) -> str:
+    """The graph variables of :meth:`~lbpgraph.stores.base.Store.triple_patterns` for ``count`` patterns."""
+    return " ".join(f"?g{n}" for n in range(1, count + 1))
+
 
 Selectors = dict[str, tuple[str, int, int]]  # appearance IRI -> quotation, start, end
 
@@ -96,29 +109,35 @@ def _new_props() -> dict[str, Props]:
 
 def _read(store: Store, focus: list[str] | None) -> tuple[_Resources, dict[str, list[Why]], Selectors]:
     """The resources, the derivations and the selectors: for a focus (and every concept and rule)
-    in one query that starts from its IRIs (:meth:`~lbpgraph.stores.base.Store.select_anchored`),
+    in one query that starts from its IRIs (:meth:`~lbpgraph.stores.base.Store.select_graphed`),
     for the whole graph (all but the derivation records) in one pass over the quads and two
     queries. A triple held by two graphs counts once either way."""
     if focus is not None:
         return _read_focus(store, focus)
     why = _whys(_values(store, f"SELECT ?s ?dp (STR(?do) AS ?value) ?rule ?premise WHERE {{ {_DERIVATION} }}"))
-    selectors = _values(store, f"SELECT ?s ?exact ?start ?end WHERE {{ {_SELECTOR} }}")
+    selectors = _values(store, f"SELECT ?s ?exact ?start ?end WHERE {{ {' . '.join(_SELECTOR)} }}")
     return _whole(store), why, {a: (x, int(s), int(e)) for a, x, s, e in selectors}
 
 
 def _read_focus(store: Store, focus: list[str]) -> tuple[_Resources, dict[str, list[Why]], Selectors]:
     from ..rdf.terms import to_python
+    on = store.triple_patterns
     if "concepts and rules" not in store.memo:  # the same for every focus: read once per store
-        rows = _values(store, "SELECT DISTINCT ?s ?p ?o WHERE { "
-                              "VALUES ?type { skos:Concept lbp:Rule } ?s a ?type ; ?p ?o . }")
+        rows = _graphed_values(store, f"SELECT DISTINCT ?s ?p ?o {_graph_columns(2)} WHERE {{ "
+                                      f"VALUES ?type {{ skos:Concept lbp:Rule }} {on('?s a ?type', '?s ?p ?o')} }}", 2)
         store.memo["concepts and rules"] = rows, {row[0] for row in rows}
     shared, known = store.memo["concepts and rules"]
     rest = [iri for iri in focus if iri not in known]  # so that no resource is read twice
     values = _restrict("?s", focus)
-    rows = store.select_anchored(sparql_prologue() + f"""
-        SELECT DISTINCT ?s ?p ?o ?dp ?do ?rule ?premise ?exact ?start ?end WHERE {{
-          {{ {_restrict("?s", rest)}?s ?p ?o }} UNION {{ {values}{_DERIVATION} }} UNION {{ {values}{_SELECTOR} }}
-        }}""")
+    if store.capabilities.shared:  # a premise in another graph, dropped, would take an OPTIONAL's row along
+        derivations = " UNION ".join(f"{{ {values}{on(*patterns)} {_EXPLAINED_ONLY} }}"
+                                     for patterns in (_RECORD, [*_RECORD, _PREMISE]))
+    else:
+        derivations = f"{{ {values}{_DERIVATION} }}"
+    rows = store.select_graphed(sparql_prologue() + f"""
+        SELECT DISTINCT ?s ?p ?o ?dp ?do ?rule ?premise ?exact ?start ?end {_graph_columns(len(_SELECTOR))} WHERE {{
+          {{ {_restrict("?s", rest)}{on("?s ?p ?o")} }} UNION {derivations} UNION {{ {values}{on(*_SELECTOR)} }}
+        }}""", len(_SELECTOR))
     props = _new_props()
     for s, p, o in (*((s["value"], p["value"], to_python(o)) for s, p, o, *_ in rows if p is not None), *shared):
         props[s][p].append(o)
@@ -466,32 +485,34 @@ def neighbourhood(store: Store, claim_iri: str) -> list[str]:
     the claim (by its appearances and along the chains) with the works they cite, curator
     evidence, stated contraindications, and the premises of the derived facts about the claim,
     its appearances and contraindications."""
-    c = f"<{claim_iri}>"
+    c, on = f"<{claim_iri}>", store.triple_patterns
+
+    def premises_of(subject: str) -> str:
+        return f"GRAPH graph:derived {{ ?d lbp:derivedSubject {subject} ; prov:used ?n }}"
+
     # flat branches, no property-path alternatives, derivation records looked up in the graph
     # that holds them, contraindications reached through their type: Virtuoso took 1.3 s per claim
     # over the nested form at 200k triples, 0.1 s over this
-    query = f"""
-        SELECT DISTINCT ?n WHERE {{
-          {{ BIND ({c} AS ?n) }}
-          UNION {{ ?n oa:hasBody {c} }}
-          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?n }}
-          UNION {{ ?app oa:hasBody {c} ; lbp:speaker ?n }}
-          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?article . ?article schema:isPartOf ?n }}
-          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?article . ?article schema:author ?n }}
-          UNION {{ ?app oa:hasBody {c} ; dcterms:isPartOf ?seller . ?seller lbp:commercialInterest ?n }}
-          UNION {{ ?app oa:hasBody {c} ; lbp:speaker ?seller . ?seller lbp:commercialInterest ?n }}
-          UNION {{ ?n lbp:forClaim {c} }}
-          UNION {{ ?cit lbp:forClaim {c} ; cito:hasCitedEntity ?n }}
-          UNION {{ ?n lbp:assessesClaim {c} }}
-          UNION {{ ?x lbp:assessesClaim {c} ; lbp:evidenceSource ?n }}
-          UNION {{ ?n lbp:statedBy {c} }}
-          UNION {{ ?n lbp:ratesClaim {c} }}
-          UNION {{ ?rating lbp:ratesClaim {c} ; lbp:downgrade ?n }}
-          UNION {{ ?rating lbp:ratesClaim {c} ; lbp:downgrade ?down .
-                   GRAPH graph:derived {{ ?d lbp:derivedSubject ?down ; prov:used ?n }} }}
-          UNION {{ GRAPH graph:derived {{ ?d lbp:derivedSubject {c} ; prov:used ?n }} }}
-          UNION {{ ?s oa:hasBody {c} . GRAPH graph:derived {{ ?d lbp:derivedSubject ?s ; prov:used ?n }} }}
-          UNION {{ ?s a schema:MedicalContraindication ; lbp:statedBy {c} .
-                   GRAPH graph:derived {{ ?d lbp:derivedSubject ?s ; prov:used ?n }} }}
-        }}"""
-    return sorted(row[0]["value"] for row in store.select_anchored(sparql_prologue() + query))
+    branches = [
+        on(f"?n oa:hasBody {c}"),
+        on(f"?app oa:hasBody {c}", "?app dcterms:isPartOf ?n"),
+        on(f"?app oa:hasBody {c}", "?app lbp:speaker ?n"),
+        on(f"?app oa:hasBody {c}", "?app dcterms:isPartOf ?article", "?article schema:isPartOf ?n"),
+        on(f"?app oa:hasBody {c}", "?app dcterms:isPartOf ?article", "?article schema:author ?n"),
+        on(f"?app oa:hasBody {c}", "?app dcterms:isPartOf ?seller", "?seller lbp:commercialInterest ?n"),
+        on(f"?app oa:hasBody {c}", "?app lbp:speaker ?seller", "?seller lbp:commercialInterest ?n"),
+        on(f"?n lbp:forClaim {c}"),
+        on(f"?cit lbp:forClaim {c}", "?cit cito:hasCitedEntity ?n"),
+        on(f"?n lbp:assessesClaim {c}"),
+        on(f"?x lbp:assessesClaim {c}", "?x lbp:evidenceSource ?n"),
+        on(f"?n lbp:statedBy {c}"),
+        on(f"?n lbp:ratesClaim {c}"),
+        on(f"?rating lbp:ratesClaim {c}", "?rating lbp:downgrade ?n"),
+        on(f"?rating lbp:ratesClaim {c}", "?rating lbp:downgrade ?down") + premises_of("?down"),
+        premises_of(c),
+        on(f"?s oa:hasBody {c}") + premises_of("?s"),
+        on("?s a schema:MedicalContraindication", f"?s lbp:statedBy {c}") + premises_of("?s"),
+    ]
+    query = f"SELECT DISTINCT ?n {_graph_columns(3)} WHERE {{ {{ BIND ({c} AS ?n) }}\n" + \
+        "".join(f"  UNION {{ {branch} }}\n" for branch in branches) + "}"
+    return sorted(row[0]["value"] for row in store.select_graphed(sparql_prologue() + query, 3))

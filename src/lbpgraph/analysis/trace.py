@@ -123,8 +123,9 @@ def find_claim(store: Store, query: str, rank: Callable[[str], list[Hit]] | None
     from ..rdf.sparql import sparql_prologue
     claim_ns = vocab.PREFIXES["claim"]
     wanted = as_id(query)
-    if wanted and store.select_anchored(  # an id: one cheap lookup (ids need no escaping)
-            sparql_prologue() + f"SELECT ?t WHERE {{ <{claim_ns}{wanted}> a ?t . FILTER (?t = schema:Claim) }}"):
+    if wanted and store.select_graphed(  # an id: one cheap lookup (ids need no escaping)
+            sparql_prologue() + f"SELECT DISTINCT ?g1 WHERE {{ {store.triple_patterns(f'<{claim_ns}{wanted}> a schema:Claim')} }}",
+            1):
         return wanted
     rows = store.select(sparql_prologue() + """
         SELECT ?claim ?statement ?quote WHERE {

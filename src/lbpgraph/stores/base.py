@@ -17,7 +17,7 @@ on the memory store) loads no RDF library.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +50,9 @@ class Capabilities:
     #: and reads use them where it did (a trace then needs neither a query nor NetworkX, and a
     #: whole-graph read projects nothing).
     keeps_analysis: bool
+    #: May hold graphs that are not lbpgraph's (a server shared with other data): queries that
+    #: read it whole keep only the rows matched in lbpgraph's graphs (:meth:`Store.select_graphed`).
+    shared: bool = False
 
 
 class Staging(ABC):
@@ -168,11 +171,22 @@ class Store(ABC):
         from ..rdf.terms import to_python
         return [tuple(None if c is None else to_python(c) for c in row) for row in self.select(sparql)]
 
-    def select_anchored(self, sparql: str) -> list[Row]:
-        """Rows of a trusted SELECT whose patterns all start from lbpgraph's own IRIs (a claim and
-        what it reaches), so that no other data can match them: a server may answer it over
-        everything it holds rather than the named graphs. Elsewhere the same as :meth:`select`."""
-        return self.select(sparql)
+    def select_graphed(self, sparql: str, graph_columns: int) -> list[Row]:
+        """Rows of a trusted SELECT DISTINCT whose triple patterns come from :meth:`triple_patterns`
+        and whose last ``graph_columns`` variables are their graphs (``?g1 ?g2 ...``): the rows
+        whose graphs are all lbpgraph's, without those columns, each once. So a ``shared`` store
+        may answer it over everything it holds (no graph named in the request, which Virtuoso
+        plans many times faster) and still give what lbpgraph's graphs alone give. Here every
+        graph is lbpgraph's and the graph variables are unbound."""
+        return [row[:len(row) - graph_columns] for row in self.select(sparql)]
+
+    def triple_patterns(self, *patterns: str) -> str:
+        """Triple patterns for :meth:`select_graphed`: on a ``shared`` store each in a ``GRAPH ?gN``
+        of its own (N from 1), whose graph the answer names; elsewhere joined plainly, their graph
+        variables left unbound (every graph is lbpgraph's, and naming them made Oxigraph slower)."""
+        if self.capabilities.shared:
+            return " ".join(f"GRAPH ?g{n} {{ {pattern} }}" for n, pattern in enumerate(patterns, 1))
+        return " . ".join(patterns) + " ."
 
     @abstractmethod
     def run(self, sparql: str, timeout: float) -> QueryResult:
@@ -205,3 +219,15 @@ class Store(ABC):
     def close(self) -> None:
         """Release files or connections, and forget what was computed from the content."""
         self.__dict__.pop("_memo", None)
+
+
+def rows_in_graphs(rows: Iterable[Row], graph_columns: int, graphs: Container[str]) -> list[Row]:
+    """``rows`` whose last ``graph_columns`` cells are unbound or name one of ``graphs``, cut before
+    those cells, each distinct row once in the order first met."""
+    kept: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        width = len(row) - graph_columns
+        if all(g is None or g["value"] in graphs for g in row[width:]):
+            cells = row[:width]
+            kept.setdefault(tuple(None if c is None else tuple(sorted(c.items())) for c in cells), cells)
+    return list(kept.values())

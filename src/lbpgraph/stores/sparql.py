@@ -6,9 +6,9 @@
   ``named-graph-uri``, lbpgraph's own as FROM clauses in their text, and as named graphs only
   where they use ``GRAPH`` (:meth:`SparqlStore.select`). The queries of one trace read the
   control graph once (:meth:`SparqlStore.reading`), and its list of graphs once per push.
-* A trace's queries start from lbpgraph's own IRIs and read the whole server while no upload
-  is pending (:meth:`SparqlStore.select_anchored`): naming hundreds of graphs made Virtuoso
-  plan them badly.
+* A trace's queries read the whole server, each triple pattern in a ``GRAPH ?gN`` whose value
+  comes back, and rows matched in graphs other than the pushed ones are dropped
+  (:meth:`SparqlStore.select_graphed`): naming hundreds of graphs made Virtuoso plan them badly.
 * :meth:`SparqlStore.push_dataset` uploads each graph as N-Triples with the SPARQL 1.1 Graph
   Store HTTP Protocol, several at once, into new staging graphs; only when every upload
   succeeded do SPARQL Update requests MOVE them over the live graphs. The live graphs, the fingerprint and
@@ -63,7 +63,7 @@ from ..core.errors import (DatasetChanged, LbpgraphError, QueryFailed, QueryRefu
 from ..rdf.results import QueryResult, materialise
 from ..rdf.sparql import walk
 from ..rdf.terms import XSD, from_rdflib, from_sparql_json
-from .base import Capabilities, Manifest, Row, Staging, Store
+from .base import Capabilities, Manifest, Row, Staging, Store, rows_in_graphs
 from .registry import parse_spec
 
 USER_ENV, PASSWORD_ENV = "LBPGRAPH_SPARQL_USER", "LBPGRAPH_SPARQL_PASSWORD"
@@ -99,19 +99,19 @@ class _Control:
         return self.fingerprint, self.version, self.attempt, self.swapping, sorted(self.staging)
 
     @property
-    def clean(self) -> bool:
-        """A complete push and no upload pending (see :meth:`SparqlStore.select_anchored`)."""
-        return bool(self.graphs) and not self.swapping and not self.staging
+    def live(self) -> frozenset[str]:
+        """The pushed graphs, the only ones a query may read (see :meth:`SparqlStore.select_graphed`)."""
+        return frozenset(self.graphs)
 
 
 class SparqlStore(Store):
     """lbpgraph's dataset on a SPARQL 1.1 server: ``SparqlStore("sparql:http://host:8890/sparql")``."""
 
-    capabilities = Capabilities(local=False, needs_push=True, persistent=True, keeps_analysis=False)
+    capabilities = Capabilities(local=False, needs_push=True, persistent=True, keeps_analysis=False, shared=True)
 
     def __init__(self, spec: str, *, update_url: str | None = None, graph_store_url: str | None = None,
                  user: str | None = None, password: str | None = None, timeout: float = 60.0,
-                 dedicated: bool = False) -> None:
+                 dedicated: bool = False) -> None:  # dedicated: from older settings, no longer needed
         kind, url = parse_spec(spec)
         if kind != "sparql":
             raise UsageError(f"not a SPARQL store: '{spec}' (use sparql:URL)")
@@ -120,7 +120,6 @@ class SparqlStore(Store):
         self.graph_store_url = _check_url(graph_store_url) if graph_store_url else None
         self.spec = f"sparql:{self.url}"
         self.timeout = timeout
-        self.dedicated = dedicated is True  # the server holds nothing but what lbpgraph pushes there
         user = user if user is not None else (os.environ.get(USER_ENV) or None)
         password = password if password is not None else os.environ.get(PASSWORD_ENV, "")
         self._user = user
@@ -157,22 +156,18 @@ class SparqlStore(Store):
                            named="GRAPH" in sparql, inline=True)
         return _rows(data)
 
-    def select_anchored(self, sparql: str) -> list[Row]:
-        """Rows of a trusted SELECT anchored at lbpgraph's own IRIs. On a ``dedicated`` server (one
-        that holds nothing but what lbpgraph pushes there: a setting, off by default), read over
-        everything the server holds while it holds a complete push and no staging graph: naming
-        the graphs makes Virtuoso plan such queries far worse (seconds for some claims, over 462
-        graphs). Elsewhere, and on a shared server always, over the pushed graphs alone, so that
-        another graph saying something of lbpgraph's IRIs (an old export, say) can never reach a
-        verdict. Within :meth:`reading`, the control graph is read again at the end, and
-        :class:`DatasetChanged` raised if a push began or ended meanwhile (a staging graph might
-        have been read)."""
+    def select_graphed(self, sparql: str, graph_columns: int) -> list[Row]:
+        """:meth:`Store.select_graphed` over everything the server holds, the rows matched in any
+        graph but the pushed ones dropped: another graph speaking of lbpgraph's resources (an old
+        export loaded by hand, a staging graph of a push under way) never reaches a trace. Naming
+        the graphs instead made Virtuoso plan a trace's queries over 460 graphs in up to seconds.
+        Within :meth:`reading`, the control graph is read again at the end, and
+        :class:`DatasetChanged` raised if a push began or ended meanwhile (a swap moves graphs)."""
         with self.reading():
-            control = self._pinned
-            if not self.dedicated or control is None or not control.clean:
-                return self.select(sparql)  # named graphs: exact while staging graphs exist; refuses a swap
+            control = self._current(self._pinned)
             self._unrestricted = True
-            return _rows(self._read_query(sparql, [], _RESULTS_JSON, time.monotonic() + self.timeout, self.timeout))
+            rows = _rows(self._read_query(sparql, [], _RESULTS_JSON, time.monotonic() + self.timeout, self.timeout))
+            return rows_in_graphs(rows, graph_columns, control.live)
 
     def run(self, sparql: str, timeout: float) -> QueryResult:
         kind = _remote_guard(sparql)
@@ -198,7 +193,7 @@ class SparqlStore(Store):
     def reading(self) -> Iterator[None]:
         """Queries within see the graphs current when it began, read from the control graph once
         (the list of graphs only when another push made them). When a query read the whole server
-        (:meth:`select_anchored`), the control graph is read again at the end: a push that began or
+        (:meth:`select_graphed`), the control graph is read again at the end: a push that began or
         ended meanwhile raises :class:`DatasetChanged`, so that the caller reads again."""
         if self._pinned is not None:
             yield
@@ -216,13 +211,17 @@ class SparqlStore(Store):
                inline: bool = False) -> bytes:
         """POST a query over the current dataset's graphs (``named``: as named graphs too; ``inline``:
         see :meth:`_read_query`); the server is asked to stop at ``limit``."""
-        control = self._pinned or self._control(deadline, limit, QueryFailed, cached=True)
+        control = self._current(self._pinned or self._control(deadline, limit, QueryFailed, cached=True))
+        return self._read_query(sparql, control.graphs, accept, deadline, limit, named=named, inline=inline)
+
+    def _current(self, control: _Control) -> _Control:
+        """``control``, when it describes a complete push; else the error saying why there is none."""
         if control.swapping:
             raise RemoteStoreError(f"the last push to {self.url} was interrupted and left its dataset "
                                    "incomplete; push again")
         if not control.graphs:
             raise RemoteStoreError(f"nothing has been pushed to {self.url} yet; run lbpgraph push first")
-        return self._read_query(sparql, control.graphs, accept, deadline, limit, named=named, inline=inline)
+        return control
 
     def _read_query(self, sparql: str, graphs: list[str], accept: str, deadline: float, limit: float,
                     failed: type[LbpgraphError] = QueryFailed, named: bool = True, inline: bool = False) -> bytes:
