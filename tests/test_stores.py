@@ -187,6 +187,23 @@ def test_cli_selects_the_store_by_option_environment_or_config(tmp_path: Path) -
     assert bad.exit_code == 3 and "unknown settings: stroe" in bad.stderr
 
 
+@pytest.mark.parametrize("setting, message", [
+    ("bogus = 1", "[sparql]: unknown setting 'bogus' (known: dedicated, graph_store_url, password, timeout, "
+                  "update_url, user)"),
+    ('timeout = "soon"', "[sparql]: timeout: a number of seconds above 0, not 'soon'"),
+    ("timeout = 0", "[sparql]: timeout: a number of seconds above 0, not 0"),
+    ("user = 7", "[sparql]: user: text, not 7"),
+    ('dedicated = "yes"', "[sparql]: dedicated: true or false, not 'yes'"),
+])
+def test_a_bad_sparql_setting_is_one_line_naming_the_file(tmp_path: Path, setting: str, message: str) -> None:
+    """Not an internal error (exit 70) from deep inside the store: the file, the table, the setting."""
+    config = tmp_path / "lbpgraph.toml"
+    config.write_text(f'store = "sparql:http://127.0.0.1:9/sparql"\n[sparql]\n{setting}\n', encoding="utf-8")
+    result = run("--config", str(config), "trace", "bw-unloads-discs", build=tmp_path / "b")
+    assert result.exit_code == 3
+    assert result.stderr.splitlines() == [f"{config}:1: {message}", "Error: 1 problem in the settings; nothing was written"]
+
+
 def test_a_failed_oxigraph_build_keeps_the_published_version(tmp_path: Path, data_copy: Path) -> None:
     db = tmp_path / "db"
     project = Project(data_copy, tmp_path / "b", f"oxigraph:{db}")

@@ -106,15 +106,18 @@ def _json(data: Any) -> None:
 def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, config: Path) -> None:
     """Claims and citations of web articles about low back pain, as a graph you can query.
 
-    Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input (data or a
-    query file); 4 query refused or failed; 5 query limit (time, memory, table rows); 6 store
+    Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input (data, a
+    query file or the settings); 4 query refused or failed; 5 query limit (time, memory, table rows); 6 store
     unavailable (server down, slow or refusing the credentials); 7 disk full (nothing replaced);
     70 internal error (a bug).
     """
     settings = _settings(ctx, config)
     ctx.meta["lbpgraph.export"] = (settings.get("export", {}), str(config))
     try:
-        ctx.obj = Project(data_dir, build_dir, store or settings.get("store", "memory"), **settings.get("sparql", {}))
+        if remote := settings.get("sparql", {}):
+            from .stores.sparql import SparqlStore
+            SparqlStore.check_settings(remote, str(config))
+        ctx.obj = Project(data_dir, build_dir, store or settings.get("store", "memory"), **remote)
     except LbpgraphError as exc:
         _fail(ctx, exc)
 
@@ -127,12 +130,14 @@ def _settings(ctx: click.Context, path: Path) -> dict[str, Any]:
     try:
         settings = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"cannot read settings: {exc}")]))
+        _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"cannot read settings: {exc}")],
+                                subject="the settings"))
     unknown = sorted(set(settings) - {"store", "sparql", "export"})
     tables = [t for t in ("sparql", "export") if not isinstance(settings.get(t, {}), dict)]
     if unknown or tables:
         _fail(ctx, InvalidInput([Issue(str(path), 1, "config", f"unknown settings: {', '.join(unknown + tables)}"
-                                       " (known: store, and [sparql] and [export] tables)")]))
+                                       " (known: store, and [sparql] and [export] tables)")],
+                                subject="the settings"))
     return settings
 
 

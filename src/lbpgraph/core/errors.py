@@ -69,15 +69,15 @@ class LbpgraphError(Exception):
 
 
 class InvalidInput(LbpgraphError):
-    """The annotations could not be loaded; ``issues`` lists every problem."""
+    """The annotations (or the settings, ``subject``) could not be loaded; ``issues`` lists every problem."""
 
     exit_code = 3
 
-    def __init__(self, issues: list[Issue], data_dir: str | None = None) -> None:
+    def __init__(self, issues: list[Issue], data_dir: str | None = None, subject: str = "the annotations") -> None:
         self.issues = issues
         self.data_dir = data_dir
         noun = "problem" if len(issues) == 1 else "problems"
-        super().__init__(f"{len(issues)} {noun} in the annotations; nothing was written")
+        super().__init__(f"{len(issues)} {noun} in {subject}; nothing was written")
 
     def lines(self) -> list[str]:
         """One line per issue, with paths relative to the working folder."""

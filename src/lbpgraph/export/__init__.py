@@ -165,16 +165,17 @@ class ExportSettings:
     def from_table(cls, table: Any, where: str = "lbpgraph.toml") -> ExportSettings:
         """Settings from a config table; every problem names the file (exit code 3)."""
         if not isinstance(table, dict):
-            raise InvalidInput([Issue(where, 1, "config", "[export] must be a table")])
+            raise InvalidInput([Issue(where, 1, "config", "[export] must be a table")], subject="the settings")
         known = {f.name for f in fields(cls)}
         problems = [f"unknown setting {k!r} (known: {', '.join(sorted(known))})" for k in sorted(set(table) - known)]
         problems += [f"{k} must be a string" for k, v in sorted(table.items()) if k in known and not isinstance(v, str)]
         if problems:
-            raise InvalidInput([Issue(where, 1, "[export]", p) for p in problems])
+            raise InvalidInput([Issue(where, 1, "[export]", p) for p in problems], subject="the settings")
         try:
             return cls(**table)
         except ValueError as exc:
-            raise InvalidInput([Issue(where, 1, "[export]", p) for p in str(exc).split("; ")]) from None
+            raise InvalidInput([Issue(where, 1, "[export]", p) for p in str(exc).split("; ")],
+                               subject="the settings") from None
 
 
 def _http(value: str) -> bool:
