@@ -123,10 +123,10 @@ def find_claim(store: Store, query: str, rank: Callable[[str], list[Hit]] | None
     from ..rdf.sparql import sparql_prologue
     claim_ns = vocab.PREFIXES["claim"]
     wanted = as_id(query)
-    if wanted and store.select_graphed(  # an id: one cheap lookup (ids need no escaping)
-            sparql_prologue() + f"SELECT DISTINCT ?g1 WHERE {{ {store.triple_patterns(f'<{claim_ns}{wanted}> a schema:Claim')} }}",
-            1):
-        return wanted
+    if wanted:  # an id: one cheap lookup (ids need no escaping)
+        typed = store.triple_patterns(f"<{claim_ns}{wanted}> a schema:Claim")
+        if store.select_graphed(f"{sparql_prologue()}SELECT DISTINCT ?g1 WHERE {{ {typed} }}", 1):
+            return wanted
     rows = store.select(sparql_prologue() + """
         SELECT ?claim ?statement ?quote WHERE {
           ?claim a schema:Claim ; schema:text ?statement .
