@@ -14,6 +14,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
 from lbpgraph.core import vocab
+from lbpgraph.core.errors import CannotWrite
 from lbpgraph.core.files import atomic_write
 from lbpgraph.project import Project
 from lbpgraph.stores.memory import MANIFEST_FILE
@@ -181,12 +182,26 @@ def test_atomic_write_keeps_the_old_file_on_failure(tmp_path: Path, monkeypatch:
     atomic_write(target, b"old")
 
     def fail(*args: object) -> None:
-        raise OSError("disk full")
+        raise PermissionError(13, "Permission denied")
     monkeypatch.setattr(os, "replace", fail)
-    with pytest.raises(OSError):
+    with pytest.raises(CannotWrite, match=f"cannot write {target}: Permission denied; nothing was replaced"):
         atomic_write(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in target.parent.iterdir()] == ["graph.trig"]
+
+
+@pytest.mark.parametrize("command", [["view", "bw-unloads-discs", "--out"], ["report", "--out"],
+                                     ["export", "--format", "trig", "--out"]])
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_7(built: Project, tmp_path: Path,
+                                                                  command: list[str]) -> None:
+    """Not an internal error naming a temporary file: the output asked for, and why."""
+    (tmp_path / "file").write_bytes(b"")
+    target = tmp_path / "file" / "out.html"
+    result = run(*command, str(target), build=built.build_dir)
+    assert result.exit_code == 7
+    assert result.stderr.splitlines() == [
+        f"Error: cannot write {target}: a file stands where its folder should be; nothing was replaced"]
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
 
 
 def test_outputs_follow_the_umask(tmp_path: Path) -> None:

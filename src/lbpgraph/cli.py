@@ -107,9 +107,10 @@ def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, 
     """Claims and citations of web articles about low back pain, as a graph you can query.
 
     Exit codes: 0 ok; 1 claim not found or ambiguous; 2 usage error; 3 invalid input (data, a
-    query file or the settings); 4 query refused or failed; 5 query limit (time, memory, table rows); 6 store
-    unavailable (server down, slow or refusing the credentials); 7 disk full (nothing replaced);
-    70 internal error (a bug).
+    query file or the settings); 4 query refused or failed; 5 query limit (time, memory, table
+    rows); 6 store unavailable (server down, slow or refusing the credentials); 7 cannot write
+    (disk full, a folder that cannot be made or written to; nothing replaced); 70 internal error
+    (a bug).
     """
     settings = _settings(ctx, config)
     ctx.meta["lbpgraph.export"] = (settings.get("export", {}), str(config))

@@ -8,15 +8,17 @@ Exit codes (documented in the README):
    stdout (``lbpgraph query ... | head``: the query stops, nothing is printed)
 2  usage error (wrong option or argument; click's own code); an export whose
    library is not installed or that lacks a setting it needs
-3  invalid input: annotations, article texts or a query file could not be used
-   (a query file: missing, unreadable, not a regular file, over 1 MB or not UTF-8)
+3  invalid input: annotations, article texts, a query file or the settings could
+   not be used (a query file: missing, unreadable, not a regular file, over 1 MB
+   or not UTF-8)
 4  query refused: not read-only, reaches the network, not valid SPARQL or nested
    too deeply to parse; or the query failed while it ran
 5  resource limit: the query ran longer than --timeout, needed more memory than
    its limit (LBPGRAPH_QUERY_MEMORY), or its answer has more rows than
    --format table shows (CSV and JSON stream any number)
 6  SPARQL server: unreachable, too slow, refused the credentials or an upload
-7  disk full: nothing was replaced, the previous build still serves
+7  cannot write: the disk is full, or an output's folder cannot be made or
+   written to; nothing was replaced, the previous build still serves
 70 internal error: a bug in lbpgraph, or a system error nothing else reports:
    one line; LBPGRAPH_DEBUG=1 shows the traceback
 == ==========================================================================
@@ -176,6 +178,16 @@ class DiskFull(LbpgraphError):
 
     def __init__(self, cause: BaseException) -> None:
         super().__init__(f"the disk is full ({cause}); nothing was replaced: free some space and run it again")
+
+
+class CannotWrite(LbpgraphError):
+    """An output could not be written where it goes (its folder cannot be made or written to, or
+    the system refused the file). Files are replaced only once written in full, so nothing was."""
+
+    exit_code = 7
+
+    def __init__(self, path: object, reason: str) -> None:
+        super().__init__(f"cannot write {path}: {reason}; nothing was replaced")
 
 
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT)

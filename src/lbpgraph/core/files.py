@@ -61,19 +61,35 @@ def atomic_write_all(files: dict[Path, bytes]) -> None:
         for path, data in files.items():
             staged.append((write_temp(path, data), path))
         for tmp, path in staged:
-            os.replace(tmp, path)
+            try:
+                os.replace(tmp, path)
+            except OSError as exc:
+                raise _refused(path, exc) from None
     except BaseException:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         raise
 
 
+def _refused(path: Path, exc: OSError) -> Exception:
+    """What to raise when the system refused to write ``path``: a full disk, or why not."""
+    from .errors import CannotWrite, is_disk_full
+    if is_disk_full(exc):
+        return exc
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):  # a file where a folder should be
+        return CannotWrite(path, "a file stands where its folder should be")
+    return CannotWrite(path, exc.strerror or str(exc))
+
+
 def write_temp(path: Path, data: bytes) -> Path:
     """``data`` on disk in a new temporary file beside ``path`` (named ``.NAME.*.tmp``), ready
     to be renamed over it; nothing is left behind if writing fails."""
     import tempfile
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise _refused(path, exc) from None
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -82,8 +98,10 @@ def write_temp(path: Path, data: bytes) -> Path:
         os.chmod(tmp, 0o666 & ~umask())  # mkstemp makes 0600; outputs follow the umask
     except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(exc, OSError) and exc.filename is None:
-            exc.filename = str(path)  # a failed write names no file: name the one being written
+        if isinstance(exc, OSError):
+            if exc.filename is None:
+                exc.filename = str(path)  # a failed write names no file: name the one being written
+            raise _refused(path, exc) from None
         raise
     return Path(tmp)
 
