@@ -303,14 +303,6 @@ def score(entry: str) -> int:
     return s
 
 
-def _complete(entry: str) -> bool:
-    """An entry that already holds a year and ends as entries end (a full stop, pages, an identifier)."""
-    entry = entry.rstrip()
-    has_year = bool(_ANY_YEAR.search(entry))
-    ends = bool(latin.search(r"[.)\]\d]$", entry)) or bool(_URL.search(entry[-60:])) or bool(_DOI.search(entry[-60:]))
-    return has_year and ends
-
-
 def _is_heading(line: str) -> bool:
     stripped = line.strip()
     if not stripped or len(stripped) > 70:
@@ -329,10 +321,39 @@ class _Entry:
     lines: list[tuple[int, str]]  # (offset of the entry text, entry text) per line
     indent: int
     label: str | None = None
+    has_year: bool = False  # whether a line holds a year, kept up as lines are added
+
+    def __post_init__(self) -> None:
+        self.has_year = any(_ANY_YEAR.search(t) for _, t in self.lines)
 
     @property
     def text(self) -> str:
         return " ".join(" ".join(t.split()) for _, t in self.lines)
+
+    def add(self, start: int, line: str) -> None:
+        self.lines.append((start, line))
+        self.has_year = self.has_year or bool(_ANY_YEAR.search(line))
+
+    @property
+    def complete(self) -> bool:
+        """Whether it already holds a year and ends as entries end (a full stop, pages, an
+        identifier), read from its last lines only: a paragraph of thousands of lines that never
+        ends so grows in linear time (a year cannot span lines, which the text joins with a space)."""
+        if not self.has_year:
+            return False
+        tail = self._tail(60)
+        return bool(latin.search(r"[.)\]\d]$", tail)) or bool(_URL.search(tail)) or bool(_DOI.search(tail))
+
+    def _tail(self, size: int) -> str:
+        """The last ``size`` characters of :attr:`text`."""
+        parts: list[str] = []
+        length = -1
+        for _, line in reversed(self.lines):
+            parts.append(" ".join(line.split()))
+            length += len(parts[-1]) + 1
+            if length >= size:
+                break
+        return " ".join(reversed(parts))[-size:]
 
 
 def find_reference_lists(text: str) -> list[ReferenceList]:
@@ -357,8 +378,8 @@ def find_reference_lists(text: str) -> list[ReferenceList]:
             starts_new = n_number is not None or _BULLET.match(nxt.text) or _FOOTNOTE.match(nxt.text) or _SYMBOL.match(nxt.text) or bool(
                 _ID_URL.match(n_body.strip())) or (_AUTHOR_START.match(n_body) is not None and score(n_body) >= WEAK)
             indented = nxt.indent > entry.indent
-            if (indented and n_number is None) or not (starts_new or _complete(entry.text)):
-                entry.lines.append((nxt.start + nxt.indent, nxt.text.strip()))
+            if (indented and n_number is None) or not (starts_new or entry.complete):
+                entry.add(nxt.start + nxt.indent, nxt.text.strip())
                 j += 1
                 continue
             break
