@@ -31,7 +31,8 @@ def test_every_store_agrees_and_rows_have_the_documented_shape(virtuoso: Any, tm
         tasks = {r["task"] for r in result["rows"] if r["store"] == store}
         bare = {"build vs bare pyoxigraph bulk load to disk", "build vs bare pyoxigraph bulk load in memory"}
         incremental = {f"build after one article {what} vs a full build" for what in ("edited", "added", "removed")}
-        whole = {f"first {what} on a fresh build vs projecting the whole graph" for what in ("stats", "report", "view --all")}
+        whole = {f"first {what} {when} vs projecting the whole graph" for what in ("stats", "report", "view --all")
+                 for when in ("on a fresh build", "after an update")}
         local = incremental | whole
         assert tasks == TASKS | (bare if store == "oxigraph" else set()) | (local if store != "sparql" else set())
     for row in result["rows"]:

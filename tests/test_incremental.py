@@ -6,6 +6,7 @@ that cross articles included (issue 18)."""
 from __future__ import annotations
 
 import json
+import pickle
 import random
 import shutil
 from pathlib import Path
@@ -13,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from lbpgraph.analysis.projection import Facts, load_facts, refresh
+from lbpgraph.core import vocab
 from lbpgraph.project import Project
 
 from .conftest import DATA
@@ -57,12 +60,28 @@ def _full(root: Path, store: str) -> dict[str, Any]:
 ANALYSIS = {"projection.pickle", "traces.json", "stats.json", "search.json", "answers.json"}
 
 
+def _normal(facts: Facts) -> tuple[Any, ...]:
+    """Facts as sets: the order in which a store gives a resource's values does not count."""
+    return ({s: {p: sorted(map(repr, v)) for p, v in ps.items()} for s, ps in facts.props.items()},
+            dict(facts.why), facts.selectors)
+
+
 def _same_as_full(root: Path, store: str, incremental: Project) -> None:
     result = incremental.build()
     assert result.rebuilt and result.updated
     mine, full = _published(incremental, store), _full(root, store)
     if store == "oxigraph":  # an update on disk keeps no analysis: reads project it, with the same answers
         assert not ANALYSIS & mine.keys()
+        # the full build's facts, carried, with the resources changed since read again, are those a full build reads
+        facts = load_facts(mine.pop("facts.pickle"))
+        touched = json.loads(mine.pop("touched.json"))
+        assert touched and not any(s.startswith(vocab.PREFIXES["derivation"]) for s in touched)
+        refresh(facts, incremental.store(), touched)
+        assert _normal(facts) == _normal(load_facts(full.pop("facts.pickle")))
+        mine_graph, full_graph = incremental.projection(), pickle.loads(full["projection.pickle"])
+        assert list(mine_graph.nodes(data=True)) == list(full_graph.nodes(data=True))
+        assert list(mine_graph.edges(data=True)) == list(full_graph.edges(data=True))
+        assert mine_graph.graph == full_graph.graph
         for name, read in (("stats.json", incremental.stats), ("traces.json", incremental.traces)):
             assert json.loads(json.dumps(read(), sort_keys=True)) == json.loads(full.pop(name))
         full = {name: data for name, data in full.items() if name not in ANALYSIS}
@@ -217,3 +236,18 @@ def test_a_restricted_minus_becomes_a_filter_only_where_that_means_the_same() ->
     # one that mentions the key starts from it; one that mentions a narrowed variable, from its values
     assert f"MINUS {{ {values} ?k <urn:q> ?s }}" in restricted("{ ?k <urn:p> ?s . MINUS { ?k <urn:q> ?s } }")
     assert "MINUS { VALUES ?n { <urn:n> } ?n <urn:q> ?s }" in restricted("{ ?k <urn:p> ?n . MINUS { ?n <urn:q> ?s } }")
+
+
+def test_a_changed_record_target_or_selector_stands_for_the_resource_whose_facts_it_gives(built: Project) -> None:
+    """An update reads again the facts of what it changed: the subject of a derivation record
+    whose premises alone changed, the appearance of a target or selector whose quotation did."""
+    from lbpgraph.analysis.projection import affected
+    store = built.store()
+    [(record, subject)] = store.select(_prologue() + "SELECT ?d ?s WHERE { ?d lbp:derivedSubject ?s ; "
+                                       "lbp:derivedPredicate lbp:certainty ; prov:used ?p } ORDER BY ?d LIMIT 1")
+    [(appearance, target, quote)] = store.select(_prologue() + "SELECT ?a ?t ?q WHERE { ?a oa:hasTarget ?t . "
+                                                 "?t oa:hasSelector ?q . ?q oa:exact ?x } ORDER BY ?a ?q LIMIT 1")
+    assert affected([record["value"]], [store]) == {subject["value"]}
+    assert affected([target["value"]], [store]) == {target["value"], appearance["value"]}
+    assert affected([quote["value"]], [store]) == {quote["value"], appearance["value"]}
+    assert affected([subject["value"]], [store]) == {subject["value"]}

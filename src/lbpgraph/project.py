@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # heavy imports stay out of fast commands
     import pyoxigraph as ox
     from rdflib import Dataset
 
+    from .analysis.projection import Facts
     from .analysis.search import Hit, Search
     from .analysis.trace import Trace
     from .export import ExportSettings
@@ -51,6 +52,8 @@ TRACES_FILE = "traces.json"
 SEARCH_FILE = "search.json"
 STATS_FILE = "stats.json"
 INPUTS_FILE = "inputs.json"  # published with every local build: what it was made from (see Project._update)
+FACTS_FILE = "facts.pickle"  # beside an Oxigraph build: what the projection was made from, kept by its updates
+TOUCHED_FILE = "touched.json"  # beside an updated Oxigraph build: the resources changed since the facts were read
 UPDATE_SHARE = 4  # a build updates the last one in place when at most 1 article in UPDATE_SHARE changed
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -217,8 +220,19 @@ class Project:
                 staging.load(build.chunks())
             manifest = {"fingerprint": fingerprint, "lbpgraph": __version__, "articles": len(corpus.articles),
                         "claims": len(corpus.claims), "triples": build.triples, "derived_triples": build.derived}
-            analysis = self._analysis(build.store) if self.capabilities.keeps_analysis else None
-            attachments = _attachments(*analysis, build.store if staging.keeps_answers else None) if analysis else {}
+            dataset = build.store
+            del build  # a store on disk holds the dataset: its copy in memory can go once analysed
+            attachments: dict[str, bytes] = {}
+            analysis = None
+            if self.capabilities.keeps_analysis:
+                projection, traces, facts = self._analysis(dataset)
+                analysis = projection, traces
+                dataset = dataset if staging.keeps_answers else None  # freed before the files are made
+                if not staging.takes_store:  # updated on disk without analysis: see _refreshed_projection
+                    from .analysis.projection import dump_facts
+                    attachments[FACTS_FILE] = dump_facts(facts)
+                del facts
+                attachments.update(_attachments(projection, traces, dataset))
             if self.capabilities.local:
                 from .model.corpus import summarise
                 attachments[INPUTS_FILE] = self._inputs(summarise(corpus))
@@ -275,25 +289,29 @@ class Project:
                     "triples": manifest["triples"] + done.added - done.removed,
                     "derived_triples": manifest["derived_triples"] + done.derived_added - done.derived_removed}
         # analysed only where the updated dataset is in memory: projecting one on disk (about 10 s
-        # at 1M) would cost many times the update, so there the first whole-graph read projects
-        # it (and traces are read from the store)
+        # at 1M) would cost many times the update, so there the update carries the facts of the last
+        # full build and the resources changed since, which the first whole-graph read projects
+        # (_refreshed_projection), and traces are read from the store
         in_memory = self.capabilities.keeps_analysis and staging.takes_store
         analysis = self._analysis(staging.dataset) if in_memory else None
-        attachments = _attachments(*analysis, staging.dataset if staging.keeps_answers else None) if analysis else {}
+        attachments = _attachments(*analysis[:2], staging.dataset if staging.keeps_answers else None) if analysis else {}
+        if not in_memory and (facts := self._open().attachment(FACTS_FILE)) is not None:
+            attachments.update(_facts_carried(facts, self._open().attachment(TOUCHED_FILE), done.subjects, staging))
         attachments[INPUTS_FILE] = self._inputs(summaries)
         staging.publish(manifest, attachments)
-        self._projection, self._traces = analysis if analysis else (None, None)
+        self._projection, self._traces = analysis[:2] if analysis else (None, None)
         self._search = None
 
     @staticmethod
-    def _analysis(dataset: ox.Store) -> tuple[nx.DiGraph, dict[str, Any]]:
-        """The projection and every trace of a built dataset, read from its in-memory Oxigraph
-        store (the same rows as rdflib's, many times faster)."""
-        from .analysis.projection import project
+    def _analysis(dataset: ox.Store) -> tuple[nx.DiGraph, dict[str, Any], Facts]:
+        """The projection and every trace of a built dataset, and the facts projected, read from
+        its in-memory Oxigraph store (the same rows as rdflib's, many times faster)."""
+        from .analysis.projection import project_facts, read_facts
         from .analysis.chains import compute_all
         from .stores.oxigraph import OxigraphMemoryStore
-        projection = project(OxigraphMemoryStore(dataset))
-        return projection, compute_all(projection)
+        facts = read_facts(OxigraphMemoryStore(dataset))
+        projection = project_facts(facts)
+        return projection, compute_all(projection), facts
 
     def _result(self, start: float, manifest: Manifest, rebuilt: bool, updated: bool = False) -> BuildResult:
         """What a published build holds, from its manifest."""
@@ -345,7 +363,6 @@ class Project:
         return self._projection
 
     def _cached_projection(self) -> nx.DiGraph:
-        from .analysis.projection import project
         store = self.store()
         version = store.fingerprint()
         cache = self.build_dir / f"projection-{hashlib.sha256(self.store_spec.encode()).hexdigest()[:12]}.pickle"
@@ -356,12 +373,25 @@ class Project:
                 return graph  # type: ignore[no-any-return]
         except (OSError, ValueError, EOFError, pickle.UnpicklingError):
             pass
-        graph = project(store)
+        graph = self._refreshed_projection(store)
         try:
             atomic_write(cache, pickle.dumps((version, graph), protocol=5))
         except OSError:
             pass  # only a cache: a full or read-only disk does not stop a read
         return graph
+
+    @staticmethod
+    def _refreshed_projection(store: Store) -> nx.DiGraph:
+        """The projection of the whole store: after an update on disk, from the facts the last
+        full build kept with the resources changed since read again (about 2 s at 1M triples,
+        where reading the whole store takes about 10 s); else read whole."""
+        from .analysis.projection import load_facts, project, project_facts, refresh
+        kept = store.attachment(FACTS_FILE)
+        if kept is None:
+            return project(store)
+        facts = load_facts(kept)
+        refresh(facts, store, json.loads(store.attachment(TOUCHED_FILE) or b"[]"))
+        return project_facts(facts)
 
     def dataset(self) -> Dataset:
         """The built RDF dataset (all named graphs), rebuilding first if needed."""
@@ -519,6 +549,17 @@ class Project:
         if path is not None:
             atomic_write(Path(path), data)
         return data
+
+
+def _facts_carried(facts: bytes, touched: bytes | None, subjects: set[str], staging: Any) -> dict[str, bytes]:
+    """What an update on disk publishes so that the first whole-graph read need not project the
+    whole store: the facts of the last full build as they were, and every resource changed since
+    then (this update's and the earlier ones'), which the read reads again."""
+    from .analysis.projection import affected
+    from .stores.oxigraph import OxigraphMemoryStore
+    changed = affected(subjects, [OxigraphMemoryStore(staging.base), OxigraphMemoryStore(staging.dataset)])
+    earlier = set(json.loads(touched)) if touched is not None else set()
+    return {FACTS_FILE: facts, TOUCHED_FILE: json.dumps(sorted(earlier | changed)).encode("utf-8")}
 
 
 def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Store | None) -> dict[str, bytes]:

@@ -28,8 +28,11 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import pickle
+import sys
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -107,19 +110,90 @@ def _new_props() -> dict[str, Props]:
     return defaultdict(lambda: defaultdict(list))
 
 
-def _read(store: Store, focus: list[str] | None) -> tuple[_Resources, dict[str, list[Why]], Selectors]:
-    """The resources, the derivations and the selectors: for a focus (and every concept and rule)
-    in one query that starts from its IRIs (:meth:`~lbpgraph.stores.base.Store.select_graphed`),
-    for the whole graph (all but the derivation records) in one pass over the quads and two
-    queries. A triple held by two graphs counts once either way."""
-    if focus is not None:
-        return _read_focus(store, focus)
-    why = _whys(_values(store, f"SELECT ?s ?dp (STR(?do) AS ?value) ?rule ?premise WHERE {{ {_DERIVATION} }}"))
-    selectors = _values(store, f"SELECT ?s ?exact ?start ?end WHERE {{ {' . '.join(_SELECTOR)} }}")
-    return _whole(store), why, {a: (x, int(s), int(e)) for a, x, s, e in selectors}
+@dataclass
+class Facts:
+    """What a projection is made from: every resource's properties (derived facts included, the
+    derivation records left out), how each explained derived fact was derived, and the quotation
+    each appearance selects. An Oxigraph build keeps them, so that after an update only the
+    resources it changed are read again (:func:`refresh`)."""
+
+    props: dict[str, Props]
+    why: dict[str, list[Why]]
+    selectors: Selectors
 
 
-def _read_focus(store: Store, focus: list[str]) -> tuple[_Resources, dict[str, list[Why]], Selectors]:
+def read_facts(store: Store) -> Facts:
+    """The facts of the whole graph: the quads in one pass, the derived facts, the derivations
+    and the selectors in one query each. A triple held by two graphs counts once."""
+    return Facts(_whole(store), _derivations(store, ""), _selectors(store, ""))
+
+
+def _derivations(store: Store, values: str) -> dict[str, list[Why]]:
+    """How the explained derived facts about every subject (or those a VALUES clause names) were derived."""
+    return _whys(_values(store, f"SELECT ?s ?dp (STR(?do) AS ?value) ?rule ?premise WHERE {{ {values}{_DERIVATION} }}"))
+
+
+def _selectors(store: Store, values: str) -> Selectors:
+    """The quotation and position of every appearance (or of those a VALUES clause names)."""
+    rows = _values(store, f"SELECT ?s ?exact ?start ?end WHERE {{ {values}{' . '.join(_SELECTOR)} }}")
+    return {a: (x, int(s), int(e)) for a, x, s, e in rows}
+
+
+def refresh(facts: Facts, store: Store, subjects: Iterable[str]) -> None:
+    """Read again from ``store`` the facts of ``subjects`` (see :func:`affected`): their
+    properties, their derivations, their selectors; what no longer exists is dropped."""
+    record = vocab.PREFIXES["derivation"]
+    wanted = sorted({s for s in subjects if not s.startswith(record)})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start:start + 500]
+        values = _restrict("?s", chunk)
+        props: dict[str, Props] = defaultdict(dict)
+        for s, p, o in _values(store, f"SELECT ?s ?p ?o WHERE {{ {values}?s ?p ?o }}"):
+            found = props[s].setdefault(p, [])
+            if o not in found:
+                found.append(o)
+        why, selectors = _derivations(store, values), _selectors(store, values)
+        for s in chunk:
+            for table, fresh in ((facts.props, props), (facts.why, why), (facts.selectors, selectors)):
+                if s in fresh:
+                    table[s] = fresh[s]  # type: ignore[index]
+                else:
+                    table.pop(s, None)
+
+
+def affected(subjects: Iterable[str], stores: list[Store]) -> set[str]:
+    """The resources whose facts can change when quads about ``subjects`` change, looked up in
+    ``stores`` (the dataset before and after): each subject itself, the subject of a changed
+    derivation record, and the appearance whose quotation a changed target or selector gives."""
+    record = vocab.PREFIXES["derivation"]
+    subjects = sorted(set(subjects))
+    out = {s for s in subjects if not s.startswith(record)}
+    for start in range(0, len(subjects), 500):
+        values = _restrict("?n", subjects[start:start + 500])  # in each branch: Oxigraph joins it last otherwise
+        branches = ("?n lbp:derivedSubject ?x", "?x oa:hasTarget ?n", "?target oa:hasSelector ?n . ?x oa:hasTarget ?target")
+        query = "SELECT DISTINCT ?x WHERE { " + " UNION ".join(f"{{ {values}{b} }}" for b in branches) + " }"
+        for store in stores:
+            out.update(x for (x,) in _values(store, query))
+    return out
+
+
+def dump_facts(facts: Facts) -> bytes:
+    """The facts as bytes to keep (property names shared, so they take less room)."""
+    props = {s: {sys.intern(p): values for p, values in ps.items()} for s, ps in facts.props.items()}
+    return pickle.dumps((props, dict(facts.why), facts.selectors), protocol=5)
+
+
+def load_facts(data: bytes) -> Facts:
+    return Facts(*pickle.loads(data))
+
+
+def _read(store: Store, focus: list[str] | None) -> Facts:
+    """The facts for a focus (and every concept and rule) in one query that starts from its IRIs
+    (:meth:`~lbpgraph.stores.base.Store.select_graphed`), or of the whole graph."""
+    return read_facts(store) if focus is None else _read_focus(store, focus)
+
+
+def _read_focus(store: Store, focus: list[str]) -> Facts:
     from ..rdf.terms import to_python
     on = store.triple_patterns
     if "concepts and rules" not in store.memo:  # the same for every focus: read once per store
@@ -145,7 +219,7 @@ def _read_focus(store: Store, focus: list[str]) -> tuple[_Resources, dict[str, l
                 for s, _, _, dp, do, rule, premise, *_ in rows if dp is not None)
     selectors = {s["value"]: (x["value"], int(b["value"]), int(e["value"]))
                  for s, *_, x, b, e in rows if x is not None}
-    return _Resources(props), why, selectors
+    return Facts(props, why, selectors)
 
 
 class _Resources:
@@ -197,7 +271,7 @@ def _whys(rows: Iterable[tuple[str, str, str, str, str | None]]) -> dict[str, li
     return result
 
 
-def _whole(store: Store) -> _Resources:
+def _whole(store: Store) -> dict[str, Props]:
     """Every resource of the dataset but the derivation records, the same as the focused
     queries give for every subject (a triple in two graphs counts once): the curated graphs
     read quad by quad, the derived facts by one query that leaves the records out."""
@@ -209,15 +283,15 @@ def _whole(store: Store) -> _Resources:
         values = props[s][p]
         if o not in values:
             values.append(o)
-    return _Resources(props)
+    return props
 
 
 class _Context:
     """What every part of the projection reads: the resources, the derivations, concept labels,
     offers and speakers."""
 
-    def __init__(self, store: Store, focus: list[str] | None) -> None:
-        self.resources, self.why, self.selectors = _read(store, focus)
+    def __init__(self, facts: Facts) -> None:
+        self.resources, self.why, self.selectors = _Resources(facts.props), facts.why, facts.selectors
         lbp = vocab.PREFIXES["lbp"]
         self.concepts = {iri: p for iri, p in self.resources.typed("skos:Concept").items()
                          if vocab.expand("skos:inScheme") in p and not iri.startswith(lbp)}
@@ -243,13 +317,18 @@ def project(store: Store, focus: list[str] | None = None) -> nx.DiGraph:
     With ``focus`` (IRIs, see :func:`neighbourhood`), only those resources are projected, plus
     every concept and rule: enough to trace a claim without reading the whole graph.
     """
+    return project_facts(_read(store, focus), partial=focus is not None)
+
+
+def project_facts(facts: Facts, partial: bool = False) -> nx.DiGraph:
+    """The projection of ``facts``; ``partial``: those of a focus, whose edges may lead out of it."""
     g = nx.DiGraph()
-    c = _Context(store, focus)
+    c = _Context(facts)
     g.graph["rules"] = {local_id(iri, "rule"): _rule(p) for iri, p in c.resources.typed("lbp:Rule").items()}
     for add in (_add_concepts, _add_articles, _add_offers, _add_sources, _add_claims, _add_appearances,
                 _add_citations, _add_assessments, _add_contraindications, _add_missing_warnings):
         add(g, c)
-    if focus is not None:  # ends of edges that lead out of the focus
+    if partial:  # ends of edges that lead out of the focus
         g.remove_nodes_from([n for n, d in g.nodes(data=True) if "kind" not in d])
     return g
 

@@ -90,13 +90,15 @@ _CONTRAINDICATION_DEFINITION = [_P["rdf"] + "type", _LBP + "intervention", _LBP 
 
 @dataclass
 class Update:
-    """What an incremental build did: the quads it added and removed, and the keys it recomputed."""
+    """What an incremental build did: the quads it added and removed (and their subjects), and
+    the keys it recomputed."""
 
     added: int = 0
     removed: int = 0
     derived_added: int = 0
     derived_removed: int = 0
     keys: dict[str, int] = field(default_factory=dict)
+    subjects: set[str] = field(default_factory=set)
 
 
 def update(old: ox.Store, new: ox.Store, removed: Iterable[str], articles: dict[str, Article]) -> Update:
@@ -138,6 +140,7 @@ class _Changes:
         self.new.extend(fresh)
         self.result.added += len(fresh)
         self.result.derived_added += len(fresh) if derived else 0
+        self.result.subjects.update(q.subject.value for q in fresh)
 
     def remove(self, quads: list[Any], derived: bool = False) -> None:
         present = [q for q in quads if q in self.new]
@@ -145,6 +148,7 @@ class _Changes:
             self.new.remove(q)
         self.result.removed += len(present)
         self.result.derived_removed += len(present) if derived else 0
+        self.result.subjects.update(q.subject.value for q in present)
 
 
 def _replace_curated(old: ox.Store, new: ox.Store, changed: list[str], articles: dict[str, Article],

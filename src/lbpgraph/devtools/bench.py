@@ -133,7 +133,9 @@ def _run(root: Path, triples: int, seed: int, claims: int, stores: tuple[str, ..
                         + ("" if incremental else " (fell back to a full build)"), kind, seconds, t["build"])
                    for what, (seconds, incremental) in t["incremental"].items()),
                  *(_row(f"first {what} on a fresh build vs projecting the whole graph", kind, seconds,
-                        t["whole"]["projecting"]) for what, seconds in t["whole"].items() if what != "projecting")]
+                        t["whole"]["projecting"]) for what, seconds in t["whole"].items() if what != "projecting"),
+                 *(_row(f"first {what} after an update vs projecting the whole graph", kind, seconds,
+                        t["whole"]["projecting"]) for what, seconds in t["after_update"].items())]
     first = next(iter(answers.values()))
     disagreements = [f"{kind} differs from {next(iter(answers))} on {what}"
                      for kind, a in answers.items() for what in ("verdicts", "named query", "traces") if a[what] != first[what]]
@@ -176,19 +178,20 @@ def _our_tasks(root: Path, index: int, spec: str, remote: dict[str, Any], sample
     query_text = named_queries()[NAMED_QUERY][1]
     query_s, query_result = clock.time(f"{kind}: named query {NAMED_QUERY}", lambda: ours.query(query_text))
     view_s, _ = clock.time(f"{kind}: view of one claim's neighbourhood", lambda: ours.view(sample[0]).to_html())
-    incremental = {} if pushed else _incremental(ours, root / "data", clock)
+    incremental, after_update = ({}, {}) if pushed else _incremental(ours, root / "data", clock)
     ours.close()
     times = {"build": build_s, "traces": trace_times, "verdicts": verdict_s, "query": query_s, "view": view_s,
-             "incremental": incremental, "whole": whole}
+             "incremental": incremental, "whole": whole, "after_update": after_update}
     answers = {"verdicts": {(c["value"], s["value"] == "true") for c, s in verdicts},
                "named query": Counter(json.dumps(r, sort_keys=True) for r in query_result.rows),
                "traces": traces}
     return times, answers, built
 
 
-def _whole_graph_reads(ours: Any, clock: _Clock) -> dict[str, float]:
+def _whole_graph_reads(ours: Any, clock: _Clock, after: str = "the build") -> dict[str, float]:
     """The first ``stats``, ``report`` and ``view --all`` after a build, each by a Project of its
-    own (as separate commands would be), and, to compare, projecting the whole graph from the
+    own (as separate commands would be) and with no projection cached in the build folder (each
+    is the first read), and, after a full build, to compare, projecting the whole graph from the
     store (what such a first read did before builds kept the analysis)."""
     from ..analysis.projection import project
     from ..presentation.report import build_report, render_html
@@ -202,20 +205,24 @@ def _whole_graph_reads(ours: Any, clock: _Clock) -> dict[str, float]:
              "view --all": lambda p: p.view(None).to_html()}
     times = {}
     for what, read in reads.items():
+        for cached in ours.build_dir.glob("projection-*.pickle"):
+            cached.unlink()
         reader = fresh()
-        times[what], _ = clock.time(f"{kind}: first {what} after the build", lambda: read(reader))  # noqa: B023
+        times[what], _ = clock.time(f"{kind}: first {what} after {after}", lambda: read(reader))  # noqa: B023
         reader.close()
-    store = fresh().store()
-    times["projecting"], _ = clock.time(f"{kind}: projecting the whole graph from the store", lambda: project(store))
-    store.close()
+    if after == "the build":
+        store = fresh().store()
+        times["projecting"], _ = clock.time(f"{kind}: projecting the whole graph from the store", lambda: project(store))
+        store.close()
     return times
 
 
-def _incremental(ours: Any, data: Path, clock: _Clock) -> dict[str, tuple[float, bool]]:
+def _incremental(ours: Any, data: Path, clock: _Clock) -> tuple[dict[str, tuple[float, bool]], dict[str, float]]:
     """Builds after one article changes: its first appearance's hedging turned over, then a copy
     of it added (its own claims and sources renamed), then that copy removed; each time, and
-    whether the build was incremental. Then the article is put back as it was and built again
-    (not timed), so the data and the store are as before for the rest of the run."""
+    whether the build was incremental; and the first whole-graph reads after the first of these
+    updates. Then the article is put back as it was and built again (not timed), so the data and
+    the store are as before for the rest of the run."""
     from ..model.yamlio import dumps, loads
     article = sorted((data / "annotations").glob("*.yaml"))[0]
     before = article.read_bytes()
@@ -227,6 +234,7 @@ def _incremental(ours: Any, data: Path, clock: _Clock) -> dict[str, tuple[float,
         doc["title"] = f"{doc['title']} (revised)"
     article.write_text(dumps(doc), encoding="utf-8")
     times = {"edited": _timed_build(ours, clock, "one article edited")}
+    reads = _whole_graph_reads(ours, clock, after="that update")
     copy = _copy_article(data, article, doc)
     times["added"] = _timed_build(ours, clock, "one article added")
     for path in copy:
@@ -234,7 +242,7 @@ def _incremental(ours: Any, data: Path, clock: _Clock) -> dict[str, tuple[float,
     times["removed"] = _timed_build(ours, clock, "one article removed")
     article.write_bytes(before)
     clock.time(f"{ours.store_spec.partition(':')[0]}: the edited article put back (not timed)", ours.build)
-    return times
+    return times, reads
 
 
 def _timed_build(ours: Any, clock: _Clock, what: str) -> tuple[float, bool]:
