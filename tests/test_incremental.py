@@ -251,3 +251,25 @@ def test_a_changed_record_target_or_selector_stands_for_the_resource_whose_facts
     assert affected([target["value"]], [store]) == {target["value"], appearance["value"]}
     assert affected([quote["value"]], [store]) == {quote["value"], appearance["value"]}
     assert affected([subject["value"]], [store]) == {subject["value"]}
+
+
+def test_damaged_facts_are_read_again_from_the_store(corpus: Corpus) -> None:
+    """The facts an update carries only save time: damaged, the first whole-graph read projects
+    the whole store instead, with the same answers."""
+    project = _project(corpus.data.parent, "build", "oxigraph")
+    try:
+        project.build()
+        edit(random.Random(3), corpus)
+        assert project.build().updated
+        version = Path(project.store().path)  # type: ignore[attr-defined]
+        expected = json.loads(json.dumps(Project(corpus.data, corpus.data.parent / "full", "memory").traces(),
+                                         sort_keys=True))
+        for damage in (b"not a pickle", pickle.dumps("not facts")):
+            (version / "facts.pickle").write_bytes(damage)
+            for cached in (corpus.data.parent / "build").glob("projection-*.pickle"):
+                cached.unlink()
+            fresh = _project(corpus.data.parent, "build", "oxigraph")
+            assert json.loads(json.dumps(fresh.traces(), sort_keys=True)) == expected
+            fresh.close()
+    finally:
+        project.close()

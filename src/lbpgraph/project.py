@@ -386,11 +386,15 @@ class Project:
         full build kept with the resources changed since read again (about 2 s at 1M triples,
         where reading the whole store takes about 10 s); else read whole."""
         from .analysis.projection import load_facts, project, project_facts, refresh
-        kept = store.attachment(FACTS_FILE)
-        if kept is None:
+        kept, touched = store.attachment(FACTS_FILE), store.attachment(TOUCHED_FILE)
+        try:
+            facts = load_facts(kept) if kept is not None else None
+            changed = json.loads(touched) if touched is not None else []
+        except (ValueError, TypeError, EOFError, pickle.UnpicklingError):  # damaged: what they stand for is in the store
+            facts = None
+        if facts is None:
             return project(store)
-        facts = load_facts(kept)
-        refresh(facts, store, json.loads(store.attachment(TOUCHED_FILE) or b"[]"))
+        refresh(facts, store, changed)
         return project_facts(facts)
 
     def dataset(self) -> Dataset:
