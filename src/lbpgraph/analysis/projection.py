@@ -170,11 +170,14 @@ def affected(subjects: Iterable[str], stores: list[Store]) -> set[str]:
     out = {s for s in subjects if not s.startswith(record)}
     for start in range(0, len(subjects), 500):
         values = _restrict("?n", subjects[start:start + 500])  # in each branch: Oxigraph joins it last otherwise
-        branches = ("?n lbp:derivedSubject ?x", "?x oa:hasTarget ?n", "?target oa:hasSelector ?n . ?x oa:hasTarget ?target")
-        query = "SELECT DISTINCT ?x WHERE { " + " UNION ".join(f"{{ {values}{b} }}" for b in branches) + " }"
+        query = "SELECT DISTINCT ?x WHERE { " + " UNION ".join(f"{{ {values}{b} }}" for b in _STANDS_FOR) + " }"
         for store in stores:
             out.update(x for (x,) in _values(store, query))
     return out
+
+
+# what a changed ?n stands for (see affected): the subject of its record, the appearance of its target or selector
+_STANDS_FOR = ("?n lbp:derivedSubject ?x", "?x oa:hasTarget ?n", "?target oa:hasSelector ?n . ?x oa:hasTarget ?target")
 
 
 def dump_facts(facts: Facts) -> bytes:
