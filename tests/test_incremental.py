@@ -57,7 +57,7 @@ def _full(root: Path, store: str) -> dict[str, Any]:
         project.close()
 
 
-ANALYSIS = {"projection.pickle", "traces.json", "stats.json", "search.json", "answers.json"}
+ANALYSIS = {"projection.pickle", "traces.json", "traces-index.json", "stats.json", "search.json", "answers.json"}
 
 
 def _normal(facts: Facts) -> tuple[Any, ...]:

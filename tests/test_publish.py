@@ -31,7 +31,7 @@ CLAIM = "bw-unloads-discs"
 LOCK = ".lock"  # the build lock's file in a build folder or an oxigraph:DIR (README: Stores and scale)
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 MEMORY_FILES = [LOCK, "answers.json", "graph.trig", "inputs.json", "manifest.json", "projection.pickle", "search.json",
-                "stats.json", "traces.json"]
+                "stats.json", "traces-index.json", "traces.json"]
 
 
 def _options(root: Path, store: str, data: Path = DATA) -> list[str]:

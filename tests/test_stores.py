@@ -301,3 +301,35 @@ def test_a_query_that_slips_past_the_guard_still_reaches_no_server(kind: str, bu
     server.join()
     listener.close()
     assert received == []
+
+
+@pytest.mark.parametrize("fixture", ["built", "built_oxigraph"])
+def test_a_trace_by_id_reads_its_own_bytes_of_the_kept_traces(fixture: str, request: pytest.FixtureRequest,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The kept traces come with an index of where each lies: a trace by id reads those bytes,
+    not the whole file (30 MB at 1M triples); a wrong index is noticed and the file read whole."""
+    from lbpgraph.project import TRACE_INDEX_FILE, TRACES_FILE, _traces_with_index
+    built: Project = request.getfixturevalue(fixture)
+    kept = built.traces()
+    assert _traces_with_index(kept)[TRACES_FILE] == json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()
+    store_class = type(built.store())
+    reads: list[tuple[str, Any]] = []
+    attachment = store_class.attachment
+
+    def recorded(self: Any, name: str, part: Any = None) -> Any:
+        reads.append((name, part))
+        return attachment(self, name, part)
+    monkeypatch.setattr(store_class, "attachment", recorded)
+    claim = sorted(kept)[len(kept) // 2]
+    assert Project(built.data_dir, built.build_dir, built.store_spec).trace(claim).to_json() == kept[claim]
+    assert (TRACES_FILE, None) not in reads and any(name == TRACES_FILE and part for name, part in reads)
+
+    def shifted(self: Any, name: str, part: Any = None) -> Any:  # an index that points one claim further
+        data = attachment(self, name, part)
+        if name == TRACE_INDEX_FILE and data is not None:
+            index = json.loads(data)
+            ids = sorted(index)
+            data = json.dumps({c: index[ids[(i + 1) % len(ids)]] for i, c in enumerate(ids)}).encode()
+        return data
+    monkeypatch.setattr(store_class, "attachment", shifted)
+    assert Project(built.data_dir, built.build_dir, built.store_spec).trace(claim).to_json() == kept[claim]

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # heavy imports stay out of fast commands
 
 PROJECTION_FILE = "projection.pickle"  # attachments of a store that keeps analysis
 TRACES_FILE = "traces.json"
+TRACE_INDEX_FILE = "traces-index.json"  # claim id -> where its trace lies in traces.json (bytes from, to)
 SEARCH_FILE = "search.json"
 STATS_FILE = "stats.json"
 INPUTS_FILE = "inputs.json"  # published with every local build: what it was made from (see Project._update)
@@ -422,6 +423,8 @@ class Project:
         :class:`~lbpgraph.core.errors.ClaimNotFound`.
         """
         from .analysis.trace import ClaimIndex, Trace
+        if self._traces is None and (one := self._kept_trace(claim)) is not None:
+            return Trace.from_json(one)
         traces = self._kept_traces()
         if traces is None:
             return self._store_trace(claim)
@@ -430,6 +433,23 @@ class Project:
         index = ClaimIndex((cid, t["claim"]["statement"], [a["quote"] for a in t["appearances"]])
                            for cid, t in traces.items())
         return Trace.from_json(traces[index.find(claim, self.search)])
+
+    def _kept_trace(self, claim: str) -> dict[str, Any] | None:
+        """The kept trace of the claim whose id is ``claim``, read alone (where its index says it
+        lies in the kept traces, so a trace at 1M reads kilobytes, not 30 MB); None where there is
+        no such id or index, or what is read there is not that claim's trace."""
+        if not self.capabilities.keeps_analysis:
+            return None
+        self._ensure_built()
+        store = self._open()
+        index = store.attachment(TRACE_INDEX_FILE)
+        try:
+            where = json.loads(index).get(claim) if index is not None else None
+            part = store.attachment(TRACES_FILE, part=(where[0], where[1])) if where else None
+            trace = json.loads(part) if part else None
+            return trace if trace is not None and trace["claim"]["id"] == claim else None  # type: ignore[no-any-return]
+        except (ValueError, TypeError, KeyError, IndexError):  # a damaged index: the whole file is read
+            return None
 
     @gc_paused()
     def _kept_traces(self) -> dict[str, Any] | None:
@@ -566,6 +586,20 @@ def _facts_carried(facts: bytes, touched: bytes | None, subjects: set[str], stag
     return {FACTS_FILE: facts, TOUCHED_FILE: json.dumps(sorted(earlier | changed)).encode("utf-8")}
 
 
+def _traces_with_index(traces: dict[str, Any]) -> dict[str, bytes]:
+    """The traces as ``json.dumps(traces, sort_keys=True, ensure_ascii=False)`` writes them, and
+    where each claim's trace lies in those bytes (:meth:`Project._kept_trace`)."""
+    pieces, index, at = [b"{"], {}, 1
+    for n, (claim, trace) in enumerate(sorted(traces.items())):
+        head = ((", " if n else "") + json.dumps(claim, ensure_ascii=False) + ": ").encode("utf-8")
+        body = json.dumps(trace, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        index[claim] = [at + len(head), at + len(head) + len(body)]
+        pieces += [head, body]
+        at += len(head) + len(body)
+    pieces.append(b"}")
+    return {TRACES_FILE: b"".join(pieces), TRACE_INDEX_FILE: json.dumps(index, sort_keys=True).encode("utf-8")}
+
+
 def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Store | None) -> dict[str, bytes]:
     """What a store that keeps analysis publishes beside the graph: the projection, the traces,
     the stats and, given the ``dataset``, the answer of every named query (so that ``lbpgraph
@@ -578,7 +612,7 @@ def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Sto
     answers = {} if dataset is None else kept_answers(
         {full: oxigraph_answer(dataset, full) for full in (checked(text, 0) for _, text in named_queries().values())})
     return {PROJECTION_FILE: pickle.dumps(projection, protocol=5),
-            TRACES_FILE: json.dumps(traces, sort_keys=True, ensure_ascii=False).encode("utf-8"),
+            **_traces_with_index(traces),
             STATS_FILE: json.dumps(stats(projection), sort_keys=True, ensure_ascii=False).encode("utf-8"),
             SEARCH_FILE: json.dumps(documents(projection, traces), ensure_ascii=False).encode("utf-8"),
             **answers}

@@ -42,6 +42,15 @@ def read_regular(path: Path) -> bytes:
         raise Unreadable(f"is not readable ({exc.strerror})") from None
 
 
+def read_part(path: Path, part: tuple[int, int] | None = None) -> bytes:
+    """The bytes of the file at ``path``, or those from ``part[0]`` up to ``part[1]``."""
+    if part is None:
+        return path.read_bytes()
+    with open(path, "rb") as f:
+        f.seek(part[0])
+        return f.read(max(0, part[1] - part[0]))
+
+
 def is_hidden(name: str) -> bool:
     """Hidden entries (``.git``, an editor's ``.#x.yaml`` lock link) are not data."""
     return name.startswith(".")

@@ -131,8 +131,9 @@ class Store(ABC):
         manifest = self.manifest()
         return None if manifest is None else manifest.get("fingerprint")
 
-    def attachment(self, name: str) -> bytes | None:
-        """A file the published build carries beside its graph (see :class:`Capabilities`)."""
+    def attachment(self, name: str, part: tuple[int, int] | None = None) -> bytes | None:
+        """A file the published build carries beside its graph (see :class:`Capabilities`), or
+        the bytes from ``part[0]`` up to ``part[1]`` of it."""
         return None
 
     def opens(self) -> bool:

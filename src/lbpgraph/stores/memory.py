@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.files import build_lock, stamp, write_temp
+from ..core.files import build_lock, read_part, stamp, write_temp
 from ..core.sandbox import in_child
 from ..rdf.terms import from_oxigraph
 from .base import Capabilities, Manifest, Quad, Row, Staging, Store
@@ -63,9 +63,9 @@ class MemoryStore(Store):
             return None
         return manifest if outputs and manifest.get("outputs") == outputs else None
 
-    def attachment(self, name: str) -> bytes | None:
+    def attachment(self, name: str, part: tuple[int, int] | None = None) -> bytes | None:
         try:
-            return (self.build_dir / name).read_bytes()
+            return read_part(self.build_dir / name, part)
         except FileNotFoundError:
             return None
 

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..core.errors import QueryFailed
-from ..core.files import atomic_write, build_lock
+from ..core.files import atomic_write, build_lock, read_part
 from ..core.sandbox import in_child
 from ..rdf.terms import from_oxigraph
 from .base import Capabilities, Manifest, Row, Staging, Store
@@ -214,12 +214,12 @@ class OxigraphStore(Store):
         never changed once written), opened for writing."""
         return OxigraphStaging(self, base=self.open())
 
-    def attachment(self, name: str) -> bytes | None:
+    def attachment(self, name: str, part: tuple[int, int] | None = None) -> bytes | None:
         """A file of the version this store holds, opened (and pinned) first: none where the
         database does not open, so that a read goes to the database and says why it cannot."""
         try:
             self.open()
-            return (self.path / name).read_bytes()  # type: ignore[operator]
+            return read_part(self.path / name, part)  # type: ignore[operator]
         except (QueryFailed, OSError):
             return None
 
