@@ -308,10 +308,10 @@ def test_a_trace_by_id_reads_its_own_bytes_of_the_kept_traces(fixture: str, requ
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """The kept traces come with an index of where each lies: a trace by id reads those bytes,
     not the whole file (30 MB at 1M triples); a wrong index is noticed and the file read whole."""
-    from lbpgraph.project import TRACE_INDEX_FILE, TRACES_FILE, _traces_with_index
+    from lbpgraph.project import TRACE_INDEX_FILE, TRACES_FILE
     built: Project = request.getfixturevalue(fixture)
     kept = built.traces()
-    assert _traces_with_index(kept)[TRACES_FILE] == json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()
+    assert built.store().attachment(TRACES_FILE) == json.dumps(kept, sort_keys=True, ensure_ascii=False).encode()
     store_class = type(built.store())
     reads: list[tuple[str, Any]] = []
     attachment = store_class.attachment
