@@ -98,6 +98,7 @@ class Project:
         self._store: Store | None = None  # made on first use: a server's settings are checked then
         self._projection: nx.DiGraph | None = None
         self._traces: dict[str, Any] | None = None
+        self._traced = False  # whether this project traced a claim yet (see trace)
         self._search: Search | None = None
         self._fingerprint: tuple[Any, str] | None = None
         self._digests: dict[str, tuple[int, int, str]] = {}  # data file -> size, time, SHA-256 (see file_digests)
@@ -423,8 +424,9 @@ class Project:
         :class:`~lbpgraph.core.errors.ClaimNotFound`.
         """
         from .analysis.trace import ClaimIndex, Trace
-        if self._traces is None and (one := self._kept_trace(claim)) is not None:
-            return Trace.from_json(one)
+        first, self._traced = not self._traced, True
+        if first and self._traces is None and (one := self._kept_trace(claim)) is not None:
+            return Trace.from_json(one)  # one trace (a command) reads its own bytes; more read them all
         traces = self._kept_traces()
         if traces is None:
             return self._store_trace(claim)
