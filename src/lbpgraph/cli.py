@@ -116,8 +116,8 @@ def cli(ctx: click.Context, data_dir: Path, build_dir: Path, store: str | None, 
     ctx.meta["lbpgraph.export"] = (settings.get("export", {}), str(config))
     try:
         if remote := settings.get("sparql", {}):
-            from .stores.sparql import SparqlStore
-            SparqlStore.check_settings(remote, str(config))
+            from .stores.registry import check_settings
+            check_settings("sparql", remote, str(config))
         ctx.obj = Project(data_dir, build_dir, store or settings.get("store", "memory"), **remote)
     except LbpgraphError as exc:
         _fail(ctx, exc)

@@ -295,13 +295,15 @@ class Project:
         # full build and the resources changed since, which the first whole-graph read projects
         # (_refreshed_projection), and traces are read from the store
         in_memory = self.capabilities.keeps_analysis and staging.takes_store
-        analysis = self._analysis(staging.dataset) if in_memory else None
-        attachments = _attachments(*analysis[:2], staging.dataset if staging.keeps_answers else None) if analysis else {}
-        if not in_memory and (facts := self._open().attachment(FACTS_FILE)) is not None:
-            attachments.update(_facts_carried(facts, self._open().attachment(TOUCHED_FILE), done.subjects, staging))
+        projection, traces = self._analysis(staging.dataset)[:2] if in_memory else (None, None)
+        attachments = _attachments(projection, traces, staging.dataset if staging.keeps_answers else None) \
+            if projection is not None else {}
+        published = self._open()
+        if not in_memory and (facts := published.attachment(FACTS_FILE)) is not None:
+            attachments.update(_facts_carried(facts, published.attachment(TOUCHED_FILE), done.subjects, staging))
         attachments[INPUTS_FILE] = self._inputs(summaries)
         staging.publish(manifest, attachments)
-        self._projection, self._traces = analysis[:2] if analysis else (None, None)
+        self._projection, self._traces = projection, traces
         self._search = None
 
     @staticmethod

@@ -15,11 +15,11 @@ imported until :func:`open_store` (or :func:`store_class`) asks for that kind.
 from __future__ import annotations
 
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..core.errors import UsageError
+from ..core.errors import InvalidInput, Issue, UsageError
 
 if TYPE_CHECKING:
     from .base import Store
@@ -27,25 +27,45 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Plugin:
-    """A kind of store: the name a spec starts with, where its class is, whether it takes a location."""
+    """A kind of store: the name a spec starts with, where its class is, whether it takes a
+    location, and the settings its table in ``lbpgraph.toml`` may give (name -> type)."""
 
     name: str
     module: str
     cls: str
     located: bool  # "oxigraph:DIR", "sparql:URL"; "memory" takes none
+    settings: dict[str, type] = field(default_factory=dict)
 
 
 _PLUGINS: dict[str, Plugin] = {}
+_WANTED = {str: "text", float: "a number of seconds above 0", bool: "true or false"}
 
 
-def register(name: str, module: str, cls: str, located: bool) -> None:
+def register(name: str, module: str, cls: str, located: bool, settings: dict[str, type] | None = None) -> None:
     """Make ``NAME`` (or ``NAME:LOCATION``) a store spec, served by ``module.cls``."""
-    _PLUGINS[name] = Plugin(name, module, cls, located)
+    _PLUGINS[name] = Plugin(name, module, cls, located, settings or {})
 
 
 register("memory", "lbpgraph.stores.memory", "MemoryStore", located=False)
 register("oxigraph", "lbpgraph.stores.oxigraph", "OxigraphStore", located=True)
-register("sparql", "lbpgraph.stores.sparql", "SparqlStore", located=True)
+register("sparql", "lbpgraph.stores.sparql", "SparqlStore", located=True,  # dedicated: older versions', no longer needed
+         settings={"update_url": str, "graph_store_url": str, "user": str, "password": str, "timeout": float,
+                   "dedicated": bool})
+
+
+def check_settings(kind: str, table: dict[str, Any], where: str) -> None:
+    """Raise :class:`InvalidInput` naming ``where`` for each setting the ``[kind]`` table of the
+    settings file may not give; the store's module is not imported."""
+    known = _PLUGINS[kind].settings
+    problems = []
+    for key, value in sorted(table.items()):
+        wanted = known.get(key)
+        if wanted is None:
+            problems.append(f"unknown setting {key!r} (known: {', '.join(sorted(known))})")
+        elif not (type(value) is wanted or wanted is float and type(value) is int) or wanted is float and value <= 0:
+            problems.append(f"{key}: {_WANTED[wanted]}, not {value!r}")
+    if problems:
+        raise InvalidInput([Issue(where, 1, f"[{kind}]", p) for p in problems], subject="the settings")
 
 
 def parse_spec(spec: str) -> tuple[str, str]:

@@ -58,8 +58,8 @@ from http.client import HTTPException
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import (DatasetChanged, InvalidInput, Issue, LbpgraphError, QueryFailed, QueryRefused,
-                           QueryTimeout, RemoteStoreError, UsageError)
+from ..core.errors import (DatasetChanged, LbpgraphError, QueryFailed, QueryRefused, QueryTimeout, RemoteStoreError,
+                           UsageError)
 from ..rdf.results import QueryResult, materialise
 from ..rdf.sparql import walk
 from ..rdf.terms import XSD, from_rdflib, from_sparql_json
@@ -76,10 +76,6 @@ _LITERALS = (_ATTEMPT, _FINGERPRINT, _STATE, _VERSION)  # the control graph's ob
 _IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*")
 _FINGERPRINT_TEXT = re.compile(r"[A-Za-z0-9._:+/=-]{1,256}")
 _WHERE = re.compile(r"\bWHERE\s*\{")
-# what a [sparql] table may set (dedicated: from older versions, no longer needed), and how each is read
-_SETTINGS = {"update_url": str, "graph_store_url": str, "user": str, "password": str, "timeout": float,
-             "dedicated": bool}
-_WANTED = {str: "text", float: "a number of seconds above 0", bool: "true or false"}
 _FORM = "application/x-www-form-urlencoded"
 _RESULTS_JSON = "application/sparql-results+json"
 _NTRIPLES = "application/n-triples"
@@ -134,19 +130,6 @@ class SparqlStore(Store):
         self._pinned: _Control | None = None  # within reading(): the control graph as read then
         self._unrestricted = False  # within reading(): whether a query read the whole server
         self._graphs: tuple[tuple[str, str | None], list[str]] | None = None  # (version, fingerprint) -> live graphs
-
-    @staticmethod
-    def check_settings(table: dict[str, Any], where: str) -> None:
-        """Raise :class:`InvalidInput` naming ``where`` for each setting a ``[sparql]`` table may not give."""
-        problems = []
-        for key, value in sorted(table.items()):
-            kind = _SETTINGS.get(key)
-            if kind is None:
-                problems.append(f"unknown setting {key!r} (known: {', '.join(sorted(_SETTINGS))})")
-            elif not (type(value) is kind or kind is float and type(value) is int) or kind is float and value <= 0:
-                problems.append(f"{key}: {_WANTED[kind]}, not {value!r}")
-        if problems:
-            raise InvalidInput([Issue(where, 1, "[sparql]", p) for p in problems], subject="the settings")
 
     @classmethod
     def from_spec(cls, location: str, build_dir: Path, **settings: Any) -> SparqlStore:
