@@ -29,7 +29,8 @@ def test_every_store_agrees_and_rows_have_the_documented_shape(virtuoso: Any, tm
     assert result["traced_claims"] == 12 and result["named_query_rows"] > 0
     for store in result["stores"]:
         tasks = {r["task"] for r in result["rows"] if r["store"] == store}
-        bare = {"build vs bare pyoxigraph bulk load to disk", "build vs bare pyoxigraph bulk load in memory"}
+        bare = {"build vs bare pyoxigraph bulk load to disk", "build vs bare pyoxigraph bulk load in memory",
+                "bare pyoxigraph bulk load to disk vs in memory"}
         incremental = {f"build after one article {what} vs a full build" for what in ("edited", "added", "removed")}
         whole = {f"first {what} {when} vs projecting the whole graph" for what in ("stats", "report", "view --all")
                  for when in ("on a fresh build", "after an update")}
