@@ -30,7 +30,7 @@ from .core import vocab
 from .core.errors import InvalidInput, UsageError
 from .core.errors import LbpgraphError
 from .core.files import ChangeWatch, Unreadable, atomic_write, is_hidden, read_regular
-from .core.runtime import gc_paused
+from .core.runtime import drop_cached_views, gc_paused
 from .stores.registry import parse_spec, store_class
 
 if TYPE_CHECKING:  # heavy imports stay out of fast commands
@@ -207,7 +207,7 @@ class Project:
             raise UsageError(f"push sends the build to a SPARQL server; the store is {self.store_spec}")
         start = time.perf_counter()
         manifest = self._publish(self.corpus(), self.fingerprint())
-        self._projection = self._traces = self._search = None
+        self._keep_analysis(None, None)
         return self._result(start, manifest, rebuilt=True)
 
     def _publish(self, corpus: Corpus, fingerprint: str) -> Manifest:
@@ -240,8 +240,7 @@ class Project:
                 attachments[INPUTS_FILE] = self._inputs(summarise(corpus))
             staging.publish(manifest, attachments)
         if analysis:
-            self._projection, self._traces = analysis
-            self._search = None
+            self._keep_analysis(*analysis)
         return manifest
 
     def _inputs(self, summaries: dict[str, Any]) -> bytes:
@@ -303,8 +302,7 @@ class Project:
             attachments.update(_facts_carried(facts, published.attachment(TOUCHED_FILE), done.subjects, staging))
         attachments[INPUTS_FILE] = self._inputs(summaries)
         staging.publish(manifest, attachments)
-        self._projection, self._traces = projection, traces
-        self._search = None
+        self._keep_analysis(projection, traces)
 
     @staticmethod
     def _analysis(dataset: ox.Store) -> tuple[nx.DiGraph, dict[str, Any], Facts]:
@@ -340,15 +338,23 @@ class Project:
         return self._open()
 
     def close(self) -> None:
-        """Release the store (files, connections)."""
+        """Release the store (files, connections) and let go of the projection and traces
+        read (a later read reads them again)."""
+        self._keep_analysis(None, None)
         if self._store is not None:
             self._store.close()
+
+    def _keep_analysis(self, projection: nx.DiGraph | None, traces: dict[str, Any] | None) -> None:
+        """Hold these instead of the projection and traces held so far, which go at once
+        (see :func:`~lbpgraph.core.runtime.drop_cached_views`)."""
+        if self._projection is not None and self._projection is not projection:
+            drop_cached_views(self._projection)
+        self._projection, self._traces, self._search = projection, traces, None
 
     def _ensure_built(self) -> None:
         if self._checked and not self.watch:
             return
         if not self.is_current():
-            self._projection = self._traces = self._search = None
             self.close()
             self.build()  # after any build in progress, and only if that one did not bring it up to date
         self._checked = True
@@ -378,6 +384,7 @@ class Project:
         except (OSError, ValueError, EOFError, pickle.UnpicklingError):
             pass
         graph = self._refreshed_projection(store)
+        drop_cached_views(graph)  # not pickled: they would bring a cycle back with every load
         try:
             atomic_write(cache, pickle.dumps((version, graph), protocol=5))
         except OSError:
@@ -615,6 +622,7 @@ def _attachments(projection: nx.DiGraph, traces: dict[str, Any], dataset: ox.Sto
     from .stores.oxigraph import oxigraph_answer
     answers = {} if dataset is None else kept_answers(
         {full: oxigraph_answer(dataset, full) for full in (checked(text, 0) for _, text in named_queries().values())})
+    drop_cached_views(projection)  # not pickled: they would bring a cycle back with every load
     return {PROJECTION_FILE: pickle.dumps(projection, protocol=5),
             **_traces_with_index(traces),
             STATS_FILE: json.dumps(stats(projection), sort_keys=True, ensure_ascii=False).encode("utf-8"),

@@ -1,10 +1,13 @@
-"""How lbpgraph runs Python: :func:`gc_paused`, for work that makes millions of objects that live on."""
+"""How lbpgraph runs Python: :func:`gc_paused`, for work that makes millions of objects that live
+on, and :func:`drop_cached_views`, so that such objects go as soon as they are dropped."""
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 from collections.abc import Iterator
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -22,3 +25,14 @@ def gc_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+def drop_cached_views(obj: Any) -> None:
+    """Forget what :func:`functools.cached_property` keeps on ``obj``. NetworkX keeps a graph's
+    views there (``g.nodes``, ``g.succ``, ``g.edges``), and each points back at the graph: a
+    reference cycle, so a projection let go of (hundreds of MB at 1M triples) would stay until a
+    full collection, and a pickled one would bring its cycle back with every load. The views are
+    made again when next used."""
+    cls = type(obj)
+    for name in [n for n in vars(obj) if isinstance(getattr(cls, n, None), functools.cached_property)]:
+        del obj.__dict__[name]
