@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from lbpgraph.devtools.bench import run as run_bench
 
 from .conftest import run
@@ -40,7 +42,9 @@ def test_every_store_agrees_and_rows_have_the_documented_shape(virtuoso: Any, tm
         assert set(row) == {"task", "store", "seconds", "baseline_seconds", "speedup"}
         assert row["seconds"] > 0 and row["baseline_seconds"] > 0
         assert abs(row["speedup"] - row["baseline_seconds"] / row["seconds"]) <= 0.01 * row["speedup"] + 0.01
-    assert 0 < result["peak_rss_mb"] <= result["baseline_peak_rss_mb"]
+    peaks = result["peak_rss_mb_by_store"]  # each store's tasks ran in a process of their own
+    assert list(peaks) == result["stores"] and all(peak > 0 for peak in peaks.values())
+    assert result["peak_rss_mb"] == max(peaks.values()) and result["baseline_peak_rss_mb"] > 0
     assert any("traces" in m for m in messages) and any(m.startswith("baseline:") for m in messages)
     assert not list(tmp_path.iterdir()), "the work folder is removed"
 
@@ -52,6 +56,7 @@ def test_cli_json_and_progress(tmp_path: Path) -> None:
     assert {"triples", "rows", "peak_rss_mb"} <= set(out) and out["triples"] > 3000
     assert out["stores_agree"] and {r["store"] for r in out["rows"]} == {"oxigraph"}
     assert "oxigraph: build (YAML -> store)" in result.stderr  # progress goes to stderr
+    assert "oxigraph: 3/3 traces" in result.stderr  # from the store's own process, as it goes
 
 
 def test_a_bad_store_is_refused_before_any_work(tmp_path: Path) -> None:
@@ -66,3 +71,15 @@ def test_each_kind_of_store_is_named_once(tmp_path: Path) -> None:
         result = run("bench", "--triples", "5000", "--stores", stores, "--work-dir", str(tmp_path))
         assert result.exit_code == 2 and "name each kind of store once" in result.stderr, stores
     assert not list(tmp_path.iterdir())  # refused before any work
+
+
+def test_an_error_in_a_stores_own_process_is_raised_as_it_was(virtuoso: Any, tmp_path: Path) -> None:
+    from lbpgraph.core.errors import RemoteStoreError
+    remote = {"update_url": virtuoso.update_url, "graph_store_url": virtuoso.graph_store_url,
+              "user": USER, "password": "not-the-password"}
+    messages: list[str] = []
+    with pytest.raises(RemoteStoreError, match="refused the credentials"):
+        run_bench(5_000, tmp_path, claims=3, remote=remote, progress=messages.append,
+                  stores=("oxigraph", f"sparql:{virtuoso.query_url}"))
+    assert "oxigraph: 3/3 traces" in messages and "sparql: push (local build + upload) ..." in messages
+    assert not list(tmp_path.iterdir()), "the work folder is removed"

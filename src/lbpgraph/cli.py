@@ -505,8 +505,9 @@ def bench(project: Project, triples: int, fmt: str, seed: int, claims: int, work
     Tasks: build, one trace (p50, p95), verdicts for the whole corpus, a named query, the view
     of one claim, a build after one article is edited, added and removed (against the full
     build), and the first stats, report and view --all after a build (against projecting the
-    whole graph from the store); plus peak memory, and whether the stores give the same
-    answers. Progress goes to stderr; seconds and ratios to stdout.
+    whole graph from the store); plus peak memory (each store's tasks run in a process of their
+    own, as commands do), and whether the stores give the same answers. Progress goes to stderr;
+    seconds and ratios to stdout.
     """
     from .devtools.bench import run as run_bench
     from .devtools.bench import to_text
