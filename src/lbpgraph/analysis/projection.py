@@ -181,9 +181,16 @@ _STANDS_FOR = ("?n lbp:derivedSubject ?x", "?x oa:hasTarget ?n", "?target oa:has
 
 
 def dump_facts(facts: Facts) -> bytes:
-    """The facts as bytes to keep (property names shared, so they take less room)."""
-    props = {s: {sys.intern(p): values for p, values in ps.items()} for s, ps in facts.props.items()}
-    return pickle.dumps((props, dict(facts.why), facts.selectors), protocol=5)
+    """The facts as bytes to keep, the same bytes for the same facts: resources, properties and
+    values in order (the store gives them in an order of its own, which can differ from one
+    build to the next); property names shared, so they take less room."""
+    props = {s: {sys.intern(p): _in_order(values) for p, values in sorted(ps.items())}
+             for s, ps in sorted(facts.props.items())}
+    return pickle.dumps((props, dict(sorted(facts.why.items())), dict(sorted(facts.selectors.items()))), protocol=5)
+
+
+def _in_order(values: list[Any]) -> list[Any]:
+    return values if len(values) < 2 else sorted(values, key=lambda v: (type(v).__name__, v))
 
 
 def load_facts(data: bytes) -> Facts:
