@@ -330,3 +330,28 @@ def test_a_query_child_leaves_what_it_inherited_out_of_the_garbage_collectors_re
     frozen, enabled = in_child(lambda: (gc.get_freeze_count(), gc.isenabled()), 10)
     assert frozen >= len(inherited) and enabled
     assert gc.get_freeze_count() == 0  # the parent's collector is untouched
+
+
+def test_every_lbpgraph_error_crosses_from_a_query_process_as_it_was() -> None:
+    """A query runs in a child process, which sends back the lbpgraph error it raised: every
+    kind arrives with its class, message, exit code and fields, whatever its ``__init__`` takes."""
+    from lbpgraph.core import errors
+    from lbpgraph.core.sandbox import in_child
+    made = {errors.InvalidInput: lambda: errors.InvalidInput([errors.Issue("a.yaml", 3, "claim x", "bad")], "data",
+                                                            subject="the settings"),
+            errors.ClaimNotFound: lambda: errors.ClaimNotFound("backward walk", [("c1", "Backward walking helps")]),
+            errors.AmbiguousClaim: lambda: errors.AmbiguousClaim("walk", [("c1", "a"), ("c2", "b")], {"c1": "text"}),
+            errors.DiskFull: lambda: errors.DiskFull(OSError(28, "No space left on device")),
+            errors.CannotWrite: lambda: errors.CannotWrite("/proc/x.html", "Permission denied")}
+    kinds = [c for c in vars(errors).values() if isinstance(c, type) and issubclass(c, errors.LbpgraphError)]
+    assert len(kinds) > 15
+    for kind in kinds:
+        sent = made.get(kind, lambda: kind("what went wrong"))()  # noqa: B023 - called at once
+
+        def fail() -> None:
+            raise sent  # noqa: B023 - called at once
+
+        with pytest.raises(kind) as raised:
+            in_child(fail, 30)
+        assert type(raised.value) is kind and str(raised.value) == str(sent), kind
+        assert vars(raised.value) == vars(sent) and raised.value.exit_code == sent.exit_code

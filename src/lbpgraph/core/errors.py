@@ -29,6 +29,7 @@ from __future__ import annotations
 import errno
 import os
 from dataclasses import dataclass
+from typing import Any
 
 EXCERPT = 60  # characters of a user's text that a message repeats
 
@@ -68,6 +69,19 @@ class LbpgraphError(Exception):
 
     exit_code = 1
     hint: str | None = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as its class, message and fields, not as a call of its __init__ (which takes
+        # other arguments in some subclasses), so that it crosses to another process as it was:
+        # a query's child (core.sandbox) and the bench's store processes raise it again there
+        return _unpickled, (type(self), self.args, self.__dict__)
+
+
+def _unpickled(cls: type[LbpgraphError], args: tuple[Any, ...], fields: dict[str, Any]) -> LbpgraphError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(fields)
+    return error
 
 
 class InvalidInput(LbpgraphError):
