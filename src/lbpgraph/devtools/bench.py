@@ -3,9 +3,10 @@
 A synthetic corpus (:mod:`lbpgraph.devtools.synth`) of about N triples is written as YAML; then
 each task runs on each chosen store (``oxigraph`` by default; ``memory`` and ``sparql:URL`` on
 request; each store's tasks in a process of their own, as commands run) and the plain way (an
-rdflib ``Dataset`` on the Memory store, the same questions as SPARQL with property paths). Times are wall-clock seconds from one run;
-ratios are baseline / ours. The stores' answers are compared with each other: verdicts, the
-named query's rows and every sampled trace must be the same on all of them.
+rdflib ``Dataset`` on the Memory store, the same questions as SPARQL with property paths).
+Times are wall-clock seconds from one run; ratios are baseline / ours. The stores' answers are
+compared with each other: verdicts, the named query's rows and every sampled trace must be the
+same on all of them.
 """
 
 from __future__ import annotations
@@ -80,8 +81,8 @@ class _Clock:
 
 
 def _in_own_process(clock: _Clock, *args: Any) -> tuple[Any, float]:
-    """:func:`_our_tasks` for one store, given ``args`` but the clock, in a new process of its
-    own, as separate commands would run them: the heap one store's tasks leave behind (memory
+    """:func:`_our_tasks` for one store (``args``: all its arguments before the clock) in a new
+    process of its own, as separate commands would run them: the heap one store's tasks leave behind (memory
     freed but kept by the allocator, about 400 MB after a build at 1M) does not count in the next
     store's peak. Started afresh, not forked: a fork of a process that used Oxigraph's on-disk
     store can hang in it. Progress comes back as it goes; returns the result and the process's
