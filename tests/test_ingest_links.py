@@ -1,7 +1,12 @@
 """Hyperlinks as citations, email newsletters and bare-link lists (issue 16, second held-out check)."""
 
+import random
+
+from lbpgraph.core.text import Span
 from lbpgraph.ingest.analyse import analyse
-from lbpgraph.ingest.references import find_reference_lists
+from lbpgraph.ingest.draft import draft_annotation
+from lbpgraph.ingest.references import Reference, Works, find_reference_lists
+from lbpgraph.model.schema import Source
 from lbpgraph.ingest.webpage import extract
 
 NEWSLETTER = b"""<html><head><title>Clinic news: stretching at work</title>
@@ -80,3 +85,47 @@ def test_a_link_that_names_no_work_cites_only_where_its_sentence_speaks_of_resea
     a = analyse(text, links=links)
     assert [r.text for r in a.references] == ["https://journal.example/articles/123"]
     assert [(c.kind, a.text[c.span.start:c.span.end]) for c in a.citations] == [("link", "2024 trial")]
+
+
+def _names(entry: Reference, address: str, doi: str | None, pmid: str | None) -> bool:
+    """The rule, written out: the same DOI (case aside) where both have one, else the same PubMed
+    id where both have one, else the same address (trailing slashes aside)."""
+    if doi and entry.doi:
+        return doi.lower() == entry.doi.lower()
+    if pmid and entry.pmid:
+        return pmid == entry.pmid
+    return bool(entry.url) and entry.url.rstrip("/") == address.rstrip("/")
+
+
+# addresses with the DOI and PubMed id each names
+ADDRESSES = [("https://doi.org/10.1000/abc", "10.1000/abc", None), ("https://doi.org/10.1000/ABC", "10.1000/ABC", None),
+             ("https://doi.org/10.2000/x.y", "10.2000/x.y", None),
+             ("https://pubmed.ncbi.nlm.nih.gov/123/", None, "123"), ("https://pubmed.ncbi.nlm.nih.gov/456", None, "456"),
+             ("https://pubmed.ncbi.nlm.nih.gov/123/?doi=10.1000/abc", "10.1000/abc", "123"),
+             ("https://example.org/a", None, None), ("https://example.org/a/", None, None),
+             ("https://example.org/b//", None, None), ("https://example.org/c", None, None)]
+
+
+def test_an_address_finds_the_first_entry_that_names_its_work_as_the_rule_says() -> None:
+    rnd = random.Random(5)
+    urls = [None, "https://example.org/a", "https://example.org/a/", "https://example.org/b",
+            "https://doi.org/10.1000/abc", "https://pubmed.ncbi.nlm.nih.gov/123/"]
+    for trial in range(300):
+        entries = [Reference(str(i), None, "", Span(0, 1), doi=rnd.choice([None, "10.1000/abc", "10.1000/Abc", "10.2000/x.y"]),
+                             pmid=rnd.choice([None, "123", "456"]), url=rnd.choice(urls)) for i in range(rnd.randint(0, 8))]
+        works = Works()
+        for n, entry in enumerate([None, *entries]):
+            if entry is not None:
+                works.add(entry)
+            for address, doi, pmid in ADDRESSES:
+                expected = next((e for e in entries[:n] if _names(e, address, doi, pmid)), None)
+                assert works.first(address) is expected, (trial, address, entries[:n])
+        assert all(Works(entries).first(a) is works.first(a) for a, _, _ in ADDRESSES)
+
+
+def test_new_records_take_the_first_ids_free_beside_the_bibliography() -> None:
+    text = "A title\n\nResearch shows " + " and ".join(f"https://doi.org/10.1000/w{i}" for i in range(6)) + ".\n"
+    taken = {i: Source(id=i, kind="journal-article", title="t", peer_reviewed="unknown", verification="unverified")
+             for i in ("work-2", "work-4")}
+    draft = draft_annotation(analyse(text, taken), "a", "articles/a.txt", taken)
+    assert [s["id"] for s in draft["sources"]] == ["work", "work-3", "work-5", "work-6", "work-7", "work-8"]

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from ..core.text import Span
 from . import latin
 from .matching import ascii_fold, venues_agree
-from .references import Reference, ReferenceList, bare_work_addresses, footnote_label, names_work
+from .references import Reference, ReferenceList, Works, bare_work_addresses, footnote_label
 
 _NUM_LIST = r"\d{1,3}(?:[ \t]*[-–,][ \t]*\d{1,3})*"
 _NUMERIC = latin.compile(
@@ -65,6 +65,10 @@ _FULL_NAME_BEFORE = latin.compile(  # "Jane Smith (45)": an age (a number a list
 _SYMBOL_BEFORE = latin.compile(r"(?<![\w'’-])[A-Za-zα-ωΑ-Ω]$")  # "I²", "R²", "χ²": a letter standing alone
 _COMPARED_AFTER = latin.compile(r"^[ \t]*[=<>≤≥≈]")  # "² = 48%", "² < 0.05": a quantity compared
 _PHONE_AFTER = latin.compile(r"^[ \t]*\d{2,4}[ \t.\-]?\d{3,4}")
+# how much of its sentence a numeric marker's look-alikes are told by: the blanks before it and the
+# characters before those (a setting's word, a person, two names and a comma); a sentence that runs on
+# (a text with no stops) must not make each marker read all of it
+_BEFORE = 80
 _UNIT_BEFORE = latin.compile(r"(?:\d|\b(?:m|cm|mm|km|ft|in|kg/m|x10|10|e))$")
 _NAME = r"(?:(?:van|von|de|der|den|da|del|di|du|le|la|te|ten|ter)[ \t]+){0,2}[A-Z](?:[a-z]|['’][A-Z])[A-Za-z'’\-]*"
 _INITIALS = r"(?:[ \t]+[A-Z]{1,3}\b(?![a-z]))?"
@@ -372,7 +376,10 @@ def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, fo
         numbers = _expand(raw)
         if numbers is None or 0 in numbers or any(len(str(n)) > 3 for n in numbers):
             continue
-        before = text[sentence.start:m.start()]
+        ink = m.start()  # where the blanks before the marker begin
+        while ink > sentence.start and text[ink - 1] in " \t":
+            ink -= 1
+        before = text[max(sentence.start, ink - _BEFORE):m.start()]
         after = text[m.end():m.end() + 40]
         by_number, size = index.numbers(numbers, m.start())
         if not labelled and not _numeric_context_ok(kind, numbers, before, after, m.start() in enumerations,
@@ -387,14 +394,16 @@ def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, fo
 def _links(text: str, sentences: _Sentences, reference_lists: list[ReferenceList], links: list[tuple[int, int, str]],
            lists: _Spans, found: list[InText], taken: _Spans) -> None:
     """A hyperlink's words, or an address in a sentence: a citation of the entry that names its target."""
-    entries = [e for lst in reference_lists if not lst.inline for e in lst.entries]
+    entries = Works(e for lst in reference_lists if not lst.inline for e in lst.entries)
     inline = {e.span: e.key for lst in reference_lists if lst.inline for e in lst.entries}
     for start, end, url in sorted([*links, *bare_work_addresses(text)]):
         span = Span(start, end)
         sentence = sentences.at(start)
         if sentence is None or lists.overlaps(span) or taken.overlaps(span):
             continue
-        key = inline.get(span) or next((e.key for e in entries if names_work(e, url)), None)
+        key = inline.get(span)
+        if key is None and (work := entries.first(url)) is not None:
+            key = work.key
         if key is None:
             continue
         found.append(InText(text[start:end], span, "link", (key,), (), sentence))

@@ -13,6 +13,7 @@ one YAML writer, :func:`lbpgraph.model.yamlio.dumps`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,7 +63,7 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str, source
 
 def _sources_of(analysis: Analysis, sources: dict[str, schema.Source]) -> tuple[dict[str, str], list[schema.Source]]:
     """Entry key -> source id (the bibliography's work, or a new record's), and the new records."""
-    taken = set(sources)
+    ids = _FreshIds(sources)
     source_of: dict[str, str] = {}
     local: list[schema.Source] = []
     for ref in analysis.references:
@@ -70,7 +71,7 @@ def _sources_of(analysis: Analysis, sources: dict[str, schema.Source]) -> tuple[
         if matched:
             source_of[ref.key] = matched
         else:
-            new = _new_source(ref, taken)
+            new = _new_source(ref, ids)
             local.append(new)
             source_of[ref.key] = new.id
     return source_of, local
@@ -208,13 +209,27 @@ def to_yaml(draft: dict[str, Any]) -> str:
     return header + dumps(draft)
 
 
-def _new_source(ref: Reference, taken: set[str]) -> schema.Source:
-    base = slug(f"{ref.surname or 'work'}{ref.year or ''}").replace("-", "")
-    source_id, n = base, 1
-    while source_id in taken:
-        n += 1
-        source_id = f"{base}-{n}"
-    taken.add(source_id)
+class _FreshIds:
+    """Ids no source has: ``base``, else ``base-2``, ``base-3``, ...; each base goes on from the last
+    it gave (what was taken stays taken), so that thousands of entries naming no author take linear time."""
+
+    def __init__(self, taken: Iterable[str]) -> None:
+        self.taken: set[str] = set(taken)
+        self.last: dict[str, int] = {}
+
+    def fresh(self, base: str) -> str:
+        n = self.last.get(base, 1)
+        found = base if n == 1 else f"{base}-{n}"
+        while found in self.taken:
+            n += 1
+            found = f"{base}-{n}"
+        self.last[base] = n
+        self.taken.add(found)
+        return found
+
+
+def _new_source(ref: Reference, ids: _FreshIds) -> schema.Source:
+    source_id = ids.fresh(slug(f"{ref.surname or 'work'}{ref.year or ''}").replace("-", ""))
     return schema.Source(
         id=source_id, kind="journal-article", authors=[a for a in ref.authors if a.strip()],
         year=ref.year if ref.year and 1500 <= ref.year <= 2100 else None, title=ref.title, venue=ref.venue,

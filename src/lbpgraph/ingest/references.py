@@ -621,16 +621,42 @@ def _title_venue(rest: str) -> tuple[str | None, str | None]:
     return title, venue
 
 
-def names_work(ref: Reference, url: str) -> bool:
-    """Whether ``url`` names the work of entry ``ref``: the same DOI, PubMed id or address."""
-    doi_m, pmid_m = _DOI.search(url), _PMID.search(url)
-    doi = tidy_doi(doi_m.group(1)) if doi_m else None
-    pmid = next((g for g in pmid_m.groups() if g), None) if pmid_m else None
-    if doi and ref.doi:
-        return doi.lower() == ref.doi.lower()
-    if pmid and ref.pmid:
-        return pmid == ref.pmid
-    return bool(ref.url) and ref.url.rstrip("/") == url.rstrip("/")
+class Works:
+    """Entries found by the work an address names: the first entry with the same DOI, else (where
+    the address or the entry has no DOI) the same PubMed id, else (where either has none) the same
+    address, trailing slashes aside. Each look-up reads a few tables, so that a text with thousands
+    of links and entries is read in linear time."""
+
+    def __init__(self, entries: Iterable[Reference] = ()) -> None:
+        self.entries: list[Reference] = []
+        self._doi: dict[str, int] = {}
+        self._pmid: dict[tuple[bool, str], int] = {}  # (has a DOI, PubMed id)
+        self._url: dict[tuple[bool, bool, str], int] = {}  # (has a DOI, has a PubMed id, address)
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: Reference) -> None:
+        at = len(self.entries)
+        self.entries.append(entry)
+        if entry.doi:
+            self._doi.setdefault(entry.doi.lower(), at)
+        if entry.pmid:
+            self._pmid.setdefault((bool(entry.doi), entry.pmid), at)
+        if entry.url:
+            self._url.setdefault((bool(entry.doi), bool(entry.pmid), entry.url.rstrip("/")), at)
+
+    def first(self, url: str) -> Reference | None:
+        """The first entry that names the work ``url`` names, if any."""
+        doi_m, pmid_m = _DOI.search(url), _PMID.search(url)
+        doi = tidy_doi(doi_m.group(1)) if doi_m else None
+        pmid = next((g for g in pmid_m.groups() if g), None) if pmid_m else None
+        dois = (False,) if doi else (False, True)  # an entry with a DOI is judged by it alone when the address has one
+        pmids = (False,) if pmid else (False, True)
+        found = [self._doi.get(doi.lower()) if doi else None,
+                 *(self._pmid.get((d, pmid)) for d in dois if pmid),
+                 *(self._url.get((d, p, url.rstrip("/"))) for d in dois for p in pmids)]
+        at = min((i for i in found if i is not None), default=None)
+        return None if at is None else self.entries[at]
 
 
 def bare_work_addresses(text: str) -> list[tuple[int, int, str]]:
@@ -667,17 +693,17 @@ def linked_entries(text: str, lists: list[ReferenceList],
     the address), one "list" each, keyed after every listed entry in the order they first appear."""
     spans = sorted((lst.span for lst in lists), key=lambda sp: sp.start)
     starts = [sp.start for sp in spans]
-    known = [e for lst in lists for e in lst.entries]
+    known = Works(e for lst in lists for e in lst.entries)
     out: list[ReferenceList] = []
     found = sorted([*links, *bare_work_addresses(text)])
     for start, end, url in found:
         i = bisect.bisect_right(starts, start) - 1
-        if (i >= 0 and spans[i].start <= start < spans[i].end) or any(names_work(e, url) for e in known):
+        if (i >= 0 and spans[i].start <= start < spans[i].end) or known.first(url) is not None:
             continue
         if not _ID_URL.match(url) and not _RESEARCH.search(_sentence_around(text, start, end)):
             continue  # a link that names no work and is not said to lead to research
-        parsed = _parse(str(len(known) + 1), _Entry(None, [(0, url)], 0))
+        parsed = _parse(str(len(known.entries) + 1), _Entry(None, [(0, url)], 0))
         entry = dataclasses.replace(parsed, span=Span(start, end))
-        known.append(entry)
+        known.add(entry)
         out.append(ReferenceList(None, (entry,), inline=True))
     return out
