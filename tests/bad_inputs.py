@@ -81,7 +81,16 @@ def _make_folder(file: str) -> Callable[[Path], None]:
     return make
 
 
+def _citation(**values: Any) -> Callable[[dict[str, Any]], None]:
+    return lambda d: d["annotations"]["a"]["appearances"][1]["citations"][0].update(values)
+
+
 CASES: list[BadInput] = [
+    # a judgement that contradicts itself: the source does not address the claim, yet supports or contradicts it
+    BadInput("supports-but-not-addressed", "fidelity partially-supports with stance not-addressed",
+             "annotations/a.yaml", "- source: smith2010", edit=_citation(stance="not-addressed")),
+    BadInput("contradicts-but-not-addressed", "cannot contradict it", "annotations/a.yaml", "- source: smith2010",
+             edit=_citation(fidelity="contradicts", stance="not-addressed")),
     # dates the build cannot type: a trailing newline ($ accepts it), digits of another script (\d accepts them)
     BadInput("date-trailing-newline", "bad date '2014-02-08\\u000A'", "annotations/a.yaml", "published:",
              edit=_article(published="2014-02-08\n")),

@@ -40,8 +40,10 @@ def test_explain_gives_a_rule_and_facts_for_every_part_of_the_verdict(built: Pro
             assert (ROOT / "src" / "lbpgraph" / "build" / e["rule_file"]).is_file()  # relative to the build package
     overstated = [e for e in t.explanation if e["value"] == "overstated"]
     assert [e["appearance"] for e in overstated] == ["001.jep-opens-discs"]
-    assert [p["kind"] for p in overstated[0]["premises"]] == ["citation"]
-    assert "stance hypothesis" in overstated[0]["premises"][0]["text"]
+    # the source states a hypothesis; it studied athletes, a narrower population than the claim's
+    kinds = {p["kind"] for p in overstated[0]["premises"]}
+    assert "citation" in kinds and kinds <= {"citation", "source", "concept"}
+    assert any("stance hypothesis" in p["text"] for p in overstated[0]["premises"] if p["kind"] == "citation")
     strength = next(e for e in built.trace("bw-unloads-discs").explanation if e["part"] == "strength")
     assert (strength["value"], strength["rule"]) == ("narrative-review-or-expert-opinion", "claim-strength-expert-opinion")
     assert [p["id"] for p in strength["premises"]] == ["000.dufek-disc-unloading"]
@@ -54,7 +56,7 @@ def test_explain_names_the_rule_and_premises_of_every_downgrade(built: Project) 
     t = built.trace("walking-relieves-lbp")
     certainty = [e for e in t.explanation if e["part"] == "certainty"]
     assert certainty[0]["value"] == "very-low" and certainty[0]["rule"] == "claim-certainty"
-    downgrades = {(e["rule"], e["value"]) for e in certainty[1:]}
+    downgrades = [(e["rule"], e["value"]) for e in certainty[1:]]
     assert ("downgrade-risk-of-bias", "risk-of-bias -1: primary endpoint not reported") in downgrades
     assert ("downgrade-imprecision", "imprecision -2: sample of 36, below 100, far below the optimal information "
             "size of 400") in downgrades

@@ -91,6 +91,13 @@ def contrary(d: dict[str, Any], stance: str, supports: bool = False) -> None:
                                    "fidelity": "supports" if supports else "does-not-support"})
 
 
+def cited_again(d: dict[str, Any], fidelity: str) -> None:
+    """Another appearance of the claim cites Smith 2010 again, judged ``fidelity``."""
+    d["annotations"]["a"]["appearances"].append({
+        "id": "again", "claim": "bw-unloads", "quote": "my grandmother swore by it", "speaker": "author",
+        "hedging": "certain", "citations": [{"source": "smith2010", "fidelity": fidelity, "stance": "finding"}]})
+
+
 def test_every_rule_is_covered_here() -> None:
     source = Path(__file__).read_text(encoding="utf-8")
     missing = [r.name for r in load_rules() if f"rule {r.name}" not in source]
@@ -108,6 +115,10 @@ def consult_lab(d: dict[str, Any]) -> None:
 #             edit of the base fixture where it must not fire, check)
 CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule data-bears-on-claim: the source's own data, on the claim's intervention and outcome
+    ("data-bears-on-claim",  # a claim of efficacy with no outcome needs a clinical one measured
+     lambda d: (claim(d, 1).update(kind="efficacy"), claim(d, 1).pop("outcome"), smith(d).update(outcomes=["disc-load", "pain"])),
+     lambda d: (claim(d, 1).update(kind="efficacy"), claim(d, 1).pop("outcome")),
+     lambda ds: has(ds, CIT, "lbp:dataBearsOn", C + "bw-unloads")),
     ("data-bears-on-claim", None, lambda d: smith(d).update(outcomes=["pain"]),
      lambda ds: has(ds, CIT, "lbp:dataBearsOn", C + "bw-unloads")),
     ("data-bears-on-claim", lambda d: smith(d).update(interventions=["treadmill-bw"]),
@@ -161,16 +172,35 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda d: d["annotations"]["a"].update(commercial_interest=[{"id": "o", "name": "Retro", "interventions": ["backward-walking"]}]),
      lambda d: d["annotations"]["a"].update(commercial_interest=[{"id": "o", "name": "Retro", "interventions": ["treadmill-bw"]}]),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("commercial-interest"))),
-    # rule flag-overstated
-    ("flag-overstated", None, lambda d: app(d, 1).update(hedging="hedged"),
+    # rule flag-overstated: certain over a cautious source, partial support, or broader than the source
+    ("flag-overstated", lambda d: cite(d).update(fidelity="supports"),
+     lambda d: (cite(d).update(fidelity="supports"), app(d, 1).update(hedging="hedged")),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
     ("flag-overstated", None, lambda d: cite(d).update(mode="quotation"),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
-    ("flag-overstated", lambda d: (cite(d).update(stance="association"), claim(d, 1).update(kind="efficacy")),
-     lambda d: cite(d).update(stance="association"),
+    ("flag-overstated", lambda d: (cite(d).update(stance="association", fidelity="supports"), claim(d, 1).update(kind="efficacy")),
+     lambda d: cite(d).update(stance="association", fidelity="supports"),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
-    # rule flag-second-hand
-    ("flag-second-hand", None, lambda d: smith(d).update(cites=[]),
+    ("flag-overstated", lambda d: app(d, 1).update(hedging="hedged"),
+     lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
+    ("flag-overstated",  # a narrower population than the claim's
+     lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports"),
+                claim(d, 1).update(population="people"), smith(d).update(population="healthy-men")),
+     lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports"),
+                claim(d, 1).update(population="people"), smith(d).update(population="people")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
+    ("flag-overstated",  # only a narrower intervention than the claim's
+     lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports"),
+                smith(d).update(interventions=["treadmill-bw"])),
+     lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports"),
+                smith(d).update(interventions=["treadmill-bw", "backward-walking"])),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
+    # rule flag-second-hand: onward citations count where the source states no data of its own
+    ("flag-second-hand", lambda d: cite(d).update(stance="hypothesis"),
+     lambda d: (cite(d).update(stance="hypothesis"), smith(d).update(cites=[])),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
+    ("flag-second-hand", lambda d: cite(d).update(stance="hypothesis"), lambda d: None,  # its own hedged finding
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
     ("flag-second-hand", lambda d: (smith(d).update(cites=[]), cite(d).update(stance="background")),
      lambda d: (smith(d).update(cites=[], design="systematic-review"), cite(d).update(stance="background")),
@@ -217,7 +247,7 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     ("claim-strength-expert-opinion", lambda d: cite(d).update(stance="background"), lambda d: None,
      lambda ds: has(ds, C + "bw-unloads", "lbp:strength", vocab.DESIGNS.iri("narrative-review-or-expert-opinion"))),
     # rule claim-flags
-    ("claim-flags", None, lambda d: app(d, 1).update(hedging="hedged"),
+    ("claim-flags", None, lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports")),
      lambda ds: has(ds, C + "bw-unloads", "lbp:flag", FLAG("overstated"))),
     # rule inferred-caution
     ("inferred-caution", lambda d: claim(d, 1)["mechanisms"].append("facet-loading"), lambda d: None,
@@ -257,13 +287,23 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     ("downgrade-risk-of-bias", lambda d: (cite(d).update(stance="association"), claim(d, 1).update(kind="efficacy")),
      lambda d: cite(d).update(stance="association"),
      lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "risk-of-bias")),
-    # rule downgrade-indirectness: another population, part of the interventions, or judged so
+    # rule downgrade-indirectness: another or a narrower population (or none recorded), only
+    # narrower interventions or part of them, or judged so
     ("downgrade-indirectness",
      lambda d: (claim(d, 1).update(population="adults-with-lbp"), smith(d).update(population="healthy-men")),
+     lambda d: (claim(d, 1).update(population="people"), smith(d).update(population="people")),
+     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
+    ("downgrade-indirectness",
      lambda d: (claim(d, 1).update(population="people"), smith(d).update(population="healthy-men")),
+     lambda d: (claim(d, 1).update(population="healthy-men"), smith(d).update(population="healthy-men")),
+     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
+    ("downgrade-indirectness", lambda d: claim(d, 1).update(population="people"),
+     lambda d: (claim(d, 1).update(population="people"), smith(d).update(population="people")),
      lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
     ("downgrade-indirectness", lambda d: claim(d, 1).update(interventions=["backward-walking", "yoga"]),
-     lambda d: claim(d, 1).update(interventions=["backward-walking", "walking"]),  # walking: covered, bw is narrower
+     lambda d: None, lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
+    ("downgrade-indirectness", lambda d: smith(d).update(interventions=["treadmill-bw"]),
+     lambda d: smith(d).update(interventions=["treadmill-bw", "backward-walking"]),
      lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
     ("downgrade-indirectness", lambda d: cite(d).update(indirect=["comparator"], note="both arms walked backwards"),
      lambda d: cite(d).update(note="both arms walked backwards"),
@@ -273,8 +313,11 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda ds: has(ds, DOWN + "imprecision", "lbp:levels", Literal(2))),
     ("downgrade-imprecision", None, lambda d: smith(d).update(sample_size=400),
      lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "imprecision")),
-    # rule downgrade-inconsistency: another source with data on the claim does not support it
+    # rule downgrade-inconsistency: another source with data on the claim does not support it, or
+    # the rated one where another appearance cites it so
     ("downgrade-inconsistency", lambda d: contrary(d, "finding"), lambda d: contrary(d, "not-addressed"),
+     lambda ds: has(ds, RATING, "lbp:downgrade", vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
+    ("downgrade-inconsistency", lambda d: cited_again(d, "contradicts"), lambda d: cited_again(d, "supports"),
      lambda ds: has(ds, RATING, "lbp:downgrade", vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
     # rule rating-certainty: the start, down by the levels of the downgrades, never below very low
     ("rating-certainty", lambda d: smith(d).update(design="randomised-controlled-trial", sample_size=150),

@@ -135,7 +135,8 @@ FLAGS = ValueSet("flag", "FlagScheme", "Warning flags on a verdict", (
          "The speaker or publisher sells something related to the claim's intervention."),
     Term("overstated", "overstated",
          "The claim is more certain or broader than its source: a hypothesis, a hedged result "
-         "or an association turned into a finding."),
+         "or an association turned into a finding, a partial support stated whole, or a narrower "
+         "population or intervention than the claim's."),
     Term("second-hand", "second-hand",
          "Support comes through a source that itself only cites others for the claim."),
     Term("dead-end", "dead end",

@@ -143,6 +143,11 @@ def _judged(citation: Any) -> Any:
     if citation.source and citation.fidelity in vocab.SUPPORTING_FIDELITY and citation.stance is None:
         raise PydanticCustomError("missing_stance", "a citation with fidelity {fidelity} needs a stance "
                                   "(how the source states the claim)", {"fidelity": citation.fidelity})
+    if citation.stance == "not-addressed" and citation.fidelity in (*vocab.SUPPORTING_FIDELITY, "contradicts"):
+        raise PydanticCustomError("stance_contradicts_fidelity", "a source that does not address the claim "
+                                  "cannot {verb} it: fidelity {fidelity} with stance not-addressed",
+                                  {"fidelity": citation.fidelity,
+                                   "verb": "contradict" if citation.fidelity == "contradicts" else "support"})
     if citation.indirect and not citation.note:
         raise PydanticCustomError("missing_note", "a citation judged indirect needs a note saying why", {})
     return citation
