@@ -11,7 +11,9 @@ import io
 
 import pytest
 
+from lbpgraph.analysis.explain import downgrades
 from lbpgraph.core import vocab
+from lbpgraph.presentation.render import certainty_lines
 from lbpgraph.project import Project
 from lbpgraph.analysis.query import named_queries
 
@@ -53,6 +55,25 @@ def test_corrected_verdict(built: Project, claim: str, supported: bool, certaint
     verdict = built.trace(claim).verdict
     assert (verdict["peer_reviewed_support"], verdict["certainty"]) == (supported, certainty)
     assert bool(verdict["certainty_from"]) is supported  # certainty comes only from peer-reviewed data
+
+
+def test_each_concern_is_shown_once_and_the_levels_shown_add_up_to_where_a_rating_ends(built: Project) -> None:
+    """GRADE rates a concern down once, however many reasons it has: a reader who adds up the
+    levels a trace shows for a source gets where its rating ends (never below very low)."""
+    levels = ["very-low", "low", "moderate", "high"]
+    shown = 0
+    for trace in built.traces().values():
+        v = trace["verdict"]
+        steps = downgrades(v["certainty_reasons"])
+        assert len({(source, concern) for source, concern, _, _ in steps}) == len(steps)
+        for origin in v["certainty_from"]:
+            taken = sum(n for source, _, n, _ in steps if source == origin["source"])
+            assert levels.index(origin["certainty"]) == max(0, levels.index(origin["start"]) - taken), origin
+        lines = certainty_lines(v)
+        assert [line.split(":")[0].split(" ", 3)[-1] for line in lines if line.startswith("  -")] == \
+            [concern.replace("-", " ") for _, concern, _, _ in steps]
+        shown += sum(len(why) > 1 for _, _, _, why in steps)
+    assert shown  # some concern of the corpus has several reasons
 
 
 def test_opinion_is_level_5_and_certainty_needs_peer_reviewed_data(built: Project) -> None:

@@ -44,6 +44,16 @@ def certainty_reasons(g: nx.DiGraph, claim: str) -> tuple[list[CertaintyOrigin],
     return origin, reasons
 
 
+def downgrades(reasons: list[CertaintyReason]) -> list[tuple[str, str, int, list[str]]]:
+    """The downgrades of :func:`certainty_reasons` as a reader counts them: one per rated source
+    and concern, with its levels and every reason for it (GRADE rates a concern down once,
+    however many reasons it has)."""
+    steps: dict[tuple[str, str], tuple[int, list[str]]] = {}
+    for r in reasons:
+        steps.setdefault((r["source"], r["concern"] or ""), (r["levels"], []))[1].append(r["reason"])
+    return [(source, concern, levels, why) for (source, concern), (levels, why) in steps.items()]
+
+
 def _citation_text(d: Any) -> str:
     parts = [d["marker"] or d["mode"], f"mode {d['mode']}", f"fidelity {d['fidelity']}" if d["fidelity"] else "",
              f"stance {d['stance']}" if d["stance"] else "",

@@ -51,13 +51,16 @@ def certainty_line(verdict: Verdict) -> str:
 
 
 def certainty_lines(verdict: Verdict) -> list[str]:
-    """Where the certainty comes from: per rated source, its start and each downgrade."""
+    """Where the certainty comes from: per rated source, its start and each downgrade, once per
+    concern with all its reasons."""
+    from ..analysis.explain import downgrades
+    steps = downgrades(verdict["certainty_reasons"])
     lines = []
     for origin in verdict["certainty_from"]:
         design = (origin["design"] or "no design").replace("-", " ")
         lines.append(f"from {origin['label']} ({design}): starts {origin['start']}, ends {origin['certainty']}")
-        lines += [f"  -{r['levels']} {r['concern'].replace('-', ' ')}: {r['reason']}"
-                  for r in verdict["certainty_reasons"] if r["source"] == origin["source"]]
+        lines += [f"  -{levels} {concern.replace('-', ' ')}: {'; '.join(why)}"
+                  for source, concern, levels, why in steps if source == origin["source"]]
     return lines
 
 

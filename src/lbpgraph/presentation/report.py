@@ -18,6 +18,7 @@ from importlib import resources
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from ..analysis.chains import article_ref
+from ..analysis.explain import downgrades
 from ..analysis.metrics import Metrics, metrics
 from ..analysis.records import (AppearanceNode, AppearanceRecord, CitationRecord, NodeKind, SourceRecord,
                                 TraceJSON, node)
@@ -241,8 +242,8 @@ def _claim_rows(traces: dict[str, TraceJSON]) -> list[ClaimRow]:
             "curator_evidence": [_work(e["source"], 0, None, e["fidelity"]) for e in t.get("curator_evidence", [])],
             "basis": v["basis"], "peer_reviewed_support": v["peer_reviewed_support"],
             "certainty": v["certainty"],
-            "certainty_reasons": [f"{r['concern'].replace('-', ' ')} -{r['levels']}: {r['reason']}"  # type: ignore[union-attr]
-                                  for r in v["certainty_reasons"]],
+            "certainty_reasons": [f"{concern.replace('-', ' ')} -{levels}: {'; '.join(why)}"
+                                  for _, concern, levels, why in downgrades(v["certainty_reasons"])],
             "strength": v["strength"]["label"] if v["strength"] else None,
             "cebm_level": v["strength"]["cebm_level"] if v["strength"] else None,
             "flags": v["flags"], "amplification": d["amplification"]["summary"],
