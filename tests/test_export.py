@@ -355,7 +355,10 @@ def test_claimreview_has_one_review_per_appearance_with_every_required_property(
         assert r["words"] == r["name"] and r["title"] == a["article"]["title"]
         assert r["words"] == (RESTS_ON[a["basis"]] if value == 1 else r["words"])
     words = {r["words"] for r in rows}
-    assert {"rests on anecdote", "rests on expert opinion", "peer-reviewed support, low certainty"} <= words
+    supported = {t["verdict"]["certainty"].replace("-", " ") for t in built.traces().values()
+                 if t["verdict"]["peer_reviewed_support"]}
+    assert supported and {"rests on anecdote", "rests on expert opinion"} | {
+        f"peer-reviewed support, {c} certainty" for c in supported} <= words
     # the claim's author and date only where the page gives them
     authors = _rows(store, """SELECT ?url ?name ?date WHERE { ?r schema:url ?url ; schema:itemReviewed ?c .
                               OPTIONAL { ?c schema:author/schema:name ?name } OPTIONAL { ?c schema:datePublished ?date } }""")

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Frame, Page
 
+from lbpgraph.core import vocab
 from lbpgraph.project import Project
 from lbpgraph.presentation.view import build_view
 
@@ -69,7 +70,8 @@ def test_find_a_claim_then_read_its_trace_and_graph(browser: Browser, server: Se
     page = opened.page
     claims = [d for _, d in built.projection().nodes(data=True) if d["kind"] == "claim"]
     assert page.locator("#claims li").count() == len(claims)
-    assert page.locator("#claims li .certainty").first.inner_text() in ("high", "moderate", "low")
+    best = min((t["verdict"]["certainty"] for t in built.traces().values()), key=vocab.CERTAINTY.notations.index)
+    assert best != "none" and page.locator("#claims li .certainty").first.inner_text().replace(" ", "-") == best
     page.fill("#q", "  OPENS the disc   space ")
     page.click("form button")
     page.wait_for_url(f"{server.url}/claim/{CLAIM}")
