@@ -129,3 +129,36 @@ def test_new_records_take_the_first_ids_free_beside_the_bibliography() -> None:
              for i in ("work-2", "work-4")}
     draft = draft_annotation(analyse(text, taken), "a", "articles/a.txt", taken)
     assert [s["id"] for s in draft["sources"]] == ["work", "work-3", "work-5", "work-6", "work-7", "work-8"]
+
+
+IDENTIFIERS = ("Retro walking: a reading list\n\n"
+               "Treadmill retro-walking reduced pain in athletes, see doi:10.1007/s11332-020-00682-y.\n\n"
+               "A systematic review in the European Spine Journal found only low to moderate evidence for walking, "
+               "PMID 31234567.\n\n"
+               "Raza et al. found that retro walking improves flexibility (https://doi.org/10.5555/irj.21.2).\n\n"
+               "Further reading\n"
+               "1. Raza T, Riaz S, Ahmad F, et al. Investigating the effects of retro walking on pain. "
+               "Iran Rehabil J. 2021;19(2):309-318.\n"
+               "2. Dufek JS, House AJ. Backward walking: a possible active exercise. J Exerc Physiol Online. "
+               "2011;14(1):17-26.\n")
+
+
+def test_a_sentence_that_reports_a_study_and_ends_with_its_identifier_is_prose_that_cites_it():
+    """A sentence saying what a study found is no entry of a reference list even when it ends with
+    the study's PubMed id or DOI: the list is the numbered one, and each sentence cites its work."""
+    a = analyse(IDENTIFIERS)
+    [listed] = [lst for lst in a.lists if not lst.inline]
+    assert [r.authors[0] for r in listed.entries] == ["Raza T", "Dufek JS"]
+    for printed, sentence in (("PMID 31234567", "A systematic review"), ("https://doi.org/10.5555/irj.21.2", "Raza et al.")):
+        [entry] = [r for r in a.references if r.text == printed]
+        assert entry.title is None and not entry.authors  # nothing read from the sentence as a title or author
+        [cite] = [c for c in a.citations if c.kind == "link" and c.keys == (entry.key,)]
+        assert a.sentence(cite.sentence).startswith(sentence)
+
+
+def test_digits_of_an_identifier_are_no_marker_and_an_identifier_is_kept_as_printed():
+    a = analyse(IDENTIFIERS)
+    doi = IDENTIFIERS.index("doi:10.1007")
+    assert not [c for c in a.citations if c.kind == "numeric" and doi <= c.span.start < doi + 40]
+    [entry] = [r for r in a.references if r.doi == "10.1007/s11332-020-00682-y"]
+    assert entry.text == "doi:10.1007/s11332-020-00682-y" == IDENTIFIERS[entry.span.start:entry.span.end]

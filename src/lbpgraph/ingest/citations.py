@@ -42,7 +42,7 @@ _NUMERIC = latin.compile(
     rf"|\([ \t]*(?:((?:see[ \t]+(?:also[ \t]+)?)?(?:refs?|references?)\.?|see)[ \t]*)?({_NUM_LIST})[ \t]*\)"
     rf"|\^({_NUM_LIST})"
     r"|([¹²³⁴⁵⁶⁷⁸⁹⁰]+(?:[ \t]*[,⁻\-–][ \t]*[¹²³⁴⁵⁶⁷⁸⁹⁰]+)*)"
-    r"|(?:(?<=[a-z]{3})|(?<=[a-z]{2}[.,;:)\"”’]))(\d{1,3}(?:[-–,]\d{1,3})*)(?![\w.,]\w)", re.I)
+    r"|(?:(?<=[a-z]{3})|(?<=[a-z]{2}[.,;:)\"”’]))(\d{1,3}(?:[-–,]\d{1,3})*)(?!\d)(?![\w.,]\w)", re.I)
 _SUP = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻", "0123456789-")
 _SETTING = latin.compile(
     r"(?:speed|level|setting|step|stage|grade|size|phase|week|day|session|set|rep|round|page|chapter|table|"
@@ -366,8 +366,8 @@ def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, fo
     for m in _NUMERIC.finditer(text):
         span = Span(m.start(), m.end())
         sentence = sentences.at(m.start())
-        if sentence is None or lists.overlaps(span):
-            continue
+        if sentence is None or lists.overlaps(span) or taken.overlaps(span):
+            continue  # in a reference list, or in an address or identifier read as a citation already
         kind = "square" if m.group(2) else "paren" if m.group(4) else "glued" if m.group(7) else "sup"
         if kind == "sup" and text[m.start() - 1:m.start()] == "[":
             continue  # "[^1]": a Markdown footnote's marker or definition, read as one

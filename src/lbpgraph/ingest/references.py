@@ -83,6 +83,9 @@ _AUTHOR_START = latin.compile(
     r"|,[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+|[ \t]+[A-Z]\.)?(?=[ \t]*[(;]))"
     r"|(?:[A-Z]\.[ \t]?){1,3}[ \t]*[A-Z][A-Za-z'’\-]+,)")
 _PROSE_AFTER_YEAR = latin.compile(rf"\({_YEAR}[a-z]?\)[ \t]+[a-z]")
+# what a study is said to have done, as a sentence reports it and a title rarely does: "et al. found that"
+_PROSE_VERB = latin.compile(r"\b(?:found|showed|reported|concluded|demonstrated|proved|revealed|confirmed|observed|"
+                            r"suggested)[ \t]+(?:that|only|no|little|some|a|an|the|it|this|these|those|both|its|their)\b")
 # "Northfield Institute is an independent ...", "The Trust, founded in 2004, funds ...": a sentence about someone
 _PROSE_SUBJECT = latin.compile(
     r"^(?:The[ \t]+)?[A-Z][\w'’&\-]*(?:[ \t]+(?:[A-Z][\w'’&\-]*|of|for|and|on|in))*(?:,[^,.]{1,60},)?[ \t]+"
@@ -292,8 +295,8 @@ def score(entry: str) -> int:
         s += 1
     if entry[:1].islower() and not latin.match(rf"(?:{_PARTICLES}[ \t]+)+[A-Z]", entry):
         s -= 3  # prose, not "van der Berg E"
-    if _PROSE_AFTER_YEAR.search(entry[:160]):
-        s -= 5  # "Lee and Kang (2016) found that ...": a sentence, not an entry
+    if _PROSE_AFTER_YEAR.search(entry[:160]) or _PROSE_VERB.search(entry[:160]):
+        s -= 5  # "Lee and Kang (2016) found that ...", "A review in Spine found only ...": a sentence, not an entry
     if _FIRST_PERSON.search(entry):
         s -= 3
     if _PROSE_SUBJECT.match(entry) and not (_PAREN_YEAR.search(entry) or _VOLUME_PAGES.search(entry) or _DOI.search(entry)):
@@ -690,20 +693,21 @@ def linked_entries(text: str, lists: list[ReferenceList],
     it names one work or its sentence says it leads to research). One that a
     listed entry already names (the same DOI, PubMed id or address) is that entry;
     the others become entries of their own (their span the link's words or the address, their text
-    the address), one "list" each, keyed after every listed entry in the order they first appear."""
+    the address: a hyperlink's target, or the address or identifier as the text prints it), one
+    "list" each, keyed after every listed entry in the order they first appear."""
     spans = sorted((lst.span for lst in lists), key=lambda sp: sp.start)
     starts = [sp.start for sp in spans]
     known = Works(e for lst in lists for e in lst.entries)
     out: list[ReferenceList] = []
-    found = sorted([*links, *bare_work_addresses(text)])
-    for start, end, url in found:
+    found = sorted([*((*link, False) for link in links), *((*bare, True) for bare in bare_work_addresses(text))])
+    for start, end, url, printed in found:
         i = bisect.bisect_right(starts, start) - 1
         if (i >= 0 and spans[i].start <= start < spans[i].end) or known.first(url) is not None:
             continue
         if not _ID_URL.match(url) and not _RESEARCH.search(_sentence_around(text, start, end)):
             continue  # a link that names no work and is not said to lead to research
         parsed = _parse(str(len(known.entries) + 1), _Entry(None, [(0, url)], 0))
-        entry = dataclasses.replace(parsed, span=Span(start, end))
+        entry = dataclasses.replace(parsed, span=Span(start, end), text=text[start:end] if printed else url)
         known.add(entry)
         out.append(ReferenceList(None, (entry,), inline=True))
     return out
