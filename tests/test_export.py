@@ -748,3 +748,22 @@ def test_the_oxigraph_store_exports_the_same_bytes(tmp_path: Path) -> None:
             assert oxigraph.export(fmt, settings=SETTINGS) == memory.export(fmt, settings=SETTINGS), fmt
     finally:
         oxigraph.close()
+
+
+def test_json_exports_stay_data_inside_a_page_script_element(tmp_path: Path) -> None:
+    """ClaimReview is published inside <script type="application/ld+json">: no string of an
+    article may close that element or open markup there, in any JSON export. The escapes leave the
+    JSON value as it was."""
+    from lbpgraph.export import ExportSettings
+    payload = "</script><img src=x onerror=alert(1)> & 'it'"
+    data = factory.corpus()
+    data["annotations"]["a"]["title"] = payload
+    data["claims.yaml"]["claims"][1]["statement"] = payload
+    data["bibliography.yaml"]["sources"][0]["title"] = payload
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    project.build()
+    settings = ExportSettings(review_author="Checks", review_url="https://checks.example.org/{claim}#{appearance}")
+    for fmt in ("claimreview", "jsonld", "csl-json"):
+        out = project.export(fmt, settings=settings)
+        assert not set(out.decode("utf-8")) & set("<>&'"), fmt
+        assert payload in json.dumps(json.loads(out), ensure_ascii=False), fmt

@@ -14,12 +14,11 @@ become commands), so a title from an article cannot break the file or run a macr
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from ..core import vocab
+from ..core import safejson, vocab
 
 if TYPE_CHECKING:
     from . import Export
@@ -98,7 +97,7 @@ def csl_item(record: dict[str, Any]) -> dict[str, Any]:
 
 def csl_json(export: Export) -> bytes:
     items = [csl_item(r) for r in records(export)]
-    return (json.dumps(items, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    return (safejson.dumps(items, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
 def bibtex(export: Export) -> bytes:

@@ -14,10 +14,9 @@ for 1 the words say what this appearance rests on ("rests on anecdote").
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from ..core import vocab
+from ..core import safejson, vocab
 from ..core.errors import UsageError
 
 if TYPE_CHECKING:
@@ -114,4 +113,4 @@ def reviews(export: Export) -> list[dict[str, Any]]:
 
 def write(export: Export) -> bytes:
     document = {"@context": "https://schema.org", "@graph": reviews(export)}
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    return (safejson.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")

@@ -14,7 +14,7 @@ import warnings
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from ..core import vocab
+from ..core import safejson, vocab
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -67,7 +67,7 @@ def jsonld(export: Export) -> bytes:
         warnings.simplefilter("ignore", DeprecationWarning)
         document = json.loads(ds.serialize(format="json-ld", context=ctx, auto_compact=True))
     document["@context"] = ctx
-    return (json.dumps(canonical(document), ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    return (safejson.dumps(canonical(document), ensure_ascii=False, sort_keys=True, indent=1) + "\n").encode("utf-8")
 
 
 def canonical(value: Any) -> Any:

@@ -12,13 +12,12 @@ pyvis package, and the page's Content Security Policy allows its two scripts by 
 from __future__ import annotations
 
 import importlib.util
-import json
 import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..core import vocab
+from ..core import safejson, vocab
 from .palette import ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, KINDS, SHAPES, SOURCE_LEGEND
 from .policy import inline_only
 
@@ -53,8 +52,7 @@ def escape(text: str) -> str:
 
 def to_json(value: Any) -> str:
     """``value`` as JSON (keys sorted) that is safe inside a script element, as Jinja's ``tojson`` writes it."""
-    return (json.dumps(value, sort_keys=True).replace("<", "\\u003c").replace(">", "\\u003e")
-            .replace("&", "\\u0026").replace("'", "\\u0027"))
+    return safejson.dumps(value, sort_keys=True)
 
 
 def _template(name: str) -> str:
