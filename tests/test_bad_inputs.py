@@ -70,6 +70,10 @@ def _fifo(tmp: Path) -> None:
     os.mkfifo(tmp / "fifo")
 
 
+def _file_in_the_way(tmp: Path) -> None:
+    (tmp / "afile").write_text("not a folder\n", encoding="utf-8")
+
+
 def _folder(tmp: Path) -> None:
     (tmp / "folder.rq").mkdir()
 
@@ -168,6 +172,13 @@ CASES = [
     Case("trace-10-kb", ("trace", TEN_KB), 1, r"claims match 'lumbar walking .{0,80}…' \(10240 characters\)",
          seconds=5),
     Case("trace-empty", ("trace", ""), 1, r"no claim matches ''"),
+    Case("trace-punctuation-only", ("trace", "("), 1, r"no claim matches '\('"),
+    Case("query-timeout-nan", ("query", "--timeout", "nan", "ASK {}"), 2, r"'nan' is not a number of seconds"),
+    Case("query-timeout-infinite", ("query", "--timeout", "inf", "ASK {}"), 2, r"'inf' is not a number of seconds"),
+    Case("build-dir-under-a-file", ("build",), 7, r"cannot write .*afile/sub/\.lock: a file stands where its folder should be",
+         _file_in_the_way, options=("--data", "{data}", "--build-dir", "{tmp}/afile/sub")),
+    Case("build-dir-is-a-file", ("trace", "bw-reduces-lbp"), 7, r"cannot write .*afile/\.lock: a file stands where",
+         _file_in_the_way, options=("--data", "{data}", "--build-dir", "{tmp}/afile")),
     Case("trace-blank", ("trace", " \t "), 1, r"no claim matches"),
     Case("trace-newline-and-controls", ("trace", "zz\nqq\x1b[31m"), 1, r"no claim matches 'zz\\nqq\\x1b\[31m'"),
     Case("trace-ambiguous", ("trace", "back walking"), 1, r"claims match 'back walking'; give one of their ids"),

@@ -58,6 +58,10 @@ def test_a_claim_found_by_words_says_on_stderr_why_and_one_found_by_id_says_noth
     assert why.endswith("; read open disc space = disc unloading")  # the other name, said once
     by_id = run("trace", "bw-unloads-discs", build=built.build_dir)
     assert by_id.stderr == "" and by_id.stdout == words.stdout
+    page = run("view", "does walking backwards open the disc space", "--out", str(built.build_dir / "found.html"),
+               build=built.build_dir)  # the page of a claim found by words says so too
+    assert page.exit_code == 0 and page.stderr == f"Found bw-unloads-discs by your words: matched {why}\n"
+    assert run("view", "bw-unloads-discs", "--out", str(built.build_dir / "by-id.html"), build=built.build_dir).stderr == ""
 
 
 def _interventions(built: Project, claim: str) -> list[str]:

@@ -88,6 +88,18 @@ def _click_handles(exc: Exception) -> bool:
             or (isinstance(exc, OSError) and exc.errno == errno.EPIPE))
 
 
+class _Seconds(click.FloatRange):
+    """A number of seconds, at least ``min``: finite (``nan`` and ``inf`` are no time)."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if seconds != seconds or seconds in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is not a number of seconds", param, ctx)
+        return seconds
+
+
 def _json(data: Any) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 
@@ -95,7 +107,7 @@ def _json(data: Any) -> None:
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default="data",
               envvar="LBPGRAPH_DATA", show_default=True, help="Annotated corpus (env LBPGRAPH_DATA).")
-@click.option("--build-dir", type=click.Path(file_okay=False, path_type=Path), default="build",
+@click.option("--build-dir", type=click.Path(path_type=Path), default="build",
               envvar="LBPGRAPH_BUILD", show_default=True, help="Where builds are written (env LBPGRAPH_BUILD).")
 @click.option("--store", default=None, envvar="LBPGRAPH_STORE",
               help="memory (default), oxigraph:DIR or sparql:URL (env LBPGRAPH_STORE; or store = ... in the config).")
@@ -168,7 +180,7 @@ def build(project: Project, check: bool, force: bool) -> None:
 @click.option("--list", "list_queries", is_flag=True, help="List the named queries and exit.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True,
               help="csv and json stream any number of rows; table shows at most 10000.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+@click.option("--timeout", type=_Seconds(min=0.1), default=30.0, show_default=True,
               help="Stop the query after this many seconds, from parsing to the last row written (exit code 5).")
 @click.pass_obj
 def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, timeout: float) -> None:
@@ -318,6 +330,8 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
     if claim is not None and whole:
         raise click.UsageError("give a CLAIM or --all, not both")
     page = project.view(claim, seed=seed, physics_threshold=physics_threshold)
+    if claim is not None and page.claim is not None:
+        _found_by_words(project, claim, page.claim)
     target = out or project.build_dir / f"view-{page.claim or 'all'}.html"
     atomic_write(target, page.to_html().encode("utf-8"))
     click.echo(f"Wrote {target}: {len(page.nodes)} nodes, {len(page.edges)} edges")
@@ -346,7 +360,7 @@ def _accessed(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on; anything but loopback lets other machines query it.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True, help="0 picks a free port.")
-@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+@click.option("--timeout", type=_Seconds(min=0.1), default=30.0, show_default=True,
               help="Stop each query after this many seconds, as lbpgraph query does.")
 @click.option("--max-queries", type=click.IntRange(min=1), default=8, show_default=True,
               help="Queries evaluated at once; more wait for a turn.")

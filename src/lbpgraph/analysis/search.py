@@ -46,6 +46,7 @@ that this these those as than then do does did doing done can could will would s
 must i me my mine you your yours we us our they them their he him his she her what which who whom
 whose how why when where there here if about into onto so such some any someone something anyone
 have has had having get gets got make makes made really very just also too true
+all each every both either neither other others own
 """.split())
 
 

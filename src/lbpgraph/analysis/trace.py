@@ -52,7 +52,7 @@ class ClaimIndex:
         wanted = fold(query)
         if wanted in self._statement:
             return wanted
-        if not wanted:
+        if not any(ch.isalnum() for ch in wanted):  # punctuation alone ("(") names no claim
             raise ClaimNotFound(query, [])
         exact = [cid for cid, texts in self._folded.items() if texts[0].rstrip(".") == wanted.rstrip(".")]
         if len(exact) == 1:

@@ -128,8 +128,12 @@ def build_lock(folder: Path) -> Iterator[None]:
     ``flock`` on ``folder/.lock``. A second build waits until the first is done, saying so on
     stderr; the kernel releases the lock when its holder ends, however it ends."""
     import fcntl
-    folder.mkdir(parents=True, exist_ok=True)
-    with open(folder / LOCK_FILE, "ab") as lock:
+    try:  # the first write a build makes: a folder it cannot make or write to stops it here
+        folder.mkdir(parents=True, exist_ok=True)
+        lock = open(folder / LOCK_FILE, "ab")  # noqa: SIM115 - held for the block below
+    except OSError as exc:
+        raise _refused(folder / LOCK_FILE, exc) from None
+    with lock:
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
