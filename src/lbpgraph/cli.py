@@ -107,7 +107,7 @@ def _json(data: Any) -> None:
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default="data",
               envvar="LBPGRAPH_DATA", show_default=True, help="Annotated corpus (env LBPGRAPH_DATA).")
-@click.option("--build-dir", type=click.Path(path_type=Path), default="build",
+@click.option("--build-dir", type=click.Path(path_type=Path), metavar="DIRECTORY", default="build",
               envvar="LBPGRAPH_BUILD", show_default=True, help="Where builds are written (env LBPGRAPH_BUILD).")
 @click.option("--store", default=None, envvar="LBPGRAPH_STORE",
               help="memory (default), oxigraph:DIR or sparql:URL (env LBPGRAPH_STORE; or store = ... in the config).")
