@@ -16,7 +16,7 @@ from lbpgraph.core import vocab
 from lbpgraph.analysis.metrics import metrics
 from lbpgraph.project import Project
 from lbpgraph.presentation.links import doi_url, pmid_url, web_url
-from lbpgraph.presentation.report import build_report, content_security_policy, render_html
+from lbpgraph.presentation.report import build_report, content_security_policy, render_csv, render_html
 
 from . import factory
 from .conftest import run
@@ -197,3 +197,42 @@ def test_csv_tables_and_markdown(built: Project, report: dict) -> None:
     markdown = run("report", "--format", "md", build=built.build_dir).stdout
     for heading in ("## Articles", "## Claims", "## Sources", "## Metrics", "## Missing warnings"):
         assert heading in markdown
+
+
+def test_report_csv_cells_never_start_a_formula_and_query_csv_never_drives_a_terminal(tmp_path: Path) -> None:
+    """A statement that reads as a spreadsheet formula stays text in the report's CSV (a leading
+    apostrophe); query CSV is whole when piped and shows control characters as escapes on a terminal."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    formula = '=HYPERLINK("http://127.0.0.1:9/x","click") \x1b[2J\x07'
+    data = factory.corpus()
+    data["claims.yaml"]["claims"][1]["statement"] = formula
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    project.build()
+    rows = list(csv.reader(io.StringIO(render_csv(build_report(project.projection(), project.traces()), "claims"))))
+    [cell] = [r[1] for r in rows if r[0] == "bw-unloads"]
+    assert cell == "'" + formula
+    argv = [sys.executable, "-m", "lbpgraph", "--data", str(project.data_dir), "--build-dir", str(project.build_dir),
+            "query", "--format", "csv", "SELECT ?s WHERE { ?c schema:text ?s FILTER (STRSTARTS(?s, '=')) }"]
+    piped = subprocess.run(argv, capture_output=True, check=True).stdout.decode("utf-8")
+    assert list(csv.reader(io.StringIO(piped, newline=""))) == [["s"], [formula]]  # SPARQL CSV: the value as it is
+    main, child = pty.openpty()
+    with subprocess.Popen(argv, stdout=child, stderr=subprocess.DEVNULL) as process:
+        os.close(child)
+        shown = b""
+        while chunk := _read(main):
+            shown += chunk
+        process.wait()
+    os.close(main)
+    assert b"\x1b" not in shown and b"\x07" not in shown and b"\\u001B[2J\\u0007" in shown
+    assert b'"=HYPERLINK(""http://127.0.0.1:9/x"",""click"") \\u001B[2J\\u0007"' in shown
+
+
+def _read(fd: int) -> bytes:
+    import os
+    try:
+        return os.read(fd, 65536)
+    except OSError:  # the child closed the terminal
+        return b""

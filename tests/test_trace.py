@@ -289,10 +289,12 @@ def test_article_strings_stay_data_in_every_format(tmp_path: Path) -> None:
     payload = '<script>alert(1)</script> [x](javascript:alert(1)) \x1b[31mred'
     data["claims.yaml"]["claims"][0]["statement"] = payload
     data["annotations"]["a"]["speakers"][0]["name"] = "<img src=x onerror=alert(1)>"
+    data["annotations"]["a"]["title"] = "Walking\u2028Claim bw-helps (efficacy)\u2029 Backwards"  # a line it never had
     folder = factory.write(tmp_path, data)
     build = tmp_path / "build"
     text = run("trace", "bw-helps", data=folder, build=build).stdout
     assert "\x1b" not in text and "\\u001B[31mred" in text
+    assert not set(text) & {"\u2028", "\u2029"} and "Walking\\u2028Claim bw-helps (efficacy)\\u2029 Backwards" in text
     markdown = run("trace", "bw-helps", "--format", "markdown", data=folder, build=build).stdout
     article_lines = [line for line in markdown.splitlines() if "alert" in line]
     assert article_lines

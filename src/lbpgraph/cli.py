@@ -7,6 +7,7 @@ libraries are imported inside the commands that need them, so ``lbpgraph --help`
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import errno
 import json
@@ -211,9 +212,13 @@ def query(project: Project, sparql: str | None, list_queries: bool, fmt: str, ti
         _show(b"".join(pieces).decode("utf-8"))
         return
 
+    out = sys.stdout.buffer
+    to_terminal = sys.stdout.isatty()  # what could drive a terminal is shown, not sent; piped output is whole
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+
     def write(data: bytes) -> None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.buffer.flush()
+        out.write(safe(decoder.decode(data), keep="\r\n").encode("utf-8") if to_terminal else data)
+        out.flush()
     stream_query(project.store(), text, fmt, write, timeout=timeout, width=terminal_width(sys.stdout))
 
 
@@ -296,7 +301,8 @@ def stats(project: Project, fmt: str) -> None:
 def report(project: Project, fmt: str, table: str, out: Path | None) -> None:
     """The evidence report: per claim, per article and per source, with metrics and charts.
 
-    HTML is one self-contained page (inline charts, no script, no external resource).
+    HTML is one self-contained page (inline charts, no script, no external resource). CSV is one
+    table for a spreadsheet: a cell that would start a formula (=, +, -, @) begins with an apostrophe.
     """
     from .presentation.report import build_report, render_csv, render_html, render_markdown
     data = build_report(project.projection(), project.traces())

@@ -15,11 +15,12 @@ from collections.abc import Sequence
 from typing import Any
 
 
-def safe(text: Any) -> str:
-    """Text with control and format characters made visible, safe to print to a terminal."""
+def safe(text: Any, keep: str = "\n") -> str:
+    """Text with control and format characters, and the Unicode line and paragraph separators,
+    made visible, safe to print to a terminal; those in ``keep`` (line breaks) stay as they are."""
     out = []
     for ch in str(text):
-        if ch == "\n" or (unicodedata.category(ch)[0] != "C"):
+        if ch in keep or (unicodedata.category(ch)[0] != "C" and ch not in "\u2028\u2029"):
             out.append(ch)
         else:
             out.append(f"\\u{ord(ch):04X}")

@@ -341,11 +341,31 @@ def _source_rows(graph: nx.DiGraph, m: Metrics) -> list[SourceRow]:
 
 # --- CSV ------------------------------------------------------------------------------------
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell: Any) -> Any:
+    """A cell a spreadsheet reads as text: one that would start a formula (=, +, -, @, a tab or a
+    carriage return) gets a leading apostrophe, as OWASP advises against CSV injection."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(_FORMULA_START) else cell
+
+
+class _SheetWriter:
+    """A CSV writer for tables made to open in a spreadsheet (see :func:`_as_text`)."""
+
+    def __init__(self, buf: io.StringIO) -> None:
+        self.writer = csv.writer(buf, lineterminator="\r\n")
+
+    def writerow(self, row: list[Any]) -> None:
+        self.writer.writerow([_as_text(cell) for cell in row])
+
+
 @gc_paused()
 def render_csv(report: Report, table: str = "claims") -> str:
-    """One table of the report as CSV (claims, articles or sources)."""
+    """One table of the report as CSV (claims, articles or sources), for a spreadsheet: a cell
+    that would start a formula begins with an apostrophe."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = _SheetWriter(buf)
     if table == "claims":
         w.writerow(["id", "statement", "certainty", "certainty_reasons", "articles", "basis", "peer_reviewed_support",
                     "strength", "cebm_level", "flags", "amplification"])
