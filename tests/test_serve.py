@@ -332,8 +332,8 @@ def test_service_description(memory_server: Server) -> None:
 
 def test_pages_over_each_store(served: tuple[Server, Project]) -> None:
     """The pages read the store being served: the trace is the one the project gives; every page
-    has a Content-Security-Policy header, and only the graph pages may run (inline) script, and the
-    report its one sorting script, named by its SHA-256."""
+    has a Content-Security-Policy header; no page may run inline script it does not name: the graph
+    pages name their own scripts and the report its one sorting script, each by its SHA-256."""
     server, project = served
     status, _, body = request(f"{server.url}/claim/bw-unloads-discs?format=json")
     assert status == 200 and json.loads(body) == project.trace("bw-unloads-discs").to_json(explain=True)
@@ -343,10 +343,11 @@ def test_pages_over_each_store(served: tuple[Server, Project]) -> None:
         assert status == 200 and headers["content-type"] == "text/html; charset=utf-8", path
         policy = headers["content-security-policy"]
         assert policy.startswith("default-src 'none'") and headers["x-content-type-options"] == "nosniff", path
-        assert ("script-src 'unsafe-inline'" in policy) is path.endswith("/graph"), path
-        if path == "/report":
-            [script] = re.findall(r"<script>(.*?)</script>", body.decode("utf-8"), re.S)
-            assert f"script-src {script_hash(script)};" in policy
+        assert "'unsafe-inline'" not in policy.partition("script-src")[2].partition(";")[0], path
+        scripts = re.findall(r"<script>(.*?)</script>", body.decode("utf-8"), re.S)
+        assert bool(scripts) is (path == "/report" or path.endswith("/graph")), path
+        if scripts:
+            assert f"script-src {' '.join(script_hash(s) for s in scripts)};" in policy, path
     connection = http.client.HTTPConnection("127.0.0.1", urllib.parse.urlsplit(server.url).port, timeout=60)
     connection.request("GET", "/?q=opens+the+disc+space")
     response = connection.getresponse()
@@ -617,3 +618,15 @@ def test_stopping_the_server_leaves_no_process(built: Project, tmp_path: Path) -
     server.stop()
     assert server.process.returncode == 0, server.lines
     assert subprocess.run(["pgrep", "-g", str(server.process.pid)], capture_output=True).stdout == b""
+
+
+def test_the_access_log_goes_to_stderr_as_the_help_says(built: Project) -> None:
+    server = Server(DATA, built.build_dir, "--access-log")  # after the harness's --no-access-log: the last wins
+    try:
+        assert request(server.url + "/?q=walking")[0] in (200, 303)
+        deadline = time.monotonic() + 20
+        while not any('"GET /?q=walking HTTP/1.1"' in line for line in server.lines):
+            assert time.monotonic() < deadline, server.lines
+            time.sleep(0.05)
+    finally:
+        server.stop()

@@ -111,7 +111,8 @@ def serve(project: Project, host: str = "127.0.0.1", port: int = 8000, *, timeou
     try:
         app = create_app(project, timeout=timeout, max_queries=max_queries, cors_origins=cors_origins,
                          hosts=allowed_hosts(host))
-        logging_config = {**LOGGING_CONFIG, "loggers": {
+        access = {**LOGGING_CONFIG["handlers"]["access"], "stream": "ext://sys.stderr"}  # uvicorn's: stdout
+        logging_config = {**LOGGING_CONFIG, "handlers": {**LOGGING_CONFIG["handlers"], "access": access}, "loggers": {
             "uvicorn.error": {"handlers": ["default"], "level": "WARNING", "propagate": False},
             "uvicorn.access": {"handlers": ["access"], "level": "INFO" if access_log else "WARNING",
                                "propagate": False},

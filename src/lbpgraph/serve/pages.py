@@ -33,8 +33,7 @@ if TYPE_CHECKING:
 
 PAGE_CSP = ("default-src 'none'; style-src 'unsafe-inline'; frame-src 'self'; form-action 'self'; "
             "base-uri 'none'; frame-ancestors 'none'")
-GRAPH_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; "
-             "base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+_DECLARED = re.compile(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">')
 # the report's own policy (its one sorting script, by its SHA-256), and no framing
 REPORT_CSP = content_security_policy() + "; frame-ancestors 'none'"
 MAX_SEARCH = 2_000  # characters of a search: more is not a claim's words
@@ -64,6 +63,12 @@ class Page:
     csp: str = PAGE_CSP
     redirect: str | None = None
     data: Any = None
+
+
+def _graph_page(html: str) -> Page:
+    """A graph page, sent with the policy its markup declares (its own scripts by their SHA-256)
+    and framed only by the claim page."""
+    return Page(html, csp=_DECLARED.search(html)[1] + "; frame-ancestors 'self'")  # type: ignore[index]
 
 
 @functools.cache
@@ -145,14 +150,14 @@ class Pages:
         if self._trace(claim_id) is None:
             return self._not_found(claim_id)
         with self._lock:
-            return Page(self.project.view(claim_id).to_html(), csp=GRAPH_CSP)
+            return _graph_page(self.project.view(claim_id).to_html())
 
     def graph(self) -> Page:
         """The graph page of every claim (what ``lbpgraph view --all`` writes)."""
         with self._lock:
             if self._graph is None:
                 self._graph = self.project.view(None).to_html()
-            return Page(self._graph, csp=GRAPH_CSP)
+            return _graph_page(self._graph)
 
     def report(self) -> Page:
         """The evidence report (what ``lbpgraph report`` writes)."""
