@@ -263,3 +263,19 @@ def test_a_failed_ingest_writes_nothing(data_copy: Path, tmp_path: Path) -> None
     assert result.exit_code == 0, result.stderr
     assert snapshot(data_copy) == before
     assert run("build", "--check", data=data_copy).exit_code == 0
+
+
+def test_an_article_saved_as_one_line_is_read_as_its_text_not_as_its_title() -> None:
+    """A text copied without its line breaks is one long first line: its sentences are the
+    article, not its title, so they are drafted and their citations kept."""
+    body = ("Backward walking has gained popularity on social media. Smith et al. (2019) reported that backward "
+            "walking reduces lumbar flexion and may take pressure off irritated discs. Some studies show that walking "
+            "backwards eases back pain. It may strengthen the muscles that support the lower back.")
+    one_line = analyse(body)
+    assert not [s for s, reason in one_line.left if reason == "title"]
+    assert [body[d.span.start:d.span.end][:20] for d in one_line.drafted] == [
+        "Smith et al. (2019) ", "Some studies show th", "It may strengthen th"]
+    assert [c.marker for c in one_line.citations] == ["Smith et al. (2019)", "Some studies show"]
+    titled = analyse("Retro walking\n\n" + body)  # a short first line is still the title
+    assert [titled.text[s.start:s.end] for s, reason in titled.left if reason == "title"] == ["Retro walking"]
+    assert len(titled.drafted) == len(one_line.drafted)

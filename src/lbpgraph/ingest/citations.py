@@ -693,11 +693,16 @@ def cited_keys(citations: Iterable[InText]) -> set[str]:
     return {k for c in citations for k in c.keys}
 
 
+_TITLE_MAX = 200  # characters: a longer first line is the text itself (an article saved as one line)
+
+
 def first_line_end(text: str) -> int:
-    """Where the first non-empty line ends (the title's line)."""
+    """Where the title's line ends: the first non-empty line, when it is short enough to be a
+    title; else where the text starts (it has no title line)."""
     start = len(text) - len(text.lstrip())
     end = text.find("\n", start)
-    return len(text) if end < 0 else end
+    end = len(text) if end < 0 else end
+    return end if len(text[start:end].strip()) <= _TITLE_MAX else start
 
 
 def heading_line(text: str, s: Span) -> bool:
