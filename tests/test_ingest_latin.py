@@ -68,3 +68,17 @@ def test_a_name_printed_without_its_diacritics_is_the_same_name() -> None:
     a = analyse("Balance after falls\n\nPoles helped (Ostby 2022) and so did stairs (Lukasiewicz & Sahin, 2018).\n"
                 + ENTRIES, {})
     assert [c.keys for c in a.citations if c.kind != "vague"] == [("2",), ("5",)]
+
+
+@pytest.mark.parametrize("blank", ["\u00a0", "\u202f"])
+def test_no_break_spaces_are_blanks_in_citations_and_entries(blank: str) -> None:
+    """Pages print "et al." and "J. Smith" with no-break spaces: they read as the spaces they are,
+    and the offsets still point at the text."""
+    plain = ("Retro walking\n\nBackward walking eased pain in athletes (Ansari et al., 2018). "
+             "Raza et al. (2023) found less disability.\n\nReferences\n"
+             "1. Ansari S, Raza S, Bhati P. Impact of retrowalking on pain. Sport Sci Health. 2020;16:1-9.\n")
+    spaced = plain.replace("et al.", f"et{blank}al.").replace("Ansari S, Raza S", f"Ansari{blank}S, Raza{blank}S")
+    a, b = analyse(plain), analyse(spaced)
+    assert [(c.kind, c.span) for c in b.citations] == [(c.kind, c.span) for c in a.citations]
+    assert [c.marker for c in b.citations] == [f"(Ansari et{blank}al., 2018)", f"Raza et{blank}al. (2023)"]
+    assert [r.authors for r in b.references] == [r.authors for r in a.references] == [("Ansari S", "Raza S", "Bhati P")]
