@@ -150,6 +150,19 @@ def test_bad_files_give_clear_errors(tmp_path: Path) -> None:
     assert (data / "articles" / "latin.txt").read_text(encoding="utf-8").startswith("Caf\u00e9 walking \u2013")
     again = run("ingest", str(latin), "--encoding", "cp1252", data=data, build=tmp_path / "b")
     assert again.exit_code == 2 and "--force" in again.stderr
+    # a NUL or an escape is in no article: the file is no text, said with its line; nothing written
+    for name, junk in (("nul.txt", "Walking\n\nBackward walking\x00 helps.\n"), ("esc.txt", "Walking\n\nBack \x1b[2J pain.\n")):
+        (tmp_path / name).write_text(junk, encoding="utf-8")
+        result = run("ingest", str(tmp_path / name), data=data, build=tmp_path / "b")
+        assert result.exit_code == 3 and f"{tmp_path / name}:3: not a text file: control character U+00" in result.stderr
+        assert not (data / "articles" / name).exists()
+    utf16 = tmp_path / "utf16.txt"
+    utf16.write_text("Walking backwards helps back pain.\n", encoding="utf-16")
+    result = run("ingest", str(utf16), data=data, build=tmp_path / "b")
+    assert result.exit_code == 3 and "declare the encoding --encoding utf-16" in result.stderr
+    result = run("ingest", str(utf16), "--encoding", "klingon", data=data, build=tmp_path / "b")
+    assert result.exit_code == 3 and result.stderr.startswith(f"Error: {utf16}: unknown encoding 'klingon'")
+    assert run("ingest", str(utf16), "--encoding", "utf-16", data=data, build=tmp_path / "b").exit_code == 0
 
 
 def test_batch_writes_every_draft(tmp_path: Path) -> None:

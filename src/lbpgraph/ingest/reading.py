@@ -45,17 +45,32 @@ def _read(path: Path) -> bytes:
         raise IngestError(f"{path} {exc}") from None
 
 
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+# what no article text holds: C0 controls other than tab, line breaks and form feeds, and DEL
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 def _decode(path: Path, data: bytes, encoding: str | None) -> str:
     try:
         text = data.decode(encoding or "utf-8")
     except UnicodeDecodeError as exc:
-        raise IngestError(f"{path}: not UTF-8 (byte {exc.start}); declare the encoding with --encoding, "
-                          "for example --encoding cp1252") from None
+        hint = "--encoding utf-16 (it starts with a UTF-16 byte-order mark)" if data.startswith(_UTF16_BOMS) \
+            else "with --encoding, for example --encoding cp1252"
+        raise IngestError(f"{path}: not UTF-8 (byte {exc.start}); declare the encoding {hint}") from None
     except LookupError:
-        raise IngestError(f"unknown encoding {encoding!r}") from None
+        raise IngestError(f"{path}: unknown encoding {encoding!r} (--encoding)") from None
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise IngestError(f"{path}: the file is empty")
+    return _plain(path, text)
+
+
+def _plain(path: Path, text: str) -> str:
+    """``text``, unless it holds what no article does (a NUL, an escape): then the file is no text."""
+    if control := _CONTROL.search(text):
+        line = text.count("\n", 0, control.start()) + 1
+        raise IngestError(f"{path}:{line}: not a text file: control character U+{ord(control[0]):04X} "
+                          f"at character {control.start()}")
     return text
 
 
@@ -70,7 +85,8 @@ def read_input(path: Path, encoding: str | None = None, url: str | None = None) 
     page = extract(html, url)
     if not page.text.strip():
         raise IngestError(f"{path}: no article text found in the page")
-    return Input(path, page.text, data, page.title, page.author, page.site, page.date, page.url, page.links)
+    return Input(path, _plain(path, page.text), data, page.title, page.author, page.site, page.date, page.url,
+                 page.links)
 
 
 def slug(text: str) -> str:
