@@ -292,3 +292,15 @@ def test_an_article_saved_as_one_line_is_read_as_its_text_not_as_its_title() -> 
     titled = analyse("Retro walking\n\n" + body)  # a short first line is still the title
     assert [titled.text[s.start:s.end] for s, reason in titled.left if reason == "title"] == ["Retro walking"]
     assert len(titled.drafted) == len(one_line.drafted)
+
+
+def test_ingesting_again_with_force_gives_the_same_draft(data_copy: Path, tmp_path: Path) -> None:
+    """A draft's own claims are no suggestion for it: ingested again over itself, an article gets
+    the draft it got the first time, byte for byte."""
+    article = CASES / "vancouver.txt"
+    assert run("ingest", "--id", "again", str(article), data=data_copy, build=tmp_path / "b").exit_code == 0
+    first = (data_copy / "annotations" / "again.yaml").read_bytes()
+    assert b"\n    suggested:\n" in first and b"\nsources:\n" in first  # claims suggested; works only it defines
+    result = run("ingest", "--id", "again", "--force", str(article), data=data_copy, build=tmp_path / "b")
+    assert result.exit_code == 0, result.stderr
+    assert (data_copy / "annotations" / "again.yaml").read_bytes() == first

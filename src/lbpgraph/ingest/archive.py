@@ -76,7 +76,10 @@ def ingest_files(data_dir: Path, paths: Iterable[Path], article_id: str | None =
     (:class:`~lbpgraph.core.errors.InvalidInput`); then every file is written at once.
     """
     corpus = load_corpus(data_dir)
-    sources = dict(corpus.sources)
+    paths = list(paths)
+    replaced = {slug(article_id or path.stem) for path in paths} & corpus.articles.keys()  # drafts, with force
+    gone = {s.id for aid in replaced for s in corpus.articles[aid].annotation.sources}  # works only they define
+    sources = {sid: s for sid, s in corpus.sources.items() if sid not in gone}
     index = ClaimIndex.from_corpus(corpus)
     files: dict[str, bytes] = {}  # path relative to data_dir -> content, as the corpus will read it
     drafts: dict[str, dict[str, Any]] = {}  # the data each draft's YAML holds

@@ -53,8 +53,11 @@ class ClaimIndex:
 
     @classmethod
     def from_corpus(cls, corpus: Corpus) -> ClaimIndex:
-        """From a loaded corpus (the model's, never the graph): statements and reviewed quotes."""
-        descriptions = {cid: c.statement for cid, c in corpus.claims.items()}
+        """From a loaded corpus (the model's, never the graph): statements and reviewed quotes of
+        the claims a reviewer has seen, not those only a draft defines (a draft ingested again
+        would otherwise find its own claims first)."""
+        unreviewed = {c.id for a in corpus.articles.values() if a.annotation.draft for c in a.annotation.claims}
+        descriptions = {cid: c.statement for cid, c in corpus.claims.items() if cid not in unreviewed}
         for article in corpus.articles.values():
             if article.annotation.draft:
                 continue
