@@ -162,3 +162,14 @@ def test_digits_of_an_identifier_are_no_marker_and_an_identifier_is_kept_as_prin
     assert not [c for c in a.citations if c.kind == "numeric" and doi <= c.span.start < doi + 40]
     [entry] = [r for r in a.references if r.doi == "10.1007/s11332-020-00682-y"]
     assert entry.text == "doi:10.1007/s11332-020-00682-y" == IDENTIFIERS[entry.span.start:entry.span.end]
+
+
+def test_a_printed_pmcid_cites_its_work_and_a_work_named_twice_is_cited_twice():
+    text = ("Walking\n\nBackward walking works the back muscles (https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6391229/). "
+            "A second look at the data agreed (PMCID: PMC6391229).\n\nRetro walking eased pain (PMC1234567).\n")
+    a = analyse(text)
+    assert [(r.text, r.pmcid) for r in a.references] == [
+        ("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6391229/", "PMC6391229"), ("PMC1234567", "PMC1234567")]
+    assert [(c.marker, c.keys) for c in a.citations] == [
+        ("https://www.ncbi.nlm.nih.gov/pmc/articles/PMC6391229/", ("1",)), ("PMCID: PMC6391229", ("1",)),
+        ("PMC1234567", ("2",))]

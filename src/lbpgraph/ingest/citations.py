@@ -393,8 +393,9 @@ def _numerics(text: str, sentences: _Sentences, index: _Index, lists: _Spans, fo
 
 def _links(text: str, sentences: _Sentences, reference_lists: list[ReferenceList], links: list[tuple[int, int, str]],
            lists: _Spans, found: list[InText], taken: _Spans) -> None:
-    """A hyperlink's words, or an address in a sentence: a citation of the entry that names its target."""
-    entries = Works(e for lst in reference_lists if not lst.inline for e in lst.entries)
+    """A hyperlink's words, or an address in a sentence: a citation of the entry that names its target
+    (a listed one, else the one its first mention in the text made)."""
+    entries = Works(e for lst in reference_lists for e in lst.entries)  # listed entries come first
     inline = {e.span: e.key for lst in reference_lists if lst.inline for e in lst.entries}
     for start, end, url in sorted([*links, *bare_work_addresses(text)]):
         span = Span(start, end)

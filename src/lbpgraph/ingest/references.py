@@ -42,7 +42,8 @@ _LABEL = latin.compile(r"^(?:[A-Z][a-z]+(?:[ \t][a-z]+){0,2})[ \t]*:[ \t]+(?=[A-
 # a DOI may hold brackets ("10.1016/S0140-6736(24)00755-4"): its end is found by :func:`tidy_doi`
 _DOI = latin.compile(r"(?:https?://(?:dx\.)?doi\.org/|\bdoi:?[ \t]*)?(10\.\d{4,9}/[^\s,;]*[^\s,;.\]])", re.I)
 # an identifier printed in running text: "(DOI: 10.5555/jirs.2025.0412)", "PMID: 31234567"
-_TEXT_ID = latin.compile(r"\bdoi\b:?[ \t]*(10\.\d{4,9}/[^\s,;]*[^\s,;.\]])|\bPMID\b:?[ \t]*(\d{1,9})\b", re.I)
+_TEXT_ID = latin.compile(r"\bdoi\b:?[ \t]*(10\.\d{4,9}/[^\s,;]*[^\s,;.\]])|\bPMID\b:?[ \t]*(\d{1,9})\b"
+                         r"|\b(?:PMCID\b:?[ \t]*)?(PMC\d{3,9})\b", re.I)
 _INLINE_ID = latin.compile(r"\([ \t]*(?:doi|pmid|pmcid)\b:?[ \t]*[^\s()]*(?:\([^\s()]*\)[^\s()]*)*[ \t]*\)", re.I)
 _PMID = latin.compile(r"\bPMID:?[ \t]*(\d{1,9})\b|pubmed\.ncbi\.nlm\.nih\.gov/(\d{1,9})\b|ncbi\.nlm\.nih\.gov/pubmed/(\d{1,9})\b")
 # a footnote's symbol before its note: "* Chan E, ...", "†Designed with ...", "‡ See ..."
@@ -665,15 +666,22 @@ class Works:
 def bare_work_addresses(text: str) -> list[tuple[int, int, str]]:
     """Addresses printed in a text that name one work (doi.org, PubMed, PMC, Europe PMC); another
     bare address in running text (a shop, a clinic's booking page) cites nothing by itself. An
-    identifier printed in the text ("DOI: 10.5555/x", "PMID: 31234567") names its work too: it
-    comes with the address it stands for (its span the identifier as printed)."""
-    found = [(m.start(), m.end(), m.group(0)) for m in _URL.finditer(text) if _ID_URL.match(m.group(0))]
+    identifier printed in the text ("DOI: 10.5555/x", "PMID: 31234567", "PMC6391229") names its
+    work too: it comes with the address it stands for (its span the identifier as printed)."""
+    urls = [(m.start(), m.end()) for m in _URL.finditer(text)]
+    found = [(start, end, text[start:end]) for start, end in urls if _ID_URL.match(text[start:end])]
+    starts = [start for start, _ in urls]
     for m in _TEXT_ID.finditer(text):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and urls[i][1] > m.start():
+            continue  # "PMC6391229" in a PMC address: the address names it
         if m.group(1):
             doi = tidy_doi(m.group(1))
             found.append((m.start(), m.start(1) + len(doi), "https://doi.org/" + doi))
-        else:
+        elif m.group(2):
             found.append((m.start(), m.end(), f"https://pubmed.ncbi.nlm.nih.gov/{m.group(2)}/"))
+        else:
+            found.append((m.start(), m.end(), f"https://www.ncbi.nlm.nih.gov/pmc/articles/{m.group(3).upper()}/"))
     return sorted(found)
 
 
