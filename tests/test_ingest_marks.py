@@ -123,3 +123,20 @@ def test_a_sentence_that_starts_with_a_name_and_prints_an_identifier_is_no_entry
         (("Lund K",), "Pole walking and falls in older adults", "10.5555/jirs.2025.0412"),
         ((), None, "10.5555/abc.2020.1")]
     assert [(c.marker, c.keys) for c in a.citations] == [("DOI: 10.5555/abc.2020.1", ("2",))]
+
+
+@pytest.mark.parametrize("sentence, marker", [
+    ("According to researchers, walking backwards improves short-term memory.", "According to researchers"),
+    ("Walking backwards eases pain, according to a randomised controlled trial published this year.",
+     "according to a randomised controlled trial"),
+    ("According to a 2019 study, retro walking reduced pain.", "According to a 2019 study"),
+    ("Physiotherapists say backward walking unloads the discs.", "Physiotherapists say"),
+])
+def test_attributions_to_unnamed_research_or_professions_are_vague(sentence: str, marker: str) -> None:
+    a = analyse("Retro walking\n\n" + sentence + "\n")
+    assert [(c.kind, c.marker) for c in a.citations] == [("vague", marker)]
+
+
+@pytest.mark.parametrize("sentence", ["According to my physio, it helps.", "According to the NHS, walking is good."])
+def test_a_named_or_personal_source_is_no_vague_attribution(sentence: str) -> None:
+    assert not [c for c in analyse("Retro walking\n\n" + sentence + "\n").citations if c.kind == "vague"]

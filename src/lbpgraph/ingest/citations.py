@@ -136,7 +136,8 @@ _DESCRIPTOR = latin.compile(
     r"suggested|concluded|demonstrated|revealed|indicated)\b")
 _VAGUE = latin.compile(
     r"(?:\b(?:(?:some|many|most|several|numerous|recent|new|other|further|growing|decades[ \t]+of)[ \t]+)?"
-    r"(?:studies|research|researchers|scientists|experts|doctors|physicians|evidence|science|surveys|trials|reviews)"
+    r"(?:studies|research|researchers|scientists|experts|doctors|physicians|evidence|science|surveys|trials|reviews|"
+    r"physiotherapists|physical[ \t]+therapists|chiropractors|specialists)"
     r"|\b(?:some|many|most|several|other|numerous)[ \t]+(?:people|physiotherapists|physios|therapists|specialists|"
     r"authorities|practitioners|chiropractors|coaches|trainers|users|patients))\b"
     r"[^.?!;,\"“”]{0,40}?\b(?:show|shows|showed|shown|found|find|finds|suggest|suggests|suggested|say|says|said|"
@@ -149,8 +150,9 @@ _VAGUE = latin.compile(
     r"|\b(?:earlier|previous|prior|past|existing|recent|other)[ \t]+(?:\w+[ \t]+){0,2}?(?:work|research|studies|"
     r"trials|evidence)[ \t]+(?:showing|suggesting|has[ \t]+shown|have[ \t]+shown|shows|found|indicat\w+)\b"
     r"|\b(?:most[ \t]+)?authorities[ \t]+(?:now[ \t]+)?recogni[sz]e\b"
-    r"|\baccording[ \t]+to[ \t]+(?:recent[ \t]+|new[ \t]+|the[ \t]+latest[ \t]+)?(?:research|studies|experts|"
-    r"doctors|scientists|science|a[ \t]+study|one[ \t]+study)\b"
+    r"|\baccording[ \t]+to[ \t]+(?:(?:recent|new|the[ \t]+latest|a|an|one|several|some|many|most)[ \t]+)?"
+    r"(?:[\w\-]+[ \t]+){0,3}?(?:research|researchers|studies|study|trials?|reviews?|surveys?|experts|doctors|"
+    r"scientists|science|physiotherapists|specialists)\b"
     r"|\b(?:clinically|scientifically|medically)[ \t]+(?:proven|tested|validated|shown)\b"
     r"|\b(?:research|science|evidence|studies|doctor)-(?:backed|based|proven|approved|recommended)\b"
     r"|\b(?:backed|supported|proven|confirmed)[ \t]+by[ \t]+(?:over[ \t]+|more[ \t]+than[ \t]+|many[ \t]+|\d+[ \t]+)*"
