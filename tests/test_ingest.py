@@ -304,3 +304,22 @@ def test_ingesting_again_with_force_gives_the_same_draft(data_copy: Path, tmp_pa
     result = run("ingest", "--id", "again", "--force", str(article), data=data_copy, build=tmp_path / "b")
     assert result.exit_code == 0, result.stderr
     assert (data_copy / "annotations" / "again.yaml").read_bytes() == first
+
+
+@pytest.mark.parametrize("sentence, first", [
+    ("Backward walking strengthens the muscles of the lower back.", "backward-walking"),
+    ("Back walking, where a therapist walks on your back, relieves tension.", "back-walking-massage"),
+])
+def test_suggested_claims_are_about_the_intervention_a_sentence_names(sentence: str, first: str) -> None:
+    """Words alone mix up 'backward walking', 'walking' and 'back walking' (the massage): where a
+    sentence names an intervention, only claims about it or a broader or narrower one are
+    suggested, those about it first; the massage and backward walking never meet."""
+    from lbpgraph.ingest.claimlinks import ClaimIndex
+    corpus = load_corpus(DATA)
+    index = ClaimIndex.from_corpus(corpus)
+    suggested = [cid for cid, _ in index.suggest(sentence)]
+    assert suggested and first in corpus.claims[suggested[0]].interventions
+    other = {"backward-walking": "back-walking-massage", "back-walking-massage": "backward-walking"}[first]
+    for cid in suggested:
+        assert other not in corpus.claims[cid].interventions, cid
+    assert index.suggest("It may strengthen the core.")  # a sentence naming none is compared by its words alone

@@ -4,6 +4,12 @@ Each existing claim is described by its statement and the quotes of its reviewed
 a sentence is compared with every description by TF-IDF cosine over content words (lightly
 stemmed), through an inverted index, so a long article costs time in proportion to its length.
 Suggestions are shown to the reviewer with their score; they are never applied.
+
+Words alone mix up interventions that share them: "backward walking" and "walking", or
+"back walking" (someone walks on your back) and backward walking. So where a sentence names
+interventions (:class:`Interventions`), only claims about one of them, or a broader or narrower
+one, are suggested, those about a named one first; "back walking" never brings a claim of backward
+walking, nor the reverse.
 """
 
 from __future__ import annotations
@@ -34,10 +40,37 @@ def terms(text: str) -> list[str]:
     return [_stem(w) for w in re.findall(r"[a-z]+", text.lower()) if w not in _STOP and len(w) > 2]
 
 
-class ClaimIndex:
-    """Existing claims, indexed by their words."""
+class Interventions:
+    """The interventions a text names, by their labels and other names (the longest name wins:
+    "back walking" is not "walking"), and which interventions are related (one is broader)."""
 
-    def __init__(self, descriptions: dict[str, str]) -> None:
+    def __init__(self, names: dict[str, list[str]], broader: dict[str, list[str]]) -> None:
+        self.pattern = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in sorted(
+            {n for ns in names.values() for n in ns}, key=lambda n: (-len(n), n))) + r")\b", re.I) if names else None
+        self.by_name = {n.lower(): cid for cid, ns in names.items() for n in ns}
+        self.related: dict[str, set[str]] = {cid: {cid} for cid in names}
+        for cid in names:
+            stack, seen = list(broader.get(cid, [])), set()
+            while stack:
+                up = stack.pop()
+                if up not in seen:
+                    seen.add(up)
+                    stack += broader.get(up, [])
+            for up in seen:  # an ancestor and its descendant are related both ways
+                self.related[cid].add(up)
+                self.related.setdefault(up, {up}).add(cid)
+
+    def named(self, text: str) -> set[str]:
+        return {self.by_name[m.group(0).lower()] for m in self.pattern.finditer(text)} if self.pattern else set()
+
+
+class ClaimIndex:
+    """Existing claims, indexed by their words (and, given, the interventions each is about)."""
+
+    def __init__(self, descriptions: dict[str, str], about: dict[str, list[str]] | None = None,
+                 interventions: Interventions | None = None) -> None:
+        self.about = about or {}
+        self.interventions = interventions
         docs = {cid: Counter(terms(text)) for cid, text in descriptions.items()}
         n = max(len(docs), 1)
         df: Counter[str] = Counter()
@@ -64,7 +97,10 @@ class ClaimIndex:
             for app in article.annotation.appearances:
                 if app.claim in descriptions:
                     descriptions[app.claim] += " " + app.quote
-        return cls(descriptions)
+        concepts = corpus.concepts.get("interventions", {})
+        names = {cid: [c.label, *c.alt_labels] for cid, c in concepts.items()}
+        interventions = Interventions(names, {cid: list(c.broader) for cid, c in concepts.items()})
+        return cls(descriptions, {cid: list(corpus.claims[cid].interventions) for cid in descriptions}, interventions)
 
     def suggest(self, text: str, limit: int = 3) -> list[tuple[str, float]]:
         """The closest claims to ``text`` (id, cosine score), best first, at least :data:`MIN_SCORE`."""
@@ -77,5 +113,15 @@ class ClaimIndex:
         for t, w in weights.items():
             for cid, cw in self.postings[t]:
                 scores[cid] += w / norm * cw
-        ranked = sorted(((round(s, 2), cid) for cid, s in scores.items() if s >= MIN_SCORE), key=lambda x: (-x[0], x[1]))
-        return [(cid, min(s, 1.0)) for s, cid in ranked[:limit]]
+        named = self.interventions.named(text) if self.interventions else set()
+        ranked = sorted(((self._kinship(cid, named), -round(s, 2), cid) for cid, s in scores.items() if s >= MIN_SCORE))
+        return [(cid, min(-s, 1.0)) for kin, s, cid in ranked if kin < 2][:limit]
+
+    def _kinship(self, claim: str, named: set[str]) -> int:
+        """0: the claim is about an intervention the text names (or the text names none); 1: about a
+        broader or narrower one; 2: about none of those (never suggested)."""
+        about = set(self.about.get(claim, ()))
+        if not named or named & about:
+            return 0
+        assert self.interventions is not None
+        return 1 if any(about & self.interventions.related.get(n, {n}) for n in named) else 2
