@@ -25,6 +25,7 @@ from .cues import (claim_kind, hedging, is_anecdote, is_claim_like, is_commercia
                    is_testimonial)
 from .matching import Match, Matcher, author_candidates, venue_candidates
 from .references import Reference, ReferenceList, find_reference_lists, linked_entries
+from .speakers import AUTHOR, Speaker, Speakers
 
 CUE_CATEGORIES = ("anecdote", "commercial", "vague-attribution", "unsupported", "hedged")
 _BYLINE = re.compile(r"^(?:by\s|posted\s|published\b|updated\b|reviewed\s+by|medically\s+reviewed|written\s+by|"
@@ -65,6 +66,7 @@ class Drafted:
     kind: str
     hedging: str
     suggested: list[tuple[str, float]] = field(default_factory=list)
+    speaker: Speaker = AUTHOR
 
 
 @dataclass
@@ -113,7 +115,7 @@ class Analysis:
                 "sentence_start": c.sentence.start, "sentence_end": c.sentence.end} for c in self.citations],
             "cues": {k: [self.sentence(s) for s in self.cues.get(k, [])] for k in CUE_CATEGORIES},
             "appearances": [{"start": d.span.start, "end": d.span.end, "sentence": self.sentence(d.span),
-                             "kind": d.kind, "hedging": d.hedging,
+                             "kind": d.kind, "hedging": d.hedging, "speaker": {"role": d.speaker.role, "name": d.speaker.name},
                              "suggested": [{"claim": c, "score": s} for c, s in d.suggested]} for d in self.drafted],
             "unreviewed": [{"start": s.start, "end": s.end, "suggest": reason} for s, reason in self.left],
         }
@@ -151,6 +153,7 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
     drafted: list[Drafted] = []
     left: list[tuple[Span, str | None]] = [(lst.span, "reference-list") for lst in lists if not lst.inline]
     first_line = first_line_end(text)
+    speakers = Speakers(text)
     for s in sentences:
         if in_list.holds(s):
             continue
@@ -180,7 +183,7 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
                 cues["unsupported"].append(s)
         if reason is None and (cited or claim_like or safety or anecdote):
             suggested = claims.suggest(statement(text, s, cited)) if claims is not None else []
-            drafted.append(Drafted(s, claim_kind(words, safety), hedge, suggested))
+            drafted.append(Drafted(s, claim_kind(words, safety), hedge, suggested, speakers.at(s.start)))
         else:
             left.append((s, reason or ("advertising" if commercial else None)))
     left.sort(key=lambda x: x[0].start)

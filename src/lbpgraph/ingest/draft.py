@@ -25,6 +25,7 @@ from .citations import InText, cited_keys
 from .matching import CURATOR_ADDED
 from .reading import slug
 from .references import Reference
+from .speakers import Speaker
 
 Records = list[dict[str, Any]]
 NOTE = ("Draft written by lbpgraph ingest. `lbpgraph review ID` lists what is left: every sentence not yet reviewed "
@@ -50,7 +51,7 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str, source
                        **({"suggest": reason} if reason else {})} for s, reason in analysis.left]
     draft = _about(analysis, text_file, meta)
     author = {"name": meta.author} if meta.author else {"name": "the article's author", "anonymous": True}
-    draft["speakers"] = [{"id": "author", **author, "role": "author"}]  # an unnamed author stays unnamed
+    draft["speakers"] = [{"id": "author", **author, "role": "author"}, *_readers(analysis)]  # the unnamed stay unnamed
     draft.update({"claims": claims, "appearances": appearances})
     if consulted:
         draft["consulted"] = consulted
@@ -97,6 +98,25 @@ def _about(analysis: Analysis, text_file: str, meta: Meta) -> dict[str, Any]:
     return draft
 
 
+def speaker_id(speaker: Speaker) -> str:
+    """The draft's id of a speaker: ``author``; ``commenter`` for an unnamed reader, else the
+    reader's name as an id (``commenter-linda-m``)."""
+    if speaker.role == "author":
+        return "author"
+    return f"commenter-{slug(speaker.name)}" if speaker.name and slug(speaker.name) else "commenter"
+
+
+def _readers(analysis: Analysis) -> list[dict[str, Any]]:
+    """The readers who speak in drafted sentences, in the order they first do."""
+    readers: dict[str, dict[str, Any]] = {}
+    for d in analysis.drafted:
+        if d.speaker.role != "author" and (rid := speaker_id(d.speaker)) not in readers:
+            named = {"name": d.speaker.name} if rid != "commenter" else \
+                {"name": "a reader commenting under the article", "anonymous": True}
+            readers[rid] = {"id": rid, **named, "role": "commenter"}
+    return list(readers.values())
+
+
 def _draft_appearances(analysis: Analysis, article_id: str,
                        source_of: dict[str, str]) -> tuple[Records, Records, Records, Records]:
     """Claims and appearances of the drafted sentences, and the claims and citations left to review."""
@@ -123,7 +143,7 @@ def _draft_appearances(analysis: Analysis, article_id: str,
         appearance: dict[str, Any] = {"id": f"s{n}", "claim": claim_id, "quote": text[s.start:s.end]}
         if s in occurrence:
             appearance["occurrence"] = occurrence[s]
-        appearance.update({"speaker": "author", "hedging": d.hedging})
+        appearance.update({"speaker": speaker_id(d.speaker), "hedging": d.hedging})
         if s in anecdotes:
             appearance["appeal"] = ["anecdote"]
         if citations:

@@ -1,0 +1,64 @@
+"""Who speaks in a drafted sentence: the author, or a reader after the comments begin."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lbpgraph.ingest.analyse import analyse
+from lbpgraph.ingest.draft import draft_annotation
+from lbpgraph.ingest.reading import read_input
+
+from .conftest import DATA, ROOT
+
+DEV = ROOT / "tests" / "data" / "ingest" / "dev"
+
+
+def _speakers(path: Path) -> list[tuple[str, str | None, str]]:
+    source = read_input(path)
+    a = analyse(source.text, links=source.links)
+    return [(d.speaker.role, d.speaker.name, a.sentence(d.span)) for d in a.drafted]
+
+
+def test_a_forum_thread_credits_each_reply_to_its_poster_and_the_first_poster_is_the_author() -> None:
+    said = _speakers(DEV / "forum-thread.txt")
+    by = {sentence: (role, name) for role, name, sentence in said}
+    assert by["Make sure you hold the rails!!"] == ("commenter", "BackOnTrack")
+    assert by["If you get leg pain or pins and needles while doing it, stop."] == ("commenter", "physio_jen")
+    assert by["Pain 2/10 after, down from 5/10."] == ("author", None)  # runner_dad_77 again: the thread's author
+    assert {name for role, name, _ in said if role == "commenter"} == {"BackOnTrack", "physio_jen", "sceptic99"}
+
+
+def test_comments_under_a_page_or_a_blog_are_readers_named_where_a_line_names_them() -> None:
+    page = {sentence[:30]: (role, name) for role, name, sentence in _speakers(DEV / "mindful-spine.html")}
+    assert page["Our SpineRelief decompression "] == ("commenter", "SpineRelief Pro")
+    assert all(role == "author" for role, _ in list(page.values())[:3])
+    blog = _speakers(DATA / "articles" / "000_ef38060b39aacdf7.txt")  # "2 Responses to ...", then dated headers
+    device = [(role, name) for role, name, sentence in blog if "patented" in sentence]
+    assert device == [("commenter", "ivan fedyaev")]
+    assert [role for role, _, sentence in blog if "backward walking in your apartment" in sentence] == ["author"]
+
+
+def test_what_the_article_quotes_or_answers_stays_the_authors() -> None:
+    text = ("Retro walking\n\nMy physio says:\n\nBackward walking strengthens the back muscles.\n\n"
+            "Answer from Dr Lee, physiotherapist\n\nWalking backwards may ease back pain.\n")
+    assert [role for role, _, _ in _speakers_of(text)] == ["author", "author"]
+    assert [role for role, _, _ in _speakers(DEV / "ask-expert.html")] == ["author"] * len(_speakers(DEV / "ask-expert.html"))
+
+
+def _speakers_of(text: str) -> list[tuple[str, str | None, str]]:
+    a = analyse(text)
+    return [(d.speaker.role, d.speaker.name, a.sentence(d.span)) for d in a.drafted]
+
+
+def test_the_draft_lists_the_readers_who_speak_and_each_appearance_names_its_speaker() -> None:
+    source = read_input(DEV / "mindful-spine.html")
+    draft = draft_annotation(analyse(source.text, links=source.links), "mindful", "mindful.txt", {})
+    assert [s["id"] for s in draft["speakers"]] == ["author", "commenter-mark-t", "commenter-spinerelief-pro"]
+    assert all(s["role"] == "commenter" for s in draft["speakers"][1:])
+    spoken = {a["speaker"] for a in draft["appearances"]}
+    assert spoken == {s["id"] for s in draft["speakers"]}
+    unnamed = draft_annotation(analyse("Walking\n\nWalking helps back pain.\n\n3 comments\n\n"
+                                       "Walking backwards cured my back pain.\n"), "x", "x.txt", {})
+    assert unnamed["speakers"][1] == {"id": "commenter", "name": "a reader commenting under the article",
+                                      "anonymous": True, "role": "commenter"}
+    assert [a["speaker"] for a in unnamed["appearances"]] == ["author", "commenter"]
