@@ -126,3 +126,17 @@ def test_a_journal_named_with_a_year_and_no_listed_paper_has_candidates(sources:
                                   "Start with the first exercise (1)."])
 def test_settings_and_labels_before_a_number_stay_not_citations(body: str, sources: dict) -> None:
     assert _cited(body, sources) == []
+
+
+def test_an_entry_without_authors_starts_with_its_title() -> None:
+    """'Title: a scoping review. Journal. 2022;10(5):234-241.' names no author: the title is its
+    first sentence, never the volume and pages."""
+    text = ("References\n1. Raza T, Riaz S. Retro walking in chronic low back pain. Iran Rehabil J. 2023;21(2):309-318.\n"
+            "2. Health outcomes of backward walking in patients with low back pain: a scoping review. "
+            "Sci J Public Health. 2022;10(5):234-241.\n")
+    [listed] = find_reference_lists(text)
+    entry = listed.entries[1]
+    assert (entry.authors, entry.title, entry.venue, entry.year, entry.volume, entry.issue, entry.pages) == (
+        (), "Health outcomes of backward walking in patients with low back pain: a scoping review",
+        "Sci J Public Health", 2022, "10", "5", "234-241")
+    assert listed.entries[0].authors == ("Raza T", "Riaz S")

@@ -528,9 +528,9 @@ def _split_authors(scan: str) -> tuple[str, str]:
     if bare is not None and _AUTHOR_START.match(scan):
         return bare.group(1), scan[bare.end():]
     initials = _INITIALS_END.search(scan)
-    if initials is not None and initials.start() < 300:
+    if initials is not None and initials.start() < 300 and _authors(scan[:initials.end() - 1]):
         return scan[:initials.end() - 1], scan[initials.end():]
-    return "", scan
+    return "", scan  # no authors: "Title: a scoping review. Journal. 2022;10(5):234-241."
 
 
 def _parse(key: str, entry: _Entry) -> Reference:
