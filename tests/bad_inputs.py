@@ -48,7 +48,7 @@ class BadInput:
         """How a message line about this input starts: ``folder/file:line: ``."""
         line = 1
         if self.needle is not None:
-            lines = (folder / self.file).read_text(encoding="utf-8").splitlines()
+            lines = (folder / self.file).read_bytes().decode("utf-8", "replace").splitlines()  # a bad byte too
             line = next(n for n, text in enumerate(lines, start=1) if self.needle in text)
         return f"{folder}/{self.file}:{line}: ".replace("\n", "\\u000A")  # one line, as printed
 
@@ -85,7 +85,21 @@ def _citation(**values: Any) -> Callable[[dict[str, Any]], None]:
     return lambda d: d["annotations"]["a"]["appearances"][1]["citations"][0].update(values)
 
 
+def _bytes(file: str, old: bytes, new: bytes) -> Callable[[Path], None]:
+    def replace(folder: Path) -> None:
+        path = folder / file
+        data = path.read_bytes()
+        assert old in data, (old, file)
+        path.write_bytes(data.replace(old, new, 1))
+    return replace
+
+
 CASES: list[BadInput] = [
+    # a byte that is not UTF-8, and a character YAML refuses, named on their own lines
+    BadInput("yaml-latin1-byte", "not UTF-8 text (invalid continuation byte at byte", "annotations/a.yaml",
+             "title: Walking Backwa", after=_bytes("annotations/a.yaml", b"title: Walking Backwards", b"title: Walking Backwa\xe9rds")),
+    BadInput("yaml-nul", "control character U+0000 is not allowed", "annotations/a.yaml", "kind: personal",
+             after=_bytes("annotations/a.yaml", b"kind: personal-blog", b"kind: personal\x00-blog")),
     # a judgement that contradicts itself: the source does not address the claim, yet supports or contradicts it
     BadInput("supports-but-not-addressed", "fidelity partially-supports with stance not-addressed",
              "annotations/a.yaml", "- source: smith2010", edit=_citation(stance="not-addressed")),

@@ -133,12 +133,13 @@ class _Checker:
             self._validate(rel, Document(self.parsed[rel]), model)
             return
         try:
-            raw = self.read(rel).decode("utf-8")
+            data = self.read(rel)
+            raw = data.decode("utf-8")
         except Unreadable as exc:
             self.add_file(rel, f"{rel} {exc}")
             return
         except UnicodeDecodeError as exc:
-            self.add_file(rel, f"not UTF-8 text ({exc.reason})")
+            self.add_file(rel, f"not UTF-8 text ({exc.reason} at byte {exc.start})", data.count(b"\n", 0, exc.start) + 1)
             return
         try:
             doc = loads(raw)

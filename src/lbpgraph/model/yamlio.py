@@ -128,6 +128,9 @@ def _compose(text: str) -> yaml.Node | None:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem(f"YAML syntax: {exc.problem or exc.context}", _error_line(exc)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a NUL, an escape)
+        raise YamlProblem(f"YAML syntax: control character U+{exc.character:04X} is not allowed",
+                          text.count("\n", 0, exc.position) + 1) from None
     except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
         raise YamlProblem(f"YAML syntax: {exc}", 1) from None
     finally:
