@@ -111,10 +111,15 @@ def test_duplicate_ids(tmp_path: Path) -> None:
     data["claims.yaml"]["claims"].append(copy.deepcopy(data["claims.yaml"]["claims"][0]))
     data["annotations"]["a"]["appearances"][1]["id"] = "helps"
     data["bibliography.yaml"]["sources"].append(copy.deepcopy(data["bibliography.yaml"]["sources"][1]))
-    found = {(i.file, i.message) for i in problems(factory.write(tmp_path, data))}
-    assert ("claims.yaml", "duplicate claim id 'bw-helps' (also defined in claims.yaml)") in found
+    folder = factory.write(tmp_path, data)
+    found = {(i.file, i.message) for i in problems(folder)}
+
+    def line(file: str, text: str) -> int:  # where the first definition stands
+        return next(n for n, x in enumerate((folder / file).read_text(encoding="utf-8").splitlines(), 1) if text in x)
+    assert ("claims.yaml", f"duplicate claim id 'bw-helps' (also defined in claims.yaml:{line('claims.yaml', 'id: bw-helps')})") in found
     assert ("annotations/a.yaml", "duplicate appearance id 'helps'") in found
-    assert ("bibliography.yaml", "duplicate source id 'smith_ref3' (also defined in bibliography.yaml)") in found
+    assert ("bibliography.yaml", "duplicate source id 'smith_ref3' (also defined in "
+            f"bibliography.yaml:{line('bibliography.yaml', 'id: smith_ref3')})") in found
 
 
 def test_quote_not_in_article(tmp_path: Path) -> None:

@@ -219,7 +219,10 @@ def _register(c: _Checker, seen: dict[str, tuple[str, tuple[Any, ...]]], file: s
     if rid is None:
         return None
     if rid in seen:
-        also = f" (also defined in {seen[rid][0]})" if where else ""
+        first, first_path = seen[rid]
+        doc = c.docs.get(first)
+        at = f"{first}:{doc.line((*first_path, 'id'))}" if doc and first_path else first
+        also = f" (also defined in {at})" if where else ""
         c.add(file, (*path, "id"), f"duplicate {word} id '{rid}'{also}")
     else:
         seen[rid] = (file, path)
