@@ -140,3 +140,24 @@ def test_an_entry_without_authors_starts_with_its_title() -> None:
         (), "Health outcomes of backward walking in patients with low back pain: a scoping review",
         "Sci J Public Health", 2022, "10", "5", "234-241")
     assert listed.entries[0].authors == ("Raza T", "Riaz S")
+
+
+def test_a_paper_named_by_its_title_is_cited_and_a_long_title_printed_whole_names_its_work() -> None:
+    """'a paper titled "..."' cites that paper: an entry of its own, matched to the bibliography by
+    its whole title (no author is printed), with the journal the sentence names; words someone
+    said, in quotes after 'study', are no title."""
+    sources = load_corpus(DATA).sources
+    text = ("Retro walking and sleep\n\nWe read a paper titled \"Effect of retro-walking on pain, functional disability, "
+            "quality of life and sleep problems in patients with chronic low back pain\", published in Physiotherapy "
+            "Quarterly. Finally, the paper \"Retro walking improves core stability in office workers with low back pain\" "
+            "showed a large effect.\n\nDr Lee, who led the study, said: \"Rest feels safe, but it slows recovery. "
+            "Walk instead.\"\n")
+    a = analyse(text, sources)
+    titled = [c for c in a.citations if c.kind == "title"]
+    assert [(a.source_of(c.keys[0]), c.marker.endswith("published in Physiotherapy Quarterly")) for c in titled] == [
+        ("ahmad2023_physioquart", True), (None, False)]
+    first = next(r for r in a.references if r.key == titled[0].keys[0])
+    assert (a.matches[first.key].by, first.venue) == ("title", "Physiotherapy Quarterly")
+    unknown = next(r for r in a.references if r.key == titled[1].keys[0])
+    assert unknown.title == "Retro walking improves core stability in office workers with low back pain" and not unknown.authors
+    assert not [c for c in a.citations if "Rest feels safe" in c.marker]

@@ -24,7 +24,7 @@ from .claimlinks import ClaimIndex
 from .cues import (claim_kind, hedging, is_anecdote, is_claim_like, is_commercial, is_safety, is_strongly_commercial,
                    is_testimonial)
 from .matching import Match, Matcher, author_candidates, venue_candidates
-from .references import Reference, ReferenceList, find_reference_lists, linked_entries
+from .references import Reference, ReferenceList, find_reference_lists, linked_entries, titled_entries
 from .speakers import AUTHOR, Speaker, Speakers
 
 CUE_CATEGORIES = ("anecdote", "commercial", "vague-attribution", "unsupported", "hedged")
@@ -137,6 +137,7 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
     lists = find_reference_lists(text)
     links = list(links)
     lists += linked_entries(text, lists, links)
+    lists += titled_entries(text, lists)
     excluded = [lst.span for lst in lists if not lst.inline]
     references = [e for lst in lists for e in lst.entries]
     matcher = Matcher(sources)

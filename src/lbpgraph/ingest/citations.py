@@ -350,6 +350,7 @@ def find_citations(text: str, sentence_spans: list[Span], reference_lists: list[
         return not lists.overlaps(span) and not taken.overlaps(span)
 
     _links(text, sentences, reference_lists, list(links), lists, found, taken)
+    _titles(text, sentences, reference_lists, found, taken)
     _footnotes(text, sentences, index, lists, found, taken)
     _symbols(text, sentences, index, lists, found, taken)
     _numerics(text, sentences, index, lists, found, taken)
@@ -411,6 +412,19 @@ def _links(text: str, sentences: _Sentences, reference_lists: list[ReferenceList
             continue
         found.append(InText(text[start:end], span, "link", (key,), (), sentence))
         taken.add(span)
+
+
+def _titles(text: str, sentences: _Sentences, reference_lists: list[ReferenceList], found: list[InText],
+            taken: _Spans) -> None:
+    """A work named by its title in the text (:func:`~lbpgraph.ingest.references.titled_entries`):
+    a citation of that entry, its marker the title."""
+    for lst in reference_lists:
+        if lst.inline and lst.heading is None and (entry := lst.entries[0]).title == entry.text.strip(" ,.") \
+                and not (entry.doi or entry.pmid or entry.pmcid or entry.url):
+            sentence = sentences.at(entry.span.start)
+            if sentence is not None and not taken.overlaps(entry.span):
+                found.append(InText(text[entry.span.start:entry.span.end], entry.span, "title", (entry.key,), (), sentence))
+                taken.add(entry.span)
 
 
 _FOOTNOTE_MARK = latin.compile(r"\[\^([\w\-]{1,24})\](?!:)")

@@ -6,7 +6,9 @@
   acronym ("JEPonline", "BMJ") or the full name all agree with "Journal of Medical Internet
   Research"; "Spine" and "The Spine Journal" do not.
 - Otherwise the title and the authors are compared; the score (0 to 1) is shown, and below
-  :data:`THRESHOLD` the reference is a new, unverified work.
+  :data:`THRESHOLD` the reference is a new, unverified work. A reference that names no author
+  (an article naming a paper by its title) is a work whose long title it prints whole
+  (:data:`WHOLE_TITLE` words or more, alike at 0.95), unless its year or journal disagrees.
 - A match to curator-added evidence is never silent: :attr:`Match.curator_added` says so, and the
   draft lists it for review.
 """
@@ -25,6 +27,7 @@ from ..model import schema
 from .references import Reference, surname
 
 THRESHOLD = 0.75  # title-and-author score from which a reference is taken to be a bibliography work
+WHOLE_TITLE = 8  # words of a title that, printed whole, name its work without its authors
 _STOP = frozenset({"of", "the", "and", "for", "in", "on", "a", "an", "de", "la", "le", "der", "und", "y", "&"})
 _NOISE = re.compile(r"\b(?:as cited|not seen|mdpi|springer|elsevier|wiley|per|issn[\s\d-]*)\b", re.I)
 
@@ -36,7 +39,7 @@ class Match:
     """Which bibliography work a reference is (``source``), by what (``by``) and how sure (``score``)."""
 
     source: str | None
-    by: str | None = None  # doi | pmid | pmcid | title-and-authors | None
+    by: str | None = None  # doi | pmid | pmcid | title-and-authors | title (no author printed) | None
     score: float = 0.0
     evidence: tuple[str, ...] = ()  # what agrees
     conflicts: tuple[str, ...] = ()  # what disagrees, on the record chosen or on the best one ruled out
@@ -49,7 +52,7 @@ class Match:
             why = f"no bibliography work matches (best {self.candidates[0][0]} at {self.candidates[0][1]:.2f})" \
                 if self.candidates else "no bibliography work matches"
             return why + (f"; {'; '.join(self.conflicts)}" if self.conflicts else "")
-        text = f"{self.by}" + (f" {self.score:.2f}" if self.by == "title-and-authors" else "")
+        text = f"{self.by}" + (f" {self.score:.2f}" if self.by in ("title-and-authors", "title") else "")
         if self.evidence:
             text += f": {', '.join(self.evidence)}"
         if self.conflicts:
@@ -258,6 +261,8 @@ def _match(ref: Reference, sources: dict[str, schema.Source]) -> Match:
         if authors == 0.0 and title < 0.6:
             continue
         score = 0.6 * title + 0.4 * authors if ref.title and s.title else 0.8 * authors
+        if not ref.authors and title >= 0.95 and len(_words(s.title or "")) >= WHOLE_TITLE:
+            score = max(score, THRESHOLD + 0.05 * title)  # a long title printed whole names its work
         details, differ = _details(ref, s)
         if authors and ref.year and ref.year == s.year and details and not differ:
             # same authors and year, and the same journal, volume or pages: a shortened title costs nothing
@@ -280,7 +285,8 @@ def _match(ref: Reference, sources: dict[str, schema.Source]) -> Match:
     note = (f"{best_conflict[1]} ruled out: {', '.join(best_conflict[2])}",) if best_conflict else ()
     if scored and scored[0][0] >= THRESHOLD:
         sc, sid, evidence, _ = scored[0]
-        return Match(sid, "title-and-authors", sc, evidence, note, sources[sid].curator_added, candidates)
+        by = "title-and-authors" if ref.authors else "title"
+        return Match(sid, by, sc, evidence, note, sources[sid].curator_added, candidates)
     return Match(None, None, scored[0][0] if scored else 0.0, (), note, False, candidates)
 
 

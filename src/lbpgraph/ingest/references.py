@@ -719,3 +719,29 @@ def linked_entries(text: str, lists: list[ReferenceList],
         known.add(entry)
         out.append(ReferenceList(None, (entry,), inline=True))
     return out
+
+
+# a work the text names by its title, in quotes, after a word for a work: 'a paper titled "Effect of
+# retro-walking on ...", published in Physiotherapy Quarterly', 'Another paper, "Real-time and ...",'
+_NAMED_TITLE = latin.compile(
+    r"\b(?:paper|study|article|review|trial|report|analysis|book)\b,?[ \t]*(?:(?:titled|entitled|called|named)[ \t]*:?[ \t]*)?[\"“]"
+    r"(?P<title>[^\"“”\n]{20,300}?)[,.]?[\"”](?:[ \t,]*(?:published|appearing|that[ \t]+appeared)[ \t]+in[ \t]+"
+    r"(?:the[ \t]+)?(?P<venue>[A-Z][\w&\-]*(?:[ \t]+(?:of|and|for|&|[A-Z][\w&\-]*))*))?", re.I)
+
+
+def titled_entries(text: str, lists: list[ReferenceList]) -> list[ReferenceList]:
+    """The works the text names by their title outside its lists (a paper called "..."): each an
+    entry of its own (its span the title and the journal named after it, its text the title as
+    printed), one "list" each, keyed after every entry before."""
+    spans = [lst.span for lst in lists if not lst.inline]
+    out: list[ReferenceList] = []
+    key = sum(len(lst.entries) for lst in lists)
+    for m in _NAMED_TITLE.finditer(text):
+        start, end = m.start("title"), m.end()
+        if any(sp.start <= start < sp.end for sp in spans) or latin.search(r"[.!?][ \t]+[A-Z]", m.group("title")):
+            continue  # an entry of a list, read there; or words someone said, sentences and all
+        key += 1
+        entry = Reference(key=str(key), number=None, text=m.group("title"), span=Span(start, end),
+                          title=m.group("title").strip(" ,."), venue=m.group("venue"))
+        out.append(ReferenceList(None, (entry,), inline=True))
+    return out
