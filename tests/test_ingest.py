@@ -82,7 +82,8 @@ def test_draft_validates_is_traced_and_never_counts(tmp_path: Path) -> None:
     draft_path = data / "annotations" / "retro-blog.yaml"
     draft = yaml.safe_load(draft_path.read_text(encoding="utf-8"))
     assert draft["draft"] is True and draft["text"] == "retro-blog.txt"
-    assert draft["speakers"][0]["anonymous"] is True  # a plain text names no author: none is invented
+    # the author as the text's byline prints them ("By Jane Doe, PT · Call ..."), nothing else
+    assert draft["speakers"][0] == {"id": "author", "name": "Jane Doe", "credentials": "PT", "role": "author"}
     assert [s["id"] for s in draft["sources"]] == ["nobody2021"]  # the one work no bibliography holds
     assert draft["sources"][0]["verification"] == "unverified"
     assert [c["source"] for c in draft["consulted"]] == ["nobody2021"]

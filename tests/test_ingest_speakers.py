@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from lbpgraph.ingest.analyse import analyse
 from lbpgraph.ingest.draft import draft_annotation
 from lbpgraph.ingest.reading import read_input
+from lbpgraph.ingest.speakers import Byline, byline
 
 from .conftest import DATA, ROOT
 
@@ -62,3 +65,29 @@ def test_the_draft_lists_the_readers_who_speak_and_each_appearance_names_its_spe
     assert unnamed["speakers"][1] == {"id": "commenter", "name": "a reader commenting under the article",
                                       "anonymous": True, "role": "commenter"}
     assert [a["speaker"] for a in unnamed["appearances"]] == ["author", "commenter"]
+
+
+@pytest.mark.parametrize("line, name, credentials, date", [
+    ("Posted on 2 February 2024 by Tom Keller | 14 comments", "Tom Keller", None, "2024-02-02"),
+    ("By Hannah Pryce, Health Correspondent", "Hannah Pryce", "Health Correspondent", None),
+    ("Posted by Sarah Whitfield, MCSP | Harbourside Physiotherapy Blog | 12 March 2024", "Sarah Whitfield", "MCSP",
+     "2024-03-12"),
+    ("Posted by runner_dad_77 · 14 Aug 2024, 21:13", "runner_dad_77", None, "2024-08-14"),
+    ("By Dr. Jeff Winternheimer on April 14, 2014", "Dr. Jeff Winternheimer", None, "2014-04-14"),
+    ("Posted by Coastline Physio Team in Patient Education", "Coastline Physio Team", None, None),
+    ("By walking backwards you can ease your back.", None, None, None),
+    ("By doing this every day you will feel better, and stronger.", None, None, None),
+])
+def test_a_plain_texts_byline_names_its_author_and_dates_it(line: str, name: str | None, credentials: str | None,
+                                                            date: str | None) -> None:
+    assert byline(f"Retro walking\n\n{line}\n\nWalking backwards helps.\n") == Byline(name, credentials, date)
+
+
+def test_the_draft_of_a_plain_text_takes_its_author_and_date_from_its_byline() -> None:
+    text = "Retro walking\nBy Hannah Pryce, Health Correspondent | 12 March 2024\n\nWalking backwards may ease back pain.\n"
+    draft = draft_annotation(analyse(text), "x", "x.txt", {})
+    assert draft["speakers"][0] == {"id": "author", "name": "Hannah Pryce", "credentials": "Health Correspondent",
+                                    "role": "author"}
+    assert draft["published"] == "2024-03-12"
+    unsigned = draft_annotation(analyse("Retro walking\n\nWalking backwards may ease back pain.\n"), "y", "y.txt", {})
+    assert unsigned["speakers"][0]["anonymous"] is True and "published" not in unsigned

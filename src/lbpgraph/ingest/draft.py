@@ -25,7 +25,7 @@ from .citations import InText, cited_keys
 from .matching import CURATOR_ADDED
 from .reading import slug
 from .references import Reference
-from .speakers import Speaker
+from .speakers import Byline, Speaker, byline
 
 Records = list[dict[str, Any]]
 NOTE = ("Draft written by lbpgraph ingest. `lbpgraph review ID` lists what is left: every sentence not yet reviewed "
@@ -49,8 +49,12 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str, source
     left_citations = [_flag_curator_added(c, sources) for c in left_citations]
     left_sentences = [{"start": s.start, "end": s.end, "quote": text[s.start:s.end],
                        **({"suggest": reason} if reason else {})} for s, reason in analysis.left]
-    draft = _about(analysis, text_file, meta)
-    author = {"name": meta.author} if meta.author else {"name": "the article's author", "anonymous": True}
+    printed = byline(text)  # what a plain text's byline says, where the page's data says nothing
+    draft = _about(analysis, text_file, meta, printed)
+    name = meta.author or printed.name
+    author = {"name": name} if name else {"name": "the article's author", "anonymous": True}
+    if not meta.author and printed.name and printed.credentials:
+        author["credentials"] = printed.credentials
     draft["speakers"] = [{"id": "author", **author, "role": "author"}, *_readers(analysis)]  # the unnamed stay unnamed
     draft.update({"claims": claims, "appearances": appearances})
     if consulted:
@@ -78,7 +82,7 @@ def _sources_of(analysis: Analysis, sources: dict[str, schema.Source]) -> tuple[
     return source_of, local
 
 
-def _about(analysis: Analysis, text_file: str, meta: Meta) -> dict[str, Any]:
+def _about(analysis: Analysis, text_file: str, meta: Meta, printed: Byline) -> dict[str, Any]:
     """The draft's first keys: its text and page, title, kind, and where and when it was read."""
     text = analysis.text
     first = next((s for s, reason in analysis.left if reason == "title"), None)
@@ -91,8 +95,9 @@ def _about(analysis: Analysis, text_file: str, meta: Meta) -> dict[str, Any]:
         draft["url"] = meta.url
     if meta.accessed:
         draft["accessed"] = meta.accessed
-    if meta.date and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", meta.date):
-        draft["published"] = meta.date
+    date = meta.date or printed.date
+    if date and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", date):
+        draft["published"] = date
     if meta.site:
         draft["publisher"] = meta.site
     return draft

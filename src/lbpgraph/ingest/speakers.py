@@ -1,4 +1,9 @@
-"""Who speaks where in an article: its author, until the comments or a forum's replies begin.
+"""Who speaks where in an article: its author (as its byline names them), until the comments or a
+forum's replies begin.
+
+A plain text's byline, in its first lines, names the author and may date the article: "By
+Hannah Pryce, Health Correspondent", "Posted on 2 February 2024 by Tom Keller | 14 comments",
+"Posted by Sarah Whitfield, MCSP | Harbourside Physiotherapy Blog | 12 March 2024" (:func:`byline`).
 
 A text says so in lines of its own, which this module reads (never a guess from the words of a
 sentence):
@@ -81,3 +86,48 @@ class Speakers:
 
 def _name(printed: str) -> str:
     return " ".join(printed.strip(" \t#-–·|,:").split())
+
+
+_MONTHS = {m: n for n, names in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+                                           ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+                                           ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+                                           ("dec", "december")), 1) for m in names}
+_BYLINE = re.compile(r"^[ \t]*(?i:(?:posted|written|published)(?:[ \t]+on[ \t]+[^\n]{4,30}?)?[ \t]+by|by)[ \t]+"
+                     r"(?P<name>[A-Z][^\n,|·•]{1,60}?|[a-z][\w.\-]{2,30})(?:[ \t]*,[ \t]*(?P<credentials>[^\n|·•]{1,60}?))?"
+                     r"[ \t]*(?:[|·•][^\n]*)?$")
+_FULL_DATE = re.compile(rf"\b(?:(?P<d1>\d{{1,2}})[ \t]+(?P<m1>{_MONTH})\.?|(?P<m2>{_MONTH})\.?[ \t]+(?P<d2>\d{{1,2}}),?)"
+                        r"[ \t]+(?P<y>(?:19|20)\d{2})\b", re.I)
+
+
+@dataclass(frozen=True)
+class Byline:
+    """What a plain text's byline prints: the author's name, their credentials, a full date."""
+
+    name: str | None = None
+    credentials: str | None = None
+    date: str | None = None  # YYYY-MM-DD
+
+
+def byline(text: str, lines: int = 6) -> Byline:
+    """The byline among the first ``lines`` non-empty lines of ``text``, if one is printed (a name
+    after "By" or "Posted by"; a full date on the same line); nothing is taken from anywhere else."""
+    for line in [x for x in text.splitlines() if x.strip()][:lines]:
+        m = _BYLINE.match(line)
+        if m is None:
+            continue
+        name = re.split(r"[ \t]+(?:on|in|at|for)[ \t]+", m.group("name"))[0].strip(" .")
+        if not name or len(name.split()) > 5:
+            continue  # a sentence that starts with "By ...", not a name
+        credentials = (m.group("credentials") or "").strip(" .")
+        date = _FULL_DATE.search(line)
+        return Byline(name, credentials if credentials and not re.search(r"\d", credentials) else None,
+                      _iso(date) if date else None)
+    return Byline()
+
+
+def _iso(m: re.Match[str]) -> str | None:
+    month = _MONTHS.get((m.group("m1") or m.group("m2")).lower().rstrip("."))
+    day = int(m.group("d1") or m.group("d2"))
+    if month is None or not 1 <= day <= 31:
+        return None
+    return f"{m.group('y')}-{month:02d}-{day:02d}"
