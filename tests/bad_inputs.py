@@ -65,12 +65,16 @@ def _source(**values: Any) -> Callable[[dict[str, Any]], None]:
     return lambda d: d["bibliography.yaml"]["sources"][0].update(values)
 
 
-def _replace(file: str, old: str, new: str) -> Callable[[Path], None]:
+def _replace(file: str, old: str | bytes, new: str | bytes) -> Callable[[Path], None]:
+    """Replace ``old`` by ``new`` once in a written file (bytes too: a byte that is not UTF-8)."""
+    def as_bytes(x: str | bytes) -> bytes:
+        return x.encode("utf-8") if isinstance(x, str) else x
+
     def replace(folder: Path) -> None:
         path = folder / file
-        text = path.read_text(encoding="utf-8")
-        assert old in text, (old, file)
-        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        data = path.read_bytes()
+        assert as_bytes(old) in data, (old, file)
+        path.write_bytes(data.replace(as_bytes(old), as_bytes(new), 1))
     return replace
 
 
@@ -85,21 +89,12 @@ def _citation(**values: Any) -> Callable[[dict[str, Any]], None]:
     return lambda d: d["annotations"]["a"]["appearances"][1]["citations"][0].update(values)
 
 
-def _bytes(file: str, old: bytes, new: bytes) -> Callable[[Path], None]:
-    def replace(folder: Path) -> None:
-        path = folder / file
-        data = path.read_bytes()
-        assert old in data, (old, file)
-        path.write_bytes(data.replace(old, new, 1))
-    return replace
-
-
 CASES: list[BadInput] = [
     # a byte that is not UTF-8, and a character YAML refuses, named on their own lines
     BadInput("yaml-latin1-byte", "not UTF-8 text (invalid continuation byte at byte", "annotations/a.yaml",
-             "title: Walking Backwa", after=_bytes("annotations/a.yaml", b"title: Walking Backwards", b"title: Walking Backwa\xe9rds")),
+             "title: Walking Backwa", after=_replace("annotations/a.yaml", "title: Walking Backwards", b"title: Walking Backwa\xe9rds")),
     BadInput("yaml-nul", "control character U+0000 is not allowed", "annotations/a.yaml", "kind: personal",
-             after=_bytes("annotations/a.yaml", b"kind: personal-blog", b"kind: personal\x00-blog")),
+             after=_replace("annotations/a.yaml", "kind: personal-blog", "kind: personal\x00-blog")),
     # a judgement that contradicts itself: the source does not address the claim, yet supports or contradicts it
     BadInput("supports-but-not-addressed", "fidelity partially-supports with stance not-addressed",
              "annotations/a.yaml", "- source: smith2010", edit=_citation(stance="not-addressed")),
