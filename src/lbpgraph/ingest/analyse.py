@@ -134,14 +134,11 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
     targets), each a citation of the work it points to."""
     sources = sources or {}
     sentences = sentence_spans(text)
-    lists = find_reference_lists(text)
     links = list(links)
-    lists += linked_entries(text, lists, links)
-    lists += titled_entries(text, lists)
+    lists = _works(text, links)
     excluded = [lst.span for lst in lists if not lst.inline]
-    references = [e for lst in lists for e in lst.entries]
     matcher = Matcher(sources)
-    matches = {r.key: matcher.match(r) for r in references}
+    matches = {r.key: matcher.match(r) for lst in lists for r in lst.entries}
     known = [dataclasses.replace(lst, entries=tuple(_as_known(e, matches[e.key], sources) for e in lst.entries))
              for lst in lists]
     citations = find_citations(text, sentences, known, _Bibliography(sources), links)
@@ -189,6 +186,14 @@ def analyse(text: str, sources: dict[str, schema.Source] | None = None, claims: 
             left.append((s, reason or ("advertising" if commercial else None)))
     left.sort(key=lambda x: x[0].start)
     return Analysis(text, sentences, known, citations, matches, cues, drafted, left)
+
+
+def _works(text: str, links: list[tuple[int, int, str]]) -> list[ReferenceList]:
+    """Every work the text names: its reference lists, then what it links to or names by title
+    outside them (one-entry lists)."""
+    lists = find_reference_lists(text)
+    lists += linked_entries(text, lists, links)
+    return lists + titled_entries(text, lists)
 
 
 def _as_known(ref: Reference, m: Match, sources: dict[str, schema.Source]) -> Reference:
