@@ -9,7 +9,7 @@ import pytest
 from lbpgraph.ingest.analyse import analyse
 from lbpgraph.ingest.draft import draft_annotation
 from lbpgraph.ingest.reading import read_input
-from lbpgraph.ingest.speakers import Byline, byline
+from lbpgraph.ingest.speakers import AUTHOR, Byline, Speaker, Speakers, byline
 
 from .conftest import DATA, ROOT
 
@@ -91,3 +91,19 @@ def test_the_draft_of_a_plain_text_takes_its_author_and_date_from_its_byline() -
     assert draft["published"] == "2024-03-12"
     unsigned = draft_annotation(analyse("Retro walking\n\nWalking backwards may ease back pain.\n"), "y", "y.txt", {})
     assert unsigned["speakers"][0]["anonymous"] is True and "published" not in unsigned
+
+
+def test_words_a_sentence_gives_to_a_named_person_are_theirs_with_the_quotes_that_continue_them() -> None:
+    text = ("Walking backwards for back pain\n\nA new trial found less pain after retro walking.\n\n"
+            "Professor Helen Marsh, a spine researcher who was not involved, said: \"This is a small trial. "
+            "We need much bigger studies before everyone walks backwards.\"\n\n"
+            "\"Retro walking may help some people,\" said Jane Okoro. \"It is not a cure for back pain.\"\n\n"
+            "Walking backwards may also strengthen the back.\n")
+    speakers = Speakers(text)
+    marsh, okoro = Speaker("quoted-researcher", "Professor Helen Marsh"), Speaker("quoted-source", "Jane Okoro")
+    for at, who in (("Professor Helen Marsh", marsh), ("We need much bigger", marsh), ("\"Retro walking", okoro),
+                    ("It is not a cure", okoro), ("A new trial", AUTHOR), ("Walking backwards may also", AUTHOR)):
+        assert speakers.at(text.index(at)) == who, at
+    draft = draft_annotation(analyse(text), "x", "x.txt", {})
+    assert ("jane-okoro", "quoted-source") in [(s["id"], s["role"]) for s in draft["speakers"]]
+    assert {a["speaker"] for a in draft["appearances"]} <= {s["id"] for s in draft["speakers"]}

@@ -55,7 +55,7 @@ def draft_annotation(analysis: Analysis, article_id: str, text_file: str, source
     author = {"name": name} if name else {"name": "the article's author", "anonymous": True}
     if not meta.author and printed.name and printed.credentials:
         author["credentials"] = printed.credentials
-    draft["speakers"] = [{"id": "author", **author, "role": "author"}, *_readers(analysis)]  # the unnamed stay unnamed
+    draft["speakers"] = [{"id": "author", **author, "role": "author"}, *_others(analysis)]  # the unnamed stay unnamed
     draft.update({"claims": claims, "appearances": appearances})
     if consulted:
         draft["consulted"] = consulted
@@ -105,21 +105,25 @@ def _about(analysis: Analysis, text_file: str, meta: Meta, printed: Byline) -> d
 
 def speaker_id(speaker: Speaker) -> str:
     """The draft's id of a speaker: ``author``; ``commenter`` for an unnamed reader, else the
-    reader's name as an id (``commenter-linda-m``)."""
+    reader's name as an id (``commenter-linda-m``); a quoted person's name without their title
+    (``helen-marsh``)."""
     if speaker.role == "author":
         return "author"
-    return f"commenter-{slug(speaker.name)}" if speaker.name and slug(speaker.name) else "commenter"
+    if speaker.role == "commenter":
+        return f"commenter-{slug(speaker.name)}" if speaker.name else "commenter"
+    quoted = slug(re.sub(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+", "", speaker.name or "quoted"))
+    return f"quoted-{quoted}" if quoted == "author" or quoted.startswith("commenter") else quoted
 
 
-def _readers(analysis: Analysis) -> list[dict[str, Any]]:
-    """The readers who speak in drafted sentences, in the order they first do."""
-    readers: dict[str, dict[str, Any]] = {}
+def _others(analysis: Analysis) -> list[dict[str, Any]]:
+    """The readers and the quoted people who speak in drafted sentences, in the order they first do."""
+    others: dict[str, dict[str, Any]] = {}
     for d in analysis.drafted:
-        if d.speaker.role != "author" and (rid := speaker_id(d.speaker)) not in readers:
-            named = {"name": d.speaker.name} if rid != "commenter" else \
+        if d.speaker.role != "author" and (sid := speaker_id(d.speaker)) not in others:
+            named = {"name": d.speaker.name} if d.speaker.name else \
                 {"name": "a reader commenting under the article", "anonymous": True}
-            readers[rid] = {"id": rid, **named, "role": "commenter"}
-    return list(readers.values())
+            others[sid] = {"id": sid, **named, "role": d.speaker.role}
+    return list(others.values())
 
 
 def _draft_appearances(analysis: Analysis, article_id: str,

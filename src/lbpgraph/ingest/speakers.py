@@ -16,6 +16,11 @@ sentence):
   12:44 pm #";
 - in the readers' part, a short line of one to four capitalised words standing alone between
   blank lines ("Linda M.") names the reader whose comment follows, as a page's comment list prints it.
+
+Words in quotes that a sentence gives to a named person are that person's, with what introduces
+them and the quotes that continue them: 'Professor Helen Marsh, a spine researcher, said: "..."',
+'"...," said lead author Professor Daniel Okafor. "..."' (a quoted researcher when a title or
+"author" says so, else a quoted source).
 """
 
 from __future__ import annotations
@@ -35,14 +40,24 @@ _HEADER = re.compile(
     r"(?P<name>[^\n·|(,]{1,60}?)[ \t]*(?:\([^)\n]*\)[ \t]*)?(?:[·|,][^\n]*)?$"
     r"|^[ \t]*(?:\d+\.[ \t]+)?(?P<says>[A-Z][^\n:]{0,50}?)[ \t]+(?:says|said|wrote|commented)[ \t]*:?[ \t]*$"
     rf"|^[ \t]*(?:\d+\.[ \t]+)?(?P<dated>[^\n]{{0,60}}?)[ \t]*\b{_DATE}\b[^\n.!?]{{0,40}}$", re.I | re.M)
+_HONORIFIC = r"(?:Dr\.?|Prof\.?|Professor|Mr\.?|Mrs\.?|Ms\.?)"
+_PERSON = rf"(?:{_HONORIFIC}[ \t]+[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){{0,2}}|[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){{1,2}})"
+_SPEECH = r"(?:said|says|explained|explains|added|adds|noted|notes|told|warned|warns|commented|cautioned)"
+_QUOTED = r"[“\"][^”\"\n]{2,1500}[”\"]"
+_AUTHOR_ROLE = r"(?:(?:the[ \t]+)?(?:lead|senior|first|co-?)[ \t]*author[ \t]+|study[ \t]+author[ \t]+)"
+_SAID = re.compile(
+    rf"(?P<before>{_AUTHOR_ROLE}?{_PERSON})(?:,[^,\n\"“”]{{1,100}},)?[ \t]+{_SPEECH}[ \t]*:?[ \t]*{_QUOTED}"
+    rf"|{_QUOTED}[ \t]*,?[ \t]*(?:{_SPEECH}[ \t]+(?P<after>{_AUTHOR_ROLE}?{_PERSON})|(?P<named>{_PERSON})[ \t]+{_SPEECH})")
+_CONTINUED = re.compile(rf"[ \t]*(?:[^\s\"“”]{{0,3}})[ \t]*(?P<quote>{_QUOTED})")
 _NAME_LINE = re.compile(r"(?:^|\n)[ \t]*\n[ \t]*(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,3})[ \t]*\n[ \t]*\n(?=[ \t]*\S)")
 
 
 @dataclass(frozen=True)
 class Speaker:
-    """Who speaks: the article's author, or a reader (named where a line names them)."""
+    """Who speaks: the article's author, a reader (named where a line names them), or a person
+    the article quotes."""
 
-    role: str  # "author" or "commenter"
+    role: str  # "author", "commenter", "quoted-researcher" or "quoted-source"
     name: str | None = None
 
 
@@ -77,11 +92,33 @@ class Speakers:
         changes.sort(key=lambda c: c[0])
         self.offsets = [at for at, _ in changes]
         self.speakers = [who for _, who in changes]
+        self.quoted = _quoted(text)
+        self.quoted_starts = [start for start, _, _ in self.quoted]
 
     def at(self, offset: int) -> Speaker:
-        """Who speaks at ``offset``."""
+        """Who speaks at ``offset``: a person the article quotes there, else the author or a reader."""
+        k = bisect.bisect_right(self.quoted_starts, offset) - 1
+        if k >= 0 and offset < self.quoted[k][1]:
+            return self.quoted[k][2]
         i = bisect.bisect_right(self.offsets, offset) - 1
         return self.speakers[i] if i >= 0 else AUTHOR
+
+
+def _quoted(text: str) -> list[tuple[int, int, Speaker]]:
+    """(start, end, speaker) of each passage quoted from a named person, with what introduces it
+    and the quotes that continue it."""
+    out: list[tuple[int, int, Speaker]] = []
+    for m in _SAID.finditer(text):
+        who = m.group("before") or m.group("after") or m.group("named")
+        end = m.end()
+        while (more := _CONTINUED.match(text, end)) is not None and "\n" not in text[end:more.start("quote")]:
+            end = more.end()
+        researcher = re.match(rf"{_AUTHOR_ROLE}|(?:Dr\.?|Prof\.?|Professor)[ \t]", who) is not None
+        name = _name(re.sub(rf"^{_AUTHOR_ROLE}", "", who))
+        if out and m.start() < out[-1][1]:
+            continue  # inside a passage already given to someone
+        out.append((m.start(), end, Speaker("quoted-researcher" if researcher else "quoted-source", name)))
+    return out
 
 
 def _name(printed: str) -> str:
