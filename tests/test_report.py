@@ -236,3 +236,15 @@ def _read(fd: int) -> bytes:
         return os.read(fd, 65536)
     except OSError:  # the child closed the terminal
         return b""
+
+
+def test_report_names_the_source_of_each_downgrade_once_per_concern(built: Project) -> None:
+    """The report lists a claim's downgrades as the trace does: each source's concern once, named
+    with its source, so that no reader adds one source's levels to another's."""
+    rows = {r[0]: r for r in csv.reader(io.StringIO(render_csv(build_report(built.projection(), built.traces()), "claims")))}
+    reasons = rows["walking-relieves-lbp"][3].split(" | ")
+    heads = [r.split(": ", 1)[0] + ": " + r.split(": ", 2)[1].split(" -")[0] for r in reasons]
+    assert len(heads) == len(set(heads))  # one line per source and concern
+    verdict = built.trace("walking-relieves-lbp").verdict
+    assert {r.split(": ", 1)[0] for r in reasons} == {o["label"] for o in verdict["certainty_from"] if any(
+        x["source"] == o["source"] for x in verdict["certainty_reasons"])}

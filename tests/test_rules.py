@@ -190,15 +190,22 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports"),
                 claim(d, 1).update(population="people"), smith(d).update(population="people")),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
-    ("flag-overstated",  # only a narrower intervention than the claim's
+    ("flag-overstated",  # only an intervention two steps narrower than the claim's (one step is the same thing)
      lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports"),
-                smith(d).update(interventions=["treadmill-bw"])),
+                claim(d, 1).update(interventions=["walking"]), smith(d).update(interventions=["treadmill-bw"])),
      lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports"),
-                smith(d).update(interventions=["treadmill-bw", "backward-walking"])),
+                claim(d, 1).update(interventions=["walking"])),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
+    ("flag-overstated",  # not where another source supports the claim whole
+     lambda d: app(d, 1).update(hedging="hedged"),
+     lambda d: (app(d, 1).update(hedging="hedged"), contrary(d, "finding", supports=True)),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("overstated"))),
     # rule flag-second-hand: onward citations count where the source states no data of its own
     ("flag-second-hand", lambda d: cite(d).update(stance="hypothesis"),
      lambda d: (cite(d).update(stance="hypothesis"), smith(d).update(cites=[])),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
+    ("flag-second-hand",  # a narrative review's "finding" is no data of its own
+     lambda d: smith(d).update(design="narrative-review-or-expert-opinion"), lambda d: None,
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
     ("flag-second-hand", lambda d: cite(d).update(stance="hypothesis"), lambda d: None,  # its own hedged finding
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
@@ -216,7 +223,11 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule flag-indirect-population
     ("flag-indirect-population",
      lambda d: (claim(d, 1).update(population="adults-with-lbp"), smith(d).update(population="healthy-men")),
+     lambda d: (claim(d, 1).update(population="people"), smith(d).update(population="people")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("indirect"))),
+    ("flag-indirect-population",  # a narrower population is another one too
      lambda d: (claim(d, 1).update(population="people"), smith(d).update(population="healthy-men")),
+     lambda d: (claim(d, 1).update(population="healthy-men"), smith(d).update(population="healthy-men")),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("indirect"))),
     # rule flag-indirect-outcome
     ("flag-indirect-outcome", lambda d: smith(d).update(outcomes=["pain"]), lambda d: smith(d).update(outcomes=["disc-load"]),
@@ -302,9 +313,10 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
     ("downgrade-indirectness", lambda d: claim(d, 1).update(interventions=["backward-walking", "yoga"]),
      lambda d: None, lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
-    ("downgrade-indirectness", lambda d: smith(d).update(interventions=["treadmill-bw"]),
-     lambda d: smith(d).update(interventions=["treadmill-bw", "backward-walking"]),
-     lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
+    ("downgrade-indirectness",
+     lambda d: (claim(d, 1).update(interventions=["walking"]), smith(d).update(interventions=["treadmill-bw"])),
+     lambda d: (claim(d, 1).update(interventions=["walking"]), smith(d).update(interventions=["backward-walking"])),
+     lambda ds: has(ds, vocab.PREFIXES["rating"] + "bw-unloads.smith2010", "lbp:downgrade", DOWN + "indirectness")),
     ("downgrade-indirectness", lambda d: cite(d).update(indirect=["comparator"], note="both arms walked backwards"),
      lambda d: cite(d).update(note="both arms walked backwards"),
      lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "indirectness")),
@@ -313,11 +325,11 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda ds: has(ds, DOWN + "imprecision", "lbp:levels", Literal(2))),
     ("downgrade-imprecision", None, lambda d: smith(d).update(sample_size=400),
      lambda ds: has(ds, RATING, "lbp:downgrade", DOWN + "imprecision")),
-    # rule downgrade-inconsistency: another source with data on the claim does not support it, or
-    # the rated one where another appearance cites it so
+    # rule downgrade-inconsistency: another source with data on the claim does not support it (the
+    # rated source judged otherwise by another appearance is no other source, as design.md says)
     ("downgrade-inconsistency", lambda d: contrary(d, "finding"), lambda d: contrary(d, "not-addressed"),
      lambda ds: has(ds, RATING, "lbp:downgrade", vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
-    ("downgrade-inconsistency", lambda d: cited_again(d, "contradicts"), lambda d: cited_again(d, "supports"),
+    ("downgrade-inconsistency", lambda d: contrary(d, "finding"), lambda d: cited_again(d, "contradicts"),
      lambda ds: has(ds, RATING, "lbp:downgrade", vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
     # rule rating-certainty: the start, down by the levels of the downgrades, never below very low
     ("rating-certainty", lambda d: smith(d).update(design="randomised-controlled-trial", sample_size=150),

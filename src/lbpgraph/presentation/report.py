@@ -235,6 +235,7 @@ def _claim_rows(traces: dict[str, TraceJSON]) -> list[ClaimRow]:
     for claim_id in sorted(traces):
         t = traces[claim_id]
         v, d = t["verdict"], t["distortions"]
+        labels = {o["source"]: o["label"] for o in v["certainty_from"]}  # a rating is a source's: name it
         claims.append({
             "id": claim_id, "statement": t["claim"]["statement"], "kind": t["claim"]["kind"],
             "articles": sorted({a["article"]["id"] for a in t["appearances"]}),
@@ -242,8 +243,8 @@ def _claim_rows(traces: dict[str, TraceJSON]) -> list[ClaimRow]:
             "curator_evidence": [_work(e["source"], 0, None, e["fidelity"]) for e in t.get("curator_evidence", [])],
             "basis": v["basis"], "peer_reviewed_support": v["peer_reviewed_support"],
             "certainty": v["certainty"],
-            "certainty_reasons": [f"{concern.replace('-', ' ')} -{levels}: {'; '.join(why)}"
-                                  for _, concern, levels, why in downgrades(v["certainty_reasons"])],
+            "certainty_reasons": [f"{labels.get(source, source)}: {concern.replace('-', ' ')} -{levels}: {'; '.join(why)}"
+                                  for source, concern, levels, why in downgrades(v["certainty_reasons"])],
             "strength": v["strength"]["label"] if v["strength"] else None,
             "cebm_level": v["strength"]["cebm_level"] if v["strength"] else None,
             "flags": v["flags"], "amplification": d["amplification"]["summary"],
@@ -370,7 +371,7 @@ def render_csv(report: Report, table: str = "claims") -> str:
         w.writerow(["id", "statement", "certainty", "certainty_reasons", "articles", "basis", "peer_reviewed_support",
                     "strength", "cebm_level", "flags", "amplification"])
         for c in report["claims"]:
-            w.writerow([c["id"], c["statement"], c["certainty"], "; ".join(c["certainty_reasons"]),
+            w.writerow([c["id"], c["statement"], c["certainty"], " | ".join(c["certainty_reasons"]),
                         " ".join(c["articles"]), " ".join(c["basis"]),
                         "true" if c["peer_reviewed_support"] else "false", c["strength"] or "",
                         c["cebm_level"] or "", " ".join(c["flags"]), c["amplification"]])
@@ -417,7 +418,7 @@ def render_markdown(report: Report) -> str:
             "|---|---|---|---|---|---|---|---|"]
     for c in report["claims"]:
         strength = f"{c['strength']} (level {c['cebm_level']})" if c["strength"] else ""
-        why = f" ({md('; '.join(c['certainty_reasons']))})" if c["certainty_reasons"] else ""
+        why = f" ({md(' | '.join(c['certainty_reasons']))})" if c["certainty_reasons"] else ""
         out.append(f"| **{c['certainty']}**{why} | `{c['id']}` {md(c['statement'])} | {' '.join(c['articles'])} | "
                    f"{', '.join(c['basis'])} | "
                    f"{'yes' if c['peer_reviewed_support'] else 'no'} | {md(strength)} | {', '.join(c['flags'])} | "
