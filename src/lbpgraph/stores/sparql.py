@@ -332,9 +332,17 @@ class SparqlStore(Store):
                               self.timeout, "upload", (404,))
             lines = sorted(dataset.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(graph)).splitlines(True))
             for start in range(0, max(1, len(lines)), UPLOAD_LINES):  # PUT the first piece, POST (add) the rest
-                self._request("PUT" if start == 0 else "POST", url, b"".join(lines[start:start + UPLOAD_LINES]),
-                              _NTRIPLES, "*/*", time.monotonic() + self.timeout, RemoteStoreError, self.timeout,
-                              f"upload of <{graph}>")
+                body = b"".join(lines[start:start + UPLOAD_LINES])
+                for attempt in range(UPLOAD_RETRIES + 1):
+                    try:
+                        self._request("PUT" if start == 0 else "POST", url, body, _NTRIPLES, "*/*",
+                                      time.monotonic() + self.timeout, RemoteStoreError, self.timeout,
+                                      f"upload of <{graph}>")
+                        break
+                    except RemoteStoreError as exc:
+                        if attempt == UPLOAD_RETRIES or not _REGISTRY_RACE.search(str(exc)):
+                            raise
+                        time.sleep(0.05 * (attempt + 1))  # another upload registers the same tag: it is there now
             return len(lines)
 
         with ThreadPoolExecutor(UPLOADS) as pool:
@@ -418,6 +426,12 @@ class SparqlStore(Store):
 
 SWAP_TRIPLES = 250_000  # triples moved per swap request
 UPLOADS = 4  # graphs uploaded at once
+# Virtuoso registers a language tag or datatype the first time it sees one; two uploads that bring
+# the same new one at once collide there ("SR197: Non unique primary key on DB.DBA.RDF_LANGUAGE"), and
+# the loser's request fails whole. Sent again, it finds the tag registered; PUT and POST of the same
+# triples are idempotent.
+_REGISTRY_RACE = re.compile(r"SR197\b.*\bDB\.DBA\.RDF_(?:LANGUAGE|DATATYPE)\b")
+UPLOAD_RETRIES = 5
 UPLOAD_LINES = 50_000  # triples per upload request: a whole 670,000-triple graph in one took Virtuoso over 60 s
 # while three other uploads ran
 
