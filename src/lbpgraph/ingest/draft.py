@@ -25,7 +25,7 @@ from .citations import InText, cited_keys
 from .matching import CURATOR_ADDED
 from .reading import slug
 from .references import Reference
-from .speakers import Byline, Speaker, byline
+from .speakers import Byline, Speaker, byline, without_title
 
 Records = list[dict[str, Any]]
 NOTE = ("Draft written by lbpgraph ingest. `lbpgraph review ID` lists what is left: every sentence not yet reviewed "
@@ -111,7 +111,7 @@ def speaker_id(speaker: Speaker) -> str:
         return "author"
     if speaker.role == "commenter":
         return f"commenter-{slug(speaker.name)}" if speaker.name else "commenter"
-    quoted = slug(re.sub(r"^(?:Dr|Prof|Professor|Mr|Mrs|Ms)\.?\s+", "", speaker.name or "quoted"))
+    quoted = slug(without_title(speaker.name or "quoted"))
     return f"quoted-{quoted}" if quoted == "author" or quoted.startswith("commenter") else quoted
 
 

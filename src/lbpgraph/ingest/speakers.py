@@ -29,8 +29,11 @@ import bisect
 import re
 from dataclasses import dataclass
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|"
-          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
+_MONTHS = {m: n for n, names in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+                                           ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+                                           ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+                                           ("dec", "december")), 1) for m in names}
+_MONTH = "(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"  # a month's name, written out or short
 _DATE = rf"(?:{_MONTH}[ \t]+\d{{1,2}},?[ \t]+\d{{4}}|\d{{1,2}}[ \t]+{_MONTH}\.?[ \t]+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
 _COMMENTS_HEADING = re.compile(
     r"^[ \t]*(?:\d+[ \t]+(?:comments?|responses?|replies|thoughts?)\b[^\n]{0,160}"
@@ -41,6 +44,7 @@ _HEADER = re.compile(
     r"|^[ \t]*(?:\d+\.[ \t]+)?(?P<says>[A-Z][^\n:]{0,50}?)[ \t]+(?:says|said|wrote|commented)[ \t]*:?[ \t]*$"
     rf"|^[ \t]*(?:\d+\.[ \t]+)?(?P<dated>[^\n]{{0,60}}?)[ \t]*\b{_DATE}\b[^\n.!?]{{0,40}}$", re.I | re.M)
 _HONORIFIC = r"(?:Dr\.?|Prof\.?|Professor|Mr\.?|Mrs\.?|Ms\.?)"
+_TITLED = re.compile(rf"^{_HONORIFIC}[ \t]+")
 _PERSON = rf"(?:{_HONORIFIC}[ \t]+[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){{0,2}}|[A-Z][\w'’\-]+(?:[ \t]+[A-Z][\w'’\-]+){{1,2}})"
 _SPEECH = r"(?:said|says|explained|explains|added|adds|noted|notes|told|warned|warns|commented|cautioned)"
 _QUOTED = r"[“\"][^”\"\n]{2,1500}[”\"]"
@@ -121,14 +125,15 @@ def _quoted(text: str) -> list[tuple[int, int, Speaker]]:
     return out
 
 
+def without_title(name: str) -> str:
+    """A person's name without the title printed before it ("Professor Helen Marsh": "Helen Marsh")."""
+    return _TITLED.sub("", name)
+
+
 def _name(printed: str) -> str:
     return " ".join(printed.strip(" \t#-–·|,:").split())
 
 
-_MONTHS = {m: n for n, names in enumerate((("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-                                           ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-                                           ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-                                           ("dec", "december")), 1) for m in names}
 _BYLINE = re.compile(r"^[ \t]*(?i:(?:posted|written|published)(?:[ \t]+on[ \t]+[^\n]{4,30}?)?[ \t]+by|by)[ \t]+"
                      r"(?P<name>[A-Z][^\n,|·•]{1,60}?|[a-z][\w.\-]{2,30})(?:[ \t]*,[ \t]*(?P<credentials>[^\n|·•]{1,60}?))?"
                      r"[ \t]*(?:[|·•][^\n]*)?$")
