@@ -232,6 +232,10 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule flag-indirect-outcome
     ("flag-indirect-outcome", lambda d: smith(d).update(outcomes=["pain"]), lambda d: smith(d).update(outcomes=["disc-load"]),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("indirect"))),
+    ("flag-indirect-outcome",  # "it helps" (efficacy, no outcome) from a source that measured no clinical outcome
+     lambda d: (claim(d, 1).update(kind="efficacy"), claim(d, 1).pop("outcome")),
+     lambda d: (claim(d, 1).update(kind="efficacy"), claim(d, 1).pop("outcome"), smith(d).update(outcomes=["disc-load", "pain"])),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("indirect"))),
     # rule flag-mechanism-only-outcome
     ("flag-mechanism-only-outcome", None, lambda d: (claim(d, 1).update(outcome="pain"), smith(d).update(design="randomised-controlled-trial")),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("mechanism-only"))),
