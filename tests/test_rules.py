@@ -258,6 +258,18 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule claim-strength
     ("claim-strength", None, lambda d: cite(d).update(mode="named-venue", confidence="high"),
      lambda ds: has(ds, C + "bw-unloads", "lbp:strength", vocab.DESIGNS.iri("laboratory-or-mechanistic"))),
+    ("claim-strength",  # a systematic review is level 1 only as a review of randomised trials
+     lambda d: smith(d).update(design="systematic-review", reviewed_designs=["randomised-controlled-trial"]),
+     lambda d: smith(d).update(design="systematic-review",
+                               reviewed_designs=["randomised-controlled-trial", "cohort-or-cross-sectional"]),
+     lambda ds: has(ds, C + "bw-unloads", "lbp:strength", vocab.DESIGNS.iri("systematic-review"))),
+    ("claim-strength",  # a review of cohort studies stands where cohort studies stand
+     lambda d: smith(d).update(design="systematic-review", reviewed_designs=["cohort-or-cross-sectional"]),
+     lambda d: smith(d).update(design="systematic-review", reviewed_designs=["systematic-review"]),
+     lambda ds: has(ds, C + "bw-unloads", "lbp:strength", vocab.DESIGNS.iri("cohort-or-cross-sectional"))),
+    ("claim-strength",  # a review whose reviewed designs are not recorded gives no strength
+     None, lambda d: smith(d).update(design="systematic-review"),
+     lambda ds: any(True for _ in ds.graph(GRAPH_DERIVED).triples((URIRef(C + "bw-unloads"), URIRef(vocab.expand("lbp:strength")), None)))),
     # rule claim-strength-expert-opinion: level 5 where only expert opinion stands behind a claim
     ("claim-strength-expert-opinion", lambda d: cite(d).update(stance="background"), lambda d: None,
      lambda ds: has(ds, C + "bw-unloads", "lbp:strength", vocab.DESIGNS.iri("narrative-review-or-expert-opinion"))),

@@ -318,3 +318,17 @@ def test_fixture_exercises_grey_literature(tmp_path: Path) -> None:
     assert t.verdict["peer_reviewed_support"] is False
     assert t.verdict["strength"] is None
     assert t.verdict["certainty"] == "none"
+
+
+def test_support_from_a_review_of_unrecorded_designs_gives_no_strength_and_says_so(tmp_path: Path) -> None:
+    """A systematic review is level 1 only as a review of randomised trials; with its reviewed
+    designs not recorded it ranks nothing, and the trace says the strength is not known rather
+    than 'none' beside peer-reviewed support."""
+    data = factory.corpus()
+    data["bibliography.yaml"]["sources"][0].update(design="systematic-review", outcomes=["disc-load"])
+    data["annotations"]["a"]["appearances"][1]["citations"][0]["stance"] = "finding"
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    t = project.trace("bw-unloads")
+    assert t.verdict["peer_reviewed_support"] is True
+    assert t.verdict["strength"] is None
+    assert "strength: not known" in trace_text(t)

@@ -66,7 +66,9 @@ def certainty_lines(verdict: Verdict) -> list[str]:
 
 def _strength(verdict: Verdict) -> str:
     s = verdict["strength"]
-    return f"{s['label']} (OCEBM 2011 level {s['cebm_level']})" if s else "none"
+    if s:
+        return f"{s['label']} (OCEBM 2011 level {s['cebm_level']})"
+    return "not known (no design on record ranks the supporting sources)" if verdict["peer_reviewed_support"] else "none"
 
 
 def _source_line(s: SourceRecord) -> str:
