@@ -210,7 +210,11 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     ("flag-second-hand", lambda d: cite(d).update(stance="hypothesis"), lambda d: None,  # its own hedged finding
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
     ("flag-second-hand", lambda d: (smith(d).update(cites=[]), cite(d).update(stance="background")),
+     lambda d: (smith(d).update(cites=[]), cite(d).update(stance="finding")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
+    ("flag-second-hand",  # a review's background statement is second-hand; its onward citations are its synthesis
      lambda d: (smith(d).update(cites=[], design="systematic-review"), cite(d).update(stance="background")),
+     lambda d: smith(d).update(design="systematic-review", outcomes=["pain"]),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
     # rule flag-dead-end
     ("flag-dead-end", None, lambda d: smith(d).update(cites=[]),
