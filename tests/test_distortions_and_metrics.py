@@ -67,6 +67,28 @@ def test_flags_become_transmutation_diversion_and_consulted_works() -> None:
     assert found == t.distortions
 
 
+def test_only_certain_wording_over_a_hypothesis_or_hedged_finding_is_a_transmutation() -> None:
+    """An appearance overstated by breadth, or by a source that says less, transmutes nothing; a
+    hedged appearance states nothing as certain."""
+    for stance, hedging, expected in (("hedged-finding", "certain", 1), ("finding", "certain", 0),
+                                      ("association", "certain", 0), ("hypothesis", "hedged", 0)):
+        p = _two_appearances()
+        a1 = iri("appearance", "000.a1")
+        p.g.nodes[iri("citation", "x1")]["stance"] = stance
+        p.g.nodes[a1]["hedging"] = hedging
+        p.g.nodes[a1]["why"] = [why("flag", vocab.FLAGS.iri("overstated"), "flag-overstated", [iri("citation", "x1")])]
+        t = compute(p.g, "c")
+        assert len(t.distortions["transmutation"]) == expected, (stance, hedging)
+
+
+def test_drafts_are_left_out_of_amplification() -> None:
+    p = _two_appearances()
+    p.g.nodes[iri("appearance", "000.a1")]["draft"] = True
+    amplification = compute(p.g, "c").distortions["amplification"]
+    assert (amplification["appearances"], amplification["primary_sources"]) == (1, [])
+    assert amplification["summary"] == "1 appearance rests on no data-bearing primary sources"
+
+
 def test_one_appearance_resting_on_nothing() -> None:
     p = Projection()
     c = p.claim("c")

@@ -1,6 +1,7 @@
 """Citation distortions after Greenberg (BMJ 2009), over the chains of one claim's trace.
 
-- amplification: how many appearances rest on how few data-bearing primary sources;
+- amplification: how many reviewed appearances (drafts left out) rest on how few data-bearing
+  primary sources;
 - transmutation: a hedged finding or a hypothesis stated as certain;
 - dead ends: chains that end at an unidentified source, no work, or a source that does not say it;
 - diversion: a cited source that studied another population, intervention or outcome;
@@ -42,13 +43,17 @@ def distortions(g: nx.DiGraph, app_nodes: list[str], appearances: list[Appearanc
     for a in app_nodes:
         for d in g.nodes[a]["why"]:
             by_rule.setdefault(d["rule"], []).append((g.nodes[a]["id"], d))
-    return {"amplification": amplification(appearances, links), "transmutation": transmutation(g, by_rule),
+    certain = {a["id"] for a in appearances if a["hedging"] == "certain"}
+    return {"amplification": amplification(appearances), "transmutation": transmutation(g, by_rule, certain),
             "dead_ends": dead_ends(links), "diversion": diversion(g, by_rule),
             "consulted_as_evidence": consulted_as_evidence(g, by_rule)}
 
 
-def amplification(appearances: list[AppearanceRecord], links: list[Link]) -> Amplification:
-    """How many appearances and citations rest on how many primary sources with data on the claim."""
+def amplification(appearances: list[AppearanceRecord]) -> Amplification:
+    """How many appearances and citations rest on how many primary sources with data on the
+    claim; drafts left out, as they never count toward a verdict."""
+    appearances = [a for a in appearances if not a["draft"]]
+    links = [link for a in appearances for link in chain_links(a["citations"], a["id"])]
     primary = sorted({cit["source"]["id"] for _, _, cit in links if cit["source"]
                       and cit["fidelity"] in vocab.SUPPORTING_FIDELITY and cit["data_on_claim"]})
     n = len(appearances)
@@ -72,10 +77,18 @@ def _citations_in(g: nx.DiGraph, d: Why) -> list[CitationNode]:
     return [g.nodes[p] for p in d["premises"] if p in g and g.nodes[p]["kind"] == NodeKind.CITATION]
 
 
-def transmutation(g: nx.DiGraph, by_rule: dict[str, list[tuple[str, Why]]]) -> list[Transmutation]:
-    """Appearances flagged overstated, with how their source states the claim."""
+#: How a source states what an appearance states as certain, for the overstatement to be a transmutation.
+TRANSMUTED_STANCES = ("hypothesis", "hedged-finding")
+
+
+def transmutation(g: nx.DiGraph, by_rule: dict[str, list[tuple[str, Why]]],
+                  certain: set[str]) -> list[Transmutation]:
+    """Appearances flagged overstated because they state as certain (ids in ``certain``) what a
+    cited source states as a hypothesis or a hedged finding: not those overstated by breadth
+    or by a source that says less."""
     return [{"appearance": a, "source_stance": cit["stance"], "citation": cit["marker"] or cit["mode"]}
-            for a, d in by_rule.get("flag-overstated", []) for cit in _citations_in(g, d)]
+            for a, d in by_rule.get("flag-overstated", []) if a in certain
+            for cit in _citations_in(g, d) if cit["stance"] in TRANSMUTED_STANCES]
 
 
 def diversion(g: nx.DiGraph, by_rule: dict[str, list[tuple[str, Why]]]) -> list[Diversion]:
