@@ -91,6 +91,16 @@ def contrary(d: dict[str, Any], stance: str, supports: bool = False) -> None:
                                    "fidelity": "supports" if supports else "does-not-support"})
 
 
+def chained_contrary(d: dict[str, Any], design: str) -> None:
+    """Smith 2010 (of ``design``) also cites Jones 2012, a peer-reviewed study of the same question
+    whose own data contradict the claim."""
+    contrary(d, "finding")
+    app(d, 1)["citations"].pop()
+    smith(d).update(design=design)
+    smith(d)["cites"].append({"source": "jones2012", "claims": ["bw-unloads"], "marker": "(4)",
+                              "fidelity": "contradicts", "stance": "finding"})
+
+
 def cited_again(d: dict[str, Any], fidelity: str) -> None:
     """Another appearance of the claim cites Smith 2010 again, judged ``fidelity``."""
     d["annotations"]["a"]["appearances"].append({
@@ -350,6 +360,9 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     ("downgrade-inconsistency", lambda d: contrary(d, "finding"), lambda d: contrary(d, "not-addressed"),
      lambda ds: has(ds, RATING, "lbp:downgrade", vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
     ("downgrade-inconsistency", lambda d: contrary(d, "finding"), lambda d: cited_again(d, "contradicts"),
+     lambda ds: has(ds, RATING, "lbp:downgrade", vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
+    ("downgrade-inconsistency",  # a trial the rated source cites that contradicts it, unless a review cites it
+     lambda d: chained_contrary(d, "randomised-controlled-trial"), lambda d: chained_contrary(d, "systematic-review"),
      lambda ds: has(ds, RATING, "lbp:downgrade", vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
     # rule rating-certainty: the start, down by the levels of the downgrades, never below very low
     ("rating-certainty", lambda d: smith(d).update(design="randomised-controlled-trial", sample_size=150),
