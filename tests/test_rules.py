@@ -263,6 +263,9 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("unresolved-attribution"))),
     ("flag-unresolved-attribution", lambda d: app(d, 1)["citations"].append({"mode": "vague", "fidelity": "unverified"}),
      lambda d: None, lambda ds: has(ds, DISCS, "lbp:flag", FLAG("unresolved-attribution"))),
+    ("flag-unresolved-attribution",  # a numbered marker whose work the curators could only guess at
+     lambda d: cite(d).update(confidence="low"), lambda d: cite(d).update(confidence="certain"),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("unresolved-attribution"))),
     # rule claim-basis
     ("claim-basis", None, lambda d: app(d, 0).update(claim="bw-unloads"),
      lambda ds: has(ds, C + "bw-helps", "lbp:basis", BASIS("tradition"))),
