@@ -101,6 +101,14 @@ def chained_contrary(d: dict[str, Any], design: str) -> None:
                               "fidelity": "contradicts", "stance": "finding"})
 
 
+def also_cited(d: dict[str, Any], design: str, stance: str) -> None:
+    """The claim is about pain, and the appearance also cites Jones 2012, a peer-reviewed study of
+    ``design`` that measured pain, for a ``stance`` that supports the claim."""
+    contrary(d, stance, supports=True)
+    claim(d, 1).update(outcome="pain")
+    d["bibliography.yaml"]["sources"][-1].update(design=design, outcomes=["pain"])
+
+
 def cited_again(d: dict[str, Any], fidelity: str) -> None:
     """Another appearance of the claim cites Smith 2010 again, judged ``fidelity``."""
     d["annotations"]["a"]["appearances"].append({
@@ -256,6 +264,16 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule flag-mechanism-only-laboratory
     ("flag-mechanism-only-laboratory", lambda d: claim(d, 1).update(outcome="pain"),
      lambda d: (claim(d, 1).update(outcome="pain"), smith(d).update(design="randomised-controlled-trial")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("mechanism-only"))),
+    ("flag-mechanism-only-laboratory",  # a review's background beside the lab data adds no data; a trial's finding does
+     lambda d: also_cited(d, "narrative-review-or-expert-opinion", "background"),
+     lambda d: also_cited(d, "randomised-controlled-trial", "finding"),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("mechanism-only"))),
+    ("flag-mechanism-only-laboratory",  # a systematic review of laboratory studies only
+     lambda d: (claim(d, 1).update(outcome="pain"),
+                smith(d).update(design="systematic-review", reviewed_designs=["laboratory-or-mechanistic"])),
+     lambda d: (claim(d, 1).update(outcome="pain"), smith(d).update(
+         design="systematic-review", reviewed_designs=["laboratory-or-mechanistic", "randomised-controlled-trial"])),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("mechanism-only"))),
     # rule flag-unresolved-attribution
     ("flag-unresolved-attribution", lambda d: cite(d).update(mode="named-venue", confidence="high"),
