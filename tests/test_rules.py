@@ -188,7 +188,12 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule flag-commercial-interest
     ("flag-commercial-interest",
      lambda d: d["annotations"]["a"].update(commercial_interest=[{"id": "o", "name": "Retro", "interventions": ["backward-walking"]}]),
+     lambda d: d["annotations"]["a"].update(commercial_interest=[{"id": "o", "name": "Retro", "interventions": ["yoga"]}]),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("commercial-interest"))),
+    ("flag-commercial-interest",  # selling treadmill backward walking, saying backward walking helps; not walking
      lambda d: d["annotations"]["a"].update(commercial_interest=[{"id": "o", "name": "Retro", "interventions": ["treadmill-bw"]}]),
+     lambda d: (d["annotations"]["a"].update(commercial_interest=[{"id": "o", "name": "Retro", "interventions": ["treadmill-bw"]}]),
+                claim(d, 1).update(interventions=["walking"])),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("commercial-interest"))),
     # rule flag-overstated: certain over a cautious source, partial support, or broader than the source
     ("flag-overstated", lambda d: cite(d).update(fidelity="supports"),
