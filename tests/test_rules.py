@@ -286,6 +286,10 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("unresolved-attribution"))),
     ("flag-unresolved-attribution", lambda d: app(d, 1)["citations"].append({"mode": "vague", "fidelity": "unverified"}),
      lambda d: None, lambda ds: has(ds, DISCS, "lbp:flag", FLAG("unresolved-attribution"))),
+    ("flag-unresolved-attribution",  # a journal named, linked for certain to a work nobody could identify
+     lambda d: cite(d).update(mode="named-venue", confidence="certain", source="smith_ref3"),
+     lambda d: cite(d).update(mode="named-venue", confidence="certain"),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("unresolved-attribution"))),
     ("flag-unresolved-attribution",  # a numbered marker whose work the curators could only guess at
      lambda d: cite(d).update(confidence="low"), lambda d: cite(d).update(confidence="certain"),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("unresolved-attribution"))),
