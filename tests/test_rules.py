@@ -109,6 +109,15 @@ def also_cited(d: dict[str, Any], design: str, stance: str) -> None:
     d["bibliography.yaml"]["sources"][-1].update(design=design, outcomes=["pain"])
 
 
+def trial_in_another_appearance(d: dict[str, Any], design: str) -> None:
+    """The claim is about pain; another appearance cites Jones 2012, a peer-reviewed study of
+    ``design`` whose finding on pain supports it (the first still cites the lab study)."""
+    also_cited(d, design, "finding")
+    d["annotations"]["a"]["appearances"].append({
+        "id": "again", "claim": "bw-unloads", "quote": "my grandmother swore by it", "speaker": "author",
+        "hedging": "hedged", "citations": [app(d, 1)["citations"].pop()]})
+
+
 def cited_again(d: dict[str, Any], fidelity: str) -> None:
     """Another appearance of the claim cites Smith 2010 again, judged ``fidelity``."""
     d["annotations"]["a"]["appearances"].append({
@@ -320,6 +329,10 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule claim-flags
     ("claim-flags", None, lambda d: (app(d, 1).update(hedging="hedged"), cite(d).update(fidelity="supports")),
      lambda ds: has(ds, C + "bw-unloads", "lbp:flag", FLAG("overstated"))),
+    ("claim-flags",  # not mechanism-only when another appearance rests on a trial's clinical data
+     lambda d: trial_in_another_appearance(d, "laboratory-or-mechanistic"),
+     lambda d: trial_in_another_appearance(d, "randomised-controlled-trial"),
+     lambda ds: has(ds, C + "bw-unloads", "lbp:flag", FLAG("mechanism-only"))),
     # rule inferred-caution
     ("inferred-caution", lambda d: claim(d, 1)["mechanisms"].append("facet-loading"), lambda d: None,
      lambda ds: has(ds, vocab.PREFIXES["contraindication"] + "backward-walking.facet-arthritis.inferred",
