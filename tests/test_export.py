@@ -353,7 +353,7 @@ def test_claimreview_has_one_review_per_appearance_with_every_required_property(
         assert (r["quote"], int(r["value"]), r["best"], r["worst"]) == (quote, value, "5", "1")
         assert (r["author"], r["authorUrl"], r["date"]) == ("Example Checks", "https://checks.example.org/", "2026-12-07")
         assert r["words"] == r["name"] and r["title"] == a["article"]["title"]
-        assert r["words"] == (RESTS_ON[a["basis"]] if value == 1 else r["words"])
+        assert r["words"].split("; ")[0] == (RESTS_ON[a["basis"]] if value == 1 else r["words"].split("; ")[0])
     words = {r["words"] for r in rows}
     supported = {t["verdict"]["certainty"].replace("-", " ") for t in built.traces().values()
                  if t["verdict"]["peer_reviewed_support"]}
@@ -369,6 +369,39 @@ def test_claimreview_has_one_review_per_appearance_with_every_required_property(
     assert by_article["003"] == {(None, None)} and by_article["004"] == {(None, None)}  # nobody named, no date
     assert (None, None) in by_article["000"]  # the blog's author is unnamed; its commenter is named
     assert ("ivan fedyaev", None) in by_article["000"]
+
+
+def test_claimreview_words_say_what_this_quote_itself_rests_on_and_whether_it_overstates(
+        built: Project, exported: dict[str, bytes]) -> None:
+    """claimReviewed is the appearance's own quote: a quote flagged overstated, or one that offers
+    no peer-reviewed data itself, is never rated in words as plain "peer-reviewed support, X
+    certainty" (the value stays the claim's certainty), and the explanation names the quote's own
+    basis and flags beside the claim's. A quoted researcher is not given as the Claim's author: the
+    words are the article's report of them (Dufek's could not be checked)."""
+    from lbpgraph.export.claimreview import OVERSTATED, RATING_WORDS, RESTS_ON
+    traces = built.traces()
+    appearances = {a["id"]: (t, a) for t in traces.values() for a in t["appearances"]}
+    reviews = json.loads(exported["claimreview"])["@graph"]
+    seen = set()
+    for review in reviews:
+        t, a = appearances[review["url"].split("#")[1]]
+        words, explanation = review["reviewRating"]["alternateName"], review["reviewRating"]["ratingExplanation"]
+        plain = words in RATING_WORDS.values()
+        assert ("overstated" in a["flags"]) == (OVERSTATED in words), a["id"]
+        if a["basis"] != "peer-reviewed" and t["verdict"]["peer_reviewed_support"]:
+            assert not plain and f"this quote {RESTS_ON[a['basis']]}" in words, a["id"]
+            seen.add("other basis")
+        if "overstated" in a["flags"] and t["verdict"]["peer_reviewed_support"]:
+            seen.add("overstated")
+        assert f"flags on this quote: {', '.join(a['flags']) or 'none'}." in explanation, a["id"]
+        assert f"flags on the claim: {', '.join(t['verdict']['flags']) or 'none'}." in explanation
+        assert ", ".join(t["verdict"]["basis"]) in explanation
+    assert seen == {"other basis", "overstated"}
+    by_id = {r["url"].split("#")[1]: r for r in reviews}
+    dufek = by_id["000.dufek-disc-unloading"]
+    assert "author" not in dufek["itemReviewed"]
+    assert dufek["reviewRating"]["ratingExplanation"].startswith("The article attributes these words to Janet Dufek")
+    assert "(quoted researcher)" in dufek["reviewRating"]["ratingExplanation"]
 
 
 def test_claimreview_names_the_articles_address_site_and_author(tmp_path: Path) -> None:
@@ -675,7 +708,7 @@ def test_the_reference_has_a_section_and_a_command_for_every_format() -> None:
     """docs/reference/export.md has a command for every format and the ClaimReview scale; the
     README links the page and has a short section per format (or family of formats), each with
     the command of every format it names, in a shell block."""
-    from lbpgraph.export.claimreview import RATING_WORDS, RESTS_ON
+    from lbpgraph.export.claimreview import OVERSTATED, OWN_BASIS, RATING_WORDS, RESTS_ON
     section = (ROOT / "docs" / "reference" / "export.md").read_text(encoding="utf-8")
     for name in FORMATS:
         assert f"lbpgraph export --format {name} " in section, name
@@ -695,6 +728,8 @@ def test_the_reference_has_a_section_and_a_command_for_every_format() -> None:
     for value in (2, 3, 4, 5):
         assert f"| {value} | {RATING_WORDS[value]} |" in section
     assert all(f'"{RESTS_ON[b]}"' in section for b in ("anecdote", "expert-opinion", "vague-attribution", "unsupported"))
+    words = " ".join(section.split())
+    assert f'"{OVERSTATED}"' in words and f'"{RATING_WORDS[3]}; {OWN_BASIS.format(rests_on=RESTS_ON["unsupported"])}"' in words
 
 
 def test_the_export_date_is_the_setting_else_source_date_epoch_else_the_latest_date_in_the_data(
