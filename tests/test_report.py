@@ -248,3 +248,13 @@ def test_report_names_the_source_of_each_downgrade_once_per_concern(built: Proje
     verdict = built.trace("walking-relieves-lbp").verdict
     assert {r.split(": ", 1)[0] for r in reasons} == {o["label"] for o in verdict["certainty_from"] if any(
         x["source"] == o["source"] for x in verdict["certainty_reasons"])}
+
+
+def test_the_strength_chart_counts_claims_without_peer_reviewed_support_as_such(report: dict) -> None:
+    """A claim with only expert opinion behind it (strength level 5, no peer-reviewed support) is
+    not a bar of peer-reviewed strength: it counts under "no peer-reviewed support", as the summary says."""
+    bars = {b["strength"]: b["claims"] for b in report["charts"]["claims_by_strength"]}
+    unsupported = [c for c in report["claims"] if not c["peer_reviewed_support"]]
+    assert any(c["strength"] for c in unsupported)  # e.g. bw-unloads-discs: expert opinion, level 5
+    assert bars["no peer-reviewed support"] == len(unsupported)
+    assert sum(bars.values()) - bars["no peer-reviewed support"] == report["totals"]["peer_reviewed_support"]

@@ -174,7 +174,8 @@ def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
     m = metrics(graph)
     sources = _source_rows(graph, m)
     certainty = Counter(c["certainty"] for c in claims)
-    strength = Counter(c["strength"] or "no peer-reviewed support" for c in claims)
+    # a claim without peer-reviewed support has only expert opinion behind it at best: not a strength of support
+    strength = Counter(c["strength"] if c["peer_reviewed_support"] else "no peer-reviewed support" for c in claims)
     strength_order = [t.label for t in vocab.DESIGNS.terms] + ["no peer-reviewed support"]
     by_certainty = [{"certainty": c, "claims": certainty[c]} for c in vocab.CERTAINTY.notations]
     return {
