@@ -258,3 +258,13 @@ def test_the_strength_chart_counts_claims_without_peer_reviewed_support_as_such(
     assert any(c["strength"] for c in unsupported)  # e.g. bw-unloads-discs: expert opinion, level 5
     assert bars["no peer-reviewed support"] == len(unsupported)
     assert sum(bars.values()) - bars["no peer-reviewed support"] == report["totals"]["peer_reviewed_support"]
+
+
+def test_the_markdown_sources_table_says_how_far_each_record_was_verified(built: Project, report: dict) -> None:
+    markdown = run("report", "--format", "md", build=built.build_dir).stdout
+    table = markdown.split("\n## Sources\n")[1].split("\n## ")[0]
+    assert "| source | design | n | peer review | verification | claims | articles |" in table
+    gordon = next(line for line in table.splitlines() if line.startswith("| Gordon SJ et al. 1991 "))
+    assert "| unverified |" in gordon
+    assert len([s for s in report["sources"] if s["verification"] != "verified"]) == sum(
+        "| unverified |" in line or "| partially-verified |" in line for line in table.splitlines())

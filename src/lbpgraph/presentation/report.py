@@ -424,11 +424,12 @@ def render_markdown(report: Report) -> str:
                    f"{', '.join(c['basis'])} | "
                    f"{'yes' if c['peer_reviewed_support'] else 'no'} | {md(strength)} | {', '.join(c['flags'])} | "
                    f"{md(c['amplification'])} |")
-    out += ["", "## Sources", "", "| source | design | n | peer review | claims | articles |", "|---|---|---:|---|---:|---:|"]
+    out += ["", "## Sources", "", "| source | design | n | peer review | verification | claims | articles |",
+            "|---|---|---:|---|---|---:|---:|"]
     for s in report["sources"]:
         added = " (added by curators)" if s["curator_added"] else ""
         out.append(f"| {md(s['label'])}{added} | {md(s['design'] or '')} | {s['sample_size'] or ''} | "
-                   f"{s['peer_reviewed']} | {s['claims']} | {s['articles']} |")
+                   f"{s['peer_reviewed']} | {s['verification']} | {s['claims']} | {s['articles']} |")
     m = report["metrics"]
     out += ["", "## Metrics", "", "Claims whose peer-reviewed support rests on a single source:", ""]
     out += [f"- `{f['claim']}`: {md(f['source_label'])}" for f in m["fragile_claims"]] or ["- none"]
