@@ -194,3 +194,13 @@ def test_a_draft_article_and_its_appearances_are_marked(data_copy: Path, tmp_pat
     makes = {by_id[e["from"]]["label"].split(":")[0]: e for e in page.edges if e["kind"] == "makes"}
     assert makes["002 (draft)"]["label"] == "makes (draft)" and DRAFT in makes["002 (draft)"]["title"]
     assert makes["003"]["label"] == "makes"
+
+
+def test_view_help_says_what_the_page_says_colour_means() -> None:
+    """The page colours a claim by its GRADE certainty and filters by basis (legend, graph-page.md):
+    --help says the same."""
+    text = " ".join(run("view", "--help").stdout.split())
+    assert "colour says the GRADE certainty of its evidence (its basis is a filter)" in text
+    assert "colour says the evidence basis" not in text
+    page = " ".join((ROOT / "docs" / "reference" / "graph-page.md").read_text(encoding="utf-8").split())
+    assert "Colour says the GRADE certainty of a claim's evidence" in page
