@@ -353,7 +353,7 @@ def test_claimreview_has_one_review_per_appearance_with_every_required_property(
         assert (r["quote"], int(r["value"]), r["best"], r["worst"]) == (quote, value, "5", "1")
         assert (r["author"], r["authorUrl"], r["date"]) == ("Example Checks", "https://checks.example.org/", "2026-12-07")
         assert r["words"] == r["name"] and r["title"] == a["article"]["title"]
-        assert r["words"] == (RESTS_ON[a["basis"]] if value == 1 else r["words"])
+        assert r["words"].split("; ")[0] == (RESTS_ON[a["basis"]] if value == 1 else r["words"].split("; ")[0])
     words = {r["words"] for r in rows}
     supported = {t["verdict"]["certainty"].replace("-", " ") for t in built.traces().values()
                  if t["verdict"]["peer_reviewed_support"]}
@@ -369,6 +369,39 @@ def test_claimreview_has_one_review_per_appearance_with_every_required_property(
     assert by_article["003"] == {(None, None)} and by_article["004"] == {(None, None)}  # nobody named, no date
     assert (None, None) in by_article["000"]  # the blog's author is unnamed; its commenter is named
     assert ("ivan fedyaev", None) in by_article["000"]
+
+
+def test_claimreview_words_say_what_this_quote_itself_rests_on_and_whether_it_overstates(
+        built: Project, exported: dict[str, bytes]) -> None:
+    """claimReviewed is the appearance's own quote: a quote flagged overstated, or one that offers
+    no peer-reviewed data itself, is never rated in words as plain "peer-reviewed support, X
+    certainty" (the value stays the claim's certainty), and the explanation names the quote's own
+    basis and flags beside the claim's. A quoted researcher is not given as the Claim's author: the
+    words are the article's report of them (Dufek's could not be checked)."""
+    from lbpgraph.export.claimreview import OVERSTATED, RATING_WORDS, RESTS_ON
+    traces = built.traces()
+    appearances = {a["id"]: (t, a) for t in traces.values() for a in t["appearances"]}
+    reviews = json.loads(exported["claimreview"])["@graph"]
+    seen = set()
+    for review in reviews:
+        t, a = appearances[review["url"].split("#")[1]]
+        words, explanation = review["reviewRating"]["alternateName"], review["reviewRating"]["ratingExplanation"]
+        plain = words in RATING_WORDS.values()
+        assert ("overstated" in a["flags"]) == (OVERSTATED in words), a["id"]
+        if a["basis"] != "peer-reviewed" and t["verdict"]["peer_reviewed_support"]:
+            assert not plain and f"this quote {RESTS_ON[a['basis']]}" in words, a["id"]
+            seen.add("other basis")
+        if "overstated" in a["flags"] and t["verdict"]["peer_reviewed_support"]:
+            seen.add("overstated")
+        assert f"flags on this quote: {', '.join(a['flags']) or 'none'}." in explanation, a["id"]
+        assert f"flags on the claim: {', '.join(t['verdict']['flags']) or 'none'}." in explanation
+        assert ", ".join(t["verdict"]["basis"]) in explanation
+    assert seen == {"other basis", "overstated"}
+    by_id = {r["url"].split("#")[1]: r for r in reviews}
+    dufek = by_id["000.dufek-disc-unloading"]
+    assert "author" not in dufek["itemReviewed"]
+    assert dufek["reviewRating"]["ratingExplanation"].startswith("The article attributes these words to Janet Dufek")
+    assert "(quoted researcher)" in dufek["reviewRating"]["ratingExplanation"]
 
 
 def test_claimreview_names_the_articles_address_site_and_author(tmp_path: Path) -> None:
@@ -520,7 +553,7 @@ def test_csl_json_is_rendered_by_citeproc_py(built: Project, exported: dict[str,
     text = "\n".join(rendered)
     for source in sources.values():
         if source["title"]:
-            assert source["title"] in text, source["id"]
+            assert source["title"].removesuffix(" (as cited)") in text, source["id"]
         if source["authors"]:
             assert source["authors"].split(" ")[0] in text
     by_id = {i["id"]: i for i in items}
@@ -548,7 +581,7 @@ def test_bibtex_is_read_back_by_bibtexparser(built: Project, exported: dict[str,
     assert sorted(entries) == sorted(sources)
     for source in sources.values():
         fields = entries[source["id"]].fields_dict
-        assert fields["title"].value == source["title"]
+        assert fields["title"].value == source["title"].removesuffix(" (as cited)")
         for name, value in (("doi", source["doi"]), ("pmid", source["pmid"]), ("year", source["year"] and str(source["year"]))):
             assert (fields[name].value if name in fields else None) == value, (source["id"], name)
         if source["authors"]:
@@ -556,6 +589,32 @@ def test_bibtex_is_read_back_by_bibtexparser(built: Project, exported: dict[str,
     assert entries["dufek2011"].entry_type == "article" and entries["bates1986"].entry_type == "inproceedings"
     assert entries["ansari2018_jcm"].fields_dict["url"].value == "https://doi.org/10.1016/j.jcm.2018.03.008"
     assert "url" not in entries["dufek2011"].fields_dict  # no identifier, no address
+
+
+def test_the_bibliography_marks_unverified_records_and_exports_only_fields_as_seen(
+        built: Project, exported: dict[str, bytes]) -> None:
+    """A record that is not verified is marked in CSL-JSON's and BibTeX's note; a volume, issue or
+    pages the curators did not see ("inferred from DOI string; not seen") is not exported as one,
+    and every curator remark on a field is in the note, never in the field."""
+    items = {i["id"]: i for i in json.loads(exported["csl-json"])}
+    entries = {e.key: e.fields_dict for e in _bibtex(exported["bibtex"]).entries}
+    for source in _sources(built).values():
+        item, fields = items[source["id"]], entries[source["id"]]
+        status = {"verified": None, "unverified": "unverified: ",
+                  "partially-verified": "partially verified: "}[source["verification"]]
+        assert status is None or item["note"].startswith(status), source["id"]
+        assert status is None or fields["note"].value == item["note"]
+        for key in ("volume", "issue", "page"):
+            assert not re.search(r"[();]|seen|cited|inferred", item.get(key, "")), (source["id"], key, item[key])
+    assert {i for i in items if items[i].get("note", "").startswith("unverified")} >= {"gordon1991", "callaghan1999"}
+    dutta = items["dutta2022_apjhs"]
+    assert "volume" not in dutta and "issue" not in dutta
+    assert "volume: 9 (inferred from DOI string; not seen)" in dutta["note"]
+    assert "volume" not in entries["dutta2022_apjhs"] and "number" not in entries["dutta2022_apjhs"]
+    assert (items["dufek2011"]["issue"], items["scannell2009"]["page"]) == ("2", "344-350")  # seen, remark in the note
+    assert items["gordon1991"]["title"] == "Mechanism of disc rupture: a preliminary report"
+    assert "title as cited by an article, not seen" in items["gordon1991"]["note"]
+    assert "note" not in items["krein2013"] and "note" not in entries["krein2013"]
 
 
 HOSTILE = "50% {unbalanced \\input{/etc/passwd} & $x$ #1 a_b ~c d^2 } “quoted” Łódź @misc{x,"
@@ -675,7 +734,7 @@ def test_the_reference_has_a_section_and_a_command_for_every_format() -> None:
     """docs/reference/export.md has a command for every format and the ClaimReview scale; the
     README links the page and has a short section per format (or family of formats), each with
     the command of every format it names, in a shell block."""
-    from lbpgraph.export.claimreview import RATING_WORDS, RESTS_ON
+    from lbpgraph.export.claimreview import OVERSTATED, OWN_BASIS, RATING_WORDS, RESTS_ON
     section = (ROOT / "docs" / "reference" / "export.md").read_text(encoding="utf-8")
     for name in FORMATS:
         assert f"lbpgraph export --format {name} " in section, name
@@ -695,6 +754,8 @@ def test_the_reference_has_a_section_and_a_command_for_every_format() -> None:
     for value in (2, 3, 4, 5):
         assert f"| {value} | {RATING_WORDS[value]} |" in section
     assert all(f'"{RESTS_ON[b]}"' in section for b in ("anecdote", "expert-opinion", "vague-attribution", "unsupported"))
+    words = " ".join(section.split())
+    assert f'"{OVERSTATED}"' in words and f'"{RATING_WORDS[3]}; {OWN_BASIS.format(rests_on=RESTS_ON["unsupported"])}"' in words
 
 
 def test_the_export_date_is_the_setting_else_source_date_epoch_else_the_latest_date_in_the_data(

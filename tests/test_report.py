@@ -248,3 +248,49 @@ def test_report_names_the_source_of_each_downgrade_once_per_concern(built: Proje
     verdict = built.trace("walking-relieves-lbp").verdict
     assert {r.split(": ", 1)[0] for r in reasons} == {o["label"] for o in verdict["certainty_from"] if any(
         x["source"] == o["source"] for x in verdict["certainty_reasons"])}
+
+
+def test_the_strength_chart_counts_claims_without_peer_reviewed_support_as_such(report: dict) -> None:
+    """A claim with only expert opinion behind it (strength level 5, no peer-reviewed support) is
+    not a bar of peer-reviewed strength: it counts under "no peer-reviewed support", as the summary says."""
+    bars = {b["strength"]: b["claims"] for b in report["charts"]["claims_by_strength"]}
+    unsupported = [c for c in report["claims"] if not c["peer_reviewed_support"]]
+    assert any(c["strength"] for c in unsupported)  # e.g. bw-unloads-discs: expert opinion, level 5
+    assert bars["no peer-reviewed support"] == len(unsupported)
+    assert sum(bars.values()) - bars["no peer-reviewed support"] == report["totals"]["peer_reviewed_support"]
+
+
+def test_the_markdown_sources_table_says_how_far_each_record_was_verified(built: Project, report: dict) -> None:
+    markdown = run("report", "--format", "md", build=built.build_dir).stdout
+    table = markdown.split("\n## Sources\n")[1].split("\n## ")[0]
+    assert "| source | design | n | peer review | verification | claims | articles |" in table
+    gordon = next(line for line in table.splitlines() if line.startswith("| Gordon SJ et al. 1991 "))
+    assert "| unverified |" in gordon
+    assert len([s for s in report["sources"] if s["verification"] != "verified"]) == sum(
+        "| unverified |" in line or "| partially-verified |" in line for line in table.splitlines())
+
+
+def test_a_draft_article_is_marked_and_counts_nowhere(data_copy: Path, tmp_path: Path) -> None:
+    """A draft is not reviewed and never counts toward a verdict: its row says "draft", with no
+    claims, no basis counts and no peer-reviewed share, in every format; its quotes are marked."""
+    from lbpgraph.presentation.palette import DRAFT
+    from lbpgraph.presentation.report import render_markdown
+    annotation = data_copy / "annotations" / "002.yaml"
+    annotation.write_text(annotation.read_text(encoding="utf-8").replace(
+        "kind: product-marketing\n", "kind: product-marketing\ndraft: true\n", 1), encoding="utf-8")
+    project = Project(data_copy, tmp_path / "build")
+    project.build()
+    data = build_report(project.projection(), project.traces())
+    row = next(a for a in data["articles"] if a["id"] == "002")
+    assert row["draft"] and row["peer_reviewed_share"] is None and row["claims"] == 0
+    assert not any(row["by_basis"].values()) and data["totals"]["drafts"] == ["002"]
+    assert all("002" not in c["articles"] for c in data["claims"])
+    assert all(q["draft"] == (q["article"] == "002") for c in data["claims"] for q in c["quotes"])
+    markdown = render_markdown(data)
+    assert "(**draft**)" in next(line for line in markdown.splitlines() if line.startswith("| 002 "))
+    assert f"Drafts ({DRAFT}): 002." in markdown
+    html = render_html(data)
+    assert html.count(DRAFT) == 2 + sum(q["draft"] for c in data["claims"] for q in c["quotes"])  # lede, row, quotes
+    articles = {r["id"]: r for r in csv.DictReader(io.StringIO(render_csv(data, "articles"), newline=""))}
+    assert (articles["002"]["draft"], articles["002"]["peer_reviewed_share"]) == ("true", "")
+    assert articles["000"]["draft"] == "false"

@@ -176,3 +176,31 @@ def test_the_page_escapes_text_and_data_as_jinja_did() -> None:
     assert escape(hostile) == str(markupsafe.escape(hostile))
     data = {"b": [hostile, None, True, 1.5], "a": {"z": hostile}}
     assert to_json(data) == str(htmlsafe_json_dumps(data, sort_keys=True))
+
+
+def test_a_draft_article_and_its_appearances_are_marked(data_copy: Path, tmp_path: Path) -> None:
+    """A draft is never counted in a verdict: the page says so on its article and on each claim it makes."""
+    from lbpgraph.presentation.palette import DRAFT
+    annotation = data_copy / "annotations" / "002.yaml"
+    annotation.write_text(annotation.read_text(encoding="utf-8").replace(
+        "kind: product-marketing\n", "kind: product-marketing\ndraft: true\n", 1), encoding="utf-8")
+    project = Project(data_copy, tmp_path / "build")
+    project.build()
+    page = build_view(project.projection(), "walking-relieves-lbp")
+    articles = {n["label"].split(":")[0]: n for n in page.nodes if n["kind"] == "article"}
+    assert "002 (draft)" in articles and DRAFT in articles["002 (draft)"]["title"]
+    assert "003" in articles and DRAFT not in articles["003"]["title"]
+    by_id = {n["id"]: n for n in page.nodes}
+    makes = {by_id[e["from"]]["label"].split(":")[0]: e for e in page.edges if e["kind"] == "makes"}
+    assert makes["002 (draft)"]["label"] == "makes (draft)" and DRAFT in makes["002 (draft)"]["title"]
+    assert makes["003"]["label"] == "makes"
+
+
+def test_view_help_says_what_the_page_says_colour_means() -> None:
+    """The page colours a claim by its GRADE certainty and filters by basis (legend, graph-page.md):
+    --help says the same."""
+    text = " ".join(run("view", "--help").stdout.split())
+    assert "colour says the GRADE certainty of its evidence (its basis is a filter)" in text
+    assert "colour says the evidence basis" not in text
+    page = " ".join((ROOT / "docs" / "reference" / "graph-page.md").read_text(encoding="utf-8").split())
+    assert "Colour says the GRADE certainty of a claim's evidence" in page

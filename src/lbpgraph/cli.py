@@ -328,8 +328,9 @@ def view(project: Project, claim: str | None, whole: bool, out: Path | None, ope
          physics_threshold: int) -> None:
     """Write the interactive graph page of a claim's neighbourhood, or of everything with --all.
 
-    One self-contained HTML file that works offline: colour says the evidence basis, shape the
-    kind of node; search, filters, and selecting a claim highlights its chain to the sources.
+    One self-contained HTML file that works offline: a claim's colour says the GRADE certainty of
+    its evidence (its basis is a filter), shape the kind of node; search, filters (certainty,
+    basis, kind), and selecting a claim highlights its chain to the sources.
     """
     if claim is None and not whole:
         raise click.UsageError("give a CLAIM (an id or words of it) for its neighbourhood, or --all for the whole graph")

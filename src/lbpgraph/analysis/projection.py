@@ -380,7 +380,8 @@ def _add_articles(g: nx.DiGraph, c: _Context) -> None:
             "accessed": _first(props, "schema:dateRead"),
             "sentences": _first(props, "lbp:sentenceCount") or 0,
             "accounted": _first(props, "lbp:accountedSentenceCount") or 0,
-            "commercial_interest": [c.offer(o) for o in _all(props, "lbp:commercialInterest")]}
+            "commercial_interest": [c.offer(o) for o in _all(props, "lbp:commercialInterest")],
+            "draft": bool(_first(props, "lbp:draft"))}
         g.add_node(iri, **node)
 
 

@@ -126,6 +126,7 @@ class ArticleNode(TypedDict):
     sentences: int
     accounted: int
     commercial_interest: list[Offer]
+    draft: bool  # its annotation is not reviewed yet: never counted in a verdict
 
 
 class OfferNode(TypedDict):

@@ -1,7 +1,11 @@
 """The bibliography: every identified source, as CSL-JSON and as BibTeX.
 
-Read from the graph (FaBiO, PRISM and Dublin Core terms), values as verified, with their notes
-("as cited", "not seen") kept. Authors are as the records give them ("Dufek JS"): the last
+Read from the graph (FaBiO, PRISM and Dublin Core terms), values as verified. A record that is not
+verified says so in its ``note`` ("unverified: ..."), and a field the curators annotated keeps only
+what was seen: a volume, issue or pages whose remark says it was not seen ("as cited", "inferred
+from DOI string; not seen") is left out, any other remark is dropped from the value, and every
+remark goes to the note as the curators wrote it; a title or venue "(as cited)" is kept, marked in
+the note. Authors are as the records give them ("Dufek JS"): the last
 word, when it is initials, is the given name ("J. S."), and a name that is not in that form stays
 whole (CSL ``literal``, BibTeX braces). ``URL`` is the DOI's resolver address, else PubMed's
 for a PMID, else PubMed Central's for a PMCID: made from a verified identifier, never guessed.
@@ -30,10 +34,40 @@ _CSL_TYPES = {"fabio:JournalArticle": ("article-journal", "article"), "fabio:Rev
 _VENUE_FIELD = {"article": "journal", "inproceedings": "booktitle", "incollection": "booktitle", "book": "publisher",
                 "misc": "howpublished"}
 _INITIALS = re.compile(r"[A-Z]{1,4}")
+_PLAIN = re.compile(r"(?:article )?[0-9A-Za-z]+(?:[-\u2013][0-9A-Za-z]*)?")  # a locator without a remark
+_LEADING = re.compile(r"(\d+(?:[-\u2013]\d+)?) \(")  # "344-350 (Feb 15 2009)"
+_UNSEEN = re.compile(r"not seen|as cited|inferred|from DOI", re.IGNORECASE)
+_AS_CITED = re.compile(r"\s*\(as cited\)$")
+_STATUS = {"unverified": "unverified: not checked against a public record; details as printed in the article",
+           "partially-verified": "partially verified: only some fields checked against a public record"}
 
 
 def _e(curie: str) -> str:
     return vocab.expand(curie)
+
+
+def seen(field: str, text: str | None) -> tuple[str | None, str | None]:
+    """A stored field as (the value as seen or None, the curators' remark for the note or None):
+    ``("issue", "4 (inferred from DOI string; not seen)")`` -> ``(None, "issue: 4 (inferred ...)")``."""
+    if text is None:
+        return None, None
+    if field in ("title", "venue"):
+        bare = _AS_CITED.sub("", text)
+        return bare, (f"{field} as cited by an article, not seen" if bare != text else None)
+    if _PLAIN.fullmatch(text):
+        return text, None
+    leading = _LEADING.match(text)
+    return (leading.group(1) if leading and not _UNSEEN.search(text) else None), f"{field}: {text}"
+
+
+def _note(verification: str, fields: dict[str, str | None]) -> tuple[dict[str, str | None], str | None]:
+    """The fields as seen, and the note: the record's verification status, then each field's remark."""
+    notes = [_STATUS[verification]] if verification in _STATUS else []
+    out = {}
+    for name, text in fields.items():
+        out[name], remark = seen(name, text)
+        notes += [remark] if remark else []
+    return out, "; ".join(notes) or None
 
 
 def records(export: Export) -> list[dict[str, Any]]:
@@ -52,11 +86,14 @@ def records(export: Export) -> list[dict[str, Any]]:
             return values[0] if values else None
         kind = next((k for k in _CSL_TYPES if _e(k) in types), "fabio:JournalArticle")
         authors = one("lbp:authorList")
+        verification = vocab.VERIFICATION.notation_of(one("lbp:verification") or vocab.VERIFICATION.iri("unverified"))
+        fields, note = _note(verification, {"title": one("dcterms:title"), "venue": one("prism:publicationName"),
+                                            "volume": one("prism:volume"), "issue": one("prism:number"),
+                                            "pages": one("prism:pageRange")})
         out.append({"id": subject[len(source_ns):], "csl_type": _CSL_TYPES[kind][0], "bibtex_type": _CSL_TYPES[kind][1],
-                    "title": one("dcterms:title"), "authors": authors.split(", ") if authors else [],
-                    "year": one("fabio:hasPublicationYear"), "venue": one("prism:publicationName"),
-                    "volume": one("prism:volume"), "issue": one("prism:number"), "pages": one("prism:pageRange"),
-                    "doi": one("prism:doi"), "pmid": one("fabio:hasPubMedId"), "pmcid": one("fabio:hasPubMedCentralId")})
+                    **fields, "authors": authors.split(", ") if authors else [], "year": one("fabio:hasPublicationYear"),
+                    "doi": one("prism:doi"), "pmid": one("fabio:hasPubMedId"), "pmcid": one("fabio:hasPubMedCentralId"),
+                    "verification": verification, "note": note})
     return out
 
 
@@ -87,7 +124,7 @@ def csl_item(record: dict[str, Any]) -> dict[str, Any]:
     if record["year"]:
         item["issued"] = {"date-parts": [[int(record["year"])]]}
     for field, key in (("venue", "container-title"), ("volume", "volume"), ("issue", "issue"), ("pages", "page"),
-                       ("doi", "DOI"), ("pmid", "PMID"), ("pmcid", "PMCID")):
+                       ("doi", "DOI"), ("pmid", "PMID"), ("pmcid", "PMCID"), ("note", "note")):
         if record[field]:
             item[key] = record[field]
     if (address := url(record)) is not None:
@@ -120,7 +157,7 @@ def bibtex(export: Export) -> bytes:
             names = [f"{tex(p[0])}, {tex(p[1])}" if (p := split_name(n)) else "{" + tex(n) + "}" for n in r["authors"]]
             fields.append(Field("author", " and ".join(names)))
         for name, value in (("title", r["title"]), (_VENUE_FIELD[r["bibtex_type"]], r["venue"]), ("year", r["year"]),
-                            ("volume", r["volume"]), ("number", r["issue"]), ("pages", r["pages"])):
+                            ("volume", r["volume"]), ("number", r["issue"]), ("pages", r["pages"]), ("note", r["note"])):
             if value:
                 fields.append(Field(name, tex(value)))
         if r["doi"] and verbatim(r["doi"]):

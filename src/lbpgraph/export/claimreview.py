@@ -9,7 +9,11 @@ without an address has no ``url``. Draft annotations are not reviewed, so they a
 
 The rating scale (1-5) is the certainty of the claim's evidence (GRADE): 5 high, 4 moderate,
 3 low, 2 very low, 1 no peer-reviewed support; :data:`RATING_WORDS` gives each value in words, and
-for 1 the words say what this appearance rests on ("rests on anecdote").
+for 1 the words say what this appearance rests on ("rests on anecdote"). ``claimReviewed`` is this
+appearance's quote, so the words also say what the quote itself does: :data:`OVERSTATED` when it
+is flagged ``overstated``, and what it rests on when it offers no peer-reviewed data itself.
+A quoted researcher's or source's words are the article's report of them, so the Claim's author is
+then left out and the explanation says whom the article attributes them to.
 """
 
 from __future__ import annotations
@@ -37,14 +41,26 @@ RESTS_ON = {
 RATING_WORDS = {5: "peer-reviewed support, high certainty", 4: "peer-reviewed support, moderate certainty",
                 3: "peer-reviewed support, low certainty", 2: "peer-reviewed support, very low certainty",
                 1: "no peer-reviewed support: " + " / ".join(RESTS_ON[b] for b in RESTS_ON if b != "peer-reviewed")}
+#: Added to the words when this appearance is flagged ``overstated`` (the README's table says the same).
+OVERSTATED = "overstated here: more certain or broader than its source"
+#: Added to the words of values 2-5 when this appearance offers no peer-reviewed data itself.
+OWN_BASIS = "this quote {rests_on}"
+_QUOTED = ("quoted-researcher", "quoted-source")
 _TYPES = {"personal-blog": "BlogPosting", "clinic-marketing": "WebPage", "product-marketing": "WebPage",
           "qa-page": "QAPage", "health-info": "MedicalWebPage"}
 
 
-def rating(verdict: dict[str, Any], basis: str) -> dict[str, Any]:
-    """The Rating of one appearance: the claim's certainty on the 1-5 scale, in words."""
+def rating(verdict: dict[str, Any], appearance: dict[str, Any]) -> dict[str, Any]:
+    """The Rating of one appearance: the claim's certainty on the 1-5 scale, in words that also say
+    what this appearance's quote rests on and whether it overstates its sources."""
     value = SCALE[verdict["certainty"]] if verdict["peer_reviewed_support"] else 1
-    words = RATING_WORDS[value] if value > 1 else RESTS_ON[basis]
+    basis = appearance["basis"]
+    parts = [RATING_WORDS[value] if value > 1 else RESTS_ON[basis]]
+    if value > 1 and basis != "peer-reviewed":
+        parts.append(OWN_BASIS.format(rests_on=RESTS_ON[basis]))
+    if "overstated" in appearance["flags"]:
+        parts.append(OVERSTATED)
+    words = "; ".join(parts)
     return {"@type": "Rating", "ratingValue": value, "bestRating": 5, "worstRating": 1,
             "alternateName": words, "name": words}
 
@@ -52,10 +68,15 @@ def rating(verdict: dict[str, Any], basis: str) -> dict[str, Any]:
 def _explanation(claim: dict[str, Any], verdict: dict[str, Any], appearance: dict[str, Any]) -> str:
     strength = verdict["strength"]["label"] if verdict["strength"] else "none"
     support = "peer-reviewed support" if verdict["peer_reviewed_support"] else "no peer-reviewed support"
-    flags = ", ".join(verdict["flags"]) or "none"
-    return (f"What this article offers: {vocab.BASES.term(appearance['basis']).label}. Read as "
-            f"\u201c{claim['statement']}\u201d, the claim has {support} across the articles lbpgraph holds: "
-            f"certainty {verdict['certainty'].replace('-', ' ')} (GRADE), strongest design {strength}; flags: {flags}.")
+    speaker = appearance["speaker"]
+    said = (f"The article attributes these words to {speaker['name']} "
+            f"({vocab.SPEAKER_ROLES.term(speaker['role']).label}). "
+            if speaker["role"] in _QUOTED and speaker["name"] and not speaker.get("anonymous") else "")
+    return (f"{said}What this article offers: {vocab.BASES.term(appearance['basis']).label}; flags on this quote: "
+            f"{', '.join(appearance['flags']) or 'none'}. Read as \u201c{claim['statement']}\u201d, the claim has "
+            f"{support} across the articles lbpgraph holds: certainty {verdict['certainty'].replace('-', ' ')} (GRADE), "
+            f"strongest design {strength}; bases across the articles: {', '.join(verdict['basis']) or 'none'}; "
+            f"flags on the claim: {', '.join(verdict['flags']) or 'none'}.")
 
 
 def _work(article: dict[str, Any]) -> dict[str, Any]:
@@ -93,11 +114,11 @@ def reviews(export: Export) -> list[dict[str, Any]]:
                 continue
             claim: dict[str, Any] = {"@type": "Claim", "name": t["claim"]["statement"], "appearance": _work(a["article"])}
             speaker = a["speaker"]
-            if speaker["name"] and not speaker.get("anonymous"):
+            if speaker["name"] and not speaker.get("anonymous") and speaker["role"] not in _QUOTED:
                 claim["author"] = {"@type": "Person", "name": speaker["name"]}
             if a["article"].get("published"):
                 claim["datePublished"] = a["article"]["published"]
-            review_rating = rating(t["verdict"], a["basis"])
+            review_rating = rating(t["verdict"], a)
             review_rating["ratingExplanation"] = _explanation(t["claim"], t["verdict"], a)
             out.append({
                 "@type": "ClaimReview",

@@ -24,3 +24,6 @@ ARTICLE_COLOUR = "#24292f"
 KINDS = ("article", "claim", "source", "intervention", "mechanism", "structure", "condition")
 SHAPES = {"article": "box", "claim": "dot", "source": "square", "intervention": "diamond",
           "mechanism": "triangle", "structure": "hexagon", "condition": "star"}
+
+#: How the view and the report mark a draft article or appearance (the trace says the same).
+DRAFT = "draft, not reviewed: never counted in the verdict"

@@ -25,7 +25,7 @@ from ..analysis.records import (AppearanceNode, AppearanceRecord, CitationRecord
 from ..core import vocab
 from ..core.runtime import gc_paused
 from .links import doi_url, pmid_url, web_url
-from .palette import BASIS_COLOURS, CERTAINTY_COLOURS
+from .palette import BASIS_COLOURS, CERTAINTY_COLOURS, DRAFT
 from .policy import inline_only
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ class Quote(TypedDict):
     speaker: str | None
     hedging: str | None
     basis: str | None
+    draft: bool  # not reviewed: shown, marked, never counted
     citations: list[CitedWork]
 
 
@@ -66,7 +67,7 @@ class ClaimRow(TypedDict):
     id: str
     statement: str
     kind: str | None
-    articles: list[str]
+    articles: list[str]  # the reviewed (non-draft) articles that make it
     quotes: list[Quote]
     curator_evidence: list[CitedWork]
     basis: list[str]
@@ -94,10 +95,11 @@ class ArticleRow(TypedDict):
     id: str
     title: str
     kind: str | None
-    claims: int
+    claims: int  # reviewed claims: 0 for a draft
     url: str | None  # the article's address, an http(s) one only
-    by_basis: dict[str, int]  # claims by their strongest basis in this article
-    peer_reviewed_share: float
+    by_basis: dict[str, int]  # claims by their strongest basis in this article (reviewed appearances only)
+    peer_reviewed_share: float | None  # None for a draft, which never counts
+    draft: bool
     commercial_interest: list[str]
     missing_warnings: list[MissingWarning]
     site: str | None  # where and when it appeared, as the page gives it (None: not given)
@@ -174,7 +176,8 @@ def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
     m = metrics(graph)
     sources = _source_rows(graph, m)
     certainty = Counter(c["certainty"] for c in claims)
-    strength = Counter(c["strength"] or "no peer-reviewed support" for c in claims)
+    # a claim without peer-reviewed support has only expert opinion behind it at best: not a strength of support
+    strength = Counter(c["strength"] if c["peer_reviewed_support"] else "no peer-reviewed support" for c in claims)
     strength_order = [t.label for t in vocab.DESIGNS.terms] + ["no peer-reviewed support"]
     by_certainty = [{"certainty": c, "claims": certainty[c]} for c in vocab.CERTAINTY.notations]
     return {
@@ -186,6 +189,7 @@ def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
             "claims_by_strength": [{"strength": s, "claims": strength[s]} for s in strength_order if strength[s]],
         },
         "totals": {"claims": len(claims), "articles": len(articles), "sources": len(sources),
+                   "drafts": [a["id"] for a in articles if a["draft"]],
                    "peer_reviewed_support": sum(1 for c in claims if c["peer_reviewed_support"]),
                    "by_certainty": {c: certainty[c] for c in vocab.CERTAINTY.notations},
                    "missing_warnings": sum(len(a["missing_warnings"]) for a in articles)},
@@ -199,13 +203,14 @@ def _summary(claims: list[ClaimRow], articles: list[ArticleRow], by_certainty: l
     """What a reader should see first: certainty and basis, the most repeated claims no study
     supports, and the warnings the articles leave out."""
     strongest = Counter(_strongest(c["basis"]) if c["basis"] else "unsupported" for c in claims)
-    repeated = sorted((c for c in claims if not c["peer_reviewed_support"] and len(c["quotes"]) > 1),
-                      key=lambda c: (-len(c["quotes"]), -len(c["articles"]), c["id"]))
+    made = {c["id"]: sum(1 for q in c["quotes"] if not q["draft"]) for c in claims}
+    repeated = sorted((c for c in claims if not c["peer_reviewed_support"] and made[c["id"]] > 1),
+                      key=lambda c: (-made[c["id"]], -len(c["articles"]), c["id"]))
     return {
         "by_certainty": by_certainty,
         "by_basis": [{"basis": b, "claims": strongest[b]} for b in vocab.BASES.notations],
         "repeated_without_support": [
-            {"id": c["id"], "statement": c["statement"], "appearances": len(c["quotes"]),
+            {"id": c["id"], "statement": c["statement"], "appearances": made[c["id"]],
              "articles": len(c["articles"]), "basis": _strongest(c["basis"]) if c["basis"] else "unsupported"}
             for c in repeated[:REPEATED]],
         "missing_warnings": _omitted(articles),
@@ -238,7 +243,7 @@ def _claim_rows(traces: dict[str, TraceJSON]) -> list[ClaimRow]:
         labels = {o["source"]: o["label"] for o in v["certainty_from"]}  # a rating is a source's: name it
         claims.append({
             "id": claim_id, "statement": t["claim"]["statement"], "kind": t["claim"]["kind"],
-            "articles": sorted({a["article"]["id"] for a in t["appearances"]}),
+            "articles": sorted({a["article"]["id"] for a in t["appearances"] if not a["draft"]}),
             "quotes": [_quote(a) for a in t["appearances"]],
             "curator_evidence": [_work(e["source"], 0, None, e["fidelity"]) for e in t.get("curator_evidence", [])],
             "basis": v["basis"], "peer_reviewed_support": v["peer_reviewed_support"],
@@ -262,7 +267,7 @@ def _quote(a: AppearanceRecord) -> Quote:
         _chain(c, 0, cited)
     return {"article": a["article"]["id"], "article_title": a["article"]["title"],
             "article_url": web_url(a["article"]["url"]), "quote": a["quote"], "speaker": a["speaker"]["name"],
-            "hedging": a["hedging"], "basis": a["basis"], "citations": cited}
+            "hedging": a["hedging"], "basis": a["basis"], "draft": a["draft"], "citations": cited}
 
 
 def _chain(c: CitationRecord, depth: int, out: list[CitedWork]) -> None:
@@ -294,11 +299,13 @@ def _missing_warnings(graph: nx.DiGraph) -> dict[str, list[MissingWarning]]:
 
 
 def _article_rows(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> list[ArticleRow]:
-    """One row per article: its claims by strongest basis, what it sells, what warnings it omits."""
+    """One row per article: its claims by strongest basis, what it sells, what warnings it omits.
+    A draft's appearances are not reviewed, so they count nowhere (its row says it is a draft)."""
     by_article: dict[str, dict[str, list[str | None]]] = {}
     for claim_id in sorted(traces):
         for a in traces[claim_id]["appearances"]:
-            by_article.setdefault(a["article"]["id"], {}).setdefault(claim_id, []).append(a["basis"])
+            if not a["draft"]:
+                by_article.setdefault(a["article"]["id"], {}).setdefault(claim_id, []).append(a["basis"])
     missing = _missing_warnings(graph)
     rows: list[ArticleRow] = []
     for n, d in sorted(graph.nodes(data=True), key=lambda x: x[1].get("id", "")):
@@ -313,7 +320,8 @@ def _article_rows(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> list[Artic
             "id": d["id"], "title": d["title"], "kind": d["article_kind"], "claims": len(made),
             "url": web_url(d.get("url")),
             "by_basis": {b: counts.get(b, 0) for b in vocab.BASES.notations},
-            "peer_reviewed_share": round(counts.get("peer-reviewed", 0) / len(made), 4) if made else 0.0,
+            "peer_reviewed_share": None if d["draft"] else
+            round(counts.get("peer-reviewed", 0) / len(made), 4) if made else 0.0, "draft": d["draft"],
             "commercial_interest": sorted({o["name"] for o in d["commercial_interest"]}
                                           | {o["name"] for s in sellers for o in s["commercial_interest"]}),
             "missing_warnings": sorted(missing.get(d["id"], []), key=lambda m: (m["intervention"], m["condition"])),
@@ -377,12 +385,12 @@ def render_csv(report: Report, table: str = "claims") -> str:
                         c["cebm_level"] or "", " ".join(c["flags"]), c["amplification"]])
     elif table == "articles":
         w.writerow(["id", "title", "url", "site", "publisher", "authors", "published", "accessed", "claims",
-                    *vocab.BASES.notations, "peer_reviewed_share", "commercial_interest", "missing_warnings"])
+                    *vocab.BASES.notations, "peer_reviewed_share", "commercial_interest", "missing_warnings", "draft"])
         for a in report["articles"]:
             w.writerow([a["id"], a["title"], a["url"] or "", a["site"] or "", a["publisher"] or "",
                         "; ".join(a["authors"]), a["published"] or "", a["accessed"] or "", a["claims"],
-                        *a["by_basis"].values(), a["peer_reviewed_share"],
-                        "; ".join(a["commercial_interest"]), len(a["missing_warnings"])])
+                        *a["by_basis"].values(), "" if a["peer_reviewed_share"] is None else a["peer_reviewed_share"],
+                        "; ".join(a["commercial_interest"]), len(a["missing_warnings"]), "true" if a["draft"] else "false"])
     elif table == "sources":
         w.writerow(["id", "label", "design", "sample_size", "peer_reviewed", "verification", "curator_added",
                     "claims", "articles"])
@@ -402,16 +410,18 @@ def render_markdown(report: Report) -> str:
     t = report["totals"]
     out = ["# lbpgraph evidence report", "",
            f"{t['claims']} claims in {t['articles']} articles; {t['peer_reviewed_support']} have peer-reviewed "
-           f"support; {t['sources']} sources; {t['missing_warnings']} missing warnings.", "",
+           f"support; {t['sources']} sources; {t['missing_warnings']} missing warnings."
+           + (f" Drafts ({DRAFT}): {', '.join(t['drafts'])}." if t["drafts"] else ""), "",
            "Claims by certainty of their evidence (GRADE): "
            + ", ".join(f"{name.replace('-', ' ')} {n}" for name, n in t["by_certainty"].items()) + ".", "",
            "## Articles", "",
            "| article | claims | " + " | ".join(vocab.BASES.notations) + " | peer-reviewed share | sells | missing warnings |",
            "|---|---:|" + "---:|" * len(vocab.BASES.notations) + "---:|---|---:|"]
     for a in report["articles"]:
-        out.append(f"| {md(a['id'])} {md_link(md(a['title']), a['url'])} | {a['claims']} | "
-                   + " | ".join(str(n) for n in a["by_basis"].values())
-                   + f" | {a['peer_reviewed_share']:.0%} | {md('; '.join(a['commercial_interest']))} "
+        share = "draft" if a["peer_reviewed_share"] is None else f"{a['peer_reviewed_share']:.0%}"
+        out.append(f"| {md(a['id'])} {md_link(md(a['title']), a['url'])}{' (**draft**)' if a['draft'] else ''} | "
+                   f"{a['claims']} | " + " | ".join(str(n) for n in a["by_basis"].values())
+                   + f" | {share} | {md('; '.join(a['commercial_interest']))} "
                      f"| {len(a['missing_warnings'])} |")
     out += ["", "## Claims", "", "Most certain first, then most repeated.", "",
             "| certainty | claim | articles | basis | peer-reviewed | strength | flags | amplification |",
@@ -423,11 +433,12 @@ def render_markdown(report: Report) -> str:
                    f"{', '.join(c['basis'])} | "
                    f"{'yes' if c['peer_reviewed_support'] else 'no'} | {md(strength)} | {', '.join(c['flags'])} | "
                    f"{md(c['amplification'])} |")
-    out += ["", "## Sources", "", "| source | design | n | peer review | claims | articles |", "|---|---|---:|---|---:|---:|"]
+    out += ["", "## Sources", "", "| source | design | n | peer review | verification | claims | articles |",
+            "|---|---|---:|---|---|---:|---:|"]
     for s in report["sources"]:
         added = " (added by curators)" if s["curator_added"] else ""
         out.append(f"| {md(s['label'])}{added} | {md(s['design'] or '')} | {s['sample_size'] or ''} | "
-                   f"{s['peer_reviewed']} | {s['claims']} | {s['articles']} |")
+                   f"{s['peer_reviewed']} | {s['verification']} | {s['claims']} | {s['articles']} |")
     m = report["metrics"]
     out += ["", "## Metrics", "", "Claims whose peer-reviewed support rests on a single source:", ""]
     out += [f"- `{f['claim']}`: {md(f['source_label'])}" for f in m["fragile_claims"]] or ["- none"]
@@ -488,4 +499,4 @@ def render_html(report: Report) -> str:
     template = env.from_string((resources.files("lbpgraph.presentation") / "templates" / "report.html.j2").read_text(encoding="utf-8"))
     return template.render(report=report, chart=_bars(report), bases=vocab.BASES.notations,
                            certainty_rank={c: i for i, c in enumerate(vocab.CERTAINTY.notations)},
-                           csp=content_security_policy(), sort_script=_sort_script())
+                           csp=content_security_policy(), sort_script=_sort_script(), draft=DRAFT)

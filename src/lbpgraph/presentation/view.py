@@ -30,7 +30,8 @@ from ..analysis.records import (AppearanceNode, ArticleNode, CitationNode, Claim
 from ..core import vocab
 from .links import doi_url, pmid_url, web_url
 from .page import render_page
-from .palette import ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, CURATOR_COLOUR, KINDS, SHAPES, SOURCE_COLOURS
+from .palette import (ARTICLE_COLOUR, CERTAINTY_COLOURS, CONCEPT_COLOUR, CURATOR_COLOUR, DRAFT, KINDS, SHAPES,
+                      SOURCE_COLOURS)
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -148,13 +149,15 @@ class _Builder:
         article = predecessor(self.g, app, Rel.CONTAINS)
         ad = node(self.g, article, ArticleNode)
         url = web_url(ad.get("url"))
-        self.node(article, "article", f"{ad['id']}: {_short(ad['title'], 34)}",
-                  "\n".join(x for x in (f"article {ad['id']}", ad["title"], ad["article_kind"], url) if x),
+        draft = DRAFT if ad["draft"] else None
+        self.node(article, "article", f"{ad['id']}{' (draft)' if draft else ''}: {_short(ad['title'], 34)}",
+                  "\n".join(x for x in (f"article {ad['id']}", ad["title"], ad["article_kind"], url, draft) if x),
                   ARTICLE_COLOUR, find=_find(("label", f"{ad['id']} {ad['title']}"), ("author", ", ".join(ad["authors"])),
                                              ("title", " ".join(x for x in (ad["site"], ad["publisher"]) if x))),
                   **({"url": url} if url else {}))
         self.nodes[c]["quotes"].append({"quote": a["quote"], "article": ad["id"], "title": ad["title"], "url": url})
-        self.edge(article, c, "makes", "makes", f"“{a['quote']}”\nbasis: {a['basis']}; {a['hedging']}")
+        self.edge(article, c, "makes", "makes (draft)" if a["draft"] else "makes",
+                  f"“{a['quote']}”\nbasis: {a['basis']}; {a['hedging']}" + (f"\n{DRAFT}" if a["draft"] else ""))
 
     def searchable_links(self) -> None:
         """A claim is found by the sources down its citation chains and the concepts it is about."""
