@@ -396,7 +396,11 @@ def test_claimreview_words_say_what_this_quote_itself_rests_on_and_whether_it_ov
         assert f"flags on this quote: {', '.join(a['flags']) or 'none'}." in explanation, a["id"]
         assert f"flags on the claim: {', '.join(t['verdict']['flags']) or 'none'}." in explanation
         assert ", ".join(t["verdict"]["basis"]) in explanation
-    assert seen == {"other basis", "overstated"}
+        unchecked = [o["label"] for o in t["verdict"]["certainty_from"] if o["verification"] != "verified"]
+        assert ("records not fully verified" in explanation) == bool(unchecked), a["id"]
+        assert all(label in explanation for label in unchecked), a["id"]
+        seen.update(["unchecked record"] if unchecked else [])
+    assert seen == {"other basis", "overstated", "unchecked record"}
     by_id = {r["url"].split("#")[1]: r for r in reviews}
     dufek = by_id["000.dufek-disc-unloading"]
     assert "author" not in dufek["itemReviewed"]

@@ -332,3 +332,17 @@ def test_support_from_a_review_of_unrecorded_designs_gives_no_strength_and_says_
     assert t.verdict["peer_reviewed_support"] is True
     assert t.verdict["strength"] is None
     assert "strength: not known" in trace_text(t)
+
+
+def test_the_certainty_says_when_the_record_it_rests_on_was_not_verified(tmp_path: Path) -> None:
+    """A rating resting on a record nobody could check says so where the certainty is shown."""
+    data = factory.corpus()
+    project = Project(factory.write(tmp_path / "a", data), tmp_path / "a" / "build")
+    t = project.trace("bw-unloads")
+    [origin] = t.verdict["certainty_from"]
+    assert origin["verification"] == "unverified"
+    assert "record unverified): starts" in trace_text(t)
+    data["bibliography.yaml"]["sources"][0].update(verification="verified", verified_at=["https://example.org/s"])
+    t = Project(factory.write(tmp_path / "b", data), tmp_path / "b" / "build").trace("bw-unloads")
+    assert t.verdict["certainty_from"][0]["verification"] == "verified"
+    assert "record" not in trace_text(t).split("Appearances")[0]

@@ -34,7 +34,7 @@ def certainty_reasons(g: nx.DiGraph, claim: str) -> tuple[list[CertaintyOrigin],
     for r in sorted(node(g, claim, ClaimNode)["certainty_from"], key=lambda r: r["source"]):
         source = g.nodes[r["source"]] if r["source"] in g else {"id": r["source"], "label": r["source"]}
         origin.append({"source": source["id"], "label": source["label"], "design": source.get("design"),
-                       "start": r["start"], "certainty": r["certainty"]})
+                       "verification": source.get("verification"), "start": r["start"], "certainty": r["certainty"]})
         for step in r["downgrades"]:
             for why in step["reasons"]:
                 rule = rules.get(why["rule"] or "", {})

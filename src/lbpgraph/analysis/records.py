@@ -302,6 +302,7 @@ class CertaintyOrigin(TypedDict):
     source: str
     label: str
     design: str | None
+    verification: str | None  # how far the source's record was checked: verified, partially-verified, unverified
     start: str | None
     certainty: str | None
 

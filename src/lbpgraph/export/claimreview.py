@@ -76,7 +76,14 @@ def _explanation(claim: dict[str, Any], verdict: dict[str, Any], appearance: dic
             f"{', '.join(appearance['flags']) or 'none'}. Read as \u201c{claim['statement']}\u201d, the claim has "
             f"{support} across the articles lbpgraph holds: certainty {verdict['certainty'].replace('-', ' ')} (GRADE), "
             f"strongest design {strength}; bases across the articles: {', '.join(verdict['basis']) or 'none'}; "
-            f"flags on the claim: {', '.join(verdict['flags']) or 'none'}.")
+            f"flags on the claim: {', '.join(verdict['flags']) or 'none'}.{_unchecked(verdict)}")
+
+
+def _unchecked(verdict: dict[str, Any]) -> str:
+    """Which of the records the certainty rests on were not (fully) verified, in words."""
+    records = [f"{o['label']} ({(o['verification'] or 'not checked').replace('-', ' ')})"
+               for o in verdict["certainty_from"] if o["verification"] != "verified"]
+    return f" The certainty rests on records not fully verified: {'; '.join(records)}." if records else ""
 
 
 def _work(article: dict[str, Any]) -> dict[str, Any]:

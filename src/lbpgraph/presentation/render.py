@@ -58,7 +58,9 @@ def certainty_lines(verdict: Verdict) -> list[str]:
     lines = []
     for origin in verdict["certainty_from"]:
         design = (origin["design"] or "no design").replace("-", " ")
-        lines.append(f"from {origin['label']} ({design}): starts {origin['start']}, ends {origin['certainty']}")
+        checked = "" if origin["verification"] == "verified" else \
+            f"; record {(origin['verification'] or 'not checked').replace('-', ' ')}"
+        lines.append(f"from {origin['label']} ({design}{checked}): starts {origin['start']}, ends {origin['certainty']}")
         lines += [f"  -{levels} {concern.replace('-', ' ')}: {'; '.join(why)}"
                   for source, concern, levels, why in steps if source == origin["source"]]
     return lines
