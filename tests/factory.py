@@ -68,6 +68,22 @@ def corpus() -> dict[str, Any]:
     return copy.deepcopy(BASE)
 
 
+def citation_cycle() -> dict[str, Any]:
+    """The minimal corpus with a citation cycle: Smith 2010 cites Jones 2012 for bw-unloads, which
+    cites Smith 2010 back (and nothing else: no chain ends at an unidentified source)."""
+    data = corpus()
+    smith = data["bibliography.yaml"]["sources"][0]
+
+    def cites(source: str) -> list[dict[str, Any]]:
+        return [{"source": source, "claims": ["bw-unloads"], "marker": "(1)", "fidelity": "supports",
+                 "stance": "finding"}]
+    jones = {**copy.deepcopy(smith), "id": "jones2012", "authors": ["Jones K"], "year": 2012,
+             "title": "Discs again", "cites": cites("smith2010")}
+    smith["cites"] = cites("jones2012")
+    data["bibliography.yaml"]["sources"] = [smith, jones]
+    return data
+
+
 def write(root: Path, data: dict[str, Any]) -> Path:
     """Write ``data`` (as returned by :func:`corpus`) under ``root``/data; return that folder."""
     folder = root / "data"

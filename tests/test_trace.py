@@ -346,3 +346,24 @@ def test_the_certainty_says_when_the_record_it_rests_on_was_not_verified(tmp_pat
     t = Project(factory.write(tmp_path / "b", data), tmp_path / "b" / "build").trace("bw-unloads")
     assert t.verdict["certainty_from"][0]["verification"] == "verified"
     assert "record" not in trace_text(t).split("Appearances")[0]
+
+
+def test_a_citation_cycle_is_shown_as_one_not_as_a_dead_end(tmp_path: Path) -> None:
+    """Smith cites Jones, which cites Smith back: the link back names Smith, with no citations
+    of its own and a note that it closes a cycle; it is no dead end, in no format nor the report."""
+    folder, build = factory.write(tmp_path, factory.citation_cycle()), tmp_path / "build"
+    doc = json.loads(run("trace", "bw-unloads", "--format", "json", data=folder, build=build).stdout)
+    (first,) = doc["appearances"][0]["citations"]
+    (onward,) = first["source"]["citations"]
+    (back,) = onward["source"]["citations"]
+    assert (first["source"]["id"], onward["source"]["id"], back["source"]["id"]) == ("smith2010", "jones2012",
+                                                                                      "smith2010")
+    assert (back["source"]["citations"], back["repeat"]) == ([], "cycle: cites a source already on this chain")
+    assert '"dead_end"' not in json.dumps(doc) and doc["distortions"]["dead_ends"] == []
+    assert doc["verdict"]["flags"] == ["overstated", "mechanism-only"]  # as before: the rules follow cycles
+    for fmt in ("text", "markdown"):
+        out = run("trace", "bw-unloads", "--format", fmt, "--explain", data=folder, build=build).stdout
+        assert "cycle: cites a source already on this chain" in out and "dead end" not in out, fmt
+    run("report", "--out", str(tmp_path / "report.html"), data=folder, build=build)
+    report = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "<i>cycle: cites a source already on this chain</i>" in report and "dead end" not in report

@@ -74,6 +74,27 @@ def test_a_link_the_source_does_not_hold_is_a_dead_end(fidelity: str, dead_end: 
     assert citation_record(p.g, chain_tree(p.g, cit, "c"), cit, "c").get("dead_end") == dead_end
 
 
+def test_a_source_met_again_on_a_chain_is_no_dead_end() -> None:
+    """s1 cites s2 and s3; s2 cites s1 back (a cycle) and s3 (met twice): each link names its
+    source, whose citations are traced once; the others say why they stop, and none is a dead end."""
+    p = Projection()
+    article, c = p.article("000"), p.claim("c")
+    s1, s2, s3 = p.source("s1"), p.source("s2"), p.source("s3")
+    x = p.cite(p.appearance(c, article, "a"), "x", s1, ["c"])
+    p.cite(s1, "y1", s2, ["c"])
+    p.cite(s1, "y2", s3, ["c"], position=2)
+    p.cite(s2, "z1", s1, ["c"])
+    p.cite(s2, "z2", s3, ["c"], position=2)
+    p.cite(s3, "w1", p.source("s4"), ["c"])
+    record = citation_record(p.g, chain_tree(p.g, x, "c"), x, "c")
+    y1, y2 = record["source"]["citations"]
+    z1, z2 = y1["source"]["citations"]
+    assert [(r["id"], r["source"]["id"], len(r["source"]["citations"]), r.get("repeat")) for r in (z1, z2, y2)] == [
+        ("z1", "s1", 0, "cycle: cites a source already on this chain"), ("z2", "s3", 1, None),
+        ("y2", "s3", 0, "cites a source traced elsewhere in this chain")]
+    assert compute(p.g, "c").distortions["dead_ends"] == []
+
+
 def test_compute_orders_appearances_by_article_and_place_and_evidence_by_strength(chains: Projection) -> None:
     p = chains
     c = iri("claim", "c")

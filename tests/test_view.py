@@ -204,3 +204,15 @@ def test_view_help_says_what_the_page_says_colour_means() -> None:
     assert "colour says the evidence basis" not in text
     page = " ".join((ROOT / "docs" / "reference" / "graph-page.md").read_text(encoding="utf-8").split())
     assert "Colour says the GRADE certainty of a claim's evidence" in page
+
+
+def test_a_citation_cycle_draws_each_source_once_with_the_edge_back(tmp_path: Path) -> None:
+    """Smith cites Jones, which cites Smith back: the page of the claim, and of the whole graph,
+    holds each source once and draws the link back as an edge to Smith's node."""
+    project = Project(factory.write(tmp_path, factory.citation_cycle()), tmp_path / "build")
+    for page in (build_view(project.projection(), "bw-unloads"), build_view(project.projection())):
+        sources = {n["id"]: n["label"] for n in page.nodes if n["kind"] == "source"}
+        assert sorted(sources.values()) == ["Jones K 2012", "Smith J 2010"]
+        chain = sorted((sources[e["from"]], sources[e["to"]], e["title"].count("fidelity"))
+                       for e in page.edges if e["kind"] == "chain")
+        assert chain == [("Jones K 2012", "Smith J 2010", 1), ("Smith J 2010", "Jones K 2012", 1)]

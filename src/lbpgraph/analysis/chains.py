@@ -2,9 +2,11 @@
 
 Citation chains are depth-first trees over the citations each source makes for the claim being
 traced (:func:`chain_tree`); each citation becomes a record that nests the source it cites and
-says where the chain ends (:func:`citation_record`). :func:`compute` adds the verdict (the
-derived facts of the graph), the appearances, the curator evidence, the rules behind the verdict
-(:mod:`.explain`) and the citation distortions (:mod:`.distortions`).
+says where the chain ends (:func:`citation_record`); a source met again on a chain (a cycle back
+to a source on the way, or a source two sources on the chain cite) is named each time but traced
+once. :func:`compute` adds the verdict (the derived facts of the graph), the appearances, the
+curator evidence, the rules behind the verdict (:mod:`.explain`) and the citation distortions
+(:mod:`.distortions`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from .trace import Trace
 
 _BROKEN_LINK = {"does-not-support": "the source does not support the claim",
                 "contradicts": "the source contradicts the claim"}
+
+_CYCLE = "cycle: cites a source already on this chain"
+_TRACED_ELSEWHERE = "cites a source traced elsewhere in this chain"
 
 _SOURCE_FIELDS = ("id", "label", "title", "authors", "year", "venue", "doi", "pmid", "peer_reviewed", "design",
                   "design_label", "cebm_level", "design_description", "sample_size", "sample_description",
@@ -61,21 +66,27 @@ def chain_tree(g: nx.DiGraph, citation: str, claim_id: str) -> nx.DiGraph:
     return tree
 
 
-def citation_record(g: nx.DiGraph, tree: nx.DiGraph, citation: str, claim_id: str) -> CitationRecord:
+def citation_record(g: nx.DiGraph, tree: nx.DiGraph, citation: str, claim_id: str,
+                    path: tuple[str, ...] = ()) -> CitationRecord:
     """One citation of a chain, with the source it cites and, recursively, that source's own
-    citations for the claim; ``dead_end`` says why the chain stops here, where it does."""
+    citations for the claim (``path``: the sources on the way here); ``dead_end`` says why the
+    chain stops here, where it does, and ``repeat`` why a source met again is not traced again."""
     c = node(g, citation, CitationNode)
     item = cast(CitationRecord, {key: c[key] for key in _CITATION_FIELDS})  # type: ignore[literal-required]
     item["data_on_claim"] = claim_id in c["data_on"]
-    cited = list(tree.successors(citation))
+    cited = successors(g, citation, Rel.CITED)
     if not cited:
         item["source"] = None
         item["dead_end"] = "the attribution names no work"
         return item
     source = cited[0]
-    onward = sorted(tree.successors(source), key=lambda n: g.nodes[n]["position"])
-    item["source"] = cast(ChainSource, {**source_record(g, source),
-                                        "citations": [citation_record(g, tree, n, claim_id) for n in onward]})
+    onward: list[CitationRecord] = []
+    if tree.has_edge(citation, source):
+        onward = [citation_record(g, tree, n, claim_id, (*path, source))
+                  for n in sorted(tree.successors(source), key=lambda n: g.nodes[n]["position"])]
+    else:  # the tree reached the source first by another way
+        item["repeat"] = _CYCLE if source in path else _TRACED_ELSEWHERE
+    item["source"] = cast(ChainSource, {**source_record(g, source), "citations": onward})
     if not node(g, source, SourceNode)["identified"]:
         item["dead_end"] = "unidentified source"
     elif c["fidelity"] in _BROKEN_LINK:

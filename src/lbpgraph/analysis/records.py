@@ -377,6 +377,7 @@ class CitationRecord(TypedDict, total=False):
     data_on_claim: bool
     source: ChainSource | None
     dead_end: str  # present only where the chain ends here
+    repeat: str  # present only where the source was met before on this chain: its citations are shown there
 
 
 class ArticleRef(TypedDict):

@@ -242,6 +242,8 @@ def _citation_text(lines: list[str], cit: CitationRecord, pad: str, last: bool, 
     deeper = inner + "   "
     if cit.get("dead_end"):
         lines.append(f"{deeper}✗ dead end: {cit['dead_end']}")
+    if cit.get("repeat"):
+        lines.append(f"{deeper}↺ {cit['repeat']}")
     for k, onward in enumerate(source["citations"]):
         _citation_text(lines, onward, deeper, k == len(source["citations"]) - 1, width)
 
@@ -303,6 +305,8 @@ def _citation_markdown(out: list[str], cit: CitationRecord, indent: str) -> None
     out.append(f"{inner}- **{md(_source_line(cit['source']))}**")
     if cit.get("dead_end"):
         out.append(f"{inner}  - ✗ dead end: {md(cit['dead_end'])}")
+    if cit.get("repeat"):
+        out.append(f"{inner}  - ↺ {md(cit['repeat'])}")
     for onward in cit["source"]["citations"]:
         _citation_markdown(out, onward, inner + "  ")
 

@@ -47,6 +47,7 @@ class CitedWork(TypedDict):
     pmid: str | None
     pmid_url: str | None
     dead_end: str | None
+    repeat: str | None  # a source met before on this chain (a cycle): its citations are listed there
 
 
 class Quote(TypedDict):
@@ -273,17 +274,18 @@ def _quote(a: AppearanceRecord) -> Quote:
 def _chain(c: CitationRecord, depth: int, out: list[CitedWork]) -> None:
     """A citation and, depth first, the citations its source makes for the claim."""
     source = c.get("source")
-    out.append(_work(source, depth, c.get("marker"), c.get("fidelity"), c.get("dead_end")))
+    out.append(_work(source, depth, c.get("marker"), c.get("fidelity"), c.get("dead_end"), c.get("repeat")))
     for onward in (source or {}).get("citations", []):
         _chain(onward, depth + 1, out)
 
 
 def _work(source: SourceRecord | None, depth: int, marker: str | None, fidelity: str | None,
-          dead_end: str | None = None) -> CitedWork:
+          dead_end: str | None = None, repeat: str | None = None) -> CitedWork:
     s = source or {}
     return {"depth": depth, "marker": marker, "fidelity": fidelity, "source": s.get("id"),
             "label": s.get("label") or "no work named", "doi": s.get("doi"), "doi_url": doi_url(s.get("doi")),
-            "pmid": s.get("pmid"), "pmid_url": pmid_url(s.get("pmid")), "dead_end": dead_end}
+            "pmid": s.get("pmid"), "pmid_url": pmid_url(s.get("pmid")), "dead_end": dead_end,
+            "repeat": repeat}
 
 
 def _missing_warnings(graph: nx.DiGraph) -> dict[str, list[MissingWarning]]:

@@ -124,10 +124,11 @@ class _Builder:
         g = self.g
         claim_id = g.nodes[c]["id"]
         self.claim(c)
+        drawn: set[str] = set()
         for app in successors(g, c, Rel.APPEARANCE):
             self._appearance(c, app)
             for cit in successors(g, app, Rel.CITES):
-                self._citation(c, cit, claim_id, "cites")
+                self._citation(c, cit, claim_id, "cites", drawn)
         for assessment in successors(g, c, Rel.ASSESSED):
             for s in successors(g, assessment, Rel.EVIDENCE):
                 self.source(s, curator=True)
@@ -177,8 +178,12 @@ class _Builder:
             about = [self.nodes[v]["find"][0][1] for v, kind in out.get(key, []) if kind in ("about", "invokes")]
             n["find"] += [["cites", f] for f in cited] + [["about", f] for f in about]
 
-    def _citation(self, owner: str, cit: str, claim_id: str, kind: str) -> None:
+    def _citation(self, owner: str, cit: str, claim_id: str, kind: str, drawn: set[str]) -> None:
+        """Citation ``cit`` as an edge from ``owner`` to the source it cites, then the chain on from
+        that source; ``drawn``: the citations already drawn for the claim, each drawn once, so a
+        cycle ends with an edge back to a source already on the page."""
         g = self.g
+        drawn.add(cit)
         d = node(g, cit, CitationNode)
         title = "\n".join(x for x in (f"{d['marker'] or d['mode']} · {d['mode']} · {d['relation']}",
                                       f"fidelity: {d['fidelity']}", f"stance: {d['stance'] or 'not recorded'}",
@@ -193,8 +198,8 @@ class _Builder:
         self.edge(owner, target, kind, f"cites · {d['fidelity']}", title)
         for s in cited:
             for onward in successors(g, s, Rel.CITES):
-                if claim_id in g.nodes[onward]["for_claims"]:
-                    self._citation(s, onward, claim_id, "chain")
+                if claim_id in g.nodes[onward]["for_claims"] and onward not in drawn:
+                    self._citation(s, onward, claim_id, "chain", drawn)
 
     def add_contraindication(self, ci: str) -> None:
         g = self.g
