@@ -176,9 +176,16 @@ def _local_source(rng: random.Random, c: Corpus, a: dict[str, Any]) -> bool:
     return True
 
 
+def _draft(rng: random.Random, c: Corpus, a: dict[str, Any]) -> bool:
+    """The article becomes a draft, or a draft is marked reviewed."""
+    if a.pop("draft", False) is not True:
+        a["draft"] = True
+    return True
+
+
 EDITS: list[Callable[[random.Random, Corpus, dict[str, Any]], bool]] = [
     _hedging, _citation_field, _citation_field, _new_citation, _drop_citation, _claim_of_appearance,
-    _drop_appearance, _local_claim, _article_fields, _local_source]
+    _drop_appearance, _local_claim, _article_fields, _local_source, _draft]
 
 
 def edit(rng: random.Random, c: Corpus, path: Path | None = None) -> str:

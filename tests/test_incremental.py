@@ -137,6 +137,34 @@ def test_a_warning_dropped_in_one_article_clears_the_missing_warning_of_another(
         project.close()
 
 
+CAUTIONS = "SELECT ?c WHERE { ?c a lbp:InferredCaution ; lbp:intervention concept:back-walking-massage }"
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_an_article_made_a_draft_and_reviewed_again_builds_as_a_full_build_would(corpus: Corpus, store: str) -> None:
+    """Drafts never count: made a draft, 004 no longer proposes the mechanisms whose cautions
+    back walking gets, and 000 no longer states the warning 001 and 003 leave out. Each step
+    updates in place to what a full build gives, and undoing it brings them back."""
+    known = "<https://w3id.org/lbpgraph/id/contraindication/backward-walking.pain-provoked-by-activity.absolute>"
+    project = _project(corpus.data.parent, "build", store)
+    try:
+        project.build()
+        counts = lambda: (len(project.store().select(_prologue() + CAUTIONS)),  # noqa: E731
+                          len(project.store().select(_prologue() + MISSING.replace("?known }", f"{known} }}"))))
+        assert all(counts())
+        for article, gone in (("004", 0), ("000", 1)):
+            annotation = corpus.data / "annotations" / f"{article}.yaml"
+            reviewed = annotation.read_text(encoding="utf-8")
+            annotation.write_text("draft: true\n" + reviewed, encoding="utf-8")
+            _same_as_full(corpus.data.parent, store, project)
+            assert counts()[gone] == 0
+            annotation.write_text(reviewed, encoding="utf-8")
+            _same_as_full(corpus.data.parent, store, project)
+            assert all(counts())
+    finally:
+        project.close()
+
+
 def _prologue() -> str:
     from lbpgraph.rdf.sparql import sparql_prologue
     return sparql_prologue()

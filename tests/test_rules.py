@@ -337,6 +337,11 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     ("inferred-caution", lambda d: claim(d, 1)["mechanisms"].append("facet-loading"), lambda d: None,
      lambda ds: has(ds, vocab.PREFIXES["contraindication"] + "backward-walking.facet-arthritis.inferred",
                     "lbp:loadedStructure", vocab.PREFIXES["concept"] + "facet")),
+    ("inferred-caution",  # a claim made only in a draft proposes nothing yet
+     lambda d: claim(d, 1)["mechanisms"].append("facet-loading"),
+     lambda d: (claim(d, 1)["mechanisms"].append("facet-loading"), d["annotations"]["a"].update(draft=True)),
+     lambda ds: has(ds, vocab.PREFIXES["contraindication"] + "backward-walking.facet-arthritis.inferred",
+                    "lbp:loadedStructure", vocab.PREFIXES["concept"] + "facet")),
     # rule recommends
     ("recommends", None, lambda d: claim(d, 0).update(effect="no-benefit"),
      lambda ds: has(ds, vocab.PREFIXES["article"] + "a", "lbp:recommends", vocab.PREFIXES["concept"] + "backward-walking")),
