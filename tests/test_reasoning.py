@@ -6,6 +6,7 @@ from pathlib import Path
 
 from lbpgraph.project import Project
 
+from . import factory
 from .conftest import ROOT, run
 
 
@@ -76,6 +77,26 @@ def test_inferred_cautions_are_listed_beside_stated_ones(built: Project) -> None
     assert ("back walking (massage)", "osteoporosis", "stated") in rows
     assert ("back walking (massage)", "pregnancy", "stated") in rows
     assert not any(i == "back walking (massage)" and c == "pregnancy" and o == "inferred" for i, c, o in rows)
+
+
+def test_a_caution_from_two_mechanisms_pairs_each_with_the_structure_it_loads(tmp_path: Path) -> None:
+    """Lumbar arthritis affects the facet joints and the vertebrae; backward walking is said to load
+    the one by facet loading and the other by bone loading. The caution holds both mechanisms and
+    both structures; the query and the trace pair each mechanism with its own structure only."""
+    data = factory.corpus()
+    concepts = data["concepts.yaml"]
+    concepts["structures"] += [{"id": "facet", "label": "facet joints"}, {"id": "vertebrae", "label": "vertebrae"}]
+    concepts["mechanisms"] += [
+        {"id": "facet-loading", "label": "facet loading", "acts_on": ["facet"], "direction": "loads"},
+        {"id": "bone-loading", "label": "bone loading", "acts_on": ["vertebrae"], "direction": "loads"}]
+    concepts["conditions"] = [{"id": "lumbar-arthritis", "label": "lumbar arthritis", "affects": ["facet", "vertebrae"]}]
+    data["claims.yaml"]["claims"][1]["mechanisms"] += ["facet-loading", "bone-loading"]
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    rows = {(r["mechanism"]["value"], r["structure"]["value"]) for r in project.query("contraindications").rows
+            if r["origin"]["value"] == "inferred"}
+    assert rows == {("facet loading", "facet joints"), ("bone loading", "vertebrae")}
+    [caution] = [d for _, d in project.projection().nodes(data=True) if d["kind"] == "contraindication"]
+    assert (caution["mechanism"], caution["structure"]) in rows
 
 
 def test_missing_warnings(built: Project) -> None:

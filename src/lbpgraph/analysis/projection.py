@@ -508,6 +508,17 @@ def _add_assessments(g: nx.DiGraph, c: _Context) -> None:
         g.add_edge(iri, _first(props, "lbp:evidenceSource"), rel=Rel.EVIDENCE)
 
 
+def _caution_origin(c: _Context, props: Props, condition: str) -> dict[str, str | None]:
+    """The mechanism and structure an inferred caution comes from, as a pair that belongs together:
+    the first mechanism that acts on a structure the condition affects. (A caution inferred from
+    two mechanisms holds both mechanisms and both structures, unpaired.)"""
+    affected = set(_all(c.concepts.get(condition, {}), "lbp:affects"))
+    pairs = [(m, s) for m in _all(props, "lbp:viaMechanism") for s in _all(props, "lbp:loadedStructure")
+             if s in affected and s in _all(c.concepts.get(m, {}), "lbp:actsOn")]
+    mechanism, structure = pairs[0] if pairs else (_first(props, "lbp:viaMechanism"), _first(props, "lbp:loadedStructure"))
+    return {"mechanism": c.label(mechanism), "structure": c.label(structure)}
+
+
 def _add_contraindications(g: nx.DiGraph, c: _Context) -> None:
     for iri, props in c.resources.typed("schema:MedicalContraindication").items():
         intervention, condition = _first(props, "lbp:intervention"), _first(props, "lbp:condition")
@@ -516,8 +527,7 @@ def _add_contraindications(g: nx.DiGraph, c: _Context) -> None:
             "intervention": c.label(intervention), "condition": c.label(condition),
             "severity": _notation(vocab.SEVERITIES, _first(props, "lbp:severity")),
             "inferred": vocab.expand("lbp:InferredCaution") in _all(props, "rdf:type"),
-            "mechanism": c.label(_first(props, "lbp:viaMechanism")),
-            "structure": c.label(_first(props, "lbp:loadedStructure")), "why": c.why.get(iri, [])}
+            **_caution_origin(c, props, condition), "why": c.why.get(iri, [])}
         g.add_node(iri, **node)
         g.add_edge(iri, intervention, rel=Rel.CONTRAINDICATES)
         g.add_edge(iri, condition, rel=Rel.CONTRAINDICATES)
