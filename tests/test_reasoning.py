@@ -99,6 +99,18 @@ def test_a_caution_from_two_mechanisms_pairs_each_with_the_structure_it_loads(tm
     assert (caution["mechanism"], caution["structure"]) in rows
 
 
+def test_the_mechanisms_query_says_how_certain_the_support_is_and_whether_it_is_mechanistic_only(
+        built: Project) -> None:
+    rows = built.query("mechanisms").rows
+    verdicts = {cid: t["verdict"] for cid, t in built.traces().items()}
+    assert rows and all("certainty" in r for r in rows)
+    for r in rows:
+        v = verdicts[r["claim"]["value"].rsplit("/", 1)[1]]
+        assert r["certainty"]["value"] == v["certainty"]
+        assert ("mechanismOnly" in r) == ("mechanism-only" in v["flags"])
+    assert any("mechanismOnly" in r for r in rows)
+
+
 def test_missing_warnings(built: Project) -> None:
     ids = {r["title"]["value"]: r["a"]["value"].rsplit("/", 1)[1]  # the query names articles by their titles
            for r in built.query("SELECT ?a ?title WHERE { ?a lbp:articleKind ?k ; schema:name ?title }").rows}
