@@ -20,14 +20,14 @@ updated in place (a writable copy of it, ``new``, next to the build itself, ``ol
    those sources; the claims of those appearances (claim facts gather their appearances'); the
    changed articles and those where a claim defined in them appears (all that rules 061 and 062
    read of an article is there); the interventions a claim came to be or ceased to be about in
-   those graphs, or those of a claim whose mechanisms changed there or that proposes a mechanism
-   and is made there (inferred cautions read nothing else an article says but whether a claim is
-   made outside drafts: the concepts are the same); the evidence ratings of those claims; and for
-   missing warnings, the articles whose recommendations or stated warnings changed (in the output
-   of rules 061 and 062) and every article recommending an intervention narrower than one a
-   changed warning is known for (a stated contraindication that appeared or went, or that a
-   claim made in a changed article states, since a warning stated only in drafts is not known;
-   or an inferred caution that changed).
+   those graphs, or those of a claim whose mechanisms changed there or that proposes a mechanism,
+   is made there and came to be or ceased to be made outside drafts (inferred cautions read
+   nothing else an article says: the concepts are the same); the evidence ratings of those
+   claims; and for missing warnings, the articles whose recommendations or stated warnings
+   changed (in the output of rules 061 and 062) and every article recommending an intervention
+   narrower than one a changed warning is known for (a stated contraindication that appeared or
+   went, or that such a claim states, since a warning stated only in drafts is not known; or an
+   inferred caution that changed).
 3. **Rules, in order.** Each rule runs restricted to its keys (:meth:`Rule.restricted`) over
    the new dataset as updated so far; what it derived for them in the old one is read from its
    derivation records (:func:`derived_for`); the difference is applied. A fact goes only when no
@@ -302,22 +302,25 @@ class Scope:
         self.articles = set(articles) | self.iris(f"SELECT ?x WHERE {{ {_values('?c', defined)} "
                                                   "?c schema:appearance ?a . ?a dcterms:isPartOf ?x }")
         mechanisms = {q.subject.value for q in curated if q.predicate.value == _LBP + "invokesMechanism"}
-        made = self.iris(f"SELECT ?c WHERE {{ {g} GRAPH ?g {{ ?a oa:hasBody ?c }} }}")  # a draft's may now count
+        switched = self._switched(g)
         self.interventions = ({q.object.value for q in curated if q.predicate.value == _P["schema"] + "about"}
                               | self.iris(f"SELECT ?i WHERE {{ {_values('?c', mechanisms)} ?c schema:about ?i }}")
-                              | self.iris(f"SELECT ?i WHERE {{ {_values('?c', made)} ?c lbp:invokesMechanism ?m ; "
+                              | self.iris(f"SELECT ?i WHERE {{ {_values('?c', switched)} ?c lbp:invokesMechanism ?m ; "
                                           "schema:about ?i }"))
-        self.warnings.update(self.iris(f"SELECT ?k WHERE {{ {_values('?c', made)} ?k lbp:statedBy ?c }}"))
+        self.warnings.update(self.iris(f"SELECT ?k WHERE {{ {_values('?c', switched)} ?k lbp:statedBy ?c }}"))
+
+    def _switched(self, graphs: str) -> set[str]:
+        """The claims made in the changed graphs that came to be, or ceased to be, made outside
+        drafts: whether their mechanisms and warnings count (rules 060 and 063) changed."""
+        made = self.iris(f"SELECT ?c WHERE {{ {graphs} GRAPH ?g {{ ?a oa:hasBody ?c }} }}")
+        counted = (f"SELECT ?c WHERE {{ {_values('?c', made)} FILTER EXISTS {{ ?c schema:appearance ?a . "
+                   "FILTER NOT EXISTS { ?a lbp:draft true } } }")
+        old, new = (_found(store, counted) for store in self.stores)
+        return old ^ new
 
     def iris(self, select: str) -> set[str]:
         """The IRIs a one-variable SELECT finds in either dataset (none where a VALUES is empty)."""
-        if "VALUES ?" in select and "{  }" in select:
-            return set()
-        found: set[str] = set()
-        for store in self.stores:
-            found.update(s[0].value for s in store.query(sparql_prologue() + select, use_default_graph_as_union=True)
-                         if s[0] is not None)
-        return found
+        return {iri for store in self.stores for iri in _found(store, select)}
 
     def keys(self, kind: str) -> set[str]:
         """The keys of one kind; ratings and warned articles are read when a rule asks for them,
@@ -340,6 +343,14 @@ class Scope:
         warned = self.iris(f"SELECT ?w WHERE {{ {_values('?k', self.warnings)} ?k lbp:intervention ?w }}")
         return self.warned | self.iris(f"SELECT ?x WHERE {{ {_values('?w', warned)} ?x lbp:recommends ?i . "
                                          "?i skos:broader* ?w }")
+
+
+def _found(store: ox.Store, select: str) -> set[str]:
+    """The IRIs a one-variable SELECT finds in ``store`` (none where a VALUES is empty)."""
+    if "VALUES ?" in select and "{  }" in select:
+        return set()
+    return {s[0].value for s in store.query(sparql_prologue() + select, use_default_graph_as_union=True)
+            if s[0] is not None}
 
 
 def _values(variable: str, iris: Iterable[str]) -> str:
