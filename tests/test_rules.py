@@ -163,6 +163,8 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda ds: has(ds, DISCS, "lbp:peerReviewedSupportFrom", vocab.PREFIXES["source"] + "smith2010")),
     ("peer-reviewed-support-from", None, lambda d: cite(d).update(stance="recommendation"),
      lambda ds: has(ds, DISCS, "lbp:peerReviewedSupportFrom", vocab.PREFIXES["source"] + "smith2010")),
+    ("peer-reviewed-support-from", None, lambda d: cite(d).update(confidence="high"),  # a marker not pinned down
+     lambda ds: has(ds, DISCS, "lbp:peerReviewedSupportFrom", vocab.PREFIXES["source"] + "smith2010")),
     # rule basis-peer-reviewed
     ("basis-peer-reviewed", None, lambda d: smith(d).update(peer_reviewed="no"),
      lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("peer-reviewed"))),
@@ -170,8 +172,14 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     ("basis-grey-literature", lambda d: smith(d).update(peer_reviewed="unclear"),
      lambda d: (smith(d).update(peer_reviewed="unclear"), cite(d).update(stance="hypothesis")),
      lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("grey-literature"))),
+    ("basis-grey-literature", lambda d: smith(d).update(peer_reviewed="unclear"),
+     lambda d: (smith(d).update(peer_reviewed="unclear"), cite(d).update(confidence="moderate")),
+     lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("grey-literature"))),
     # rule basis-expert-opinion: a hypothesis, background or recommendation, or a narrative review
     ("basis-expert-opinion", lambda d: cite(d).update(stance="hypothesis"), lambda d: None,
+     lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("expert-opinion"))),
+    ("basis-expert-opinion", lambda d: cite(d).update(stance="hypothesis"),
+     lambda d: cite(d).update(stance="hypothesis", confidence="low"),
      lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("expert-opinion"))),
     ("basis-expert-opinion", lambda d: smith(d).update(design="narrative-review-or-expert-opinion"),
      lambda d: cite(d).update(stance="recommendation", fidelity="does-not-support"),
@@ -179,6 +187,9 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule basis-vague-attribution
     ("basis-vague-attribution", lambda d: app(d, 1)["citations"].append({"mode": "vague", "fidelity": "unverified"}),
      lambda d: None, lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("vague-attribution"))),
+    ("basis-vague-attribution",  # a marker whose work the curators could not pin down
+     lambda d: cite(d).update(confidence="moderate"), lambda d: cite(d).update(confidence="certain"),
+     lambda ds: has(ds, DISCS, "lbp:candidateBasis", BASIS("vague-attribution"))),
     # rule basis-appeal
     ("basis-appeal", None, lambda d: app(d, 0).update(appeal=[]),
      lambda ds: has(ds, HELPS, "lbp:candidateBasis", BASIS("tradition"))),
