@@ -118,6 +118,18 @@ def trial_in_another_appearance(d: dict[str, Any], design: str) -> None:
         "hedging": "hedged", "citations": [app(d, 1)["citations"].pop()]})
 
 
+def review_citing_contrary(d: dict[str, Any], stance: str) -> None:
+    """Smith 2010, a systematic review cited for a ``stance``, cites Jones 2012, whose own data
+    contradict the claim; the appearance also cites Lee 2015, a trial whose finding supports it."""
+    chained_contrary(d, "systematic-review")
+    cite(d).update(stance=stance)
+    d["bibliography.yaml"]["sources"].append({
+        "id": "lee2015", "kind": "journal-article", "peer_reviewed": "yes", "design": "randomised-controlled-trial",
+        "sample_size": 1000, "interventions": ["backward-walking"], "outcomes": ["disc-load"],
+        "verification": "unverified"})
+    app(d, 1)["citations"].append({"source": "lee2015", "marker": "(5)", "stance": "finding", "fidelity": "supports"})
+
+
 def cited_again(d: dict[str, Any], fidelity: str) -> None:
     """Another appearance of the claim cites Smith 2010 again, judged ``fidelity``."""
     d["annotations"]["a"]["appearances"].append({
@@ -259,6 +271,10 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda d: (smith(d).update(cites=[], design="systematic-review"), cite(d).update(stance="background")),
      lambda d: smith(d).update(design="systematic-review", outcomes=["pain"]),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
+    ("flag-second-hand",  # a review's hypothesis resting on what it cites is second-hand too
+     lambda d: (smith(d).update(design="systematic-review"), cite(d).update(stance="hypothesis")),
+     lambda d: (smith(d).update(design="systematic-review", outcomes=["pain"]), cite(d).update(stance="finding")),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("second-hand"))),
     # rule flag-dead-end
     ("flag-dead-end", None, lambda d: smith(d).update(cites=[]),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("dead-end"))),
@@ -292,6 +308,11 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("mechanism-only"))),
     ("flag-mechanism-only-laboratory",  # a review's background beside the lab data adds no data; a trial's finding does
      lambda d: also_cited(d, "narrative-review-or-expert-opinion", "background"),
+     lambda d: also_cited(d, "randomised-controlled-trial", "finding"),
+     lambda ds: has(ds, DISCS, "lbp:flag", FLAG("mechanism-only"))),
+    ("flag-mechanism-only-laboratory",  # a trial outside peer review gives no peer-reviewed data
+     lambda d: (also_cited(d, "randomised-controlled-trial", "finding"),
+                d["bibliography.yaml"]["sources"][-1].update(peer_reviewed="no")),
      lambda d: also_cited(d, "randomised-controlled-trial", "finding"),
      lambda ds: has(ds, DISCS, "lbp:flag", FLAG("mechanism-only"))),
     ("flag-mechanism-only-laboratory",  # a systematic review of laboratory studies only
@@ -333,6 +354,10 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
      lambda ds: has(ds, C + "bw-unloads", "lbp:strength", vocab.DESIGNS.iri("cohort-or-cross-sectional"))),
     ("claim-strength",  # a review whose reviewed designs are not recorded gives no strength
      None, lambda d: smith(d).update(design="systematic-review"),
+     lambda ds: any(True for _ in ds.graph(GRAPH_DERIVED).triples((URIRef(C + "bw-unloads"), URIRef(vocab.expand("lbp:strength")), None)))),
+    ("claim-strength",  # nor one that reviewed reviews, whose own studies are not known
+     None, lambda d: smith(d).update(design="systematic-review",
+                                     reviewed_designs=["randomised-controlled-trial", "systematic-review"]),
      lambda ds: any(True for _ in ds.graph(GRAPH_DERIVED).triples((URIRef(C + "bw-unloads"), URIRef(vocab.expand("lbp:strength")), None)))),
     # rule claim-strength-expert-opinion: level 5 where only expert opinion stands behind a claim
     ("claim-strength-expert-opinion", lambda d: cite(d).update(stance="background"), lambda d: None,
@@ -423,6 +448,10 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     ("downgrade-inconsistency",  # a trial the rated source cites that contradicts it, unless a review cites it
      lambda d: chained_contrary(d, "randomised-controlled-trial"), lambda d: chained_contrary(d, "systematic-review"),
      lambda ds: has(ds, RATING, "lbp:downgrade", vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
+    ("downgrade-inconsistency",  # a review not rated for the claim weighed nothing: what it cites counts
+     lambda d: review_citing_contrary(d, "background"), lambda d: review_citing_contrary(d, "finding"),
+     lambda ds: has(ds, vocab.PREFIXES["rating"] + "bw-unloads.lee2015", "lbp:downgrade",
+                    vocab.PREFIXES["downgrade"] + "bw-unloads.inconsistency")),
     # rule rating-certainty: the start, down by the levels of the downgrades, never below very low
     ("rating-certainty", lambda d: smith(d).update(design="randomised-controlled-trial", sample_size=150),
      lambda d: smith(d).update(design="randomised-controlled-trial", sample_size=50),
