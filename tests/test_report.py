@@ -260,6 +260,20 @@ def test_the_strength_chart_counts_claims_without_peer_reviewed_support_as_such(
     assert sum(bars.values()) - bars["no peer-reviewed support"] == report["totals"]["peer_reviewed_support"]
 
 
+def test_support_from_sources_no_design_ranks_is_a_bar_of_its_own(tmp_path: Path) -> None:
+    """A systematic review whose reviewed designs are not recorded gives support but no strength:
+    its claim is counted in the chart, under a bar that says so, and every claim is counted once."""
+    from lbpgraph.presentation.report import STRENGTH_NOT_KNOWN
+    data = factory.corpus()
+    data["bibliography.yaml"]["sources"][0].update(design="systematic-review")
+    data["annotations"]["a"]["appearances"][1]["citations"][0]["stance"] = "finding"
+    project = Project(factory.write(tmp_path, data), tmp_path / "build")
+    report = build_report(project.projection(), project.traces())
+    bars = {b["strength"]: b["claims"] for b in report["charts"]["claims_by_strength"]}
+    assert bars[STRENGTH_NOT_KNOWN] == 1
+    assert sum(bars.values()) == len(report["claims"])
+
+
 def test_the_markdown_sources_table_says_how_far_each_record_was_verified(built: Project, report: dict) -> None:
     markdown = run("report", "--format", "md", build=built.build_dir).stdout
     table = markdown.split("\n## Sources\n")[1].split("\n## ")[0]

@@ -169,6 +169,10 @@ def _strongest(bases: list[str]) -> str:
     return min(bases, key=vocab.BASES.notations.index)
 
 
+#: The strength chart's bar for peer-reviewed support from sources no design on record ranks.
+STRENGTH_NOT_KNOWN = "peer-reviewed support, design not known"
+
+
 @gc_paused()
 def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
     """Report data from a projection and the build's traces (both from one build)."""
@@ -178,8 +182,9 @@ def build_report(graph: nx.DiGraph, traces: dict[str, TraceJSON]) -> Report:
     sources = _source_rows(graph, m)
     certainty = Counter(c["certainty"] for c in claims)
     # a claim without peer-reviewed support has only expert opinion behind it at best: not a strength of support
-    strength = Counter(c["strength"] if c["peer_reviewed_support"] else "no peer-reviewed support" for c in claims)
-    strength_order = [t.label for t in vocab.DESIGNS.terms] + ["no peer-reviewed support"]
+    strength = Counter((c["strength"] or STRENGTH_NOT_KNOWN) if c["peer_reviewed_support"] else "no peer-reviewed support"
+                       for c in claims)
+    strength_order = [t.label for t in vocab.DESIGNS.terms] + [STRENGTH_NOT_KNOWN, "no peer-reviewed support"]
     by_certainty = [{"certainty": c, "claims": certainty[c]} for c in vocab.CERTAINTY.notations]
     return {
         "summary": _summary(claims, articles, by_certainty),
