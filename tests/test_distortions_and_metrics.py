@@ -81,12 +81,16 @@ def test_only_certain_wording_over_a_hypothesis_or_hedged_finding_is_a_transmuta
         assert len(t.distortions["transmutation"]) == expected, (stance, hedging)
 
 
-def test_drafts_are_left_out_of_amplification() -> None:
+def test_drafts_are_left_out_of_every_distortion() -> None:
     p = _two_appearances()
-    p.g.nodes[iri("appearance", "000.a1")]["draft"] = True
-    amplification = compute(p.g, "c").distortions["amplification"]
-    assert (amplification["appearances"], amplification["primary_sources"]) == (1, [])
-    assert amplification["summary"] == "1 appearance rests on no data-bearing primary sources"
+    a1 = iri("appearance", "000.a1")
+    p.g.nodes[a1]["draft"] = True
+    p.g.nodes[a1]["why"] = [why("flag", vocab.FLAGS.iri("indirect"), "flag-indirect-population", [iri("source", "s1")])]
+    found = compute(p.g, "c").distortions
+    assert (found["amplification"]["appearances"], found["amplification"]["primary_sources"]) == (1, [])
+    assert found["amplification"]["summary"] == "1 appearance rests on no data-bearing primary sources"
+    assert {d["appearance"] for d in found["dead_ends"]} == {"000.a2"}  # not a1's chain to s3, unidentified
+    assert found["diversion"] == []
 
 
 def test_one_appearance_resting_on_nothing() -> None:

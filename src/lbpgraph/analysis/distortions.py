@@ -1,7 +1,7 @@
-"""Citation distortions after Greenberg (BMJ 2009), over the chains of one claim's trace.
+"""Citation distortions after Greenberg (BMJ 2009), over the chains of one claim's trace (its
+reviewed appearances: drafts are left out).
 
-- amplification: how many reviewed appearances (drafts left out) rest on how few data-bearing
-  primary sources;
+- amplification: how many appearances rest on how few data-bearing primary sources;
 - transmutation: a hedged finding or a hypothesis stated as certain;
 - dead ends: chains that end at an unidentified source, no work, or a source that does not say it;
 - diversion: a cited source that studied another population, intervention or outcome;
@@ -37,10 +37,14 @@ def chain_links(citations: list[CitationRecord], appearance: str, path: tuple[st
 
 
 def distortions(g: nx.DiGraph, app_nodes: list[str], appearances: list[AppearanceRecord]) -> Distortions:
-    """Every distortion of one claim: its appearances (IRIs and trace records) and their chains."""
+    """Every distortion of one claim: its appearances (IRIs and trace records) and their chains,
+    drafts left out (they are not reviewed, and never count toward a verdict)."""
+    appearances = [a for a in appearances if not a["draft"]]
     links = [link for a in appearances for link in chain_links(a["citations"], a["id"])]
     by_rule: dict[str, list[tuple[str, Why]]] = {}
     for a in app_nodes:
+        if g.nodes[a]["draft"]:
+            continue
         for d in g.nodes[a]["why"]:
             by_rule.setdefault(d["rule"], []).append((g.nodes[a]["id"], d))
     certain = {a["id"] for a in appearances if a["hedging"] == "certain"}
@@ -50,9 +54,7 @@ def distortions(g: nx.DiGraph, app_nodes: list[str], appearances: list[Appearanc
 
 
 def amplification(appearances: list[AppearanceRecord]) -> Amplification:
-    """How many appearances and citations rest on how many primary sources with data on the
-    claim; drafts left out, as they never count toward a verdict."""
-    appearances = [a for a in appearances if not a["draft"]]
+    """How many appearances and citations rest on how many primary sources with data on the claim."""
     links = [link for a in appearances for link in chain_links(a["citations"], a["id"])]
     primary = sorted({cit["source"]["id"] for _, _, cit in links if cit["source"]
                       and cit["fidelity"] in vocab.SUPPORTING_FIDELITY and cit["data_on_claim"]})
