@@ -307,13 +307,19 @@ class Scope:
                               | self.iris(f"SELECT ?i WHERE {{ {_values('?c', mechanisms)} ?c schema:about ?i }}")
                               | self.iris(f"SELECT ?i WHERE {{ {_values('?c', switched)} ?c lbp:invokesMechanism ?m ; "
                                           "schema:about ?i }"))
-        self.warnings.update(self.iris(f"SELECT ?k WHERE {{ {_values('?c', switched)} ?k lbp:statedBy ?c }}"))
+        stated = self.iris(f"SELECT ?k WHERE {{ {_values('?c', switched)} ?k lbp:statedBy ?c }}")
+        self.warnings.update(self._changed(stated, "?k lbp:statedBy ?by . ?by schema:appearance ?a"))
 
     def _switched(self, graphs: str) -> set[str]:
         """The claims made in the changed graphs that came to be, or ceased to be, made outside
-        drafts: whether their mechanisms and warnings count (rules 060 and 063) changed."""
+        drafts: whether their mechanisms count (rule 060) changed."""
         made = self.iris(f"SELECT ?c WHERE {{ {graphs} GRAPH ?g {{ ?a oa:hasBody ?c }} }}")
-        counted = (f"SELECT ?c WHERE {{ {_values('?c', made)} FILTER EXISTS {{ ?c schema:appearance ?a . "
+        return self._changed(made, "?c schema:appearance ?a", "?c")
+
+    def _changed(self, iris: set[str], path_to_appearance: str, variable: str = "?k") -> set[str]:
+        """Those of ``iris`` that came to be, or ceased to be, reached outside drafts along
+        ``path_to_appearance`` (a pattern from ``variable`` to an appearance ``?a``)."""
+        counted = (f"SELECT {variable} WHERE {{ {_values(variable, iris)} FILTER EXISTS {{ {path_to_appearance} . "
                    "FILTER NOT EXISTS { ?a lbp:draft true } } }")
         old, new = (_found(store, counted) for store in self.stores)
         return old ^ new
