@@ -130,6 +130,12 @@ def review_citing_contrary(d: dict[str, Any], stance: str) -> None:
     app(d, 1)["citations"].append({"source": "lee2015", "marker": "(5)", "stance": "finding", "fidelity": "supports"})
 
 
+def said_by_a_reader(d: dict[str, Any], i: int) -> None:
+    """Appearance ``i`` is a reader's comment under the article."""
+    d["annotations"]["a"]["speakers"].append({"id": "reader", "name": "Sam", "role": "commenter"})
+    app(d, i)["speaker"] = "reader"
+
+
 def cited_again(d: dict[str, Any], fidelity: str) -> None:
     """Another appearance of the claim cites Smith 2010 again, judged ``fidelity``."""
     d["annotations"]["a"]["appearances"].append({
@@ -381,10 +387,18 @@ CASES: list[tuple[str, Edit | None, Edit, Callable[[Dataset], bool]]] = [
     # rule recommends
     ("recommends", None, lambda d: claim(d, 0).update(effect="no-benefit"),
      lambda ds: has(ds, vocab.PREFIXES["article"] + "a", "lbp:recommends", vocab.PREFIXES["concept"] + "backward-walking")),
+    ("recommends", None, lambda d: said_by_a_reader(d, 0),  # a reader's comment is not the article's advice
+     lambda ds: has(ds, vocab.PREFIXES["article"] + "a", "lbp:recommends", vocab.PREFIXES["concept"] + "backward-walking")),
     # rule states-warning
     ("states-warning",
      lambda d: claim(d, 0).update(contraindications=[{"intervention": "walking", "condition": "pregnancy", "severity": "absolute"}]),
      lambda d: None,
+     lambda ds: has(ds, vocab.PREFIXES["article"] + "a", "lbp:statesWarning",
+                    vocab.PREFIXES["contraindication"] + "walking.pregnancy.absolute")),
+    ("states-warning",  # nor does a reader's comment state a warning for the article
+     lambda d: claim(d, 0).update(contraindications=[{"intervention": "walking", "condition": "pregnancy", "severity": "absolute"}]),
+     lambda d: (claim(d, 0).update(contraindications=[{"intervention": "walking", "condition": "pregnancy",
+                                                      "severity": "absolute"}]), said_by_a_reader(d, 0)),
      lambda ds: has(ds, vocab.PREFIXES["article"] + "a", "lbp:statesWarning",
                     vocab.PREFIXES["contraindication"] + "walking.pregnancy.absolute")),
     # rule missing-warning: a warning known for walking applies to backward walking unless stated
