@@ -367,3 +367,15 @@ def test_a_citation_cycle_is_shown_as_one_not_as_a_dead_end(tmp_path: Path) -> N
     run("report", "--out", str(tmp_path / "report.html"), data=folder, build=build)
     report = (tmp_path / "report.html").read_text(encoding="utf-8")
     assert "<i>cycle: cites a source already on this chain</i>" in report and "dead end" not in report
+
+
+def test_curators_may_assess_a_source_an_article_also_cites(tmp_path: Path) -> None:
+    """Evidence the curators added and an article later cited keeps its assessment: it is shown
+    beside the verdict (and never changes it) as well as in the appearance's chain."""
+    data = factory.corpus()
+    data["context.yaml"] = {"assessments": [{"claim": "bw-unloads", "source": "smith2010", "fidelity": "supports",
+                                             "note": "The curators' own reading of the lab study."}]}
+    without = Project(factory.write(tmp_path / "a", factory.corpus()), tmp_path / "a" / "build").trace("bw-unloads")
+    t = Project(factory.write(tmp_path / "b", data), tmp_path / "b" / "build").trace("bw-unloads")
+    assert [e["source"]["id"] for e in t.curator_evidence] == ["smith2010"]
+    assert t.verdict == without.verdict

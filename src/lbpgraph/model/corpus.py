@@ -554,11 +554,8 @@ def _check_assessments(c: _Checker, ids: _Ids) -> None:
         claim, source = _text(a, "claim"), _text(a, "source")
         if claim is not None and claim not in ids.claims:
             c.add("context.yaml", (*path, "claim"), f"unknown claim '{claim}'")
-        if source is not None and source not in ids.sources:
+        if source is not None and source not in ids.sources:  # curator-added, or cited by an article too
             c.add("context.yaml", (*path, "source"), f"unknown source '{source}'")
-        elif source is not None:
-            if source not in ids.curator_added:
-                c.add("context.yaml", (*path, "source"), f"source '{source}' is not marked curator_added: true")
 
 
 def _assemble(c: _Checker, root: Path, shared_files: list[str], article_files: dict[str, str],
@@ -619,7 +616,7 @@ def summarise(corpus: Corpus) -> dict[str, Summary]:
     context = summaries.setdefault("context.yaml", _summary())
     for a in corpus.assessments:
         context["refers"]["claims"].append(a.claim)
-        context["refers"]["curator_added"].append(a.source)
+        context["refers"]["sources"].append(a.source)
     summaries.update(summarise_articles(corpus.articles))
     for summary in summaries.values():
         for key, values in summary["refers"].items():
@@ -634,7 +631,7 @@ def summarise_articles(articles: dict[str, Article]) -> dict[str, Summary]:
 
 def _summary() -> Summary:
     return {"claims": [], "sources": [], "curator_added": [], "concepts": {}, "texts": [],
-            "refers": {"claims": [], "sources": [], "not_curator_added": [], "curator_added": []}}
+            "refers": {"claims": [], "sources": [], "not_curator_added": []}}
 
 
 def _add_sources(summary: Summary, sources: list[schema.Source]) -> None:
@@ -725,6 +722,6 @@ def _references_hold(summaries: dict[str, Summary], ids: _Ids) -> bool:
         refers = s["refers"]
         if not (set(refers["claims"]) <= ids.claims.keys() and set(refers["sources"]) <= ids.sources.keys()):
             return False
-        if ids.curator_added & set(refers["not_curator_added"]) or not set(refers["curator_added"]) <= ids.curator_added:
+        if ids.curator_added & set(refers["not_curator_added"]):
             return False
     return True

@@ -462,7 +462,8 @@ class ConceptsFile(Model):
 # --- curator evidence ---------------------------------------------------------------------
 
 class Assessment(Model):
-    """A curator's link from a claim to evidence no article cites; never counts in a verdict."""
+    """A curator's link from a claim to evidence (one no article cites, or one an article cites too);
+    never counts in a verdict."""
 
     claim: Id
     source: Id
