@@ -141,6 +141,10 @@ def test_review_lists_what_is_left_and_undrafting_waits_for_it(data_copy: Path, 
     assert refused.exit_code == 3
     assert f"not a draft, but {left['left']} items left to review (lbpgraph review walking-news lists them)" \
         in refused.stderr
+    listed = run("review", "walking-news", data=data_copy)  # and review does list them
+    assert listed.exit_code == 0, listed.stderr
+    assert f"(marked reviewed: the build refuses it until these are done, annotations/walking-news.yaml): " \
+           f"{left['left']} items left to review" in listed.stdout
     # once the reviewer has gone through everything, the article may count
     draft["review"] = {}
     draft["not_claims"] = [{"quote": s["quote"], "reason": s["suggest"] or "advertising"} for s in left["sentences"]]

@@ -12,15 +12,17 @@ from pathlib import Path
 from typing import Any
 
 from ..core.console import safe
-from ..core.errors import UsageError
-from ..model.corpus import load_corpus
+from ..core.errors import InvalidInput, UsageError
+from ..model.corpus import Corpus, load_corpus
+from ..model.yamlio import YamlProblem, dumps, loads
 
 _SHOWN = 100  # characters of a sentence shown on one line
 
 
 def left_to_review(data_dir: Path, article_id: str) -> dict[str, Any]:
-    """What is left in ``article_id``'s annotation, as plain data (the article must validate)."""
-    corpus = load_corpus(data_dir)
+    """What is left in ``article_id``'s annotation, as plain data (the article must validate, as
+    a draft at least: one marked reviewed with items left is read as the draft it still is)."""
+    corpus, marked_reviewed = _corpus(data_dir, article_id)
     article = corpus.articles.get(article_id)
     if article is None:
         known = ", ".join(sorted(corpus.articles)[:10])
@@ -29,7 +31,7 @@ def left_to_review(data_dir: Path, article_id: str) -> dict[str, Any]:
     statements = {c.id: c.statement for c in a.claims}
     claim_of = {app.id: app.claim for app in a.appearances}
     return {
-        "article": article_id, "draft": a.draft, "annotation": article.annotation_file, "text": article.text_file,
+        "article": article_id, "draft": a.draft and not marked_reviewed, "annotation": article.annotation_file, "text": article.text_file,
         "left": a.review.left(),
         "sentences": [{"start": s.start, "end": s.end, "quote": s.quote, "suggest": s.suggest}
                       for s in a.review.sentences],
@@ -43,6 +45,24 @@ def left_to_review(data_dir: Path, article_id: str) -> dict[str, Any]:
     }
 
 
+def _corpus(data_dir: Path, article_id: str) -> tuple[Corpus, bool]:
+    """The corpus, and whether ``article_id``'s annotation had to be read as a draft: the corpus
+    refuses an annotation marked reviewed while items are left, and listing them is what
+    review is for. Any other problem is raised as it is."""
+    try:
+        return load_corpus(data_dir), False
+    except InvalidInput as error:
+        rel = f"annotations/{article_id}.yaml"
+        try:
+            data = loads((data_dir / rel).read_text(encoding="utf-8")).data
+            if not isinstance(data, dict) or data.get("draft") is True:
+                raise error
+            data["draft"] = True
+            return load_corpus(data_dir, overlay={rel: dumps(data).encode("utf-8")}, parsed={rel: data}), True
+        except (OSError, YamlProblem, InvalidInput):
+            raise error from None
+
+
 def _short(text: str) -> str:
     text = " ".join(text.split())
     return text if len(text) <= _SHOWN else text[:_SHOWN - 1] + "\u2026"
@@ -50,7 +70,8 @@ def _short(text: str) -> str:
 
 def render(left: dict[str, Any]) -> str:
     """The list for a terminal: one line an item, grouped."""
-    state = "draft" if left["draft"] else "reviewed"
+    state = "draft" if left["draft"] else "marked reviewed: the build refuses it until these are done" \
+        if left["left"] else "reviewed"
     lines = [f"{left['article']} ({state}, {left['annotation']}): "
              + (f"{left['left']} item{'s' if left['left'] != 1 else ''} left to review" if left["left"]
                 else "nothing left to review")]
