@@ -107,3 +107,14 @@ def test_words_a_sentence_gives_to_a_named_person_are_theirs_with_the_quotes_tha
     draft = draft_annotation(analyse(text), "x", "x.txt", {})
     assert ("jane-okoro", "quoted-source") in [(s["id"], s["role"]) for s in draft["speakers"]]
     assert {a["speaker"] for a in draft["appearances"]} <= {s["id"] for s in draft["speakers"]}
+
+
+def test_a_pronoun_that_goes_on_quoting_in_the_same_paragraph_gives_the_words_to_the_same_person() -> None:
+    text = ("Ask the physio\n\nWe asked physiotherapist Dr. Priya Raman. Dr. Priya Raman said: \"Walk every day.\" "
+            "She added: \"Walking backwards on a treadmill works the back muscles harder.\" "
+            "\"Start slowly,\" she said.\n\nShe added: \"A new paragraph is the author's again.\"\n")
+    speakers = Speakers(text)
+    raman = Speaker("quoted-researcher", "Dr. Priya Raman")
+    for at, who in (("She added: \"Walking", raman), ("Walking backwards on", raman), ("\"Start slowly", raman),
+                    ("We asked", AUTHOR), ("She added: \"A new", AUTHOR)):
+        assert speakers.at(text.index(at)) == who, at

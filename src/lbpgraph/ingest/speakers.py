@@ -20,7 +20,8 @@ sentence):
 Words in quotes that a sentence gives to a named person are that person's, with what introduces
 them and the quotes that continue them: 'Professor Helen Marsh, a spine researcher, said: "..."',
 '"...," said lead author Professor Daniel Okafor. "..."' (a quoted researcher when a title or
-"author" says so, else a quoted source).
+"author" says so, else a quoted source), and so are the quotes a pronoun then gives on in the
+same paragraph ('She added: "..."').
 """
 
 from __future__ import annotations
@@ -53,6 +54,10 @@ _SAID = re.compile(
     rf"(?P<before>{_AUTHOR_ROLE}?{_PERSON})(?:,[^,\n\"“”]{{1,100}},)?[ \t]+{_SPEECH}[ \t]*:?[ \t]*{_QUOTED}"
     rf"|{_QUOTED}[ \t]*,?[ \t]*(?:{_SPEECH}[ \t]+(?P<after>{_AUTHOR_ROLE}?{_PERSON})|(?P<named>{_PERSON})[ \t]+{_SPEECH})")
 _CONTINUED = re.compile(rf"[ \t]*(?:[^\s\"“”]{{0,3}})[ \t]*(?P<quote>{_QUOTED})")
+_PRONOUN_SAID = re.compile(  # 'She added: "..."', '"...," he said': the person quoted just before
+    rf"\b(?:[Hh]e|[Ss]he|[Tt]hey)[ \t]+{_SPEECH}[ \t]*:?[ \t]*{_QUOTED}"
+    rf"|{_QUOTED}[ \t]*,?[ \t]*(?:{_SPEECH}[ \t]+(?:he|she|they)|(?:he|she|they)[ \t]+{_SPEECH})\b")
+_SAME_PASSAGE = 400  # characters at most between a quoted person's words and a pronoun's that go on
 _NAME_LINE = re.compile(r"(?:^|\n)[ \t]*\n[ \t]*(?P<name>[A-Z][\w.'’\-]*(?:[ \t]+[A-Z][\w.'’\-]*){0,3})[ \t]*\n[ \t]*\n(?=[ \t]*\S)")
 
 
@@ -122,7 +127,21 @@ def _quoted(text: str) -> list[tuple[int, int, Speaker]]:
         if out and m.start() < out[-1][1]:
             continue  # inside a passage already given to someone
         out.append((m.start(), end, Speaker("quoted-researcher" if researcher else "quoted-source", name)))
-    return out
+    return _pronouns(text, out)
+
+
+def _pronouns(text: str, named: list[tuple[int, int, Speaker]]) -> list[tuple[int, int, Speaker]]:
+    """``named`` with the quotes a pronoun gives on to the person quoted just before, in the same
+    paragraph ('She added: "..."')."""
+    out = list(named)
+    for m in _PRONOUN_SAID.finditer(text):
+        before = [q for q in out if q[1] <= m.start()]
+        if any(q[0] <= m.start() < q[1] for q in out) or not before:
+            continue
+        last = max(before, key=lambda q: q[1])
+        if m.start() - last[1] <= _SAME_PASSAGE and "\n\n" not in text[last[1]:m.start()]:
+            out.append((m.start(), m.end(), last[2]))
+    return sorted(out, key=lambda q: q[0])
 
 
 def without_title(name: str) -> str:
