@@ -72,3 +72,15 @@ def test_warnings_as_imperatives_and_about_the_place_are_safety(sentence: str) -
 ])
 def test_statements_and_questions_are_not_warnings(sentence: str) -> None:
     assert not is_safety(sentence)
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("Walking backwards may help some people.", "hedged"),
+    ("Walking is likely to ease the pain.", "hedged"),
+    ("It could help.", "hedged"),
+    ("People who walk more are less likely to have back pain [3].", "certain"),  # the finding, not a hedge
+    ("Two years ago I could barely tie my shoes, and now my pain is gone.", "certain"),  # ability, past
+])
+def test_a_comparison_of_likelihood_or_a_past_inability_is_no_hedge(sentence: str, expected: str) -> None:
+    from lbpgraph.ingest.cues import hedging
+    assert hedging(sentence) == expected

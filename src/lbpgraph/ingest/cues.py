@@ -60,8 +60,9 @@ _STRONG_COMMERCIAL = re.compile(r"(?:\(?\b\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}\b|[â„¢Â
                                 r"contact me|contact us|skype|buy now|order now|sign up|collaborator|add to cart|"
                                 r"money-back)\b)", re.I)
 _PRODUCT_NAME = re.compile(r"\b(?:[A-Z][a-z]+[A-Z][A-Za-z]+)\b")  # CamelCase brand names: RetroStride, SpineRelief
-_HEDGED = re.compile(r"\b(?:may|might|could|can|seems?|appears?|likely|possibly|perhaps|suggests?|probably|"
-                     r"is said to|some studies|it is thought|tend to|often)\b", re.I)
+_HEDGED = re.compile(r"\b(?:may|might|could(?![ \t]+(?:not|barely|hardly)\b)|can|seems?|appears?|"
+                     r"(?<!less )(?<!more )(?<!most )(?<!least )likely|possibly|perhaps|suggests?|probably|"
+                     r"is said to|some studies|it is thought|tend to|often)\b", re.I)  # "less likely" is content
 _CERTAIN = re.compile(r"\b(?:proven|has been shown|have shown|demonstrated|always|definitely|clearly|"
                       r"researchers have found|will|never|absolutely|is the (?:best|only))\b", re.I)
 _CLAIM_VERB = re.compile(
