@@ -273,7 +273,10 @@ def test_text_and_markdown_formats(built: Project) -> None:
     assert verdict[1] == "  certainty: none (GRADE) · peer-reviewed support: no"  # certainty comes first
     markdown = run("trace", "bw-unloads-discs", "--format", "markdown", build=built.build_dir).stdout
     assert markdown.startswith("## Claim `bw-unloads-discs`")
-    assert "| strength | narrative review / expert opinion (OCEBM 2011 level 5) |" in markdown
+    # Dufek's hypothesis is expert opinion, level 5: never read as if Dufek were a narrative review
+    assert ("| strength | expert opinion only (OCEBM 2011 level 5): a source's hypothesis, background or advice |"
+            in markdown)
+    assert "narrative review" not in text[text.index("Verdict"):text.index("Appearances")]
     walking = run("trace", "walking-relieves-lbp", build=built.build_dir).stdout
     lines = walking[walking.index("Verdict"):].splitlines()
     assert lines[1] == "  certainty: very low (GRADE) · peer-reviewed support: yes"

@@ -68,6 +68,8 @@ def certainty_lines(verdict: Verdict) -> list[str]:
 
 def _strength(verdict: Verdict) -> str:
     s = verdict["strength"]
+    if s and not verdict["peer_reviewed_support"]:  # rule 054: what a source says, not what it found
+        return f"expert opinion only (OCEBM 2011 level {s['cebm_level']}): a source's hypothesis, background or advice"
     if s:
         return f"{s['label']} (OCEBM 2011 level {s['cebm_level']})"
     return "not known (no design on record ranks the supporting sources)" if verdict["peer_reviewed_support"] else "none"
