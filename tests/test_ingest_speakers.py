@@ -77,6 +77,9 @@ def test_the_draft_lists_the_readers_who_speak_and_each_appearance_names_its_spe
     ("Posted by Coastline Physio Team in Patient Education", "Coastline Physio Team", None, None),
     ("By walking backwards you can ease your back.", None, None, None),
     ("By doing this every day you will feel better, and stronger.", None, None, None),
+    ("By Karen Holt, Certified Fitness Coach\nPosted on 12 March 2024", "Karen Holt", "Certified Fitness Coach",
+     "2024-03-12"),  # the date alone on the line after the name
+    ("By Karen Holt\nIn 2024 we walked backwards every day until 12 March 2024.", "Karen Holt", None, None),
 ])
 def test_a_plain_texts_byline_names_its_author_and_dates_it(line: str, name: str | None, credentials: str | None,
                                                             date: str | None) -> None:

@@ -158,6 +158,8 @@ _BYLINE = re.compile(r"^[ \t]*(?i:(?:posted|written|published)(?:[ \t]+on[ \t]+[
                      r"[ \t]*(?:[|·•][^\n]*)?$")
 _FULL_DATE = re.compile(rf"\b(?:(?P<d1>\d{{1,2}})[ \t]+(?P<m1>{_MONTH})\.?|(?P<m2>{_MONTH})\.?[ \t]+(?P<d2>\d{{1,2}}),?)"
                         r"[ \t]+(?P<y>(?:19|20)\d{2})\b", re.I)
+_DATE_LINE = re.compile(  # a line that is a date alone: "Posted on 12 March 2024", "March 12, 2024"
+    r"^[ \t]*(?:(?:posted|published)(?:[ \t]+on)?[ \t]*:?[ \t]*)?(?:" + _FULL_DATE.pattern + r")[ \t]*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -171,8 +173,10 @@ class Byline:
 
 def byline(text: str, lines: int = 6) -> Byline:
     """The byline among the first ``lines`` non-empty lines of ``text``, if one is printed (a name
-    after "By" or "Posted by"; a full date on the same line); nothing is taken from anywhere else."""
-    for line in [x for x in text.splitlines() if x.strip()][:lines]:
+    after "By" or "Posted by"; a full date on the same line, or on the next line when that line
+    is the date alone: "Posted on 12 March 2024"); nothing is taken from anywhere else."""
+    first = [x for x in text.splitlines() if x.strip()][:lines + 1]
+    for i, line in enumerate(first[:lines]):
         m = _BYLINE.match(line)
         if m is None:
             continue
@@ -180,7 +184,7 @@ def byline(text: str, lines: int = 6) -> Byline:
         if not name or len(name.split()) > 5:
             continue  # a sentence that starts with "By ...", not a name
         credentials = (m.group("credentials") or "").strip(" .")
-        date = _FULL_DATE.search(line)
+        date = _FULL_DATE.search(line) or (_DATE_LINE.match(first[i + 1]) if i + 1 < len(first) else None)
         return Byline(name, credentials if credentials and not re.search(r"\d", credentials) else None,
                       _iso(date) if date else None)
     return Byline()
