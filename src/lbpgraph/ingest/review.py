@@ -53,14 +53,23 @@ def _corpus(data_dir: Path, article_id: str) -> tuple[Corpus, bool]:
         return load_corpus(data_dir), False
     except InvalidInput as error:
         rel = f"annotations/{article_id}.yaml"
+        data = _marked_reviewed(data_dir / rel)
+        if data is None:
+            raise
         try:
-            data = loads((data_dir / rel).read_text(encoding="utf-8")).data
-            if not isinstance(data, dict) or data.get("draft") is True:
-                raise error
-            data["draft"] = True
-            return load_corpus(data_dir, overlay={rel: dumps(data).encode("utf-8")}, parsed={rel: data}), True
-        except (OSError, YamlProblem, InvalidInput):
+            return load_corpus(data_dir, overlay={rel: dumps({**data, "draft": True}).encode("utf-8")},
+                               parsed={rel: {**data, "draft": True}}), True
+        except InvalidInput:
             raise error from None
+
+
+def _marked_reviewed(path: Path) -> dict[str, Any] | None:
+    """The annotation at ``path`` if it reads and is not marked a draft, else None."""
+    try:
+        data = loads(path.read_text(encoding="utf-8")).data
+    except (OSError, YamlProblem):
+        return None
+    return data if isinstance(data, dict) and data.get("draft") is not True else None
 
 
 def _short(text: str) -> str:
